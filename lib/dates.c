@@ -1,0 +1,1662 @@
+/* dates.c — the date grammar: finds Indonesian DATE/TIME expressions
+ * ("Selasa (19/9/2023)", "Maret lalu", "akhir pekan lalu", "pukul 10.00
+ * WIB") in tokenized text and normalizes them to TIMEX3 values.
+ *
+ * Two phases, as in HeidelTime:
+ *   1. Recognition. Anchored PCRE2 patterns, built at compile time from the
+ *      static lexicon tables below, are tried at each token that can start
+ *      an expression (a digit or a trigger word). A pattern may only end on
+ *      a token end (a callout checks it), the longest candidate wins, and a
+ *      per-rule handler checks the context (capitalization, a preceding
+ *      preposition, "Nomor 11 Tahun 2020") and turns the captures into an
+ *      underspecified value (a `spec`: "month 3, past", "week -1").
+ *   2. Resolution. Each spec is resolved against the reference date, or for
+ *      clock times and for day/month without a year when there is no
+ *      reference, against the last full date mentioned earlier in the text.
+ *
+ * The grammar (compiled patterns, trigger words) is immutable after
+ * idner__dates_compile(); all per-call state lives on the stack or in the
+ * scratch (PCRE2 match data and match context). */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "dates.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ======================================================================
+ * Lexicon. Forms are lower case; a space stands for any horizontal
+ * whitespace. A later version loads these from data files.
+ * ====================================================================== */
+
+typedef struct lex {
+  const char *form;
+  int val;
+  unsigned flags;
+} lex;
+
+#define LEX_N(t) (sizeof(t) / sizeof((t)[0]))
+
+/* lex.flags bits shared by several tables */
+enum {
+  LX_ABBR = 1u << 0,     /* month abbreviation: needs a number or marker next to it */
+  LX_NAMELIKE = 1u << 1, /* also a given name ("Mei"): never alone after a preposition */
+  LX_DIGIT = 1u << 2,    /* number word 1..9 (can take "belas"/"puluh") */
+  LX_CONTEXT = 1u << 3   /* ambiguous: needs supporting context ("dulu", "Minggu") */
+};
+
+static const lex k_months[] = {
+    {"januari", 1, 0},    {"jan", 1, LX_ABBR},      {"februari", 2, 0},
+    {"pebruari", 2, 0},   {"feb", 2, LX_ABBR},      {"peb", 2, LX_ABBR},
+    {"maret", 3, 0},      {"mar", 3, LX_ABBR},      {"april", 4, 0},
+    {"apr", 4, LX_ABBR},  {"mei", 5, LX_NAMELIKE},  {"juni", 6, 0},
+    {"jun", 6, LX_ABBR},  {"juli", 7, 0},           {"jul", 7, LX_ABBR},
+    {"agustus", 8, 0},    {"agu", 8, LX_ABBR},      {"agt", 8, LX_ABBR},
+    {"ags", 8, LX_ABBR},  {"agst", 8, LX_ABBR},     {"september", 9, 0},
+    {"sep", 9, LX_ABBR},  {"sept", 9, LX_ABBR},     {"oktober", 10, 0},
+    {"okt", 10, LX_ABBR}, {"november", 11, 0},      {"nopember", 11, 0},
+    {"nov", 11, LX_ABBR}, {"nop", 11, LX_ABBR},     {"desember", 12, 0},
+    {"des", 12, LX_ABBR},
+};
+
+/* ISO weekday numbers, Monday = 1. */
+static const lex k_weekdays[] = {
+    {"senin", 1, 0}, {"selasa", 2, 0},      {"rabu", 3, 0},
+    {"kamis", 4, 0}, {"jumat", 5, 0},       {"jum'at", 5, 0},
+    {"jum\xe2\x80\x99" "at", 5, 0},         {"sabtu", 6, 0},
+    {"minggu", 7, LX_CONTEXT}, {"ahad", 7, 0}, /* "minggu" is also "week" */
+};
+
+static const lex k_number_words[] = {
+    {"satu", 1, LX_DIGIT},  {"dua", 2, LX_DIGIT},      {"tiga", 3, LX_DIGIT},
+    {"empat", 4, LX_DIGIT}, {"lima", 5, LX_DIGIT},     {"enam", 6, LX_DIGIT},
+    {"tujuh", 7, LX_DIGIT}, {"delapan", 8, LX_DIGIT},  {"sembilan", 9, LX_DIGIT},
+    {"sepuluh", 10, 0},     {"sebelas", 11, 0},
+};
+
+typedef enum unit { U_DAY, U_WEEK, U_MONTH, U_YEAR, U_DECADE } unit;
+
+/* lex.flags for units: which rules accept the unit */
+enum {
+  UN_COUNTED = 1u << 4,  /* "3 hari lalu" */
+  UN_RELATIVE = 1u << 5, /* "pekan lalu" */
+  UN_WEEK = 1u << 6      /* "Rabu pekan lalu" */
+};
+
+static const lex k_units[] = {
+    {"hari", U_DAY, UN_COUNTED},
+    {"pekan", U_WEEK, UN_COUNTED | UN_RELATIVE | UN_WEEK},
+    {"minggu", U_WEEK, UN_COUNTED | UN_RELATIVE | UN_WEEK | LX_CONTEXT}, /* also "Sunday" */
+    {"bulan", U_MONTH, UN_COUNTED | UN_RELATIVE},
+    {"tahun", U_YEAR, UN_COUNTED | UN_RELATIVE},
+    {"dekade", U_DECADE, UN_COUNTED},
+    {"dasawarsa", U_DECADE, UN_COUNTED},
+};
+
+/* "se-" + unit = one unit ("sepekan lalu"). */
+static const lex k_se_units[] = {
+    {"sehari", U_DAY, 0},    {"sepekan", U_WEEK, 0},   {"seminggu", U_WEEK, 0},
+    {"sebulan", U_MONTH, 0}, {"setahun", U_YEAR, 0},   {"sedekade", U_DECADE, 0},
+    {"sedasawarsa", U_DECADE, 0},
+};
+
+/* Relative markers after a head: val = direction (-1 past, 0 this, +1
+ * future); flags = the heads that take it. */
+enum {
+  MK_UNIT = 1u << 4,     /* pekan/bulan/tahun ... */
+  MK_MONTH = 1u << 5,    /* Maret ... */
+  MK_COUNTED = 1u << 6,  /* 3 hari ... */
+  MK_WEEKDAY = 1u << 7,  /* Jumat ... */
+  MK_WEEKOF = 1u << 8,   /* Rabu pekan ... */
+  MK_CENTURY = 1u << 9,  /* abad ... */
+  MK_POD = 1u << 10,     /* pagi ... (same day) */
+  MK_TENSE = 1u << 11    /* after an absolute date: tense only, value unchanged */
+};
+
+static const lex k_markers[] = {
+    {"lalu", -1,
+     MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF | MK_CENTURY | MK_TENSE},
+    {"yang lalu", -1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_TENSE},
+    {"silam", -1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_TENSE},
+    {"kemarin", -1, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF | MK_TENSE},
+    {"ini", 0, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF | MK_CENTURY | MK_POD},
+    {"tadi", 0, MK_POD},
+    {"depan", 1, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF},
+    {"mendatang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF},
+    {"yang akan datang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY},
+    {"nanti", 1, MK_MONTH},
+    {"lagi", 1, MK_COUNTED},
+};
+
+typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END } modkind;
+static const char *const k_mod_names[] = {"", "START", "MID", "END"};
+
+static const lex k_modifiers[] = {
+    {"awal", MOD_START, 0},        {"permulaan", MOD_START, 0},
+    {"pertengahan", MOD_MID, 0},   {"medio", MOD_MID, 0},
+    {"akhir", MOD_END, 0},         {"penghujung", MOD_END, 0},
+};
+
+/* Parts of day; val says how a clock hour next to it is read. */
+typedef enum podkind { POD_MORNING, POD_MIDDAY, POD_AFTERNOON, POD_NIGHT } podkind;
+
+static const lex k_parts_of_day[] = {
+    {"pagi", POD_MORNING, 0},  {"subuh", POD_MORNING, 0},    {"dini hari", POD_MORNING, 0},
+    {"siang", POD_MIDDAY, 0},  {"sore", POD_AFTERNOON, 0},   {"petang", POD_AFTERNOON, 0},
+    {"malam", POD_NIGHT, 0},
+};
+
+/* Indonesian time zones, minutes east of UTC. */
+static const lex k_time_zones[] = {{"wib", 420, 0}, {"wita", 480, 0}, {"wit", 540, 0}};
+
+/* Deictic days: val = offset in days from the reference date. */
+static const lex k_deictic_days[] = {
+    {"hari ini", 0, 0},     {"kemarin lusa", -2, 0}, {"kemarin", -1, 0},
+    {"besok lusa", 2, 0},   {"esok lusa", 2, 0},     {"besok", 1, 0},
+    {"esok hari", 1, 0},    {"esok", 1, 0},          {"lusa", 2, 0},
+    {"semalam", -1, 0},     {"tadi malam", -1, 0},   {"tadi pagi", 0, 0},
+    {"tadi siang", 0, 0},   {"tadi sore", 0, 0},     {"pagi tadi", 0, 0},
+    {"pagi ini", 0, 0},     {"siang ini", 0, 0},     {"sore ini", 0, 0},
+    {"malam ini", 0, 0},    {"nanti malam", 0, 0},   {"nanti sore", 0, 0},
+};
+
+typedef enum vague { V_PAST, V_PRESENT, V_FUTURE } vague;
+static const char *const k_vague_values[] = {"PAST_REF", "PRESENT_REF", "FUTURE_REF"};
+
+static const lex k_vague_words[] = {
+    {"saat ini", V_PRESENT, 0},          {"masa kini", V_PRESENT, 0},
+    {"dewasa ini", V_PRESENT, 0},        {"kini", V_PRESENT, 0},
+    {"sekarang", V_PRESENT, 0},          {"baru-baru ini", V_PAST, 0},
+    {"akhir-akhir ini", V_PAST, 0},      {"beberapa waktu lalu", V_PAST, 0},
+    {"beberapa waktu yang lalu", V_PAST, 0}, {"masa lalu", V_PAST, 0},
+    {"dulu", V_PAST, LX_CONTEXT},        {"dahulu", V_PAST, LX_CONTEXT},
+    {"masa depan", V_FUTURE, 0},         {"masa mendatang", V_FUTURE, 0},
+};
+
+/* Structural words of the patterns, by role. */
+enum {
+  KW_YEAR = 1u << 4,    /* "tahun 2023", "Maret tahun lalu" */
+  KW_MONTH = 1u << 5,   /* "bulan Juli": makes any month name a month */
+  KW_CLOCK = 1u << 6,   /* "pukul 10.00" */
+  KW_CENTURY = 1u << 7, /* "abad ke-21" */
+  KW_EVE = 1u << 8,     /* "malam Minggu": the evening before */
+  KW_SOME = 1u << 9,    /* "beberapa hari lalu": a vague count */
+  KW_TEENS = 1u << 10,  /* "tiga belas" = 10 + 3 */
+  KW_TENS = 1u << 11,   /* "dua puluh" = 2 * 10 */
+  KW_HOUR = 1u << 12    /* "jam" is also the unit "hour" */
+};
+
+static const lex k_keywords[] = {
+    {"tahun", 0, KW_YEAR},       {"bulan", 0, KW_MONTH},      {"pukul", 0, KW_CLOCK},
+    {"pkl.", 0, KW_CLOCK},       {"pkl", 0, KW_CLOCK},        {"jam", 0, KW_CLOCK | KW_HOUR},
+    {"abad", 0, KW_CENTURY},     {"malam", 0, KW_EVE},        {"beberapa", 0, KW_SOME},
+    {"belas", 10, KW_TEENS},     {"puluh", 10, KW_TENS},
+};
+
+/* Words before a weekday that make even "Minggu" Sunday ("hari Minggu"). */
+static const char *const k_day_nouns[] = {"hari"};
+
+/* Words before a capitalized "Minggu" that make it Sunday ("pada Minggu"). */
+static const char *const k_sunday_preps[] = {"pada"};
+
+/* Words before "Tahun 2020" that make it part of a regulation number. */
+static const char *const k_regulation_words[] = {"nomor", "no", "no."};
+
+/* Words before a two-digit decade that make it one ("era 90-an"). */
+static const char *const k_decade_cues[] = {"era", "dekade", "dasawarsa"};
+
+/* Words before "dulu"/"dahulu" that make it "first" ("terlebih dahulu"). */
+static const char *const k_first_sense[] = {"terlebih", "lebih"};
+
+/* Words before a bare year or month that make it a date ("pada 2019"). */
+static const char *const k_date_preps[] = {
+    "pada", "sejak", "hingga", "sampai", "mulai", "jelang", "menjelang",
+    "sepanjang", "sebelum", "setelah", "sesudah", "pasca", "usai",
+};
+
+/* Words that join a second year or month to a first ("2019 dan 2020"). */
+static const char *const k_coordinators[] = {
+    "dan", "atau", "hingga", "sampai", "-", "\xe2\x80\x93",
+};
+
+/* Words before a number or unit that make it a set ("setiap tahun"). */
+static const char *const k_set_words[] = {"setiap", "tiap", "tiap-tiap", "saban"};
+
+/* Words in the same sentence before a bare month or weekday that point it
+ * to the future ("akan ... pada Desember"). */
+static const char *const k_future_cues[] = {
+    "akan", "bakal", "hendak", "berencana", "rencananya", "dijadwalkan", "direncanakan",
+};
+
+/* "dulu"/"dahulu" means "formerly" after these, "first" after a verb. */
+static const char *const k_past_anchors[] = {
+    "sejak", "dari", "zaman", "jaman", "masa", "waktu", "seperti", "kala", "sedari", "semenjak",
+};
+
+/* Words before "Jumat" that make it a prayer, not a date ("salat Jumat"). */
+static const char *const k_prayer_words[] = {"salat", "shalat", "sholat", "solat", "ibadah"};
+
+/* ======================================================================
+ * Pattern templates. {NAME} expands to a fragment: a lexicon alternation
+ * (longest form first) or another template. Every rule ends in (?C1), the
+ * callout that accepts the match only on a token end. Whitespace runs are
+ * possessive (\h++): what follows them never starts with a space, and it
+ * keeps a long run from being re-scanned on backtracking.
+ * ====================================================================== */
+
+typedef struct fragment {
+  const char *name;
+  const lex *lex; /* alternation of the forms with (flags & need) == need */
+  size_t nlex;
+  unsigned need, refuse; /* ... and (flags & refuse) == 0 */
+  int bare;              /* no (?:...) around it (top level of a lookbehind) */
+  const char *tmpl;      /* or this template */
+} fragment;
+
+#define FR_LEX(nm, t, need, refuse) {nm, t, LEX_N(t), need, refuse, 0, NULL}
+#define FR_BARE(nm, t, need, refuse) {nm, t, LEX_N(t), need, refuse, 1, NULL}
+#define FR_TMPL(nm, s) {nm, NULL, 0, 0, 0, 0, s}
+
+static const fragment k_fragments[] = {
+    FR_LEX("MONTH", k_months, 0, 0),
+    FR_BARE("MONTHABBR", k_months, LX_ABBR, 0),
+    FR_LEX("WD", k_weekdays, 0, 0),
+    FR_LEX("DIGITW", k_number_words, LX_DIGIT, 0),
+    FR_LEX("NUMW1", k_number_words, 0, 0),
+    FR_LEX("SE", k_se_units, 0, 0),
+    FR_LEX("UNIT_COUNTED", k_units, UN_COUNTED, 0),
+    FR_LEX("UNIT_REL", k_units, UN_RELATIVE, 0),
+    FR_LEX("UNIT_WEEK", k_units, UN_WEEK, 0),
+    FR_LEX("MK_UNIT", k_markers, MK_UNIT, 0),
+    FR_LEX("MK_MONTH", k_markers, MK_MONTH, 0),
+    FR_LEX("MK_COUNTED", k_markers, MK_COUNTED, 0),
+    FR_LEX("MK_WEEKDAY", k_markers, MK_WEEKDAY, 0),
+    FR_LEX("MK_WEEKOF", k_markers, MK_WEEKOF, 0),
+    FR_LEX("MK_CENTURY", k_markers, MK_CENTURY, 0),
+    FR_LEX("MK_POD", k_markers, MK_POD, 0),
+    FR_LEX("MK_TENSE", k_markers, MK_TENSE, 0),
+    FR_LEX("YEARW", k_keywords, KW_YEAR, 0),
+    FR_LEX("MONTHW", k_keywords, KW_MONTH, 0),
+    FR_LEX("CLOCKW", k_keywords, KW_CLOCK, 0),
+    FR_LEX("CENTURYW", k_keywords, KW_CENTURY, 0),
+    FR_LEX("EVEW", k_keywords, KW_EVE, 0),
+    FR_LEX("SOME", k_keywords, KW_SOME, 0),
+    FR_LEX("TEENS", k_keywords, KW_TEENS, 0),
+    FR_LEX("TENS", k_keywords, KW_TENS, 0),
+    FR_LEX("MOD", k_modifiers, 0, 0),
+    FR_LEX("POD", k_parts_of_day, 0, 0),
+    FR_LEX("TZ", k_time_zones, 0, 0),
+    FR_LEX("DX_DAY", k_deictic_days, 0, 0),
+    FR_LEX("DX_VAGUE", k_vague_words, 0, 0),
+    /* "dua puluh satu", "tiga belas", "lima" */
+    FR_TMPL("NUMW", "(?:{DIGITW}\\h++(?:{TEENS}|{TENS}(?:\\h++{DIGITW})?)|{NUMW1})"),
+    /* clock time inside a date span: no captures, the value stays the day's */
+    /* "." after a month abbreviation ("Agt. 2023", not "Oktober. 2023") and
+     * in "10.00"; both may come spaced out of pre-tokenized input ("Agt .
+     * 2023", "07 . 00"). PCRE2 10.42 lookbehinds need fixed-length
+     * top-level branches, hence the bare alternation. */
+    FR_TMPL("ABBRDOT", "(?:(?<={MONTHABBR})\\h*+\\.)?"),
+    FR_TMPL("HMSEP", "\\h*+[.:]\\h*+"),
+    FR_TMPL("CLOCKX", "{CLOCKW}\\h++[0-9]{1,2}(?:{HMSEP}[0-9]{2})?"
+                      "(?:\\h*+[-\\x{2013}]\\h*+[0-9]{1,2}{HMSEP}[0-9]{2})?"
+                      "(?:\\h++{POD})?(?:\\h++{TZ})?"),
+    /* part of day and/or clock time attached to a day */
+    FR_TMPL("DAYTAIL", "(?:\\h++{POD}(?:\\h++{MK_POD})?)?(?:,?\\h++{CLOCKX})?"),
+    /* tense tail after an absolute date ("1988 lalu") */
+    FR_TMPL("TENSE", "(?:\\h++{MK_TENSE})?"),
+    /* weekday before a date: "Selasa, 19 ...", "Minggu 28 ..." */
+    FR_TMPL("WDPRE", "(?:(?<wd>{WD})(?:\\h*+,\\h*+|\\h++))?"),
+};
+
+/* Rules, in priority order (earlier wins a tie on length). */
+typedef enum rule_id {
+  R_KOMPAS, R_NUMERIC, R_DAY_MONTH, R_MONTH, R_MODIFIED, R_YEAR, R_DECADE, R_CENTURY,
+  R_COUNTED, R_RELATIVE, R_WEEKDAY, R_DEICTIC, R_VAGUE, R_CLOCK, R_CLOCK_TZ, R_COUNT
+} rule_id;
+
+static const char *const k_rule_templates[R_COUNT] = {
+    /* Selasa (19/9/2023), Senin (18/9) malam */
+    [R_KOMPAS] = "(?<wd>{WD})\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
+                 "(?:\\h*+/\\h*+(?<y>[0-9]{4}))?\\h*+\\){TENSE}{DAYTAIL}",
+    /* 19/9/2023, 19-09-2023, 19.09.2023 (always D/M/Y); Kamis, 21/9 */
+    [R_NUMERIC] = "{WDPRE}(?<d>[0-9]{1,2})(?<sep>[-/.])(?<mo>[0-9]{1,2})"
+                  "(?:\\k<sep>(?<y>[0-9]{4}))?{TENSE}{DAYTAIL}",
+    /* 19 September 2023, 5 Agt. 2023, 12-14 Juni 2024, 17 Agustus */
+    [R_DAY_MONTH] = "{WDPRE}(?<d>[0-9]{1,2})(?:\\h*+[-\\x{2013}]\\h*+(?<d2>[0-9]{1,2}))?"
+                    "\\h++(?<m>{MONTH})(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4}))?"
+                    "(?<tail>{TENSE}){DAYTAIL}",
+    /* Oktober 2023, Maret tahun lalu, Maret lalu, bare Juli */
+    [R_MONTH] = "(?<m>{MONTH})(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4}){TENSE}"
+                "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})|\\h++(?<mk>{MK_MONTH}))?",
+    /* awal tahun ini, akhir pekan lalu, pertengahan Juli, akhir 2023 */
+    [R_MODIFIED] = "(?<mod>{MOD})\\h++(?:(?:{MONTHW}\\h++)?(?<m>{MONTH})"
+                   "(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
+                   "|\\h++(?<mk>{MK_MONTH}))?"
+                   "|(?<u>{UNIT_REL})(?:\\h++(?<umk>{MK_UNIT})|\\h++(?<uy>[0-9]{4}))?"
+                   "|(?<dec>[0-9]{3}0)-?an|(?<y2>[0-9]{4}))",
+    /* tahun 2023, 2019, 1988 lalu, 2014-2019 */
+    [R_YEAR] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{4})"
+               "(?:\\h*+[-\\x{2013}]\\h*+(?<y2>[0-9]{4}))?(?<tail>{TENSE})",
+    /* 1990-an, tahun 90-an */
+    [R_DECADE] = "(?:(?<th>{YEARW})\\h++)?(?:(?<dec>[0-9]{3}0)|['\\x{2019}]?(?<dec2>[0-9]0))-?an",
+    /* abad ke-21, abad XXI, abad ini */
+    [R_CENTURY] = "{CENTURYW}\\h++(?:(?:ke-?\\h*+)?(?<c>[0-9]{1,2})|(?<rom>[ivx]{1,6})"
+                  "|(?<cmk>{MK_CENTURY}))",
+    /* 3 hari lalu, dua pekan lalu, sepekan lalu, beberapa hari lalu */
+    [R_COUNTED] = "(?:(?<n>[0-9]{1,3}|{NUMW}|{SOME})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))"
+                  "\\h++(?<mk>{MK_COUNTED})",
+    /* pekan lalu, bulan ini, tahun depan */
+    [R_RELATIVE] = "(?<u>{UNIT_REL})\\h++(?<mk>{MK_UNIT})",
+    /* Senin, Jumat lalu, Rabu pekan lalu, malam Minggu, Senin malam */
+    [R_WEEKDAY] = "(?:(?<eve>{EVEW})\\h++)?(?<wd>{WD})"
+                  "(?:\\h++(?<wk>{UNIT_WEEK})\\h++(?<wkmk>{MK_WEEKOF})|\\h++(?<mk>{MK_WEEKDAY}))?"
+                  "(?<tail>{DAYTAIL})",
+    /* hari ini, kemarin, besok pagi */
+    [R_DEICTIC] = "(?<dx>{DX_DAY}){DAYTAIL}",
+    /* saat ini, kini, dulu, masa depan */
+    [R_VAGUE] = "(?<vx>{DX_VAGUE})",
+    /* pukul 10.00 WIB, pkl. 14:00 WITA, jam 7 malam, pukul 13.00-15.00 */
+    [R_CLOCK] = "(?<cw>{CLOCKW})\\h++(?<hh>[0-9]{1,2})(?:{HMSEP}(?<mi>[0-9]{2}))?"
+                "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
+                "(?:\\h++(?<pod>{POD}))?(?:\\h++(?<tz>{TZ}))?",
+    /* 10.00 WIB */
+    [R_CLOCK_TZ] = "(?<hh>[0-9]{1,2}){HMSEP}(?<mi>[0-9]{2})"
+                   "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
+                   "\\h++(?<tz>{TZ})",
+};
+
+/* Named capture groups the handlers read. */
+typedef enum group {
+  G_WD, G_D, G_D2, G_MO, G_SEP, G_M, G_Y, G_Y2, G_YMK, G_MK, G_U, G_UMK, G_UY, G_N, G_SE, G_MOD,
+  G_EVE, G_WK, G_WKMK, G_DEC, G_DEC2, G_C, G_ROM, G_CMK, G_TH, G_TAIL, G_DX, G_VX, G_HH,
+  G_MI, G_HH2, G_MI2, G_POD, G_TZ, G_CW, G_COUNT
+} group;
+
+static const char *const k_group_names[G_COUNT] = {
+    "wd", "d", "d2", "mo", "sep", "m", "y", "y2", "ymk", "mk", "u", "umk", "uy", "n", "se", "mod",
+    "eve", "wk", "wkmk", "dec", "dec2", "c", "rom", "cmk", "th", "tail", "dx", "vx", "hh",
+    "mi", "hh2", "mi2", "pod", "tz", "cw",
+};
+
+/* Match data size: enough pairs for every rule (checked at compile). */
+#define OVECTOR_PAIRS 32
+/* Backtracking bound per match attempt: patterns are short and anchored,
+ * so this only stops pathological input, never a real expression. */
+#define MATCH_LIMIT 200000u
+#define DEPTH_LIMIT 2000u
+#define MAX_TRIGGER_LEN 32
+
+typedef struct trigger {
+  const char *s;  /* first word of a lexicon form (not NUL-terminated) */
+  size_t len;
+  uint32_t rules; /* bit per rule_id that can start with it */
+} trigger;
+
+#define RULE_BIT(r) (1u << (r))
+/* Rules that can start at a token beginning with a digit. */
+#define DIGIT_RULES                                                                  \
+  (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | \
+   RULE_BIT(R_COUNTED) | RULE_BIT(R_CLOCK_TZ))
+
+struct idner__dategrammar {
+  pcre2_code *code[R_COUNT];
+  int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
+  trigger *triggers;               /* sorted, unique */
+  size_t ntriggers;
+};
+
+struct idner__datescratch {
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+};
+
+/* ======================================================================
+ * Small text helpers
+ * ====================================================================== */
+
+static int ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* Bytes of the horizontal whitespace character at s[0..n), or 0. Matches
+ * what \h matches in the patterns. */
+static size_t hspace_len(const unsigned char *s, size_t n) {
+  if (n >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+  if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
+  if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3;
+  if (n >= 3 && s[0] == 0xE1 && s[1] == 0xA0 && s[2] == 0x8E) return 3;
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xAF))
+    return 3;
+  if (n >= 3 && s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F) return 3;
+  if (n >= 3 && s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) return 3;
+  return 0;
+}
+
+/* Does text s[0..n) equal the lexicon form, ignoring ASCII case, with any
+ * run of horizontal whitespace matching one space of the form? */
+static int form_equals(const char *form, const char *s, size_t n) {
+  const unsigned char *t = (const unsigned char *)s;
+  size_t i = 0;
+  for (const char *f = form; *f; f++) {
+    if (*f == ' ') {
+      size_t w = hspace_len(t + i, n - i);
+      if (!w) return 0;
+      while (w) {
+        i += w;
+        w = hspace_len(t + i, n - i);
+      }
+      continue;
+    }
+    if (i >= n || ascii_lower(t[i]) != *f) return 0;
+    i++;
+  }
+  return i == n;
+}
+
+static const lex *lex_find(const lex *t, size_t nt, const char *s, size_t n) {
+  for (size_t i = 0; i < nt; i++)
+    if (form_equals(t[i].form, s, n)) return &t[i];
+  return NULL;
+}
+
+static int word_in(const char *const *list, size_t nlist, const char *s, size_t n) {
+  for (size_t i = 0; i < nlist; i++)
+    if (form_equals(list[i], s, n)) return 1;
+  return 0;
+}
+
+/* Value of an all-digit string of at most 9 digits, or -1. */
+static int parse_uint(const char *s, size_t n) {
+  if (n == 0 || n > 9) return -1;
+  int v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!is_digit((unsigned char)s[i])) return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+/* Value of a Roman numeral (I, V, X only), or -1. */
+static int parse_roman(const char *s, size_t n) {
+  int total = 0, prev = 0;
+  for (size_t i = n; i-- > 0;) {
+    int c = ascii_lower((unsigned char)s[i]);
+    int v = c == 'i' ? 1 : c == 'v' ? 5 : c == 'x' ? 10 : 0;
+    if (!v) return -1;
+    total += v < prev ? -v : v;
+    if (v > prev) prev = v;
+  }
+  return total > 0 ? total : -1;
+}
+
+/* Next whitespace-separated word of s[*i..n): sets *w, *wn; 0 at the end. */
+static int next_word(const char *s, size_t n, size_t *i, const char **w, size_t *wn) {
+  const unsigned char *t = (const unsigned char *)s;
+  size_t h;
+  while (*i < n && (h = hspace_len(t + *i, n - *i))) *i += h;
+  if (*i >= n) return 0;
+  size_t start = *i;
+  while (*i < n && !hspace_len(t + *i, n - *i)) (*i)++;
+  *w = s + start;
+  *wn = *i - start;
+  return 1;
+}
+
+/* Value of a spelled-out number ("dua puluh satu", "tiga belas"), or -1. */
+static int parse_number_words(const char *s, size_t n) {
+  size_t i = 0, wn;
+  const char *w;
+  if (!next_word(s, n, &i, &w, &wn)) return -1;
+  const lex *first = lex_find(k_number_words, LEX_N(k_number_words), w, wn);
+  if (!first) return -1;
+  if (!next_word(s, n, &i, &w, &wn)) return first->val;
+  int v;
+  const lex *scale = lex_find(k_keywords, LEX_N(k_keywords), w, wn);
+  if (!scale || !(first->flags & LX_DIGIT)) return -1;
+  if (scale->flags & KW_TEENS) v = scale->val + first->val;
+  else if (scale->flags & KW_TENS) v = scale->val * first->val;
+  else return -1;
+  if (next_word(s, n, &i, &w, &wn)) {
+    const lex *last = lex_find(k_number_words, LEX_N(k_number_words), w, wn);
+    if (!last || !(last->flags & LX_DIGIT)) return -1;
+    v += last->val;
+  }
+  return v;
+}
+
+/* ======================================================================
+ * Calendar arithmetic (proleptic Gregorian; days counted from 1970-01-01)
+ * ====================================================================== */
+
+typedef struct ymd {
+  int y, m, d;
+} ymd;
+
+static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int days_in_month(int y, int m) {
+  static const int k[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : k[m - 1];
+}
+
+static int valid_ymd(int y, int m, int d) {
+  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+}
+
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+static long days_from_civil(int y, int m, int d) {
+  long yy = (long)y - (m <= 2);
+  long era = (yy >= 0 ? yy : yy - 399) / 400;
+  long yoe = yy - era * 400;
+  long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static ymd civil_from_days(long z) {
+  z += 719468;
+  long era = (z >= 0 ? z : z - 146096) / 146097;
+  long doe = z - era * 146097;
+  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  long mp = (5 * doy + 2) / 153;
+  ymd r;
+  r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  r.y = (int)(yoe + era * 400 + (r.m <= 2));
+  return r;
+}
+
+/* ISO weekday, Monday = 1 ... Sunday = 7 (1970-01-01 was a Thursday). */
+static int iso_weekday(long z) { return (int)(((z % 7) + 7 + 3) % 7) + 1; }
+
+/* ISO 8601 week-numbering year and week of day z: the week belongs to the
+ * year that holds its Thursday. */
+static void iso_week(long z, int *wyear, int *week) {
+  long thursday = z - (iso_weekday(z) - 1) + 3;
+  ymd t = civil_from_days(thursday);
+  *wyear = t.y;
+  *week = (int)((thursday - days_from_civil(t.y, 1, 1)) / 7) + 1;
+}
+
+/* ======================================================================
+ * Phase one output: an underspecified value
+ * ====================================================================== */
+
+typedef enum spec_kind {
+  SK_ABS,       /* fully given: y[-m[-d]], decade, century */
+  SK_REL,       /* n units from the reference date ("pekan lalu": week -1) */
+  SK_MONTH,     /* month without a year, placed by dir ("Maret lalu") */
+  SK_DAY_MONTH, /* day and month without a year ("Senin (18/9)") */
+  SK_WEEKDAY,   /* weekday placed by dir ("Jumat lalu") */
+  SK_VAGUE,     /* PAST_REF / PRESENT_REF / FUTURE_REF */
+  SK_CLOCK      /* clock time, anchored to the last date mentioned */
+} spec_kind;
+
+typedef enum gran { GR_DAY, GR_WEEK, GR_WEEKEND, GR_MONTH, GR_YEAR, GR_DECADE, GR_CENTURY } gran;
+
+typedef enum dir {
+  DIR_NONE,    /* no cue: reference year (weekday decides among nearby years) */
+  DIR_RECENT,  /* most recent, including the reference day/month */
+  DIR_PAST,    /* strictly before the reference */
+  DIR_FUTURE,  /* strictly after the reference */
+  DIR_SOON,    /* next, including the reference day/month */
+  DIR_THIS,    /* in the reference year / ISO week */
+  DIR_YEAROFF, /* month in reference year + n */
+  DIR_WEEKOFF  /* weekday in reference ISO week + n */
+} dir;
+
+typedef struct spec {
+  spec_kind kind;
+  gran gran;
+  dir dir;
+  int y, m, d;     /* SK_ABS / SK_MONTH / SK_DAY_MONTH fields */
+  int n;           /* SK_REL shift; DIR_YEAROFF / DIR_WEEKOFF offset */
+  int wd;          /* weekday 1..7, 0 = none */
+  int eve;         /* "malam Minggu": the evening before */
+  int end_y, end_m, end_d; /* range end (SK_ABS/SK_DAY_MONTH), end_y 0 = none */
+  int hh, mi, hh2, mi2;    /* SK_CLOCK; hh2 < 0 = no range */
+  vague vague;
+  modkind mod;
+  int has_tz;
+  int tz;
+  uint32_t type; /* IDNER_TYPE_DATE or IDNER_TYPE_TIME */
+} spec;
+
+static void spec_init(spec *s, spec_kind kind, gran g) {
+  memset(s, 0, sizeof *s);
+  s->kind = kind;
+  s->gran = g;
+  s->hh2 = -1;
+  s->type = IDNER_TYPE_DATE;
+}
+
+/* ======================================================================
+ * Phase two: resolution
+ * ====================================================================== */
+
+typedef struct anchor {
+  int valid;
+  ymd date;
+} anchor;
+
+/* Formats a value of granularity g for date t; "" when out of range. */
+static void format_value(char *out, size_t size, gran g, ymd t) {
+  out[0] = '\0';
+  if (t.y < 0 || t.y > 9999) return;
+  long z = (g == GR_WEEK || g == GR_WEEKEND) ? days_from_civil(t.y, t.m, t.d) : 0;
+  int wy, wn;
+  switch (g) {
+    case GR_DAY: snprintf(out, size, "%04d-%02d-%02d", t.y, t.m, t.d); break;
+    case GR_MONTH: snprintf(out, size, "%04d-%02d", t.y, t.m); break;
+    case GR_YEAR: snprintf(out, size, "%04d", t.y); break;
+    case GR_DECADE: snprintf(out, size, "%03d", t.y / 10); break;
+    case GR_CENTURY: snprintf(out, size, "%02d", t.y / 100); break;
+    case GR_WEEK:
+    case GR_WEEKEND:
+      iso_week(z, &wy, &wn);
+      snprintf(out, size, "%04d-W%02d%s", wy, wn, g == GR_WEEKEND ? "-WE" : "");
+      break;
+  }
+}
+
+static ymd add_months(ymd t, int n) {
+  long k = (long)t.y * 12 + (t.m - 1) + n;
+  long y = k >= 0 ? k / 12 : -((11 - k) / 12); /* floor division */
+  ymd r = {(int)y, (int)(k - y * 12) + 1, 1};
+  return r;
+}
+
+/* SK_REL: the reference date moved by n units of the spec's granularity. */
+static ymd resolve_rel(const spec *s, ymd ref) {
+  long z = days_from_civil(ref.y, ref.m, ref.d);
+  ymd r = ref;
+  switch (s->gran) {
+    case GR_DAY: r = civil_from_days(z + s->n); break;
+    case GR_WEEK:
+    case GR_WEEKEND: r = civil_from_days(z + 7L * s->n); break;
+    case GR_MONTH: r = add_months(ref, s->n); break;
+    case GR_YEAR: r.y = ref.y + s->n; break;
+    case GR_DECADE: r.y = ref.y + 10 * s->n; break;
+    case GR_CENTURY: r.y = ref.y + 100 * s->n; break;
+  }
+  return r;
+}
+
+/* Year of a month without a year, relative to the reference month. */
+static int month_year(const spec *s, ymd ref) {
+  switch (s->dir) {
+    case DIR_RECENT: return s->m <= ref.m ? ref.y : ref.y - 1;
+    case DIR_PAST: return s->m < ref.m ? ref.y : ref.y - 1;
+    case DIR_FUTURE: return s->m > ref.m ? ref.y : ref.y + 1;
+    case DIR_SOON: return s->m >= ref.m ? ref.y : ref.y + 1;
+    case DIR_YEAROFF: return ref.y + s->n;
+    default: return ref.y;
+  }
+}
+
+/* Day of a weekday relative to the reference day. */
+static long weekday_day(const spec *s, ymd ref) {
+  long z = days_from_civil(ref.y, ref.m, ref.d);
+  int rw = iso_weekday(z);
+  int back = (rw - s->wd + 7) % 7, ahead = (s->wd - rw + 7) % 7;
+  switch (s->dir) {
+    case DIR_PAST: return z - (back ? back : 7);
+    case DIR_FUTURE: return z + (ahead ? ahead : 7);
+    case DIR_SOON: return z + ahead;
+    case DIR_THIS: return z + (s->wd - rw);
+    case DIR_WEEKOFF: return z + (s->wd - rw) + 7L * s->n;
+    default: return z - back;
+  }
+}
+
+/* Year for a day and month without a year: the base year, or with a
+ * weekday the first of base, base-1, base+1 where the weekday agrees. */
+static int day_month_year(const spec *s, int base, const ymd *ref) {
+  if (s->dir == DIR_RECENT && ref) {
+    int later = s->m > ref->m || (s->m == ref->m && s->d > ref->d);
+    return later ? ref->y - 1 : ref->y;
+  }
+  if (!s->wd) return base;
+  static const int k_tries[3] = {0, -1, 1};
+  for (int i = 0; i < 3; i++) {
+    int y = base + k_tries[i];
+    if (valid_ymd(y, s->m, s->d) && iso_weekday(days_from_civil(y, s->m, s->d)) == s->wd)
+      return y;
+  }
+  return base;
+}
+
+typedef struct resolved {
+  char value[32], end_value[32];
+  int is_day; /* value is a full day: it becomes the anchor */
+  ymd day;
+} resolved;
+
+static void resolve_day_month(const spec *s, const ymd *ref, const anchor *a, resolved *r) {
+  if (!ref && !a->valid) return;
+  int y = day_month_year(s, ref ? ref->y : a->date.y, ref);
+  if (!valid_ymd(y, s->m, s->d)) return;
+  ymd t = {y, s->m, s->d};
+  format_value(r->value, sizeof r->value, GR_DAY, t);
+  r->is_day = 1;
+  r->day = t;
+  if (s->end_d && valid_ymd(y, s->m, s->end_d)) {
+    ymd e = {y, s->m, s->end_d};
+    format_value(r->end_value, sizeof r->end_value, GR_DAY, e);
+  }
+}
+
+static void format_clock(char *out, size_t size, const anchor *day, int hh, int mi) {
+  if (day->valid && day->date.y >= 0 && day->date.y <= 9999)
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d", day->date.y, day->date.m, day->date.d, hh, mi);
+  else
+    snprintf(out, size, "T%02d:%02d", hh, mi);
+}
+
+/* Resolves s against ref (NULL = none) and the last full date a. */
+static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r) {
+  memset(r, 0, sizeof *r);
+  ymd t = {0, 0, 0};
+  switch (s->kind) {
+    case SK_ABS:
+      t.y = s->y, t.m = s->m, t.d = s->d;
+      format_value(r->value, sizeof r->value, s->gran, t);
+      if (s->end_y) {
+        ymd e = {s->end_y, s->end_m, s->end_d};
+        format_value(r->end_value, sizeof r->end_value, s->gran, e);
+      }
+      r->is_day = s->gran == GR_DAY;
+      r->day = t;
+      return;
+    case SK_VAGUE:
+      snprintf(r->value, sizeof r->value, "%s", k_vague_values[s->vague]);
+      return;
+    case SK_DAY_MONTH: resolve_day_month(s, ref, a, r); return;
+    case SK_CLOCK: {
+      anchor day = *a;
+      if (!day.valid && ref) day.valid = 1, day.date = *ref;
+      format_clock(r->value, sizeof r->value, &day, s->hh, s->mi);
+      if (s->hh2 >= 0) format_clock(r->end_value, sizeof r->end_value, &day, s->hh2, s->mi2);
+      return;
+    }
+    default: break;
+  }
+  if (!ref) return; /* everything below needs the reference date */
+  if (s->kind == SK_REL) {
+    t = resolve_rel(s, *ref);
+  } else if (s->kind == SK_MONTH) {
+    t.y = month_year(s, *ref), t.m = s->m, t.d = 1;
+  } else { /* SK_WEEKDAY */
+    t = civil_from_days(weekday_day(s, *ref) - s->eve);
+  }
+  format_value(r->value, sizeof r->value, s->gran, t);
+  r->is_day = s->gran == GR_DAY;
+  r->day = t;
+}
+
+/* ======================================================================
+ * Phase one: matching
+ * ====================================================================== */
+
+typedef struct scan {
+  const idner__dategrammar *g;
+  pcre2_match_data *md;
+  pcre2_match_context *mctx;
+  const char *text;
+  size_t len;
+  const idner_token *toks;
+  size_t ntok;
+  int has_ref;
+  ymd ref;
+  anchor last_day;  /* last full date mentioned: anchors clock times */
+  size_t last_end;  /* token end of the last hit, SIZE_MAX = none */
+  gran last_gran;   /* its granularity */
+  int last_weekday; /* it was a weekday */
+  size_t cb_start;  /* callout: first token of the current attempt */
+} scan;
+
+typedef struct match {
+  const scan *sc;
+  rule_id rule;
+  const PCRE2_SIZE *ov;
+  size_t tok_start, tok_end; /* token span, half-open */
+} match;
+
+typedef enum verdict { VD_REJECT, VD_ACCEPT, VD_VETO /* not a date: skip the span */ } verdict;
+
+/* Callout at the end of every rule: succeed only on a token end, so the
+ * engine backtracks to a shorter alternative otherwise. */
+static int on_callout(pcre2_callout_block *cb, void *data) {
+  const scan *sc = data;
+  size_t pos = cb->current_position, j = sc->cb_start;
+  while (j < sc->ntok && sc->toks[j].byte_end < pos) j++;
+  return (j < sc->ntok && sc->toks[j].byte_end == pos) ? 0 : 1;
+}
+
+static void tok_text(const scan *sc, size_t i, const char **s, size_t *n) {
+  *s = sc->text + sc->toks[i].byte_start;
+  *n = sc->toks[i].byte_end - sc->toks[i].byte_start;
+}
+
+static int tok_in(const scan *sc, size_t i, const char *const *list, size_t nlist) {
+  if (i >= sc->ntok) return 0;
+  const char *s;
+  size_t n;
+  tok_text(sc, i, &s, &n);
+  return word_in(list, nlist, s, n);
+}
+
+#define TOK_IN(sc, i, list) tok_in(sc, i, list, LEX_N(list))
+
+/* Token i is a keyword with one of the role bits. */
+static int tok_has_role(const scan *sc, size_t i, unsigned role) {
+  const char *s;
+  size_t n;
+  tok_text(sc, i, &s, &n);
+  const lex *kw = lex_find(k_keywords, LEX_N(k_keywords), s, n);
+  return kw && (kw->flags & role);
+}
+
+static int tok_capitalized(const scan *sc, size_t i) {
+  unsigned char c = (unsigned char)sc->text[sc->toks[i].byte_start];
+  return c >= 'A' && c <= 'Z';
+}
+
+static int tok_all_digits(const scan *sc, size_t i) {
+  const char *s;
+  size_t n;
+  tok_text(sc, i, &s, &n);
+  return parse_uint(s, n) >= 0;
+}
+
+static int tok_is_punct(const scan *sc, size_t i) {
+  return sc->toks[i].kind == IDNER_TOK_PUNCT;
+}
+
+static const char *const k_sentence_ends[] = {
+    ".", "!", "?", "\xe2\x80\xa6", ":", "\"", "\xe2\x80\x9c", "\xe2\x80\x9d",
+};
+
+/* First token of a sentence: flagged by the splitter, first in the text,
+ * after a line break, or after sentence-final punctuation or a quote. */
+static int sentence_initial(const scan *sc, size_t i) {
+  if (i == 0 || (sc->toks[i].flags & IDNER_SHAPE_SENT_START)) return 1;
+  for (size_t b = sc->toks[i - 1].byte_end; b < sc->toks[i].byte_start; b++)
+    if (sc->text[b] == '\n' || sc->text[b] == '\r') return 1;
+  return TOK_IN(sc, i - 1, k_sentence_ends);
+}
+
+/* A future cue ("akan") earlier in the same sentence, within 12 tokens. */
+static int future_context(const scan *sc, size_t i) {
+  for (size_t k = i, steps = 0; k > 0 && steps < 12 && !sentence_initial(sc, k); steps++) {
+    k--;
+    if (TOK_IN(sc, k, k_future_cues)) return 1;
+  }
+  return 0;
+}
+
+/* Token i-1 joins token i to the previous hit of granularity g, which ends
+ * at i-1 ("2019 dan 2020", "Maret hingga Mei"). */
+static int coordinated(const scan *sc, size_t i, gran g) {
+  return i >= 1 && sc->last_end == i - 1 && sc->last_gran == g &&
+         TOK_IN(sc, i - 1, k_coordinators);
+}
+
+/* A set word before token i, or before "hari"/"malam" before it
+ * ("setiap Senin", "setiap hari Minggu"). */
+static int after_set_word(const scan *sc, size_t i) {
+  if (i > 0 && TOK_IN(sc, i - 1, k_set_words)) return 1;
+  return i > 1 && (TOK_IN(sc, i - 1, k_day_nouns) || tok_has_role(sc, i - 1, KW_EVE)) &&
+         TOK_IN(sc, i - 2, k_set_words);
+}
+
+static int cap(const match *m, group g, const char **s, size_t *n) {
+  int k = m->sc->g->group[m->rule][g];
+  if (k < 0 || m->ov[2 * k] == PCRE2_UNSET) return 0;
+  *s = m->sc->text + m->ov[2 * k];
+  *n = m->ov[2 * k + 1] - m->ov[2 * k];
+  return 1;
+}
+
+/* Captured group g is set and non-empty. */
+static int has(const match *m, group g) {
+  const char *s;
+  size_t n;
+  return cap(m, g, &s, &n) && n > 0;
+}
+
+static int cap_uint(const match *m, group g) {
+  const char *s;
+  size_t n;
+  return cap(m, g, &s, &n) ? parse_uint(s, n) : -1;
+}
+
+static const lex *cap_lex(const match *m, group g, const lex *t, size_t nt) {
+  const char *s;
+  size_t n;
+  return cap(m, g, &s, &n) ? lex_find(t, nt, s, n) : NULL;
+}
+
+#define CAP_LEX(m, g, table) cap_lex(m, g, table, LEX_N(table))
+
+static const lex *cap_marker(const match *m, group g) { return CAP_LEX(m, g, k_markers); }
+
+static gran unit_gran(int u) {
+  switch (u) {
+    case U_DAY: return GR_DAY;
+    case U_WEEK: return GR_WEEK;
+    case U_MONTH: return GR_MONTH;
+    case U_DECADE: return GR_DECADE;
+    default: return GR_YEAR;
+  }
+}
+
+/* Marker direction (-1/0/+1) to a dir for months and weekdays. */
+static dir marker_dir(int v) { return v < 0 ? DIR_PAST : v > 0 ? DIR_FUTURE : DIR_THIS; }
+
+static void set_abs(spec *s, gran g, int y, int mo, int d) {
+  spec_init(s, SK_ABS, g);
+  s->y = y, s->m = mo, s->d = d;
+}
+
+/* ======================================================================
+ * Rule handlers: context checks + captures -> spec
+ * ====================================================================== */
+
+/* A day, month and optional year read from a match (year 0 = none). */
+static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int wd) {
+  if (y) {
+    if (!valid_ymd(y, mo, d)) return VD_REJECT;
+    set_abs(s, GR_DAY, y, mo, d);
+    return VD_ACCEPT;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(2000, mo)) return VD_REJECT;
+  spec_init(s, SK_DAY_MONTH, GR_DAY);
+  s->m = mo, s->d = d, s->wd = wd;
+  s->dir = has(m, G_TAIL) ? DIR_RECENT : DIR_NONE;
+  return VD_ACCEPT;
+}
+
+/* Selasa (19/9/2023), Senin (2/1) malam */
+static verdict h_kompas(const match *m, spec *s) {
+  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  int y = cap_uint(m, G_Y);
+  if (!wd) return VD_REJECT;
+  return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0, wd->val);
+}
+
+/* 19/9/2023, 19-09-2023, 19.09.2023; without a year only after a weekday
+ * and with a slash ("Kamis, 21/9"): "21/9" alone may be a fraction or a
+ * score, "10.12" a clock time. */
+static verdict h_numeric(const match *m, spec *s) {
+  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const char *sep;
+  size_t n;
+  int y = cap_uint(m, G_Y);
+  if (y < 0 && (!wd || !cap(m, G_SEP, &sep, &n) || sep[0] != '/')) return VD_REJECT;
+  return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0,
+                        wd ? wd->val : 0);
+}
+
+/* 19 September 2023, 12-14 Juni 2024, Jum'at, 1 Desember 2023 */
+static verdict h_day_month(const match *m, spec *s) {
+  const lex *mo = CAP_LEX(m, G_M, k_months);
+  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  int y = cap_uint(m, G_Y), d = cap_uint(m, G_D), d2 = cap_uint(m, G_D2);
+  if (!mo) return VD_REJECT;
+  verdict v = day_month_spec(m, s, d, mo->val, y > 0 ? y : 0, wd ? wd->val : 0);
+  if (v != VD_ACCEPT || d2 < 0) return v;
+  int limit = y > 0 ? days_in_month(y, mo->val) : days_in_month(2000, mo->val);
+  if (d2 <= d || d2 > limit) return VD_REJECT;
+  if (s->kind == SK_ABS) s->end_y = y, s->end_m = mo->val;
+  s->end_d = d2;
+  return VD_ACCEPT;
+}
+
+/* A month without a year or marker: only a full, capitalized month name
+ * after a date preposition, or any month after "bulan". */
+static verdict bare_month(const match *m, const lex *mo, spec *s) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start;
+  int after_bulan = i > 0 && tok_has_role(sc, i - 1, KW_MONTH);
+  if (!after_bulan) {
+    if (mo->flags & (LX_ABBR | LX_NAMELIKE) || !tok_capitalized(sc, i)) return VD_REJECT;
+    if (!(i > 0 && TOK_IN(sc, i - 1, k_date_preps)) && !coordinated(sc, i, GR_MONTH))
+      return VD_REJECT;
+  }
+  spec_init(s, SK_MONTH, GR_MONTH);
+  s->m = mo->val;
+  s->dir = future_context(sc, i) ? DIR_SOON : DIR_RECENT;
+  return VD_ACCEPT;
+}
+
+/* Oktober 2023, Maret tahun lalu, Maret lalu, (pada) Juli */
+static verdict h_month(const match *m, spec *s) {
+  const lex *mo = CAP_LEX(m, G_M, k_months);
+  const lex *mk;
+  int y = cap_uint(m, G_Y);
+  if (!mo) return VD_REJECT;
+  if (y > 0) {
+    set_abs(s, GR_MONTH, y, mo->val, 1);
+    return VD_ACCEPT;
+  }
+  if ((mk = cap_marker(m, G_YMK)) || (mk = cap_marker(m, G_MK))) {
+    spec_init(s, SK_MONTH, GR_MONTH);
+    s->m = mo->val;
+    s->dir = has(m, G_YMK) ? DIR_YEAROFF : marker_dir(mk->val);
+    s->n = mk->val;
+    return VD_ACCEPT;
+  }
+  return bare_month(m, mo, s);
+}
+
+/* The unit part of a modified expression: "awal tahun ini", "akhir pekan
+ * lalu" (a weekend, not the end of a week), "awal tahun 2023". */
+static verdict modified_unit(const match *m, spec *s, modkind mod) {
+  const lex *u = CAP_LEX(m, G_U, k_units);
+  const lex *mk = cap_marker(m, G_UMK);
+  int y = cap_uint(m, G_UY);
+  if (!u) return VD_REJECT;
+  if (u->val == U_WEEK) {
+    if (!mk) return VD_REJECT; /* "pada akhir pekan": generic weekends */
+    spec_init(s, SK_REL, mod == MOD_END ? GR_WEEKEND : GR_WEEK);
+    s->n = mk->val;
+    s->mod = mod == MOD_END ? MOD_NONE : mod;
+    return VD_ACCEPT;
+  }
+  if (y > 0) {
+    if (u->val != U_YEAR) return VD_REJECT;
+    set_abs(s, GR_YEAR, y, 1, 1);
+  } else {
+    spec_init(s, SK_REL, unit_gran(u->val));
+    s->n = mk ? mk->val : 0; /* "akhir tahun": this year */
+  }
+  s->mod = mod;
+  return VD_ACCEPT;
+}
+
+/* The month part of a modified expression: "pertengahan Juli" (reference
+ * year), "awal Maret lalu", "akhir Oktober 2023". */
+static verdict modified_month(const match *m, spec *s, modkind mod) {
+  const lex *mo = CAP_LEX(m, G_M, k_months);
+  const lex *mk;
+  int y = cap_uint(m, G_Y);
+  if (!mo) return VD_REJECT;
+  if (y > 0) {
+    set_abs(s, GR_MONTH, y, mo->val, 1);
+  } else {
+    if (mo->flags & LX_ABBR && !has(m, G_YMK) && !has(m, G_MK)) return VD_REJECT;
+    spec_init(s, SK_MONTH, GR_MONTH);
+    s->m = mo->val;
+    s->dir = DIR_THIS;
+    if ((mk = cap_marker(m, G_YMK))) s->dir = DIR_YEAROFF, s->n = mk->val;
+    else if ((mk = cap_marker(m, G_MK))) s->dir = marker_dir(mk->val);
+  }
+  s->mod = mod;
+  return VD_ACCEPT;
+}
+
+/* awal/pertengahan/akhir + period */
+static verdict h_modified(const match *m, spec *s) {
+  const lex *mod = CAP_LEX(m, G_MOD, k_modifiers);
+  if (!mod) return VD_REJECT;
+  if (after_set_word(m->sc, m->tok_start)) return VD_VETO; /* "setiap akhir tahun" */
+  if (has(m, G_M)) return modified_month(m, s, (modkind)mod->val);
+  if (has(m, G_U)) return modified_unit(m, s, (modkind)mod->val);
+  if (has(m, G_DEC)) {
+    set_abs(s, GR_DECADE, cap_uint(m, G_DEC), 1, 1);
+  } else {
+    int y = cap_uint(m, G_Y2);
+    if (y < 1000 || y > 2999) return VD_REJECT;
+    set_abs(s, GR_YEAR, y, 1, 1);
+  }
+  s->mod = (modkind)mod->val;
+  return VD_ACCEPT;
+}
+
+static int plausible_year(int y) { return y >= 1900 && y <= 2099; }
+
+/* tahun 2023, pada 2019, 1988 lalu, 2014-2019 */
+static verdict h_year(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start;
+  int y = cap_uint(m, G_Y), y2 = cap_uint(m, G_Y2), with_tahun = has(m, G_TH);
+  /* "UU Nomor 11 Tahun 2020": a regulation number, not a date */
+  if (with_tahun && i > 0 && (tok_all_digits(sc, i - 1) || TOK_IN(sc, i - 1, k_regulation_words)))
+    return VD_VETO;
+  if (y2 >= 0) {
+    if (!plausible_year(y) || !plausible_year(y2) || y2 <= y) return VD_REJECT;
+  } else if (!with_tahun) {
+    if (!plausible_year(y)) return VD_REJECT;
+    int after_prep = i > 0 && TOK_IN(sc, i - 1, k_date_preps);
+    int tense_tail = has(m, G_TAIL) && !(i > 0 && tok_capitalized(sc, i - 1));
+    if (!after_prep && !tense_tail && !coordinated(sc, i, GR_YEAR)) return VD_REJECT;
+  } else if (y < 1000 || y > 2999) {
+    return VD_REJECT;
+  }
+  set_abs(s, GR_YEAR, y, 1, 1);
+  if (y2 >= 0) s->end_y = y2, s->end_m = 1, s->end_d = 1;
+  return VD_ACCEPT;
+}
+
+/* 1990-an, tahun 90-an (two digits need "tahun" or "era") */
+static verdict h_decade(const match *m, spec *s) {
+  int with_tahun = has(m, G_TH), y = cap_uint(m, G_DEC);
+  if (y >= 0) {
+    if (y < (with_tahun ? 1000 : 1900) || y > (with_tahun ? 2990 : 2090)) return VD_REJECT;
+  } else {
+    size_t i = m->tok_start;
+    if (!with_tahun && !(i > 0 && TOK_IN(m->sc, i - 1, k_decade_cues))) return VD_REJECT;
+    y = 1900 + cap_uint(m, G_DEC2);
+  }
+  set_abs(s, GR_DECADE, y, 1, 1);
+  return VD_ACCEPT;
+}
+
+/* abad ke-21 -> "20", abad XXI, abad ini */
+static verdict h_century(const match *m, spec *s) {
+  const char *t;
+  size_t n;
+  const lex *mk = cap_marker(m, G_CMK);
+  int c = cap_uint(m, G_C);
+  if (c < 0 && cap(m, G_ROM, &t, &n)) c = parse_roman(t, n);
+  if (c < 0 && mk) {
+    spec_init(s, SK_REL, GR_CENTURY);
+    s->n = mk->val;
+    return VD_ACCEPT;
+  }
+  if (c < 1 || c > 30) return VD_REJECT;
+  set_abs(s, GR_CENTURY, (c - 1) * 100, 1, 1);
+  return VD_ACCEPT;
+}
+
+/* 3 hari lalu, dua pekan lalu, sepekan lalu, beberapa hari lalu */
+static verdict h_counted(const match *m, spec *s) {
+  const lex *mk = cap_marker(m, G_MK);
+  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, k_se_units) : CAP_LEX(m, G_U, k_units);
+  const char *t;
+  size_t n;
+  int count = 1;
+  if (!mk || !u || mk->val == 0) return VD_REJECT;
+  if (cap(m, G_N, &t, &n)) {
+    const lex *kw = lex_find(k_keywords, LEX_N(k_keywords), t, n);
+    if (kw && (kw->flags & KW_SOME)) {
+      spec_init(s, SK_VAGUE, GR_DAY);
+      s->vague = mk->val < 0 ? V_PAST : V_FUTURE;
+      return VD_ACCEPT;
+    }
+    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(t, n);
+    if (count <= 0) return VD_REJECT;
+  }
+  spec_init(s, SK_REL, unit_gran(u->val));
+  s->n = mk->val * count;
+  return VD_ACCEPT;
+}
+
+/* pekan lalu, bulan ini, tahun depan; capital "Minggu" mid-sentence is
+ * Sunday, not the week. */
+static verdict h_relative(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start;
+  const lex *u = CAP_LEX(m, G_U, k_units);
+  const lex *mk = cap_marker(m, G_MK);
+  if (!u || !mk) return VD_REJECT;
+  if (after_set_word(sc, i)) return VD_VETO;
+  if ((u->flags & LX_CONTEXT) && tok_capitalized(sc, i) && !sentence_initial(sc, i) &&
+      !(sc->toks[i].flags & IDNER_SHAPE_ALLCAPS))
+    return VD_REJECT;
+  spec_init(s, SK_REL, unit_gran(u->val));
+  s->n = mk->val;
+  return VD_ACCEPT;
+}
+
+/* "Minggu" is Sunday (not "week") only with support: "hari Minggu",
+ * "malam Minggu", "pada Minggu", "Minggu pagi", or a capitalized
+ * "Minggu lalu" inside a sentence. */
+static int sunday_supported(const match *m) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start + (has(m, G_EVE) ? 1 : 0);
+  if (i > 0 && TOK_IN(sc, i - 1, k_day_nouns)) return 1;
+  if (!tok_capitalized(sc, i)) return 0;
+  if (sc->last_weekday && coordinated(sc, i, GR_DAY)) return 1; /* "Sabtu dan Minggu" */
+  if (has(m, G_EVE) || has(m, G_TAIL) || (i > 0 && TOK_IN(sc, i - 1, k_sunday_preps))) return 1;
+  return (has(m, G_MK) || has(m, G_WK)) && !sentence_initial(sc, i);
+}
+
+/* Senin, Jumat lalu, Rabu pekan lalu, malam Minggu, Selasa petang */
+static verdict h_weekday(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start + (has(m, G_EVE) ? 1 : 0);
+  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const lex *mk;
+  if (!wd) return VD_REJECT;
+  if (after_set_word(sc, m->tok_start)) return VD_VETO; /* "setiap Senin" */
+  if (wd->val == 5 && i > 0 && TOK_IN(sc, i - 1, k_prayer_words)) return VD_REJECT;
+  if ((wd->flags & LX_CONTEXT) && !sunday_supported(m)) return VD_REJECT;
+  spec_init(s, SK_WEEKDAY, GR_DAY);
+  s->wd = wd->val;
+  s->eve = has(m, G_EVE);
+  if ((mk = cap_marker(m, G_WKMK))) s->dir = DIR_WEEKOFF, s->n = mk->val;
+  else if ((mk = cap_marker(m, G_MK))) s->dir = marker_dir(mk->val);
+  else s->dir = future_context(sc, m->tok_start) ? DIR_SOON : DIR_RECENT;
+  return VD_ACCEPT;
+}
+
+/* hari ini, kemarin, besok pagi, semalam */
+static verdict h_deictic(const match *m, spec *s) {
+  const lex *dx = CAP_LEX(m, G_DX, k_deictic_days);
+  if (!dx) return VD_REJECT;
+  spec_init(s, SK_REL, GR_DAY);
+  s->n = dx->val;
+  return VD_ACCEPT;
+}
+
+/* "dulu"/"dahulu" is "formerly" after "sejak", "seperti" ... or at the
+ * start of a sentence, but "first" in "terlebih dahulu" or after a verb at
+ * the end of a clause ("tunggu dulu."). */
+static int formerly_context(const match *m) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start;
+  if (i > 0 && TOK_IN(sc, i - 1, k_first_sense)) return 0;
+  if (sentence_initial(sc, i) || tok_is_punct(sc, i - 1)) return 1;
+  if (TOK_IN(sc, i - 1, k_past_anchors)) return 1;
+  return m->tok_end < sc->ntok && !tok_is_punct(sc, m->tok_end);
+}
+
+/* saat ini, kini, sekarang, baru-baru ini, dulu, masa depan */
+static verdict h_vague(const match *m, spec *s) {
+  const lex *vx = CAP_LEX(m, G_VX, k_vague_words);
+  if (!vx) return VD_REJECT;
+  if ((vx->flags & LX_CONTEXT) && !formerly_context(m)) return VD_REJECT;
+  spec_init(s, SK_VAGUE, GR_DAY);
+  s->vague = (vague)vx->val;
+  return VD_ACCEPT;
+}
+
+/* Reads a clock hour next to a part of day: "jam 7 malam" = 19:00,
+ * "jam 12 malam" = 00:00, "jam 1 siang" = 13:00. */
+static int hour_with_pod(int hh, const lex *pod) {
+  if (!pod) return hh;
+  switch ((podkind)pod->val) {
+    case POD_MIDDAY: return hh >= 1 && hh <= 5 ? hh + 12 : hh;
+    case POD_AFTERNOON: return hh >= 1 && hh < 12 ? hh + 12 : hh;
+    case POD_NIGHT: return hh == 12 ? 0 : (hh >= 6 && hh < 12 ? hh + 12 : hh);
+    default: return hh;
+  }
+}
+
+/* pukul 10.00 WIB, pkl. 14:00 WITA, jam 7 malam, 10.00 WIB */
+static verdict h_clock(const match *m, spec *s) {
+  const lex *pod = CAP_LEX(m, G_POD, k_parts_of_day);
+  const lex *tz = CAP_LEX(m, G_TZ, k_time_zones);
+  int hh = cap_uint(m, G_HH), mi = has(m, G_MI) ? cap_uint(m, G_MI) : 0;
+  int hh2 = cap_uint(m, G_HH2), mi2 = cap_uint(m, G_MI2);
+  /* "jam" is also the unit "hour": "24 jam 7 hari" needs more than a number */
+  const lex *cw = CAP_LEX(m, G_CW, k_keywords);
+  if (cw && (cw->flags & KW_HOUR) && !has(m, G_MI) && !pod && !tz) return VD_REJECT;
+  if (hh < 0 || hh > 24 || mi > 59 || (hh2 >= 0 && (hh2 > 24 || mi2 > 59))) return VD_REJECT;
+  spec_init(s, SK_CLOCK, GR_DAY);
+  s->type = IDNER_TYPE_TIME;
+  s->hh = hour_with_pod(hh, pod), s->mi = mi;
+  if (hh2 >= 0) s->hh2 = hour_with_pod(hh2, pod), s->mi2 = mi2;
+  if (tz) s->has_tz = 1, s->tz = tz->val;
+  return VD_ACCEPT;
+}
+
+typedef verdict (*handler)(const match *m, spec *s);
+
+static const handler k_handlers[R_COUNT] = {
+    [R_KOMPAS] = h_kompas,     [R_NUMERIC] = h_numeric,   [R_DAY_MONTH] = h_day_month,
+    [R_MONTH] = h_month,       [R_MODIFIED] = h_modified, [R_YEAR] = h_year,
+    [R_DECADE] = h_decade,     [R_CENTURY] = h_century,   [R_COUNTED] = h_counted,
+    [R_RELATIVE] = h_relative, [R_WEEKDAY] = h_weekday,   [R_DEICTIC] = h_deictic,
+    [R_VAGUE] = h_vague,       [R_CLOCK] = h_clock,       [R_CLOCK_TZ] = h_clock,
+};
+
+/* ======================================================================
+ * The scan: trigger tokens -> longest accepted candidate -> hit
+ * ====================================================================== */
+
+static int trigger_cmp(const void *a, const void *b) {
+  const trigger *x = a, *y = b;
+  size_t n = x->len < y->len ? x->len : y->len;
+  int c = memcmp(x->s, y->s, n);
+  return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+/* Cheap filter: the rules that can start at this token (0 = none). Digits
+ * start the numeric rules; a word starts the rules of its lower-case form
+ * (minus a trailing '.') in the trigger table. */
+static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, const idner_token *t) {
+  const char *s = text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start;
+  char buf[MAX_TRIGGER_LEN];
+  if (n == 0) return 0;
+  if (is_digit((unsigned char)s[0])) return DIGIT_RULES;
+  if (n > 1 && s[n - 1] == '.') n--;
+  if (n > sizeof buf) return 0;
+  for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
+  trigger key = {buf, n, 0};
+  const trigger *hit = bsearch(&key, g->triggers, g->ntriggers, sizeof key, trigger_cmp);
+  return hit ? hit->rules : 0;
+}
+
+typedef struct candidate {
+  verdict vd;
+  size_t byte_end, tok_end;
+  spec spec;
+} candidate;
+
+/* Index one past the token ending at byte pos (the callout guarantees one). */
+static size_t end_token(const scan *sc, size_t i, size_t pos) {
+  while (i < sc->ntok && sc->toks[i].byte_end < pos) i++;
+  return i + 1;
+}
+
+/* Runs the given rules anchored at token i; keeps the longest match its
+ * handler accepts or vetoes (an earlier rule wins a tie). */
+static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
+  best->vd = VD_REJECT;
+  best->byte_end = 0;
+  sc->cb_start = i;
+  for (int r = 0; r < R_COUNT; r++) {
+    if (!(rules & RULE_BIT(r))) continue;
+    int rc = pcre2_match(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
+                         0, sc->md, sc->mctx);
+    if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
+    if (rc <= 0) continue; /* no match, or a match/depth limit hit: no date */
+    const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
+    if (best->vd != VD_REJECT && ov[1] <= best->byte_end) continue;
+    match m = {sc, (rule_id)r, ov, i, end_token(sc, i, ov[1])};
+    spec sp;
+    verdict v = k_handlers[r](&m, &sp);
+    if (v == VD_REJECT) continue;
+    best->vd = v;
+    best->byte_end = ov[1];
+    best->tok_end = m.tok_end;
+    best->spec = sp;
+  }
+  return IDNER_OK;
+}
+
+static void copy_str(char *dst, size_t size, const char *src) {
+  size_t n = strlen(src);
+  if (n >= size) n = size - 1;
+  memcpy(dst, src, n);
+  dst[n] = '\0';
+}
+
+/* Resolves the candidate at token i and appends it to out. */
+static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out) {
+  resolved r;
+  resolve(&c->spec, sc->has_ref ? &sc->ref : NULL, &sc->last_day, &r);
+  int32_t rc = IDNER__RESERVE(out, out->n + 1);
+  if (rc) return rc;
+  idner__date_hit *h = &out->v[out->n++];
+  memset(h, 0, sizeof *h);
+  h->tok_start = (uint32_t)i;
+  h->tok_end = (uint32_t)c->tok_end;
+  h->type = c->spec.type;
+  copy_str(h->value, sizeof h->value, r.value);
+  copy_str(h->end_value, sizeof h->end_value, r.end_value);
+  copy_str(h->mod, sizeof h->mod, k_mod_names[c->spec.mod]);
+  h->tz_offset_minutes = c->spec.has_tz ? c->spec.tz : 0;
+  h->has_tz = (uint32_t)c->spec.has_tz;
+  if (r.is_day && r.value[0]) sc->last_day.valid = 1, sc->last_day.date = r.day;
+  sc->last_end = c->tok_end;
+  sc->last_gran = c->spec.gran;
+  sc->last_weekday = c->spec.kind == SK_WEEKDAY;
+  return IDNER_OK;
+}
+
+static int valid_ref(const idner__refdate *ref) {
+  return ref && ref->year != 0 && valid_ymd(ref->year, ref->month, ref->day);
+}
+
+int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
+                          const char *text, size_t len, const idner_token *toks,
+                          size_t ntok, const idner__refdate *ref,
+                          idner__datehits *out) {
+  scan sc;
+  memset(&sc, 0, sizeof sc);
+  sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
+  sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
+  sc.last_end = SIZE_MAX;
+  if (valid_ref(ref)) {
+    sc.has_ref = 1;
+    sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
+  }
+  pcre2_set_callout(s->mctx, on_callout, &sc);
+  int32_t rc = IDNER_OK;
+  for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
+    candidate c;
+    uint32_t rules = trigger_rules(g, text, &toks[i]);
+    if (!rules) {
+      i++;
+      continue;
+    }
+    if ((rc = best_candidate(&sc, i, rules, &c))) break;
+    if (c.vd == VD_REJECT) {
+      i++;
+      continue;
+    }
+    if (c.vd == VD_ACCEPT) rc = emit(&sc, i, &c, out);
+    i = c.tok_end;
+  }
+  pcre2_set_callout(s->mctx, NULL, NULL); /* sc is about to go out of scope */
+  return rc;
+}
+
+/* ======================================================================
+ * Compilation
+ * ====================================================================== */
+
+static int32_t append_str(idner__bytes *b, const char *s) {
+  return idner__bytes_append(b, s, strlen(s));
+}
+
+/* One lexicon form as a pattern: spaces -> \h+, metacharacters escaped. */
+static int32_t append_form(idner__bytes *b, const char *form) {
+  int32_t rc = IDNER_OK;
+  for (const char *f = form; *f && !rc; f++) {
+    if (*f == ' ') {
+      rc = append_str(b, "\\h++");
+      continue;
+    }
+    if (strchr("\\.^$|?*+()[]{}", *f)) rc = append_str(b, "\\");
+    if (!rc) rc = idner__bytes_append(b, f, 1);
+  }
+  return rc;
+}
+
+static int lex_selected(const fragment *fr, const lex *e) {
+  return (e->flags & fr->need) == fr->need && !(e->flags & fr->refuse);
+}
+
+/* (?:form|form|...), longest form first so a prefix never wins early. */
+static int32_t append_alternation(idner__bytes *b, const fragment *fr) {
+  size_t maxlen = 0, count = 0;
+  for (size_t i = 0; i < fr->nlex; i++)
+    if (lex_selected(fr, &fr->lex[i]) && strlen(fr->lex[i].form) > maxlen)
+      maxlen = strlen(fr->lex[i].form);
+  int32_t rc = fr->bare ? IDNER_OK : append_str(b, "(?:");
+  for (size_t len = maxlen; len > 0 && !rc; len--)
+    for (size_t i = 0; i < fr->nlex && !rc; i++) {
+      if (!lex_selected(fr, &fr->lex[i]) || strlen(fr->lex[i].form) != len) continue;
+      if (count++) rc = append_str(b, "|");
+      if (!rc) rc = append_form(b, fr->lex[i].form);
+    }
+  return rc || fr->bare ? rc : append_str(b, ")");
+}
+
+static const fragment *find_fragment(const char *name, size_t n) {
+  for (size_t i = 0; i < LEX_N(k_fragments); i++)
+    if (strlen(k_fragments[i].name) == n && memcmp(k_fragments[i].name, name, n) == 0)
+      return &k_fragments[i];
+  return NULL;
+}
+
+/* Appends template t with its {NAME} placeholders expanded. Regex
+ * quantifiers ({4}, {1,2}) start with a digit and are copied as is. */
+static int32_t expand(idner__bytes *b, const char *t, int depth, char *err, size_t errsz) {
+  int32_t rc = IDNER_OK;
+  while (*t && !rc) {
+    if (t[0] == '{' && t[1] >= 'A' && t[1] <= 'Z') {
+      const char *close = strchr(t, '}');
+      const fragment *fr = close ? find_fragment(t + 1, (size_t)(close - t - 1)) : NULL;
+      if (!fr || depth > 4) {
+        idner__fmt(err, errsz, "date grammar: bad placeholder in \"%.20s\"", t);
+        return IDNER_ERR_INTERNAL;
+      }
+      rc = fr->tmpl ? expand(b, fr->tmpl, depth + 1, err, errsz) : append_alternation(b, fr);
+      t = close + 1;
+    } else {
+      rc = idner__bytes_append(b, t, 1);
+      t++;
+    }
+  }
+  return rc;
+}
+
+static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat, char *err,
+                            size_t errsz) {
+  pat->n = 0;
+  int32_t rc = expand(pat, k_rule_templates[r], 0, err, errsz);
+  if (!rc) rc = append_str(pat, "(?C1)");
+  if (rc) return rc;
+  int errcode;
+  PCRE2_SIZE erroff;
+  /* NO_AUTO_POSSESS: automatic possessification would stop the engine from
+   * giving back characters when the token-end callout fails ("a+(?C1)"). */
+  const uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP | PCRE2_CASELESS |
+                        PCRE2_ANCHORED | PCRE2_NO_AUTO_POSSESS;
+  g->code[r] = pcre2_compile((PCRE2_SPTR)pat->v, pat->n, opts, &errcode, &erroff, NULL);
+  if (!g->code[r]) {
+    if (errcode == PCRE2_ERROR_HEAP_FAILED) return IDNER_ERR_NOMEM;
+    PCRE2_UCHAR msg[120];
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    idner__fmt(err, errsz, "date grammar rule %d: %s at offset %zu", (int)r, (char *)msg,
+               (size_t)erroff);
+    return IDNER_ERR_INTERNAL;
+  }
+  uint32_t ncap = 0;
+  pcre2_pattern_info(g->code[r], PCRE2_INFO_CAPTURECOUNT, &ncap);
+  if (ncap + 1 > OVECTOR_PAIRS) {
+    idner__fmt(err, errsz, "date grammar rule %d: too many groups", (int)r);
+    return IDNER_ERR_INTERNAL;
+  }
+  for (int k = 0; k < G_COUNT; k++) {
+    int num = pcre2_substring_number_from_name(g->code[r], (PCRE2_SPTR)k_group_names[k]);
+    g->group[r][k] = (int16_t)(num > 0 ? num : -1);
+  }
+  (void)pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
+  return IDNER_OK;
+}
+
+/* Rules a structural keyword starts ("tahun 2023", "pukul 10.00"). */
+static uint32_t keyword_rules(unsigned flags) {
+  uint32_t r = 0;
+  if (flags & KW_YEAR) r |= RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE);
+  if (flags & KW_CLOCK) r |= RULE_BIT(R_CLOCK);
+  if (flags & KW_CENTURY) r |= RULE_BIT(R_CENTURY);
+  if (flags & KW_EVE) r |= RULE_BIT(R_WEEKDAY);
+  if (flags & KW_SOME) r |= RULE_BIT(R_COUNTED);
+  return r;
+}
+
+/* Adds the first word of every form of t, starting `rules` (0: by keyword
+ * role), to the trigger array. */
+static void add_triggers(trigger *v, size_t *n, const lex *t, size_t nt, uint32_t rules) {
+  for (size_t i = 0; i < nt; i++) {
+    const char *sp = strchr(t[i].form, ' ');
+    uint32_t r = rules ? rules : keyword_rules(t[i].flags);
+    if (!r) continue;
+    v[*n].s = t[i].form;
+    v[*n].len = sp ? (size_t)(sp - t[i].form) : strlen(t[i].form);
+    v[(*n)++].rules = r;
+  }
+}
+
+static int32_t build_triggers(idner__dategrammar *g) {
+  static const struct {
+    const lex *t;
+    size_t n;
+    uint32_t rules;
+  } k_sources[] = {
+      {k_months, LEX_N(k_months), RULE_BIT(R_MONTH)},
+      {k_weekdays, LEX_N(k_weekdays),
+       RULE_BIT(R_KOMPAS) | RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_WEEKDAY)},
+      {k_number_words, LEX_N(k_number_words), RULE_BIT(R_COUNTED)},
+      {k_units, LEX_N(k_units), RULE_BIT(R_RELATIVE)},
+      {k_se_units, LEX_N(k_se_units), RULE_BIT(R_COUNTED)},
+      {k_modifiers, LEX_N(k_modifiers), RULE_BIT(R_MODIFIED)},
+      {k_deictic_days, LEX_N(k_deictic_days), RULE_BIT(R_DEICTIC)},
+      {k_vague_words, LEX_N(k_vague_words), RULE_BIT(R_VAGUE)},
+      {k_keywords, LEX_N(k_keywords), 0},
+  };
+  size_t cap = 0, n = 0;
+  for (size_t k = 0; k < LEX_N(k_sources); k++) cap += k_sources[k].n;
+  g->triggers = malloc(cap * sizeof *g->triggers);
+  if (!g->triggers) return IDNER_ERR_NOMEM;
+  for (size_t k = 0; k < LEX_N(k_sources); k++)
+    add_triggers(g->triggers, &n, k_sources[k].t, k_sources[k].n, k_sources[k].rules);
+  qsort(g->triggers, n, sizeof *g->triggers, trigger_cmp);
+  size_t u = 0; /* merge duplicates ("tahun": unit and keyword) */
+  for (size_t k = 0; k < n; k++) {
+    if (u > 0 && trigger_cmp(&g->triggers[u - 1], &g->triggers[k]) == 0)
+      g->triggers[u - 1].rules |= g->triggers[k].rules;
+    else
+      g->triggers[u++] = g->triggers[k];
+  }
+  g->ntriggers = u;
+  return IDNER_OK;
+}
+
+int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz) {
+  *out = NULL;
+  idner__dategrammar *g = calloc(1, sizeof *g);
+  if (!g) return IDNER_ERR_NOMEM;
+  idner__bytes pat = {NULL, 0, 0};
+  int32_t rc = IDNER_OK;
+  for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
+  free(pat.v);
+  if (!rc) rc = build_triggers(g);
+  if (rc) {
+    if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
+    idner__dates_free(g);
+    return rc;
+  }
+  *out = g;
+  return IDNER_OK;
+}
+
+void idner__dates_free(idner__dategrammar *g) {
+  if (!g) return;
+  for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
+  free(g->triggers);
+  free(g);
+}
+
+int32_t idner__datescratch_new(idner__datescratch **out) {
+  *out = NULL;
+  idner__datescratch *s = calloc(1, sizeof *s);
+  if (!s) return IDNER_ERR_NOMEM;
+  s->md = pcre2_match_data_create(OVECTOR_PAIRS, NULL);
+  s->mctx = pcre2_match_context_create(NULL);
+  if (!s->md || !s->mctx) {
+    idner__datescratch_free(s);
+    return IDNER_ERR_NOMEM;
+  }
+  pcre2_set_match_limit(s->mctx, MATCH_LIMIT);
+  pcre2_set_depth_limit(s->mctx, DEPTH_LIMIT);
+  *out = s;
+  return IDNER_OK;
+}
+
+void idner__datescratch_free(idner__datescratch *s) {
+  if (!s) return;
+  pcre2_match_data_free(s->md);
+  pcre2_match_context_free(s->mctx);
+  free(s);
+}

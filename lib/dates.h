@@ -1,0 +1,53 @@
+/* dates.h — the date grammar: finds DATE/TIME expressions in text and
+ * normalizes them to TIMEX3 values (dates.c). */
+#ifndef IDNER_DATES_H
+#define IDNER_DATES_H
+
+#include "common.h"
+
+/* Compiled grammar (PCRE2 patterns, JIT where available). Immutable after
+ * idner__dates_compile(); shared by threads through the model. */
+typedef struct idner__dategrammar idner__dategrammar;
+
+/* Per-doc scratch (PCRE2 match data etc.); one thread at a time. */
+typedef struct idner__datescratch idner__datescratch;
+
+typedef struct idner__date_hit {
+  uint32_t tok_start, tok_end;  /* token span, half-open */
+  uint32_t type;                /* IDNER_TYPE_DATE or IDNER_TYPE_TIME */
+  char value[32];               /* TIMEX3 value, "" when it needs a reference date we lack */
+  char end_value[32];           /* range end, "" if none */
+  char mod[16];                 /* "START", "MID", "END", "APPROX" or "" */
+  int32_t tz_offset_minutes;    /* WIB +420, WITA +480, WIT +540 */
+  uint32_t has_tz;
+} idner__date_hit;
+
+typedef struct idner__datehits {
+  idner__date_hit *v;
+  size_t n, cap;
+} idner__datehits;
+
+/* Reference date; year 0 = none. */
+typedef struct idner__refdate {
+  int32_t year;
+  int32_t month, day;
+} idner__refdate;
+
+int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz);
+void idner__dates_free(idner__dategrammar *g);
+
+int32_t idner__datescratch_new(idner__datescratch **out);
+void idner__datescratch_free(idner__datescratch *s);
+
+/* Finds non-overlapping DATE/TIME expressions in text whose spans start and
+ * end on boundaries of toks[0..ntok) (tokens of that text, in order) and
+ * appends them, in text order, to out (out->n is not reset). Values are
+ * resolved against ref, or against the last full date mentioned earlier in
+ * the text where that is the convention. Runs in time linear in len.
+ * Returns IDNER_OK or IDNER_ERR_NOMEM. */
+int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
+                          const char *text, size_t len, const idner_token *toks,
+                          size_t ntok, const idner__refdate *ref,
+                          idner__datehits *out);
+
+#endif

@@ -1,0 +1,126 @@
+/* decode.c — the decoder: picks the flat, non-overlapping set of candidate
+ * spans with the largest total weight (exact dynamic programming over token
+ * positions), then writes the public entity records. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+
+/* Candidates sorted by start, longer first, then heavier: the DP visits a
+ * start's candidates in this order and keeps the first of equal scores, so
+ * ties go to the longer span. */
+static int cmp_cand(const void *a, const void *b) {
+  const idner__cand *x = a, *y = b;
+  if (x->start != y->start) return x->start < y->start ? -1 : 1;
+  if (x->end != y->end) return x->end > y->end ? -1 : 1;
+  if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+  return x->type < y->type ? -1 : x->type > y->type;
+}
+
+int32_t idner__decode(idner_doc *d) {
+  size_t n = d->toks.n, nc = d->cands.n;
+  int32_t rc;
+  if ((rc = IDNER__RESERVE(&d->dp, n + 1)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
+    return rc;
+  if (nc > 1) qsort(d->cands.v, nc, sizeof *d->cands.v, cmp_cand);
+  /* first[i]: index of the first candidate starting at i, via a scan */
+  double *best = d->dp.v;
+  int32_t *pick = d->dp_pick.v;
+  best[n] = 0;
+  pick[n] = -1;
+  size_t c = nc;
+  for (size_t i = n; i-- > 0;) {
+    best[i] = best[i + 1];
+    pick[i] = -1;
+    while (c > 0 && d->cands.v[c - 1].start >= i) c--;
+    for (size_t k = c; k < nc && d->cands.v[k].start == i; k++) {
+      const idner__cand *x = &d->cands.v[k];
+      if (x->end > n || x->end <= x->start) continue;
+      double s = x->weight * (double)(x->end - x->start) + best[x->end];
+      if (s > best[i] + 1e-9) {
+        best[i] = s;
+        pick[i] = (int32_t)k;
+      }
+    }
+  }
+  d->chosen.n = 0;
+  for (size_t i = 0; i < n;) {
+    if (pick[i] < 0) { i++; continue; }
+    if ((rc = IDNER__RESERVE(&d->chosen, d->chosen.n + 1))) return rc;
+    d->chosen.v[d->chosen.n++] = d->cands.v[pick[i]];
+    i = d->cands.v[pick[i]].end;
+  }
+  return IDNER_OK;
+}
+
+/* Evidence of every candidate with the same span and type, and the first
+ * value any of them has. Candidates are sorted by start, so this is local. */
+static void merge_same_span(const idner_doc *d, idner__cand *c) {
+  size_t lo = 0, hi = d->cands.n;
+  while (lo < hi) {
+    size_t mid = (lo + hi) / 2;
+    if (d->cands.v[mid].start < c->start) lo = mid + 1; else hi = mid;
+  }
+  for (size_t k = lo; k < d->cands.n && d->cands.v[k].start == c->start; k++) {
+    const idner__cand *x = &d->cands.v[k];
+    if (x->end != c->end || x->type != c->type) continue;
+    c->evidence |= x->evidence;
+    if (!c->value && x->value) c->value = x->value;
+  }
+}
+
+static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *len) {
+  size_t l = s ? strlen(s) : 0;
+  *off = 0;
+  *len = 0;
+  if (!l) return IDNER_OK;
+  *off = (uint32_t)d->strings.n;
+  *len = (uint32_t)l;
+  int32_t rc = idner__bytes_append(&d->strings, s, l);
+  return rc ? rc : idner__bytes_append(&d->strings, "\0", 1);
+}
+
+static int32_t emit_one(idner_doc *d, idner__cand *c) {
+  merge_same_span(d, c);
+  int32_t rc = IDNER__RESERVE(&d->ents, d->ents.n + 1);
+  if (rc) return rc;
+  idner_entity *e = &d->ents.v[d->ents.n];
+  memset(e, 0, sizeof *e);
+  const idner_token *a = &d->toks.v[c->start], *b = &d->toks.v[c->end - 1];
+  e->type = c->type;
+  e->byte_start = a->byte_start;
+  e->byte_end = b->byte_end;
+  e->char_start = a->char_start;
+  e->char_end = b->char_end;
+  e->token_start = c->start;
+  e->token_end = c->end;
+  e->evidence = c->evidence;
+  if (c->date_hit >= 0) {
+    const idner__date_hit *h = &d->dates.v[c->date_hit];
+    if ((rc = put_string(d, h->value, &e->value_offset, &e->value_len)) ||
+        (rc = put_string(d, h->mod, &e->mod_offset, &e->mod_len)) ||
+        (rc = put_string(d, h->end_value, &e->end_value_offset, &e->end_value_len)))
+      return rc;
+    e->tz_offset_minutes = h->tz_offset_minutes;
+    e->has_tz = h->has_tz;
+  } else if ((rc = put_string(d, c->value, &e->value_offset, &e->value_len))) {
+    return rc;
+  }
+  d->ents.n++;
+  return IDNER_OK;
+}
+
+int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types) {
+  (void)m;
+  d->ents.n = 0;
+  d->strings.n = 0;
+  /* offset 0 is always an empty string */
+  int32_t rc = idner__bytes_append(&d->strings, "\0", 1);
+  for (size_t k = 0; !rc && k < d->chosen.n; k++) {
+    idner__cand *c = &d->chosen.v[k];
+    if (c->type == IDNER_TYPE_NONE || c->type >= 32 || !(types & IDNER_TYPE_BIT(c->type)))
+      continue;
+    rc = emit_one(d, c);
+  }
+  return rc;
+}

@@ -1,0 +1,81 @@
+/* doc.h — the per-call document: tokens, evidence, candidates and results,
+ * all in buffers that grow and are reused across calls (api.c owns the
+ * lifecycle; recognize.c and decode.c fill it). */
+#ifndef IDNER_DOC_H
+#define IDNER_DOC_H
+
+#include "dates.h"
+#include "gazetteer.h"
+#include "model.h"
+
+/* A candidate span proposed by a recognizer; the decoder picks a flat,
+ * non-overlapping subset with the largest total weight. */
+typedef struct idner__cand {
+  uint32_t start, end;   /* token span, half-open */
+  uint32_t type;         /* IDNER_TYPE_*, or IDNER_TYPE_NONE for a blocker */
+  uint32_t evidence;     /* IDNER_EV_* */
+  double weight;         /* per token; the span scores weight * length */
+  const char *value;     /* canonical value (model- or doc-owned) or NULL */
+  int32_t date_hit;      /* index into doc->dates for DATE/TIME, else -1 */
+} idner__cand;
+
+typedef struct idner__candvec {
+  idner__cand *v;
+  size_t n, cap;
+} idner__candvec;
+
+/* Longest gazetteer match of each class starting at a token. */
+typedef struct idner__tokev {
+  uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
+  uint32_t entry[IDNER__GZ_NCLASSES];
+  uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
+  uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+} idner__tokev;
+
+typedef struct idner__alias {
+  uint64_t hash;   /* hash of the folded tokens joined by NUL */
+  uint32_t ntok;
+  uint32_t type;
+} idner__alias;
+
+struct idner_doc {
+  idner__tokvec toks;
+  uint32_t nsent;
+  const char *text;   /* analyzed text (caller's or joined) */
+  size_t text_len;
+  idner__bytes joined;  /* virtual text for pre-tokenized input */
+
+  idner__bytes fold;    /* folded token forms */
+  struct { uint32_t *v; size_t n, cap; } fold_off;
+  struct { uint64_t *v; size_t n, cap; } fold_hash;
+  struct { idner__tokev *v; size_t n, cap; } ev;
+
+  idner__datehits dates;
+  idner__datescratch *date_scratch;
+
+  idner__candvec cands;
+  idner__candvec chosen;
+  struct { double *v; size_t n, cap; } dp;
+  struct { int32_t *v; size_t n, cap; } dp_pick;
+  struct { idner__alias *v; size_t n, cap; } aliases;
+
+  struct { idner_entity *v; size_t n, cap; } ents;
+  idner__bytes strings;
+  char err[512];
+};
+
+/* recognize.c */
+int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
+int32_t idner__recognize(const idner_model *m, idner_doc *d);
+int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d);
+
+/* decode.c */
+int32_t idner__decode(idner_doc *d);
+int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types);
+
+/* Accessors used by the recognizers. */
+static inline const idner_token *idner__tok(const idner_doc *d, size_t i) {
+  return &d->toks.v[i];
+}
+
+#endif

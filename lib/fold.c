@@ -1,0 +1,41 @@
+/* fold.c — case folding for gazetteer lookup (see fold.h). Lower-casing,
+ * not full Unicode case folding: names are compared as readers see them,
+ * and lower-casing keeps byte lengths close to the original. */
+#include "fold.h"
+
+#include <utf8proc.h>
+
+#include "tokenizer.h"
+
+static int is_apostrophe(int32_t cp) {
+  return cp == 0x2019 || cp == 0x2018 || cp == 0x02BC;
+}
+
+int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
+  size_t i = 0;
+  while (i < len) {
+    int32_t cp;
+    size_t n = idner__utf8_decode(s, len, i, &cp);
+    int32_t rc;
+    if (cp < 0) {
+      rc = idner__bytes_append(out, s + i, n);
+    } else {
+      int32_t lc = is_apostrophe(cp) ? '\'' : utf8proc_tolower(cp);
+      utf8proc_uint8_t enc[4];
+      utf8proc_ssize_t m = utf8proc_encode_char(lc, enc);
+      rc = idner__bytes_append(out, (const char *)enc, (size_t)m);
+    }
+    if (rc) return rc;
+    i += n;
+  }
+  return IDNER_OK;
+}
+
+uint64_t idner__hash(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}

@@ -1,0 +1,17 @@
+/* fold.h — case folding of token text for case-insensitive gazetteer
+ * lookup (fold.c). */
+#ifndef IDNER_FOLD_H
+#define IDNER_FOLD_H
+
+#include "common.h"
+
+/* Appends the lower-cased form of s[0..len) to out (not NUL-terminated
+ * beyond what idner__bytes_append adds). Typographic apostrophes (U+2019,
+ * U+2018, U+02BC) fold to ASCII '\'' so Jum’at == Jum'at; invalid bytes are
+ * copied unchanged. Returns IDNER_OK or IDNER_ERR_NOMEM. */
+int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out);
+
+/* 64-bit FNV-1a hash of a byte string (used on folded forms). */
+uint64_t idner__hash(const char *s, size_t len);
+
+#endif

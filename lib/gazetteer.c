@@ -1,0 +1,311 @@
+/* gazetteer.c — the gazetteer store: TSV parsing with file:line errors, and
+ * multi-token matching through a hash index on each entry's first token. */
+#include "gazetteer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fold.h"
+#include "tokenizer.h"
+
+#define MAX_LINE 4096
+#define HEADER "# idner-gazetteer "
+
+typedef struct slot {
+  uint64_t hash;
+  uint32_t head;  /* UINT32_MAX = empty */
+} slot;
+
+struct idner__gazetteer {
+  idner__gz_entry *v;
+  size_t n, cap;
+  idner__bytes pool;
+  uint64_t *first_hash;  /* per entry, filled at add time */
+  size_t first_cap;
+  slot *slots;
+  size_t nslots;          /* power of two */
+  idner__tokvec scratch;  /* surface tokenization */
+  idner__bytes fold;      /* folding scratch */
+};
+
+static const char *const class_names[IDNER__GZ_NCLASSES] = {
+    NULL,     "PER",      "NAT",      "ORG",     "LOC",      "GIVEN",
+    "SURNAME", "TITLE",   "DEGREE",   "ORG_HEAD", "ORG_TAIL", "LOC_HEAD",
+    "COMMON", "STOP",     "NONE"};
+
+int32_t idner__gz_new(idner__gazetteer **out) {
+  *out = calloc(1, sizeof **out);
+  if (!*out) return IDNER_ERR_NOMEM;
+  /* offset 0 of the pool is the empty string */
+  return idner__bytes_append(&(*out)->pool, "\0", 1);
+}
+
+void idner__gz_free(idner__gazetteer *g) {
+  if (!g) return;
+  free(g->v);
+  free(g->pool.v);
+  free(g->first_hash);
+  free(g->slots);
+  free(g->scratch.v);
+  free(g->fold.v);
+  free(g);
+}
+
+uint32_t idner__gz_count(const idner__gazetteer *g) { return (uint32_t)g->n; }
+
+const idner__gz_entry *idner__gz_entry_at(const idner__gazetteer *g, uint32_t i) {
+  return &g->v[i];
+}
+
+const char *idner__gz_string(const idner__gazetteer *g, uint32_t off) {
+  return g->pool.v + off;
+}
+
+/* ---- parsing ------------------------------------------------------------ */
+
+typedef struct line_ctx {
+  const char *name;
+  size_t lineno;
+  char *err;
+  size_t errsz;
+} line_ctx;
+
+static int32_t fail(const line_ctx *c, int32_t rc, const char *what) {
+  idner__fmt(c->err, c->errsz, "%s:%zu: %s", c->name, c->lineno, what);
+  return rc;
+}
+
+static int valid_utf8(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    int32_t cp;
+    i += idner__utf8_decode(s, len, i, &cp);
+    if (cp < 0) return 0;
+  }
+  return 1;
+}
+
+static int parse_class(const char *s, size_t len) {
+  for (int c = 1; c < IDNER__GZ_NCLASSES; c++)
+    if (strlen(class_names[c]) == len && memcmp(class_names[c], s, len) == 0)
+      return c;
+  return 0;
+}
+
+static int parse_flags(const char *s, size_t len, uint8_t *flags) {
+  *flags = 0;
+  size_t i = 0;
+  while (i < len) {
+    size_t j = i;
+    while (j < len && s[j] != ',') j++;
+    if (j - i == 2 && memcmp(s + i, "cs", 2) == 0)
+      *flags |= IDNER__GZF_CS;
+    else if (j - i == 5 && memcmp(s + i, "ambig", 5) == 0)
+      *flags |= IDNER__GZF_AMBIG;
+    else
+      return 0;
+    i = j + 1;
+  }
+  return 1;
+}
+
+static int is_iso2(const char *s, size_t len) {
+  return len == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z';
+}
+
+/* Appends the entry's tokens (folded and exact) to the pool. */
+static int32_t store_tokens(idner__gazetteer *g, const char *surf,
+                            idner__gz_entry *e) {
+  e->form_off = (uint32_t)g->pool.n;
+  for (size_t k = 0; k < g->scratch.n; k++) {
+    const idner_token *t = &g->scratch.v[k];
+    int32_t rc = idner__fold_append(surf + t->byte_start, t->byte_end - t->byte_start, &g->pool);
+    if (!rc) rc = idner__bytes_append(&g->pool, "\0", 1);
+    if (rc) return rc;
+  }
+  e->exact_off = (uint32_t)g->pool.n;
+  for (size_t k = 0; k < g->scratch.n; k++) {
+    const idner_token *t = &g->scratch.v[k];
+    int32_t rc = idner__bytes_append(&g->pool, surf + t->byte_start, t->byte_end - t->byte_start);
+    if (!rc) rc = idner__bytes_append(&g->pool, "\0", 1);
+    if (rc) return rc;
+    if (k < 8 && (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)))
+      e->first_upper |= (uint8_t)(1u << k);
+  }
+  return IDNER_OK;
+}
+
+static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *surf,
+                         size_t slen, int cls, const char *val, size_t vlen,
+                         uint8_t flags) {
+  g->scratch.n = 0;
+  int32_t rc = idner__tokenize(surf, slen, 1, &g->scratch, NULL);
+  if (rc == IDNER_ERR_NOMEM) return rc;
+  if (rc || g->scratch.n == 0) return fail(c, IDNER_ERR_DATA_FORMAT, "surface form has no tokens");
+  if (g->pool.n > UINT32_MAX / 2) return fail(c, IDNER_ERR_DATA_FORMAT, "data too large");
+  if ((rc = IDNER__RESERVE(g, g->n + 1))) return rc;
+  if (g->n + 1 > g->first_cap &&
+      (rc = idner__grow((void **)&g->first_hash, &g->first_cap, g->n + 1, sizeof(uint64_t))))
+    return rc;
+  idner__gz_entry e;
+  memset(&e, 0, sizeof e);
+  e.ntok = (uint32_t)g->scratch.n;
+  e.cls = (uint8_t)cls;
+  e.flags = flags;
+  e.next = UINT32_MAX;
+  if ((rc = store_tokens(g, surf, &e))) return rc;
+  e.value_off = 0;
+  if (vlen) {
+    e.value_off = (uint32_t)g->pool.n;
+    if ((rc = idner__bytes_append(&g->pool, val, vlen)) ||
+        (rc = idner__bytes_append(&g->pool, "\0", 1)))
+      return rc;
+  }
+  const char *first = g->pool.v + e.form_off;
+  g->first_hash[g->n] = idner__hash(first, strlen(first));
+  g->v[g->n++] = e;
+  return IDNER_OK;
+}
+
+/* Splits a line at TABs into at most 5 fields; returns the field count. */
+static int split_tabs(const char *s, size_t len, const char **f, size_t *flen) {
+  int n = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= len; i++) {
+    if (i == len || s[i] == '\t') {
+      if (n == 5) return 6;
+      f[n] = s + start;
+      flen[n] = i - start;
+      n++;
+      start = i + 1;
+    }
+  }
+  return n;
+}
+
+static int32_t parse_line(idner__gazetteer *g, const line_ctx *c, const char *s,
+                          size_t len) {
+  if (len == 0 || s[0] == '#') return IDNER_OK;
+  if (len > MAX_LINE) return fail(c, IDNER_ERR_DATA_FORMAT, "line longer than 4096 bytes");
+  if (!valid_utf8(s, len)) return fail(c, IDNER_ERR_DATA_FORMAT, "invalid UTF-8");
+  const char *f[5];
+  size_t fl[5];
+  int nf = split_tabs(s, len, f, fl);
+  if (nf < 2) return fail(c, IDNER_ERR_DATA_FORMAT, "missing class column (expected surface<TAB>class)");
+  if (nf > 4) return fail(c, IDNER_ERR_DATA_FORMAT, "too many columns (at most 4)");
+  if (fl[0] == 0) return fail(c, IDNER_ERR_DATA_FORMAT, "empty surface form");
+  int cls = parse_class(f[1], fl[1]);
+  if (!cls) {
+    char msg[160];
+    idner__fmt(msg, sizeof msg, "unknown class '%.*s'", (int)(fl[1] > 40 ? 40 : fl[1]), f[1]);
+    return fail(c, IDNER_ERR_DATA_FORMAT, msg);
+  }
+  const char *val = nf > 2 ? f[2] : "";
+  size_t vlen = nf > 2 ? fl[2] : 0;
+  if (cls == IDNER__GZ_NAT && !is_iso2(val, vlen))
+    return fail(c, IDNER_ERR_DATA_FORMAT, "NAT entry needs an ISO 3166-1 alpha-2 code as value");
+  uint8_t flags = 0;
+  if (nf > 3 && !parse_flags(f[3], fl[3], &flags))
+    return fail(c, IDNER_ERR_DATA_FORMAT, "unknown flag (expected cs, ambig)");
+  return add_entry(g, c, f[0], fl[0], cls, val, vlen, flags);
+}
+
+static int32_t check_header(const line_ctx *c, const char *s, size_t len) {
+  size_t hl = strlen(HEADER);
+  if (len < hl || memcmp(s, HEADER, hl) != 0)
+    return fail(c, IDNER_ERR_DATA_FORMAT, "first line must be '# idner-gazetteer 1'");
+  if (len != hl + 1 || s[hl] != '0' + IDNER_DATA_FORMAT_VERSION)
+    return fail(c, IDNER_ERR_DATA_VERSION, "unsupported data format version (this library reads 1)");
+  return IDNER_OK;
+}
+
+int32_t idner__gz_add_file(idner__gazetteer *g, const char *name, const char *data,
+                           size_t size, char *err, size_t errsz) {
+  line_ctx c = {name, 0, err, errsz};
+  size_t pos = 0;
+  if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) pos = 3; /* BOM */
+  if (size == pos) {
+    c.lineno = 1;
+    return fail(&c, IDNER_ERR_DATA_FORMAT, "empty file (first line must be '# idner-gazetteer 1')");
+  }
+  while (pos < size) {
+    const char *nl = memchr(data + pos, '\n', size - pos);
+    size_t end = nl ? (size_t)(nl - data) : size;
+    size_t len = end - pos;
+    if (len && data[pos + len - 1] == '\r') len--;
+    c.lineno++;
+    int32_t rc = c.lineno == 1 ? check_header(&c, data + pos, len)
+                               : parse_line(g, &c, data + pos, len);
+    if (rc) return rc;
+    pos = end + 1;
+  }
+  return IDNER_OK;
+}
+
+/* ---- index and matching ------------------------------------------------- */
+
+int32_t idner__gz_finish(idner__gazetteer *g) {
+  size_t ns = 16;
+  while (ns < g->n * 2) ns *= 2;
+  free(g->slots);
+  g->slots = malloc(ns * sizeof *g->slots);
+  if (!g->slots) return IDNER_ERR_NOMEM;
+  g->nslots = ns;
+  for (size_t i = 0; i < ns; i++) g->slots[i].head = UINT32_MAX;
+  /* Insert in reverse so each chain lists entries in load order: later
+   * files come later, and recognizers let the last word win. */
+  for (size_t k = g->n; k-- > 0;) {
+    uint64_t h = g->first_hash[k];
+    size_t i = (size_t)h & (ns - 1);
+    while (g->slots[i].head != UINT32_MAX && g->slots[i].hash != h) i = (i + 1) & (ns - 1);
+    g->v[k].next = g->slots[i].head;
+    g->slots[i].hash = h;
+    g->slots[i].head = (uint32_t)k;
+  }
+  free(g->scratch.v);
+  free(g->fold.v);
+  memset(&g->scratch, 0, sizeof g->scratch);
+  memset(&g->fold, 0, sizeof g->fold);
+  return IDNER_OK;
+}
+
+uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t, size_t i) {
+  if (!g->nslots) return UINT32_MAX;
+  uint64_t h = t->fold_hash[i];
+  size_t s = (size_t)h & (g->nslots - 1);
+  while (g->slots[s].head != UINT32_MAX) {
+    if (g->slots[s].hash == h) return g->slots[s].head;
+    s = (s + 1) & (g->nslots - 1);
+  }
+  return UINT32_MAX;
+}
+
+static int token_is_upper(const idner_token *t) {
+  return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
+}
+
+int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
+                      const idner__gz_tokens *t, size_t i) {
+  if (i + e->ntok > t->n) return 0;
+  const char *form = g->pool.v + e->form_off;
+  const char *exact = g->pool.v + e->exact_off;
+  uint32_t sent = t->toks[i].sentence;
+  for (size_t k = 0; k < e->ntok; k++) {
+    const idner_token *tk = &t->toks[i + k];
+    if (tk->sentence != sent) return 0;
+    size_t fl = strlen(form), xl = strlen(exact);
+    if (e->flags & IDNER__GZF_CS) {
+      size_t len = tk->byte_end - tk->byte_start;
+      if (len != xl || memcmp(t->text + tk->byte_start, exact, xl) != 0) return 0;
+    } else {
+      size_t len = t->fold_off[i + k + 1] - t->fold_off[i + k];
+      if (len != fl || memcmp(t->fold + t->fold_off[i + k], form, fl) != 0) return 0;
+      if (k < 8 && e->cls != IDNER__GZ_TITLE && e->cls != IDNER__GZ_NONE &&
+          (e->first_upper >> k & 1u) &&
+          !token_is_upper(tk))
+        return 0;
+    }
+    form += fl + 1;
+    exact += xl + 1;
+  }
+  return 1;
+}

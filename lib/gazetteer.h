@@ -1,0 +1,76 @@
+/* gazetteer.h — the gazetteer store: parses gazetteer TSV files (format in
+ * docs/gazetteers.md) and matches entries against token sequences
+ * (gazetteer.c). */
+#ifndef IDNER_GAZETTEER_H
+#define IDNER_GAZETTEER_H
+
+#include "common.h"
+
+/* Entry classes. PER..LOC equal the IDNER_TYPE_* values on purpose. */
+enum {
+  IDNER__GZ_PER = 1, IDNER__GZ_NAT = 2, IDNER__GZ_ORG = 3, IDNER__GZ_LOC = 4,
+  IDNER__GZ_GIVEN, IDNER__GZ_SURNAME, IDNER__GZ_TITLE, IDNER__GZ_DEGREE,
+  IDNER__GZ_ORG_HEAD, IDNER__GZ_ORG_TAIL, IDNER__GZ_LOC_HEAD,
+  IDNER__GZ_COMMON, IDNER__GZ_STOP, IDNER__GZ_NONE,
+  IDNER__GZ_NCLASSES
+};
+
+#define IDNER__GZF_CS 0x1u     /* match case exactly */
+#define IDNER__GZF_AMBIG 0x2u  /* also an ordinary word: needs context */
+
+typedef struct idner__gz_entry {
+  uint32_t ntok;        /* tokens in the surface form */
+  uint32_t form_off;    /* folded tokens, each NUL-terminated, in pool */
+  uint32_t exact_off;   /* original tokens, each NUL-terminated, in pool */
+  uint32_t value_off;   /* NUL-terminated value in pool ("" if none) */
+  uint32_t next;        /* next entry with the same first token, or UINT32_MAX */
+  uint8_t cls;          /* IDNER__GZ_* */
+  uint8_t flags;        /* IDNER__GZF_* */
+  uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
+  uint8_t pad;
+} idner__gz_entry;
+
+typedef struct idner__gazetteer idner__gazetteer;
+
+int32_t idner__gz_new(idner__gazetteer **out);
+void idner__gz_free(idner__gazetteer *g);
+
+/* Parses one gazetteer file held in memory (data[0..size), name for
+ * messages) and adds its entries. On error returns IDNER_ERR_DATA_FORMAT /
+ * IDNER_ERR_DATA_VERSION / IDNER_ERR_NOMEM with "name:line: what" in err;
+ * the store is then unusable and must be freed. */
+int32_t idner__gz_add_file(idner__gazetteer *g, const char *name,
+                           const char *data, size_t size, char *err,
+                           size_t errsz);
+
+/* Builds the lookup index; call once after the last add_file. */
+int32_t idner__gz_finish(idner__gazetteer *g);
+
+uint32_t idner__gz_count(const idner__gazetteer *g);
+const idner__gz_entry *idner__gz_entry_at(const idner__gazetteer *g, uint32_t i);
+const char *idner__gz_string(const idner__gazetteer *g, uint32_t off);
+
+/* A doc's tokens with their folded forms, as the matcher needs them. */
+typedef struct idner__gz_tokens {
+  const char *text;          /* the analyzed text */
+  const idner_token *toks;
+  size_t n;
+  const char *fold;          /* folded token forms, back to back */
+  const uint32_t *fold_off;  /* n + 1 offsets into fold */
+  const uint64_t *fold_hash; /* n hashes of the folded forms */
+} idner__gz_tokens;
+
+/* Head of the chain of entries whose first token folds like token i, or
+ * UINT32_MAX. Follow entry->next for the rest of the chain. */
+uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
+                         size_t i);
+
+/* 1 if entry e matches the tokens starting at i (case rules applied: a cs
+ * entry matches exactly; otherwise the folded forms must be equal and every
+ * surface token that starts upper-case must start upper-case in the text,
+ * except for TITLE and NONE entries, which match in any case).
+ * Tokens of a match never cross a sentence boundary. */
+int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
+                      const idner__gz_tokens *t, size_t i);
+
+#endif

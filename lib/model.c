@@ -1,0 +1,182 @@
+/* model.c — model loading: the embedded default gazetteers and/or the *.tsv
+ * files of a data directory, parsed into one gazetteer store, plus the
+ * compiled date grammar. All or nothing: any error frees everything. */
+#define _POSIX_C_SOURCE 200809L
+#include "model.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "embedded.h"
+
+#define MAX_FILE_BYTES (256u << 20) /* a data file larger than this is refused */
+
+typedef struct name_list {
+  char **v;
+  size_t n, cap;
+} name_list;
+
+static void free_names(name_list *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+  free(l->v);
+}
+
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_tsv_suffix(const char *name) {
+  size_t n = strlen(name);
+  return n > 4 && strcmp(name + n - 4, ".tsv") == 0 && name[0] != '.';
+}
+
+/* Lists dir's *.tsv names, sorted. */
+static int32_t list_dir(const char *dir, name_list *out, char *err, size_t errsz) {
+  DIR *d = opendir(dir);
+  if (!d) {
+    idner__fmt(err, errsz, "%s: cannot open data directory: %s", dir, strerror(errno));
+    return IDNER_ERR_IO;
+  }
+  struct dirent *de;
+  int32_t rc = IDNER_OK;
+  while ((de = readdir(d)) != NULL) {
+    if (!has_tsv_suffix(de->d_name)) continue;
+    if ((rc = IDNER__RESERVE(out, out->n + 1))) break;
+    if (!(out->v[out->n] = strdup(de->d_name))) { rc = IDNER_ERR_NOMEM; break; }
+    out->n++;
+  }
+  closedir(d);
+  if (!rc) qsort(out->v, out->n, sizeof *out->v, cmp_names);
+  return rc;
+}
+
+static int32_t read_file(const char *path, char **data, size_t *size, char *err,
+                         size_t errsz) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    idner__fmt(err, errsz, "%s: cannot open: %s", path, strerror(errno));
+    return IDNER_ERR_IO;
+  }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fclose(f);
+    idner__fmt(err, errsz, "%s: not a regular file", path);
+    return IDNER_ERR_IO;
+  }
+  if ((uint64_t)st.st_size > MAX_FILE_BYTES) {
+    fclose(f);
+    idner__fmt(err, errsz, "%s: larger than %u MB", path, MAX_FILE_BYTES >> 20);
+    return IDNER_ERR_DATA_FORMAT;
+  }
+  size_t cap = (size_t)st.st_size;
+  char *buf = malloc(cap ? cap : 1);
+  if (!buf) { fclose(f); return IDNER_ERR_NOMEM; }
+  size_t got = fread(buf, 1, cap, f);
+  int bad = ferror(f);
+  fclose(f);
+  if (bad || got != cap) {
+    free(buf);
+    idner__fmt(err, errsz, "%s: read error", path);
+    return IDNER_ERR_IO;
+  }
+  *data = buf;
+  *size = got;
+  return IDNER_OK;
+}
+
+static int in_names(const name_list *l, const char *name) {
+  for (size_t i = 0; i < l->n; i++)
+    if (strcmp(l->v[i], name) == 0) return 1;
+  return 0;
+}
+
+static int32_t load_embedded(idner__gazetteer *gz, const name_list *replaced,
+                             char *err, size_t errsz) {
+  for (unsigned i = 0; i < idner__embedded_count; i++) {
+    const idner__embedded_file *f = &idner__embedded_files[i];
+    if (in_names(replaced, f->name)) continue;
+    int32_t rc = idner__gz_add_file(gz, f->name, (const char *)f->data, (size_t)f->size,
+                                    err, errsz);
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+static int32_t load_dir_files(idner__gazetteer *gz, const char *dir, const name_list *names,
+                              char *err, size_t errsz) {
+  for (size_t i = 0; i < names->n; i++) {
+    size_t plen = strlen(dir) + strlen(names->v[i]) + 2;
+    char *path = malloc(plen);
+    if (!path) return IDNER_ERR_NOMEM;
+    snprintf(path, plen, "%s/%s", dir, names->v[i]);
+    char *data = NULL;
+    size_t size = 0;
+    int32_t rc = read_file(path, &data, &size, err, errsz);
+    if (!rc) rc = idner__gz_add_file(gz, path, data, size, err, errsz);
+    free(data);
+    free(path);
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+static int32_t load_gazetteers(idner__gazetteer *gz, const char *dir, uint32_t flags,
+                               char *err, size_t errsz) {
+  name_list names = {0};
+  int32_t rc = IDNER_OK;
+  if (dir) rc = list_dir(dir, &names, err, errsz);
+  if (!rc && dir && (flags & IDNER_LOAD_NO_DEFAULT) && names.n == 0) {
+    idner__fmt(err, errsz, "%s: no *.tsv data files", dir);
+    rc = IDNER_ERR_NO_DATA;
+  }
+  if (!rc && !(flags & IDNER_LOAD_NO_DEFAULT)) rc = load_embedded(gz, &names, err, errsz);
+  if (!rc && dir) rc = load_dir_files(gz, dir, &names, err, errsz);
+  free_names(&names);
+  if (!rc) rc = idner__gz_finish(gz);
+  return rc;
+}
+
+int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out,
+                         char *errbuf, size_t errbuf_size) {
+  if (errbuf && errbuf_size) errbuf[0] = '\0';
+  if (!out) {
+    idner__fmt(errbuf, errbuf_size, "out must not be NULL");
+    return IDNER_ERR_INVALID_ARG;
+  }
+  *out = NULL;
+  if (flags & ~IDNER_LOAD_NO_DEFAULT) {
+    idner__fmt(errbuf, errbuf_size, "unknown flag bits 0x%x", (unsigned)(flags & ~IDNER_LOAD_NO_DEFAULT));
+    return IDNER_ERR_INVALID_ARG;
+  }
+  if (!data_dir && (flags & IDNER_LOAD_NO_DEFAULT)) {
+    idner__fmt(errbuf, errbuf_size, "IDNER_LOAD_NO_DEFAULT needs a data directory");
+    return IDNER_ERR_NO_DATA;
+  }
+  idner_model *m = calloc(1, sizeof *m);
+  if (!m) return IDNER_ERR_NOMEM;
+  int32_t rc = idner__gz_new(&m->gz);
+  if (!rc) rc = load_gazetteers(m->gz, data_dir, flags, errbuf, errbuf_size);
+  if (!rc) rc = idner__dates_compile(&m->dates, errbuf, errbuf_size);
+  if (rc) {
+    if (rc == IDNER_ERR_NOMEM && errbuf && errbuf_size && !errbuf[0])
+      idner__fmt(errbuf, errbuf_size, "out of memory while loading");
+    idner_model_free(m);
+    return rc;
+  }
+  *out = m;
+  return IDNER_OK;
+}
+
+void idner_model_free(idner_model *model) {
+  if (!model) return;
+  idner__gz_free(model->gz);
+  idner__dates_free(model->dates);
+  free(model);
+}
+
+uint32_t idner_model_entry_count(const idner_model *model) {
+  return model ? idner__gz_count(model->gz) : 0;
+}

@@ -1,0 +1,557 @@
+/* recognize.c — recognizers: turn gazetteer, date-grammar and context
+ * evidence into weighted candidate spans for the decoder. Each rule says
+ * what it proposes and how much it is trusted (weights per token, so a
+ * longer proper name outweighs the names nested in it). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "fold.h"
+
+/* Per-token weights. A span scores weight * tokens; the decoder maximizes
+ * the sum, so a 4-token ORG pattern (10) beats a nested NAT (3). */
+#define W_BLOCK 6.0      /* NONE entries: names that are never tagged */
+#define W_DATE 4.0
+#define W_GAZ 3.0
+#define W_TITLE_PER 2.8
+#define W_PATTERN 2.5
+#define W_PROPAGATED 2.4
+#define W_NAMEPARTS 2.0
+#define W_DOMAIN 2.0
+#define W_CAPSRUN 1.2
+#define W_CONTEXT 1.0
+#define W_STRONG 12.0    /* datelines, initials, acronyms in parentheses */
+
+#define MAX_NAME 4       /* tokens in a person-name run */
+#define MAX_ORG 8        /* tokens after an organization head */
+#define MAX_LOC 4        /* tokens after a place head */
+#define MAX_ALIAS 6      /* tokens in a propagated surface form */
+
+/* ---- token predicates --------------------------------------------------- */
+
+static size_t ntok(const idner_doc *d) { return d->toks.n; }
+static const idner__tokev *ev(const idner_doc *d, size_t i) { return &d->ev.v[i]; }
+static int has(const idner_doc *d, size_t i, int cls) { return d->ev.v[i].len[cls] != 0; }
+
+static int same_sentence(const idner_doc *d, size_t i, size_t j) {
+  return d->toks.v[i].sentence == d->toks.v[j].sentence;
+}
+
+/* 1 if token i folds to the ASCII word w. */
+static int tok_is(const idner_doc *d, size_t i, const char *w) {
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  return strlen(w) == len && memcmp(d->fold.v + d->fold_off.v[i], w, len) == 0;
+}
+
+static int tok_in(const idner_doc *d, size_t i, const char *const *words) {
+  for (; *words; words++)
+    if (tok_is(d, i, *words)) return 1;
+  return 0;
+}
+
+static int is_cap(const idner_token *t) {
+  return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
+}
+
+static int is_entity_gz(const idner_doc *d, size_t i) {
+  return has(d, i, IDNER__GZ_NAT) || has(d, i, IDNER__GZ_LOC) || has(d, i, IDNER__GZ_ORG);
+}
+
+static int is_name_part(const idner_doc *d, size_t i) {
+  return has(d, i, IDNER__GZ_GIVEN) || has(d, i, IDNER__GZ_SURNAME) || has(d, i, IDNER__GZ_PER);
+}
+
+/* An initial such as "M." (one letter and a period). */
+static int is_initial(const idner_token *t) {
+  return t->kind == IDNER_TOK_WORD && (t->flags & IDNER_SHAPE_HAS_PERIOD) &&
+         (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start == 2;
+}
+
+/* Could token i be part of a person's name? Capitalized word, not a known
+ * function word, title, place, nation or organization, not inside a date,
+ * and not a sentence-initial common word ("Menurut"). */
+static int is_name_token(const idner_doc *d, size_t i) {
+  const idner_token *t = &d->toks.v[i];
+  if (is_initial(t)) return 1;
+  if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
+  if ((t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start > 1) return 0;
+  if (t->flags & IDNER_SHAPE_HAS_PERIOD) return 0;
+  if (ev(d, i)->in_date || is_entity_gz(d, i)) return 0;
+  if (has(d, i, IDNER__GZ_STOP) || has(d, i, IDNER__GZ_TITLE) || has(d, i, IDNER__GZ_DEGREE) ||
+      has(d, i, IDNER__GZ_NONE))
+    return 0;
+  if ((t->flags & IDNER_SHAPE_SENT_START) && has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i))
+    return 0;
+  return 1;
+}
+
+static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
+                                        "da", "dos", "al", "el", "la", NULL};
+
+/* Length of the person-name run starting at i (0 if none). */
+static size_t name_run(const idner_doc *d, size_t i) {
+  size_t j = i, n = ntok(d);
+  while (j < n && j - i < MAX_NAME && same_sentence(d, i, j)) {
+    if (is_name_token(d, j)) { j++; continue; }
+    if (j > i && j + 1 < n && tok_in(d, j, particles) && is_name_token(d, j + 1) &&
+        same_sentence(d, j, j + 1)) {
+      j += 2;
+      continue;
+    }
+    break;
+  }
+  /* an initial cannot end a name ("kata M. Yusuf" ok, "Yusuf M." rare) */
+  while (j > i && is_initial(&d->toks.v[j - 1]) && j - i > 1) j--;
+  return j - i;
+}
+
+static int is_common_cap(const idner_doc *d, size_t i) {
+  const idner_token *t = &d->toks.v[i];
+  return t->kind == IDNER_TOK_WORD && (t->flags & IDNER_SHAPE_CAPITALIZED) &&
+         has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i);
+}
+
+/* ---- candidates --------------------------------------------------------- */
+
+static int32_t add(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t evid,
+                   double w, const char *value, int32_t hit) {
+  int32_t rc = IDNER__RESERVE(&d->cands, d->cands.n + 1);
+  if (rc) return rc;
+  idner__cand *c = &d->cands.v[d->cands.n++];
+  c->start = (uint32_t)s;
+  c->end = (uint32_t)e;
+  c->type = type;
+  c->evidence = evid;
+  c->weight = w;
+  c->value = value;
+  c->date_hit = hit;
+  return IDNER_OK;
+}
+
+static const char *entry_value(const idner_model *m, const idner_doc *d, size_t i, int cls) {
+  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls]);
+  const char *v = idner__gz_string(m->gz, e->value_off);
+  return v[0] ? v : NULL;
+}
+
+/* ---- evidence ----------------------------------------------------------- */
+
+static int32_t fold_tokens(idner_doc *d) {
+  size_t n = ntok(d);
+  int32_t rc;
+  d->fold.n = 0;
+  if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)))
+    return rc;
+  for (size_t i = 0; i < n; i++) {
+    const idner_token *t = &d->toks.v[i];
+    d->fold_off.v[i] = (uint32_t)d->fold.n;
+    if ((rc = idner__fold_append(d->text + t->byte_start, t->byte_end - t->byte_start, &d->fold)))
+      return rc;
+    d->fold_hash.v[i] = idner__hash(d->fold.v + d->fold_off.v[i], d->fold.n - d->fold_off.v[i]);
+  }
+  d->fold_off.v[n] = (uint32_t)d->fold.n;
+  return IDNER_OK;
+}
+
+static idner__gz_tokens gz_view(const idner_doc *d) {
+  idner__gz_tokens t = {d->text, d->toks.v, d->toks.n, d->fold.v, d->fold_off.v, d->fold_hash.v};
+  return t;
+}
+
+static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
+
+static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
+                           size_t i) {
+  idner__tokev *x = &d->ev.v[i];
+  int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
+  for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
+    const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
+    if (e->ntok <= 255 && idner__gz_matches(m->gz, e, t, i)) {
+      int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
+      if (!ambig_skip && e->ntok >= x->len[e->cls]) {
+        x->len[e->cls] = (uint8_t)e->ntok;
+        x->entry[e->cls] = k;
+      }
+    }
+    k = e->next;
+  }
+}
+
+int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
+  size_t n = ntok(d);
+  int32_t rc = fold_tokens(d);
+  if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
+  memset(d->ev.v, 0, (n + 1) * sizeof *d->ev.v);
+  idner__gz_tokens t = gz_view(d);
+  for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
+  for (size_t h = 0; h < d->dates.n; h++)
+    for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
+  return IDNER_OK;
+}
+
+/* ---- rules -------------------------------------------------------------- */
+
+static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
+  static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
+  for (size_t i = 0; i < ntok(d); i++) {
+    for (size_t c = 0; c < 4; c++) {
+      int cls = classes[c];
+      size_t len = ev(d, i)->len[cls];
+      if (!len) continue;
+      int32_t rc = add(d, i, i + len, (uint32_t)cls, IDNER_EV_GAZETTEER, W_GAZ,
+                       entry_value(m, d, i, cls), -1);
+      if (rc) return rc;
+    }
+    size_t nl = ev(d, i)->len[IDNER__GZ_NONE];
+    if (nl) {
+      int32_t rc = add(d, i, i + nl, IDNER_TYPE_NONE, IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
+      if (rc) return rc;
+    }
+  }
+  return IDNER_OK;
+}
+
+static int32_t rule_dates(idner_doc *d) {
+  for (size_t h = 0; h < d->dates.n; h++) {
+    const idner__date_hit *x = &d->dates.v[h];
+    int32_t rc = add(d, x->tok_start, x->tok_end, x->type, IDNER_EV_DATE_RULE, W_DATE, NULL,
+                     (int32_t)h);
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+static const char *const connectors[] = {"dan", "&", "untuk", "bagi", "urusan", NULL};
+
+/* Extent of an organization name after its head at [i, j): capitalized
+ * words, acronyms and connectors, ending after a nation or place (a person
+ * often follows: "Dewan Keamanan Rusia Nikolai Patrushev") or a tail. */
+static size_t org_extent(const idner_doc *d, size_t i, size_t j) {
+  size_t n = ntok(d), end = j;
+  while (end < n && end - j < MAX_ORG && same_sentence(d, i, end)) {
+    const idner_token *t = &d->toks.v[end];
+    if (ev(d, end)->in_date || has(d, end, IDNER__GZ_PER)) break;
+    if (has(d, end, IDNER__GZ_ORG_TAIL)) { end += ev(d, end)->len[IDNER__GZ_ORG_TAIL]; break; }
+    if (has(d, end, IDNER__GZ_NAT) || has(d, end, IDNER__GZ_LOC)) {
+      size_t l = ev(d, end)->len[IDNER__GZ_NAT] > ev(d, end)->len[IDNER__GZ_LOC]
+                     ? ev(d, end)->len[IDNER__GZ_NAT] : ev(d, end)->len[IDNER__GZ_LOC];
+      end += l;
+      break;
+    }
+    if (is_cap(t) && (t->kind == IDNER_TOK_WORD || t->kind == IDNER_TOK_NUMBER ||
+                      t->kind == IDNER_TOK_URL)) { end++; continue; }
+    if (end > j && end + 1 < n && tok_in(d, end, connectors) && is_cap(&d->toks.v[end + 1]) &&
+        same_sentence(d, end, end + 1)) { end++; continue; }
+    break;
+  }
+  return end;
+}
+
+/* Extent of a place name after its head: capitalized words only. */
+static size_t loc_extent(const idner_doc *d, size_t i, size_t j) {
+  size_t n = ntok(d), end = j;
+  while (end < n && end - j < MAX_LOC && same_sentence(d, i, end)) {
+    const idner_token *t = &d->toks.v[end];
+    if (ev(d, end)->in_date || !is_cap(t)) break;
+    if (t->kind != IDNER_TOK_WORD && t->kind != IDNER_TOK_NUMBER) break;
+    end++;
+  }
+  return end;
+}
+
+static int32_t rule_name_patterns(idner_doc *d) {
+  for (size_t i = 0; i < ntok(d); i++) {
+    size_t ho = ev(d, i)->len[IDNER__GZ_ORG_HEAD], hl = ev(d, i)->len[IDNER__GZ_LOC_HEAD];
+    int32_t rc = IDNER_OK;
+    if (ho) {
+      size_t end = org_extent(d, i, i + ho);
+      /* extending a known organization ("Kementerian Luar Negeri" +
+       * "Rusia") must outweigh the known name plus the nested nation */
+      size_t known = ev(d, i)->len[IDNER__GZ_ORG];
+      double w = known && end > i + known ? W_GAZ + 0.2 : W_PATTERN;
+      if (end > i + ho) {
+        rc = add(d, i, end, IDNER_TYPE_ORG, IDNER_EV_PATTERN, w, NULL, -1);
+        if (end - i > d->ev.v[i].pattern_len) d->ev.v[i].pattern_len = (uint8_t)(end - i > 255 ? 255 : end - i);
+      }
+    }
+    if (!rc && hl) {
+      size_t end = loc_extent(d, i, i + hl);
+      if (end > i + hl) {
+        rc = add(d, i, end, IDNER_TYPE_LOC, IDNER_EV_PATTERN, W_PATTERN, NULL, -1);
+        if (end - i > d->ev.v[i].pattern_len) d->ev.v[i].pattern_len = (uint8_t)(end - i > 255 ? 255 : end - i);
+      }
+    }
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+/* "PT Bank Central Asia Tbk": a capitalized run that ends in a tail. */
+static int32_t rule_org_tail(idner_doc *d) {
+  for (size_t i = 1; i < ntok(d); i++) {
+    if (!has(d, i, IDNER__GZ_ORG_TAIL)) continue;
+    size_t s = i;
+    while (s > 0 && i - s < MAX_ORG && same_sentence(d, s - 1, i) && is_cap(&d->toks.v[s - 1]) &&
+           d->toks.v[s - 1].kind == IDNER_TOK_WORD && !ev(d, s - 1)->in_date)
+      s--;
+    if (s < i) {
+      int32_t rc = add(d, s, i + ev(d, i)->len[IDNER__GZ_ORG_TAIL], IDNER_TYPE_ORG,
+                       IDNER_EV_PATTERN, W_PATTERN, NULL, -1);
+      if (rc) return rc;
+    }
+  }
+  return IDNER_OK;
+}
+
+/* Longest nation/place/organization evidence starting at j. */
+static size_t entity_len_at(const idner_doc *d, size_t j) {
+  size_t l = ev(d, j)->pattern_len;
+  for (int c = IDNER__GZ_NAT; c <= IDNER__GZ_LOC; c++)
+    if (ev(d, j)->len[c] > l) l = ev(d, j)->len[c];
+  return l;
+}
+
+/* Title or role, then optional nation/place/organization/role words, then
+ * a name: "Menteri Luar Negeri China Wang Yi", "Presiden AS Joe Biden". */
+static int32_t rule_title_person(idner_doc *d) {
+  size_t n = ntok(d);
+  for (size_t i = 0; i < n; i++) {
+    size_t tl = ev(d, i)->len[IDNER__GZ_TITLE];
+    if (!tl) continue;
+    size_t j = i + tl;
+    for (int steps = 0; j < n && steps < 8 && same_sentence(d, i, j); steps++) {
+      size_t l;
+      if ((l = ev(d, j)->len[IDNER__GZ_TITLE]) != 0 && !is_name_part(d, j)) j += l;
+      else if ((l = entity_len_at(d, j)) != 0) j += l;
+      else if (is_common_cap(d, j)) j++;
+      else break;
+    }
+    if (j >= n || !same_sentence(d, i, j)) continue;
+    size_t k = name_run(d, j);
+    if (k) {
+      int32_t rc = add(d, j, j + k, IDNER_TYPE_PER, IDNER_EV_TITLE, W_TITLE_PER, NULL, -1);
+      if (rc) return rc;
+    }
+  }
+  return IDNER_OK;
+}
+
+/* Runs of capitalized words with a known given or family name. Runs
+ * without one are weaker guesses; a lone given name needs to be
+ * mid-sentence and not an ordinary word. */
+static int32_t rule_name_parts(idner_doc *d) {
+  size_t n = ntok(d);
+  for (size_t i = 0; i < n;) {
+    size_t k = is_name_token(d, i) ? name_run(d, i) : 0;
+    if (!k) { i++; continue; }
+    int known = 0, common = 0;
+    for (size_t j = i; j < i + k; j++) {
+      if ((has(d, j, IDNER__GZ_GIVEN) || has(d, j, IDNER__GZ_SURNAME))) known++;
+      if (has(d, j, IDNER__GZ_COMMON) && !is_name_part(d, j)) common++;
+    }
+    int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
+    int32_t rc = IDNER_OK;
+    if (known && k >= 2)
+      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS, NULL, -1);
+    else if (known && k == 1 && !sent_start && !has(d, i, IDNER__GZ_COMMON))
+      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS * 0.75, NULL, -1);
+    else if (!known && k >= 2 && !common && !sent_start)
+      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_CAPSRUN, NULL, -1);
+    if (rc) return rc;
+    i += k;
+  }
+  return IDNER_OK;
+}
+
+static int is_dash(const idner_doc *d, size_t i) {
+  static const char *const dashes[] = {"-", "\xe2\x80\x93", "\xe2\x80\x94", "--", NULL};
+  return d->toks.v[i].kind == IDNER_TOK_PUNCT && tok_in(d, i, dashes);
+}
+
+static int is_outlet(const idner_doc *d, size_t i) {
+  return d->toks.v[i].kind == IDNER_TOK_URL || has(d, i, IDNER__GZ_ORG);
+}
+
+static size_t caps_run(const idner_doc *d, size_t i) {
+  size_t j = i;
+  while (j < ntok(d) && j - i < 4 && d->toks.v[j].kind == IDNER_TOK_WORD &&
+         (d->toks.v[j].flags & IDNER_SHAPE_ALLCAPS))
+    j++;
+  return j - i;
+}
+
+/* News datelines at the start of a document: "Bisnis.com, JAKARTA -",
+ * "JAKARTA, KOMPAS.com -", "JAKARTA -". */
+static int32_t rule_dateline(const idner_model *m, idner_doc *d) {
+  size_t n = ntok(d);
+  if (n < 3) return IDNER_OK;
+  size_t ol = is_outlet(d, 0) ? (has(d, 0, IDNER__GZ_ORG) ? ev(d, 0)->len[IDNER__GZ_ORG] : 1) : 0;
+  int32_t rc = IDNER_OK;
+  if (ol && ol + 1 < n && tok_is(d, ol, ",")) {
+    size_t c = caps_run(d, ol + 1);
+    if (c && ol + 1 + c < n && is_dash(d, ol + 1 + c)) {
+      rc = add(d, 0, ol, IDNER_TYPE_ORG, IDNER_EV_DATELINE, W_STRONG,
+               has(d, 0, IDNER__GZ_ORG) ? entry_value(m, d, 0, IDNER__GZ_ORG) : NULL, -1);
+      if (!rc) rc = add(d, ol + 1, ol + 1 + c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+    }
+    return rc;
+  }
+  size_t c = caps_run(d, 0);
+  if (!c || c >= n) return IDNER_OK;
+  if (is_dash(d, c)) return add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+  if (tok_is(d, c, ",") && c + 2 < n && is_outlet(d, c + 1)) {
+    size_t o = c + 1, l = has(d, o, IDNER__GZ_ORG) ? ev(d, o)->len[IDNER__GZ_ORG] : 1;
+    if (o + l < n && is_dash(d, o + l)) {
+      rc = add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+      if (!rc) rc = add(d, o, o + l, IDNER_TYPE_ORG, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+    }
+  }
+  return rc;
+}
+
+/* Bare domains name their outlet: "Kompas.com", "detik.com". */
+static int32_t rule_domains(idner_doc *d) {
+  for (size_t i = 0; i < ntok(d); i++) {
+    const idner_token *t = &d->toks.v[i];
+    if (t->kind != IDNER_TOK_URL) continue;
+    const char *s = d->text + t->byte_start;
+    size_t len = t->byte_end - t->byte_start;
+    if (memchr(s, '/', len) || (len > 4 && (s[0] == 'w' || s[0] == 'W') && s[1] == s[0] && s[2] == s[0]))
+      continue;
+    int32_t rc = add(d, i, i + 1, IDNER_TYPE_ORG, IDNER_EV_PATTERN, W_DOMAIN, NULL, -1);
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+/* Context words: initials after "berinisial" are a person; an unknown
+ * capitalized name after "di"/"ke"/"dari" is most often a place. */
+static int32_t rule_context(idner_doc *d) {
+  static const char *const initials_cue[] = {"berinisial", "inisial", NULL};
+  static const char *const place_cue[] = {"di", "ke", "dari", NULL};
+  static const char *const language_cue[] = {"bahasa", "berbahasa", NULL};
+  for (size_t i = 1; i < ntok(d); i++) {
+    const idner_token *t = &d->toks.v[i];
+    int32_t rc = IDNER_OK;
+    if (!same_sentence(d, i - 1, i)) continue;
+    if (tok_in(d, i - 1, language_cue) && has(d, i, IDNER__GZ_NAT)) {
+      /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
+      rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
+               W_BLOCK, NULL, -1);
+    } else if (tok_in(d, i - 1, initials_cue) && t->kind == IDNER_TOK_WORD &&
+        (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start <= 4) {
+      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_CONTEXT, W_STRONG, NULL, -1);
+    } else if (tok_in(d, i - 1, place_cue) && is_name_token(d, i) && !is_name_part(d, i) &&
+               !has(d, i, IDNER__GZ_COMMON)) {
+      size_t k = name_run(d, i);
+      rc = add(d, i, i + (k ? k : 1), IDNER_TYPE_LOC, IDNER_EV_CONTEXT, W_CONTEXT, NULL, -1);
+    }
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+int32_t idner__recognize(const idner_model *m, idner_doc *d) {
+  int32_t rc;
+  d->cands.n = 0;
+  if ((rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) || (rc = rule_name_patterns(d)) ||
+      (rc = rule_org_tail(d)) || (rc = rule_title_person(d)) || (rc = rule_name_parts(d)) ||
+      (rc = rule_dateline(m, d)) || (rc = rule_domains(d)) || (rc = rule_context(d)))
+    return rc;
+  return IDNER_OK;
+}
+
+/* ---- second pass: acronyms and document-level propagation -------------- */
+
+static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
+  size_t a = d->fold_off.v[s], b = d->fold_off.v[e];
+  /* forms are back to back; mix in the token count to keep splits apart */
+  return idner__hash(d->fold.v + a, b - a) ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
+}
+
+static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
+  if (e - s > MAX_ALIAS) return IDNER_OK;
+  int32_t rc = IDNER__RESERVE(&d->aliases, d->aliases.n + 1);
+  if (rc) return rc;
+  idner__alias *a = &d->aliases.v[d->aliases.n++];
+  a->hash = span_hash(d, s, e);
+  a->ntok = (uint32_t)(e - s);
+  a->type = type;
+  return IDNER_OK;
+}
+
+static int is_paren(const idner_doc *d, size_t i, const char *p) {
+  return d->toks.v[i].kind == IDNER_TOK_PUNCT && tok_is(d, i, p);
+}
+
+static int is_acronym(const idner_token *t) {
+  return (t->kind == IDNER_TOK_WORD || t->kind == IDNER_TOK_NUMBER) &&
+         (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start <= 12;
+}
+
+/* "Komisi Pemberantasan Korupsi (KPK)": the acronym is its own span of the
+ * same type. Returns the aliases it learned through add_alias. */
+static int32_t acronyms(idner_doc *d, const idner__cand *c) {
+  size_t e = c->end, n = ntok(d);
+  if (c->type == IDNER_TYPE_NONE || c->type >= IDNER_TYPE_DATE || e + 2 >= n)
+    return IDNER_OK;
+  if (!is_paren(d, e, "(") || !is_paren(d, e + 2, ")") || !is_acronym(&d->toks.v[e + 1]))
+    return IDNER_OK;
+  const char *v = c->type == IDNER_TYPE_NAT ? c->value : NULL;
+  int32_t rc = add(d, e + 1, e + 2, c->type, IDNER_EV_ACRONYM, W_STRONG, v, -1);
+  return rc ? rc : add_alias(d, e + 1, e + 2, c->type);
+}
+
+static int32_t learn_aliases(idner_doc *d) {
+  size_t nchosen = d->chosen.n;
+  for (size_t k = 0; k < nchosen; k++) {
+    idner__cand c = d->chosen.v[k];
+    if (c.type < IDNER_TYPE_PER || c.type > IDNER_TYPE_LOC) continue;
+    int32_t rc = acronyms(d, &c);
+    if (!rc && c.type != IDNER_TYPE_NAT) rc = add_alias(d, c.start, c.end, c.type);
+    if (!rc && c.type == IDNER_TYPE_PER && c.end - c.start >= 2) {
+      /* "Sergei Lavrov" ... "Lavrov": the family name (and the given name)
+       * alone refer to the same person later on. */
+      size_t first = c.start, last = c.end - 1;
+      if (is_name_token(d, last) && !has(d, last, IDNER__GZ_COMMON)) rc = add_alias(d, last, last + 1, c.type);
+      if (!rc && is_name_token(d, first) && !has(d, first, IDNER__GZ_COMMON) &&
+          !is_initial(&d->toks.v[first]))
+        rc = add_alias(d, first, first + 1, c.type);
+    }
+    if (rc) return rc;
+  }
+  return IDNER_OK;
+}
+
+static int cmp_alias(const void *a, const void *b) {
+  const idner__alias *x = a, *y = b;
+  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
+  return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
+}
+
+/* Every later occurrence of a learned surface form becomes a candidate of
+ * the same type. Aliases are sorted once, then found by binary search. */
+static int32_t propagate(idner_doc *d) {
+  size_t n = ntok(d);
+  if (d->aliases.n > 1) qsort(d->aliases.v, d->aliases.n, sizeof *d->aliases.v, cmp_alias);
+  for (size_t i = 0; i < n; i++) {
+    if (!is_cap(&d->toks.v[i])) continue;
+    for (size_t len = 1; len <= MAX_ALIAS && i + len <= n; len++) {
+      if (!same_sentence(d, i, i + len - 1)) break;
+      idner__alias key = {span_hash(d, i, i + len), (uint32_t)len, 0};
+      const idner__alias *al = bsearch(&key, d->aliases.v, d->aliases.n, sizeof key, cmp_alias);
+      if (!al) continue;
+      int32_t rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1);
+      if (rc) return rc;
+    }
+  }
+  return IDNER_OK;
+}
+
+int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d) {
+  (void)m;
+  d->aliases.n = 0;
+  int32_t rc = learn_aliases(d);
+  if (!rc && d->aliases.n) rc = propagate(d);
+  return rc;
+}
