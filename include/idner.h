@@ -200,12 +200,13 @@ IDNER_API int32_t idner_analyze(const idner_model *model, idner_doc *doc,
 
 /*
  * Same on pre-tokenized input: n tokens, token i being tokens[i] of lens[i]
- * bytes (not NUL-terminated; non-empty; must not contain whitespace for
- * offsets to be meaningful). sentence_starts (may be NULL = one sentence) has
- * n bytes, non-zero where a token begins a new sentence. Offsets in the
- * results refer to the virtual text made by joining the tokens with one
- * space and the sentences with one newline; idner_doc_text() returns it.
- * Entities always start and end on the given token boundaries.
+ * bytes (not NUL-terminated; non-empty; any bytes). sentence_starts (may be
+ * NULL = one sentence) has n bytes, non-zero where a token begins a new
+ * sentence. The doc's tokens are then the caller's tokens one for one (token
+ * i of idner_doc_tokens() is tokens[i]). Offsets in the results refer to
+ * the virtual text made by joining the tokens with one space and the
+ * sentences with one newline; idner_doc_text() returns it. Entities always
+ * start and end on the given token boundaries.
  * Errors: as idner_analyze(), and INVALID_ARG for a NULL array with n > 0
  * or an empty token; TOO_LARGE past IDNER_MAX_INPUT virtual bytes.
  */
@@ -286,11 +287,14 @@ IDNER_API uint32_t idner_doc_sentence_count(const idner_doc *doc);
 IDNER_API uint32_t idner_doc_entity_count(const idner_doc *doc);
 IDNER_API const idner_entity *idner_doc_entities(const idner_doc *doc);
 /* The string pool the entities' value/mod/end_value offsets point into;
- * *len (may be NULL) receives its size in bytes. */
+ * *len (may be NULL) receives its size in bytes. The pool holds many
+ * NUL-terminated strings back to back (bindings: read it as bytes, e.g.
+ * ctypes c_void_p + string_at, not as one C string). */
 IDNER_API const char *idner_doc_strings(const idner_doc *doc, uint32_t *len);
 /* The analyzed text: the caller's buffer after idner_analyze() (valid while
  * the caller keeps it), the joined virtual text after idner_analyze_tokens()
- * (owned by the doc). *len (may be NULL) receives its length. */
+ * (owned by the doc). *len (may be NULL) receives its length; the text may
+ * contain NUL bytes, so use the length, not strlen(). */
 IDNER_API const char *idner_doc_text(const idner_doc *doc, uint32_t *len);
 
 /* Struct sizes, so bindings can check their mirrors at load time. */

@@ -1327,13 +1327,17 @@ static int trigger_cmp(const void *a, const void *b) {
 
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
  * start the numeric rules; a word starts the rules of its lower-case form
- * (minus a trailing '.') in the trigger table. */
+ * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
+ * token may hold several words ("Senin (18/9)"): its first word counts. */
 static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, const idner_token *t) {
   const char *s = text + t->byte_start;
-  size_t n = t->byte_end - t->byte_start;
+  size_t n = t->byte_end - t->byte_start, w = 0;
   char buf[MAX_TRIGGER_LEN];
   if (n == 0) return 0;
   if (is_digit((unsigned char)s[0])) return DIGIT_RULES;
+  while (w < n && !hspace_len((const unsigned char *)s + w, n - w) && s[w] != ',' && s[w] != '(')
+    w++;
+  n = w;
   if (n > 1 && s[n - 1] == '.') n--;
   if (n > sizeof buf) return 0;
   for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
@@ -1357,8 +1361,8 @@ static size_t end_token(const scan *sc, size_t i, size_t pos) {
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
+  memset(best, 0, sizeof *best);
   best->vd = VD_REJECT;
-  best->byte_end = 0;
   sc->cb_start = i;
   for (int r = 0; r < R_COUNT; r++) {
     if (!(rules & RULE_BIT(r))) continue;
@@ -1370,6 +1374,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     if (best->vd != VD_REJECT && ov[1] <= best->byte_end) continue;
     match m = {sc, (rule_id)r, ov, i, end_token(sc, i, ov[1])};
     spec sp;
+    spec_init(&sp, SK_ABS, GR_DAY); /* a vetoing handler leaves it as is */
     verdict v = k_handlers[r](&m, &sp);
     if (v == VD_REJECT) continue;
     best->vd = v;

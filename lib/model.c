@@ -49,7 +49,7 @@ static int32_t list_dir(const char *dir, name_list *out, char *err, size_t errsz
     out->n++;
   }
   closedir(d);
-  if (!rc) qsort(out->v, out->n, sizeof *out->v, cmp_names);
+  if (!rc && out->n > 1) qsort(out->v, out->n, sizeof *out->v, cmp_names);
   return rc;
 }
 

@@ -240,6 +240,9 @@ static size_t org_extent(const idner_doc *d, size_t i, size_t j) {
     }
     if (is_cap(t) && (t->kind == IDNER_TOK_WORD || t->kind == IDNER_TOK_NUMBER ||
                       t->kind == IDNER_TOK_URL)) { end++; continue; }
+    /* a tail in parentheses: "PT Pertamina (Persero)" */
+    if (end > j && end + 2 < n && tok_is(d, end, "(") && has(d, end + 1, IDNER__GZ_ORG_TAIL) &&
+        tok_is(d, end + 2, ")") && same_sentence(d, end, end + 2)) { end += 3; break; }
     if (end > j && end + 1 < n && tok_in(d, end, connectors) && is_cap(&d->toks.v[end + 1]) &&
         same_sentence(d, end, end + 1)) { end++; continue; }
     break;

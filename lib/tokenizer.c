@@ -410,15 +410,16 @@ static size_t scan_host(const scanner *sc, size_t p, size_t *last_tld, size_t *l
 }
 
 /* Bisnis.com, www.kompas.com, antaranews.com/berita/1 (a path after the
- * domain is kept). Returns the end or 0. */
+ * domain is kept, but not a photo credit: "KOMPAS.com/Garry Lotulung").
+ * Returns the end or 0. */
 static size_t match_domain(scanner *sc, size_t p) {
   if (p < sc->no_domain_before) return 0;
   size_t tld, alpha;
   size_t run = scan_host(sc, p, &tld, &alpha);
   sc->no_domain_before = run;
   if (!tld) return 0;
-  unsigned char b = byte_at(sc, tld);
-  if (b == '/' || (b == ':' && a_digit(byte_at(sc, tld + 1)))) return url_tail(sc, tld);
+  unsigned char b = byte_at(sc, tld), next = byte_at(sc, tld + 1);
+  if ((b == '/' && !a_upper(next)) || (b == ':' && a_digit(next))) return url_tail(sc, tld);
   return tld;
 }
 
@@ -471,16 +472,19 @@ static size_t match_mention(const scanner *sc, size_t p) {
 /* Known abbreviations and degrees, sorted by strcmp (byte order). Case
  * variants are derived in abbrev_known(). */
 static const char *const k_abbrevs[] = {
-    "A.Md.",   "AKBP.",   "Ak.",     "B.A.",    "Bhd.",    "Bp.",     "Bpk.",    "Brigjen.",
-    "CV.",     "Co.",     "Corp.",   "Dr.",     "Dra.",    "Drs.",    "Gg.",     "H.",
-    "Hj.",     "Inc.",    "Ipda.",   "Iptu.",   "Ir.",     "Irjen.",  "Jend.",   "Jl.",
-    "Jln.",    "Jr.",     "Kab.",    "Kapt.",   "Kec.",    "Kel.",    "Ket.",    "Kol.",
-    "Kombes.", "Komp.",   "Kompol.", "Kp.",     "Lc.",     "Letjen.", "Ltd.",    "M.A.",
-    "M.Ag.",   "M.B.A.",  "M.Eng.",  "M.H.",    "M.Hum.",  "M.Kes.",  "M.M.",    "M.Pd.",
-    "M.Sc.",   "M.Si.",   "M.T.",    "Mayjen.", "Mr.",     "Mrs.",    "Ms.",     "Nn.",
-    "No.",     "Ny.",     "PT.",     "Ph.D.",   "Prof.",   "Prov.",   "Purn.",   "Rp.",
-    "S.Ag.",   "S.E.",    "S.H.",    "S.IP.",   "S.Ked.",  "S.Kep.",  "S.Kom.",  "S.Pd.",
-    "S.Pd.I.", "S.Psi.",  "S.S.",    "S.Si.",   "S.Sos.",  "S.T.",    "Sdr.",    "Sdri.",
+    /* month abbreviations: "5 Agt. 2023" is one date, not two sentences */
+    "A.Md.",   "AKBP.",   "Ags.",    "Agst.",   "Agt.",    "Agu.",    "Ak.",     "Apr.",
+    "B.A.",    "Bhd.",    "Bp.",     "Bpk.",    "Brigjen.", "CV.",     "Co.",     "Corp.",
+    "Des.",    "Dr.",     "Dra.",    "Drs.",    "Feb.",    "Gg.",     "H.",      "Hj.",
+    "Inc.",    "Ipda.",   "Iptu.",   "Ir.",     "Irjen.",  "Jan.",    "Jend.",   "Jl.",
+    "Jln.",    "Jr.",     "Jul.",    "Jun.",    "Kab.",    "Kapt.",   "Kec.",    "Kel.",
+    "Ket.",    "Kol.",    "Kombes.", "Komp.",   "Kompol.", "Kp.",     "Lc.",     "Letjen.",
+    "Ltd.",    "M.A.",    "M.Ag.",   "M.B.A.",  "M.Eng.",  "M.H.",    "M.Hum.",  "M.Kes.",
+    "M.M.",    "M.Pd.",   "M.Sc.",   "M.Si.",   "M.T.",    "Mayjen.", "Mr.",     "Mrs.",
+    "Ms.",     "Nn.",     "No.",     "Nop.",    "Nov.",    "Ny.",     "Okt.",    "PT.",
+    "Peb.",    "Ph.D.",   "Prof.",   "Prov.",   "Purn.",   "Rp.",     "S.Ag.",   "S.E.",
+    "S.H.",    "S.IP.",   "S.Ked.",  "S.Kep.",  "S.Kom.",  "S.Pd.",   "S.Pd.I.", "S.Psi.",
+    "S.S.",    "S.Si.",   "S.Sos.",  "S.T.",    "Sdr.",    "Sdri.",   "Sep.",    "Sept.",
     "Sr.",     "St.",     "Tbk.",    "Tn.",     "Yth.",    "a.n.",    "al.",     "dkk.",
     "dll.",    "dr.",     "dsb.",    "dst.",    "hlm.",    "no.",     "pkl.",    "s.d.",
     "tgl.",    "u.p.",    "vs.",     "yth.",

@@ -522,6 +522,28 @@ START_TEST(test_edges) {
 }
 END_TEST
 
+/* A caller's pre-tokenized token may hold spaces ("Senin (18/9)"). */
+START_TEST(test_multiword_token) {
+  const char *text = "Ia tiba Senin (18/9) .";
+  idner_token toks[4];
+  const uint32_t bounds[4][2] = {{0, 2}, {3, 7}, {8, 20}, {21, 22}};
+  memset(toks, 0, sizeof toks);
+  for (int k = 0; k < 4; k++) toks[k].byte_start = bounds[k][0], toks[k].byte_end = bounds[k][1];
+  idner__datehits hits = {0};
+  idner__datescratch *s = NULL;
+  idner__refdate ref = {REF};
+  ck_assert_int_eq(idner__datescratch_new(&s), IDNER_OK);
+  ck_assert_int_eq(idner__dates_find(grammar, s, text, strlen(text), toks, 4, &ref, &hits),
+                   IDNER_OK);
+  ck_assert_uint_eq(hits.n, 1);
+  ck_assert_uint_eq(hits.v[0].tok_start, 2);
+  ck_assert_uint_eq(hits.v[0].tok_end, 3);
+  ck_assert_str_eq(hits.v[0].value, "2023-09-18");
+  idner__datescratch_free(s);
+  free(hits.v);
+}
+END_TEST
+
 /* Many triggers in a long text: time must stay linear (a generous bound).
  * Each repetition holds five expressions: "tahun 2023", "pekan lalu",
  * "Senin", "pukul 10" and "dulu" (its "(18/9" is unclosed, its "Maret" has
@@ -578,6 +600,7 @@ static Suite *dates_suite(void) {
   tcase_add_test(tc, test_seed);
   tcase_add_test(tc, test_appends);
   tcase_add_test(tc, test_edges);
+  tcase_add_test(tc, test_multiword_token);
   tcase_add_test(tc, test_linear);
   tcase_add_test(tc, test_compile_twice);
   suite_add_tcase(s, tc);

@@ -348,6 +348,7 @@ class Tagger:
 
     def __init__(self, model: Optional[Model] = None, data_dir=None):
         self._doc = None
+        self._data = b""  # the buffer the doc borrows after analyze()
         self.model = model if model is not None else Model(data_dir)
         handle = DocPtr()
         status = _lib.idner_doc_new(ctypes.byref(handle))
@@ -376,6 +377,9 @@ class Tagger:
         relative expressions ("YYYY-MM-DD" or datetime.date; None = none)."""
         data = _encode(text)
         opts = _options(date, types, strict_utf8)
+        # The doc borrows the caller's buffer (idner_doc_text() points into it):
+        # keep it alive until the next call.
+        self._data = data
         status = _lib.idner_analyze(self.model._handle(), self._live_doc(), data, len(data),
                                     ctypes.byref(opts))
         self._check(status)
