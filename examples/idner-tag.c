@@ -43,6 +43,8 @@ typedef struct cli_options {
   int have_date;     /* --date given: it overrides doc_date */
   ymd date;
   const char *data_dir;
+  const char *profile;  /* --profile NAME, or NULL */
+  int no_model;         /* --no-model: gazetteers and rules only */
   uint32_t types;
   uint32_t flags;    /* IDNER_FLAG_* */
   const char **files;
@@ -73,6 +75,10 @@ static void print_usage(FILE *out) {
       "  --data DIR                 add/replace gazetteer files from DIR\n"
       "  --types PER,NAT,...        only emit these types (PER NAT ORG LOC DATE TIME)\n"
       "  --strict-utf8              reject invalid UTF-8 instead of tolerating it\n"
+      "  --profile NAME             annotation profile of the sequence model (default:\n"
+      "                             the ENTITIES.md guidelines; corpus names such as\n"
+      "                             nerui, nerugm, idner-news-2k, nergrit)\n"
+      "  --no-model                 gazetteers and rules only, no sequence model\n"
       "  --version                  print the version and exit\n"
       "  --help                     print this help and exit\n"
       "\n"
@@ -199,7 +205,8 @@ static void print_version(void) {
 /* Handles one option taking a value. Returns -1 if arg is none of them,
  * else 0 or an exit status. */
 static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
-  static const char *const names[] = {"--input", "--format", "--date", "--data", "--types", NULL};
+  static const char *const names[] = {"--input", "--format", "--date", "--data", "--types",
+                                      "--profile", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
     int m = option_value(names[k], argc, argv, i, &v);
@@ -210,6 +217,7 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
       case 1: return set_format(o, v);
       case 2: return set_date(o, v);
       case 3: o->data_dir = v; return 0;
+      case 5: o->profile = v; return 0;
       default: return parse_types(v, &o->types);
     }
   }
@@ -241,6 +249,8 @@ static int parse_args(int argc, char **argv, cli_options *o) {
       return 0;
     } else if (strcmp(arg, "--strict-utf8") == 0) {
       o->flags |= IDNER_FLAG_STRICT_UTF8;
+    } else if (strcmp(arg, "--no-model") == 0) {
+      o->no_model = 1;
     } else if ((rc = parse_valued_option(o, argc, argv, &i)) >= 0) {
       if (rc != 0) return rc;
     } else {
@@ -312,6 +322,7 @@ typedef struct tagger {
   const cli_options *opts;
   idner_model *model;
   idner_doc *doc;
+  uint32_t profile_id;    /* --profile, resolved against the model */
   ymd today;
   FILE *out;
   progress prog;
@@ -566,6 +577,7 @@ static void make_options(const tagger *t, const ymd *ref, idner_options *o) {
   o->ref_year = ref->year;
   o->ref_month = ref->month;
   o->ref_day = ref->day;
+  o->profile = t->profile_id;
 }
 
 static void document_done(tagger *t, uint64_t bytes_in_file) {
@@ -797,12 +809,19 @@ static int process_file(tagger *t, const char *path) {
 
 static int load_model(tagger *t) {
   char err[512] = "";
-  int32_t status = idner_model_load(t->opts->data_dir, 0, &t->model, err, sizeof err);
+  int32_t status = idner_model_load(t->opts->data_dir, t->opts->no_model ? IDNER_LOAD_NO_MODEL : 0,
+                                     &t->model, err, sizeof err);
   if (status != IDNER_OK) {
     fprintf(stderr, PROG ": cannot load the model%s%s: %s%s%s\n",
             t->opts->data_dir ? " from " : "", t->opts->data_dir ? t->opts->data_dir : "",
             idner_strerror(status), err[0] ? ": " : "", err);
     return EXIT_BAD_INPUT;
+  }
+  if (t->opts->profile &&
+      idner_model_find_profile(t->model, t->opts->profile, strlen(t->opts->profile),
+                               &t->profile_id) != IDNER_OK) {
+    fprintf(stderr, PROG ": the model has no profile '%s'\n", t->opts->profile);
+    return EXIT_USAGE;
   }
   status = idner_doc_new(&t->doc);
   if (status != IDNER_OK) {

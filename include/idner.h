@@ -129,6 +129,7 @@ typedef struct idner_doc idner_doc;
 
 /* idner_model_load() flags */
 #define IDNER_LOAD_NO_DEFAULT 0x1u  /* do not start from the embedded default data */
+#define IDNER_LOAD_NO_MODEL   0x2u  /* no learned sequence model: gazetteers and rules only */
 
 /*
  * Loads a model.
@@ -136,8 +137,12 @@ typedef struct idner_doc idner_doc;
  *     lib/gazetteers/ compiled into the library; nothing is read from disk).
  *   data_dir != NULL: the embedded default, plus every "*.tsv" file in
  *     data_dir in name order; a file with the same name as a default file
- *     replaces it, others add to it. With IDNER_LOAD_NO_DEFAULT only the
- *     directory's files are used (IDNER_ERR_NO_DATA if it has none).
+ *     replaces it, others add to it. A "model.bin" in data_dir (written by
+ *     idner-train) replaces the default sequence model. With
+ *     IDNER_LOAD_NO_DEFAULT only the directory's files are used
+ *     (IDNER_ERR_NO_DATA if it has no *.tsv).
+ *   IDNER_LOAD_NO_MODEL: no sequence model is loaded; entities come from
+ *     the gazetteers and rules alone (faster, less accurate).
  *   errbuf (may be NULL) receives a NUL-terminated detail message on failure
  *     (at most errbuf_size bytes, e.g. "places.tsv:12: unknown type 'LOK'").
  * On success *out is a new model; on failure *out is NULL and nothing leaks:
@@ -152,6 +157,26 @@ IDNER_API int32_t idner_model_load(const char *data_dir, uint32_t flags,
 IDNER_API void idner_model_free(idner_model *model);
 /* Number of gazetteer entries loaded (all classes), for diagnostics. */
 IDNER_API uint32_t idner_model_entry_count(const idner_model *model);
+/* 1 if the model has a learned sequence model, else 0. */
+IDNER_API uint32_t idner_model_has_tagger(const idner_model *model);
+
+/* Annotation profiles. The sequence model is trained on corpora that follow
+ * different annotation guides (one corpus leaves most country names
+ * untagged, another tags them as places). Besides the shared default
+ * (profile 0, which follows ENTITIES.md), the model keeps a small set of
+ * per-corpus weights; selecting a corpus' profile reproduces that corpus'
+ * conventions, e.g. for evaluation on it. Profile names are the training
+ * corpus names ("nerui", "nerugm", "idner-news-2k", "nergrit").
+ * idner_model_find_profile: *id receives the profile's number for
+ * idner_options.profile; IDNER_ERR_INVALID_ARG if the model has no profile
+ * of that name (len bytes, not NUL-terminated). */
+IDNER_API int32_t idner_model_find_profile(const idner_model *model, const char *name,
+                                           size_t len, uint32_t *id);
+/* Number of profiles besides the default (ids 1..count). */
+IDNER_API uint32_t idner_model_profile_count(const idner_model *model);
+/* Name of profile id (static for the model's lifetime); "default" for 0;
+ * NULL when id is out of range. */
+IDNER_API const char *idner_model_profile_name(const idner_model *model, uint32_t id);
 
 /* ---- Documents ---------------------------------------------------------- */
 
@@ -176,7 +201,10 @@ typedef struct idner_options {
   int32_t ref_year;      /* reference date for DATE/TIME values; 0 = none */
   uint32_t ref_month;    /* 1..12 (0 with ref_year 0) */
   uint32_t ref_day;      /* 1..31 (0 with ref_year 0) */
-  uint32_t reserved[4];  /* must be zero */
+  uint32_t profile;      /* annotation profile of the sequence model; 0 = the
+                          * default (ENTITIES.md guidelines); see
+                          * idner_model_find_profile() */
+  uint32_t reserved[3];  /* must be zero */
 } idner_options;
 
 /* Fills *opts with defaults: all types, lenient UTF-8, no reference date.
@@ -260,6 +288,7 @@ typedef struct idner_token {
 #define IDNER_EV_ACRONYM     0x040u  /* acronym in parentheses after a name */
 #define IDNER_EV_DATELINE    0x080u  /* news dateline "Outlet, CITY -" */
 #define IDNER_EV_CONTEXT     0x100u  /* a context word ("di", "berinisial") */
+#define IDNER_EV_MODEL       0x200u  /* the learned sequence model */
 
 typedef struct idner_entity {
   uint32_t type;                  /* IDNER_TYPE_* */

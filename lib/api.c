@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "doc.h"
+#include "seqfeatures.h"
+#include "tagger.h"
 #include "tokenizer.h"
 
 /* ---- status, version, types --------------------------------------------- */
@@ -72,7 +74,7 @@ static int32_t check_options(idner_doc *d, const idner_options *o) {
   if (o->struct_size != sizeof *o) why = "options.struct_size is not sizeof(idner_options) (call idner_options_init)";
   else if (o->types & ~(uint32_t)IDNER_TYPES_ALL) why = "options.types has unknown type bits";
   else if (o->flags & ~(uint32_t)IDNER_FLAG_STRICT_UTF8) why = "options.flags has unknown bits";
-  else if (o->reserved[0] | o->reserved[1] | o->reserved[2] | o->reserved[3]) why = "options.reserved must be zero";
+  else if (o->reserved[0] | o->reserved[1] | o->reserved[2]) why = "options.reserved must be zero";
   else if (o->ref_year == 0 && (o->ref_month || o->ref_day)) why = "reference month/day given without a year";
   else if (o->ref_year != 0 && (o->ref_year < 1 || o->ref_year > 9999 || o->ref_month < 1 ||
                                 o->ref_month > 12 || o->ref_day < 1 ||
@@ -106,6 +108,14 @@ void idner_doc_free(idner_doc *d) {
   free(d->dp.v);
   free(d->dp_pick.v);
   free(d->aliases.v);
+  free(d->feats.v);
+  free(d->feat_off.v);
+  free(d->gzmask.v);
+  free(d->candmask.v);
+  free(d->formtab.v);
+  free(d->scores.v);
+  free(d->back.v);
+  free(d->labels.v);
   free(d->ents.v);
   free(d->strings.v);
   free(d);
@@ -128,14 +138,26 @@ static void reset(idner_doc *d) {
 
 /* ---- pipeline ----------------------------------------------------------- */
 
-static int32_t run_pipeline(const idner_model *m, idner_doc *d, const idner_options *o) {
+/* Tokens -> dates -> gazetteer evidence -> rule candidates. */
+static int32_t run_evidence(const idner_model *m, idner_doc *d, const idner__refdate *ref) {
   int32_t rc;
   if (!d->date_scratch && (rc = idner__datescratch_new(&d->date_scratch))) return rc;
-  idner__refdate ref = {o->ref_year, (int32_t)o->ref_month, (int32_t)o->ref_day};
   if ((rc = idner__dates_find(m->dates, d->date_scratch, d->text, d->text_len, d->toks.v,
-                              d->toks.n, &ref, &d->dates)) ||
-      (rc = idner__compute_evidence(m, d)) || (rc = idner__recognize(m, d)) ||
-      (rc = idner__decode(d)) || (rc = idner__recognize_second_pass(m, d)) ||
+                              d->toks.n, ref, &d->dates)) ||
+      (rc = idner__compute_evidence(m, d)) || (rc = idner__recognize(m, d)))
+    return rc;
+  return IDNER_OK;
+}
+
+/* ... -> sequence model -> decoder -> propagation -> decoder -> entities. */
+static int32_t run_pipeline(const idner_model *m, idner_doc *d, const idner_options *o) {
+  idner__refdate ref = {o->ref_year, (int32_t)o->ref_month, (int32_t)o->ref_day};
+  int32_t rc = run_evidence(m, d, &ref);
+  if (!rc && m->seq &&
+      ((rc = idner__extract_features(d, m->seq->feature_groups, o->profile)) ||
+       (rc = idner__seqmodel_tag(m->seq, d)) || (rc = idner__apply_model(d, o->profile))))
+    return rc;
+  if (rc || (rc = idner__decode(d)) || (rc = idner__recognize_second_pass(m, d)) ||
       (rc = idner__decode(d)) || (rc = idner__emit_entities(m, d, o->types)))
     return rc;
   return IDNER_OK;
@@ -163,7 +185,13 @@ static int32_t begin(const idner_model *m, idner_doc *d, const idner_options **o
     idner_options_init(defaults);
     *o = defaults;
   }
-  return check_options(d, *o);
+  int32_t rc = check_options(d, *o);
+  if (!rc && (*o)->profile > idner_model_profile_count(m)) {
+    idner__fmt(d->err, sizeof d->err, "options.profile %u: the model has %u profiles",
+               (unsigned)(*o)->profile, (unsigned)idner_model_profile_count(m));
+    rc = IDNER_ERR_INVALID_ARG;
+  }
+  return rc;
 }
 
 int32_t idner_analyze(const idner_model *m, idner_doc *d, const char *text, size_t len,
@@ -258,6 +286,19 @@ int32_t idner_analyze_tokens(const idner_model *m, idner_doc *d, const char *con
     rc = run_pipeline(m, d, o);
   }
   return finish(d, rc);
+}
+
+int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *const *tokens,
+                                const size_t *lens, size_t n, const uint8_t *sentence_starts,
+                                uint32_t feature_groups, uint32_t profile) {
+  reset(d);
+  int32_t rc = build_tokens(d, tokens, lens, n, sentence_starts, 0);
+  if (rc) return rc;
+  d->text = d->joined.v ? d->joined.v : "";
+  d->text_len = d->joined.n;
+  idner__refdate ref = {0, 0, 0};
+  if ((rc = run_evidence(m, d, &ref))) return rc;
+  return idner__extract_features(d, feature_groups, profile);
 }
 
 /* ---- results ------------------------------------------------------------ */

@@ -38,6 +38,11 @@ typedef struct idner__alias {
   uint32_t type;
 } idner__alias;
 
+typedef struct idner__formcount {
+  uint64_t hash;  /* folded form hash | 1; 0 = empty slot */
+  uint32_t capmid, lower;
+} idner__formcount;
+
 struct idner_doc {
   idner__tokvec toks;
   uint32_t nsent;
@@ -59,6 +64,17 @@ struct idner_doc {
   struct { int32_t *v; size_t n, cap; } dp_pick;
   struct { idner__alias *v; size_t n, cap; } aliases;
 
+  /* sequence model scratch (seqfeatures.c, tagger.c) */
+  struct { uint32_t *v; size_t n, cap; } feats;
+  struct { uint32_t *v; size_t n, cap; } feat_off;
+  struct { uint32_t *v; size_t n, cap; } gzmask;
+  struct { uint32_t *v; size_t n, cap; } candmask;
+  struct { struct idner__formcount *v; size_t n, cap; } formtab;
+  size_t formtab_slots;
+  struct { float *v; size_t n, cap; } scores;   /* n x labels emission scores */
+  struct { uint8_t *v; size_t n, cap; } back;   /* Viterbi back-pointers */
+  struct { uint8_t *v; size_t n, cap; } labels; /* decoded label per token */
+
   struct { idner_entity *v; size_t n, cap; } ents;
   idner__bytes strings;
   char err[512];
@@ -68,6 +84,18 @@ struct idner_doc {
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
 int32_t idner__recognize(const idner_model *m, idner_doc *d);
 int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d);
+
+/* Model mode: the sequence model's spans (d->labels) become candidates and
+ * the weak rule candidates stay only as evidence (weight 0). In the default
+ * profile exact nation names stay NAT whatever the model says; in a corpus
+ * profile only where the model tags the same span. */
+int32_t idner__apply_model(idner_doc *d, uint32_t profile);
+
+/* api.c: the pipeline on pre-tokenized input up to the sequence model's
+ * features (d->feats), for training. */
+int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *const *tokens,
+                                const size_t *lens, size_t n, const uint8_t *sentence_starts,
+                                uint32_t feature_groups, uint32_t profile);
 
 /* decode.c */
 int32_t idner__decode(idner_doc *d);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "embedded.h"
+#include "tagger.h"
 
 #define MAX_FILE_BYTES (256u << 20) /* a data file larger than this is refused */
 
@@ -97,7 +98,7 @@ static int32_t load_embedded(idner__gazetteer *gz, const name_list *replaced,
                              char *err, size_t errsz) {
   for (unsigned i = 0; i < idner__embedded_count; i++) {
     const idner__embedded_file *f = &idner__embedded_files[i];
-    if (in_names(replaced, f->name)) continue;
+    if (in_names(replaced, f->name) || !has_tsv_suffix(f->name)) continue;
     int32_t rc = idner__gz_add_file(gz, f->name, (const char *)f->data, (size_t)f->size,
                                     err, errsz);
     if (rc) return rc;
@@ -139,6 +140,39 @@ static int32_t load_gazetteers(idner__gazetteer *gz, const char *dir, uint32_t f
   return rc;
 }
 
+#define MODEL_FILE "model.bin"
+
+/* The sequence model: data_dir/model.bin if present, else the embedded one
+ * (none with IDNER_LOAD_NO_DEFAULT). */
+static int32_t load_seqmodel(idner_model *m, const char *dir, uint32_t flags, char *err,
+                             size_t errsz) {
+  if (dir) {
+    size_t plen = strlen(dir) + sizeof MODEL_FILE + 1;
+    char *path = malloc(plen);
+    if (!path) return IDNER_ERR_NOMEM;
+    snprintf(path, plen, "%s/%s", dir, MODEL_FILE);
+    struct stat st;
+    int32_t rc = IDNER_OK;
+    if (stat(path, &st) == 0) {
+      char *data = NULL;
+      size_t size = 0;
+      rc = read_file(path, &data, &size, err, errsz);
+      if (!rc) rc = idner__seqmodel_read((const unsigned char *)data, size, path, &m->seq, err, errsz);
+      free(data);
+      free(path);
+      return rc;
+    }
+    free(path);
+  }
+  if (flags & IDNER_LOAD_NO_DEFAULT) return IDNER_OK;
+  for (unsigned i = 0; i < idner__embedded_count; i++) {
+    const idner__embedded_file *f = &idner__embedded_files[i];
+    if (strcmp(f->name, MODEL_FILE) == 0)
+      return idner__seqmodel_read(f->data, (size_t)f->size, f->name, &m->seq, err, errsz);
+  }
+  return IDNER_OK;
+}
+
 int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out,
                          char *errbuf, size_t errbuf_size) {
   if (errbuf && errbuf_size) errbuf[0] = '\0';
@@ -147,8 +181,9 @@ int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out
     return IDNER_ERR_INVALID_ARG;
   }
   *out = NULL;
-  if (flags & ~IDNER_LOAD_NO_DEFAULT) {
-    idner__fmt(errbuf, errbuf_size, "unknown flag bits 0x%x", (unsigned)(flags & ~IDNER_LOAD_NO_DEFAULT));
+  const uint32_t known = IDNER_LOAD_NO_DEFAULT | IDNER_LOAD_NO_MODEL;
+  if (flags & ~known) {
+    idner__fmt(errbuf, errbuf_size, "unknown flag bits 0x%x", (unsigned)(flags & ~known));
     return IDNER_ERR_INVALID_ARG;
   }
   if (!data_dir && (flags & IDNER_LOAD_NO_DEFAULT)) {
@@ -160,6 +195,7 @@ int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out
   int32_t rc = idner__gz_new(&m->gz);
   if (!rc) rc = load_gazetteers(m->gz, data_dir, flags, errbuf, errbuf_size);
   if (!rc) rc = idner__dates_compile(&m->dates, errbuf, errbuf_size);
+  if (!rc && !(flags & IDNER_LOAD_NO_MODEL)) rc = load_seqmodel(m, data_dir, flags, errbuf, errbuf_size);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM && errbuf && errbuf_size && !errbuf[0])
       idner__fmt(errbuf, errbuf_size, "out of memory while loading");
@@ -174,9 +210,40 @@ void idner_model_free(idner_model *model) {
   if (!model) return;
   idner__gz_free(model->gz);
   idner__dates_free(model->dates);
+  idner__seqmodel_free(model->seq);
   free(model);
+}
+
+uint32_t idner_model_has_tagger(const idner_model *model) {
+  return model && model->seq ? 1u : 0u;
 }
 
 uint32_t idner_model_entry_count(const idner_model *model) {
   return model ? idner__gz_count(model->gz) : 0;
+}
+
+int32_t idner_model_find_profile(const idner_model *model, const char *name, size_t len,
+                                 uint32_t *id) {
+  if (!model || !name || !id) return IDNER_ERR_INVALID_ARG;
+  if (len == 7 && memcmp(name, "default", 7) == 0) {
+    *id = 0;
+    return IDNER_OK;
+  }
+  for (uint32_t k = 0; model->seq && k < model->seq->nprofiles; k++) {
+    if (strlen(model->seq->profiles[k]) == len && memcmp(model->seq->profiles[k], name, len) == 0) {
+      *id = k + 1;
+      return IDNER_OK;
+    }
+  }
+  return IDNER_ERR_INVALID_ARG;
+}
+
+uint32_t idner_model_profile_count(const idner_model *model) {
+  return model && model->seq ? model->seq->nprofiles : 0;
+}
+
+const char *idner_model_profile_name(const idner_model *model, uint32_t id) {
+  if (id == 0) return "default";
+  if (id > idner_model_profile_count(model)) return NULL;
+  return model->seq->profiles[id - 1];
 }

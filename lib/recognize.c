@@ -7,6 +7,7 @@
 
 #include "doc.h"
 #include "fold.h"
+#include "tagger.h"
 
 /* Per-token weights. A span scores weight * tokens; the decoder maximizes
  * the sum, so a 4-token ORG pattern (10) beats a nested NAT (3). */
@@ -21,6 +22,9 @@
 #define W_CAPSRUN 1.2
 #define W_CONTEXT 1.0
 #define W_STRONG 12.0    /* datelines, initials, acronyms in parentheses */
+#define W_MODEL 3.5      /* sequence model spans: above every weak rule */
+#define W_MODEL_NAT 3.6  /* an exact nation name stays NAT over the model's LOC */
+#define W_PATTERN_MODEL 1.5 /* name patterns fill in where the model sees nothing */
 
 #define MAX_NAME 4       /* tokens in a person-name run */
 #define MAX_ORG 8        /* tokens after an organization head */
@@ -557,4 +561,53 @@ int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d) {
   int32_t rc = learn_aliases(d);
   if (!rc && d->aliases.n) rc = propagate(d);
   return rc;
+}
+
+/* ---- model mode --------------------------------------------------------- */
+
+static int32_t add_model_spans(idner_doc *d);
+
+/* Rules the model does not overrule: dates, datelines, initials, blockers. */
+static int keeps_weight(const idner__cand *c) {
+  return c->type == IDNER_TYPE_NONE || c->type >= IDNER_TYPE_DATE || c->weight >= W_STRONG;
+}
+
+/* Is there a model candidate with exactly this span (any entity type)? */
+static int model_has_span(const idner_doc *d, size_t from, uint32_t s, uint32_t e) {
+  for (size_t k = from; k < d->cands.n; k++)
+    if (d->cands.v[k].start == s && d->cands.v[k].end == e) return 1;
+  return 0;
+}
+
+int32_t idner__apply_model(idner_doc *d, uint32_t profile) {
+  size_t n0 = d->cands.n;
+  for (size_t k = 0; k < n0; k++) {
+    idner__cand *c = &d->cands.v[k];
+    if (c->type == IDNER_TYPE_NAT && (c->evidence & IDNER_EV_GAZETTEER)) c->weight = W_MODEL_NAT;
+    else if (!profile && c->evidence == IDNER_EV_PATTERN && c->end - c->start > 1)
+      c->weight = W_PATTERN_MODEL; /* "Dewan Keamanan Rusia" where the model says O */
+    else if (!keeps_weight(c)) c->weight = 0; /* kept for values and evidence only */
+  }
+  int32_t rc = add_model_spans(d);
+  if (rc || !profile) return rc;
+  for (size_t k = 0; k < n0; k++) {
+    idner__cand *c = &d->cands.v[k];
+    if (c->type == IDNER_TYPE_NAT && c->weight == W_MODEL_NAT && !model_has_span(d, n0, c->start, c->end))
+      c->weight = 0;
+  }
+  return IDNER_OK;
+}
+
+static int32_t add_model_spans(idner_doc *d) {
+  size_t n = d->toks.n;
+  for (size_t i = 0; i < n;) {
+    uint8_t l = d->labels.v[i];
+    if (l == 0 || !(l & 1)) { i++; continue; }
+    size_t j = i + 1;
+    while (j < n && d->labels.v[j] == l + 1) j++;
+    int32_t rc = add(d, i, j, idner__label_type[(l - 1) / 2], IDNER_EV_MODEL, W_MODEL, NULL, -1);
+    if (rc) return rc;
+    i = j;
+  }
+  return IDNER_OK;
 }

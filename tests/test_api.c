@@ -128,7 +128,7 @@ START_TEST(test_options_validation) {
   o.struct_size = 12;
   ck_assert_int_eq(idner_analyze(model, doc, t, 5, &o), IDNER_ERR_INVALID_ARG);
   o = ref_2023_09_19();
-  o.reserved[2] = 1;
+  o.reserved[1] = 1;
   ck_assert_int_eq(idner_analyze(model, doc, t, 5, &o), IDNER_ERR_INVALID_ARG);
   o = ref_2023_09_19();
   o.ref_day = 31; /* 31 September */

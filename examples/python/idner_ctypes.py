@@ -98,7 +98,7 @@ class IdnerOptions(ctypes.Structure):
     _fields_ = [
         ("struct_size", u32), ("types", u32), ("flags", u32),
         ("ref_year", i32), ("ref_month", u32), ("ref_day", u32),
-        ("reserved", u32 * 4),
+        ("profile", u32), ("reserved", u32 * 3),
     ]
 
 

@@ -1,0 +1,293 @@
+/* tagger.c — the sequence model at run time: weight lookup by feature hash,
+ * emission scores, BIO-constrained Viterbi, and the model file format:
+ *
+ *   "IDNERSEQ" | u32 format (1) | u32 feature set | u32 feature groups |
+ *   u32 labels (7) | u32 rows | f32 scale | u32 profiles | profiles x
+ *   (u8 length, name bytes) | i16 trans[(labels+1) x labels] |
+ *   rows x (u32 feature hash, i16 weights[labels]) | u32 FNV-1a of all before
+ *
+ * All integers little-endian; weight = i16 * scale. */
+#include "tagger.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seqfeatures.h"
+
+#define MAGIC "IDNERSEQ"
+#define FILE_FORMAT 1u
+
+const uint32_t idner__label_type[IDNER__NTYPES] = {IDNER_TYPE_PER, IDNER_TYPE_ORG, IDNER_TYPE_LOC};
+
+uint8_t idner__label_of(uint32_t type, int inside) {
+  for (uint32_t k = 0; k < IDNER__NTYPES; k++)
+    if (idner__label_type[k] == type) return (uint8_t)(1 + 2 * k + (inside ? 1 : 0));
+  return 0;
+}
+
+int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out) {
+  idner__seqmodel *m = calloc(1, sizeof *m);
+  if (!m) return IDNER_ERR_NOMEM;
+  m->nrows = nrows;
+  m->keys = calloc(nrows ? nrows : 1, sizeof *m->keys);
+  m->w = calloc((size_t)(nrows ? nrows : 1) * IDNER__NLABELS, sizeof *m->w);
+  if (!m->keys || !m->w) {
+    idner__seqmodel_free(m);
+    return IDNER_ERR_NOMEM;
+  }
+  m->feature_groups = IDNER__FEAT_ALL;
+  *out = m;
+  return IDNER_OK;
+}
+
+void idner__seqmodel_free(idner__seqmodel *m) {
+  if (!m) return;
+  free(m->keys);
+  free(m->w);
+  free(m->slots);
+  free(m);
+}
+
+int32_t idner__seqmodel_index(idner__seqmodel *m) {
+  size_t ns = 16;
+  while (ns < (size_t)m->nrows * 2) ns *= 2;
+  uint32_t *slots = calloc(ns, sizeof *slots);
+  if (!slots) return IDNER_ERR_NOMEM;
+  for (uint32_t r = 0; r < m->nrows; r++) {
+    size_t s = m->keys[r] & (ns - 1);
+    while (slots[s] && m->keys[slots[s] - 1] != m->keys[r]) s = (s + 1) & (ns - 1);
+    slots[s] = r + 1;
+  }
+  free(m->slots);
+  m->slots = slots;
+  m->nslots = ns;
+  return IDNER_OK;
+}
+
+const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
+  size_t s = feat & (m->nslots - 1);
+  while (m->slots[s]) {
+    uint32_t r = m->slots[s] - 1;
+    if (m->keys[r] == feat) return m->w + (size_t)r * IDNER__NLABELS;
+    s = (s + 1) & (m->nslots - 1);
+  }
+  return NULL;
+}
+
+/* ---- Viterbi ------------------------------------------------------------ */
+
+/* I-X may only follow B-X or I-X. */
+static int allowed(int prev, int cur) {
+  if (cur == 0 || (cur & 1)) return 1;
+  return prev == cur || prev == cur - 1;
+}
+
+void idner__viterbi(const float *trans, const float *scores,
+                    size_t n, uint8_t *back, uint8_t *out) {
+  enum { L = IDNER__NLABELS };
+  if (n == 0) return;
+  float prev[L], cur[L];
+  for (int l = 0; l < L; l++)
+    prev[l] = allowed(0, l) ? trans[l] + scores[l] : -FLT_MAX;
+  for (size_t i = 1; i < n; i++) {
+    for (int l = 0; l < L; l++) {
+      float best = -FLT_MAX;
+      int arg = 0;
+      for (int p = 0; p < L; p++) {
+        if (prev[p] == -FLT_MAX || !allowed(p, l)) continue;
+        float s = prev[p] + trans[(p + 1) * L + l];
+        if (s > best) { best = s; arg = p; }
+      }
+      cur[l] = best == -FLT_MAX ? -FLT_MAX : best + scores[i * L + (size_t)l];
+      back[i * L + (size_t)l] = (uint8_t)arg;
+    }
+    memcpy(prev, cur, sizeof prev);
+  }
+  int arg = 0;
+  for (int l = 1; l < L; l++)
+    if (prev[l] > prev[arg]) arg = l;
+  for (size_t i = n; i-- > 0;) {
+    out[i] = (uint8_t)arg;
+    if (i) arg = back[i * L + (size_t)arg];
+  }
+}
+
+int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
+  size_t n = d->toks.n;
+  int32_t rc;
+  if ((rc = IDNER__RESERVE(&d->scores, n * IDNER__NLABELS + 1)) ||
+      (rc = IDNER__RESERVE(&d->back, n * IDNER__NLABELS + 1)) ||
+      (rc = IDNER__RESERVE(&d->labels, n + 1)))
+    return rc;
+  for (size_t i = 0; i < n; i++) {
+    float *s = d->scores.v + i * IDNER__NLABELS;
+    memset(s, 0, IDNER__NLABELS * sizeof *s);
+    for (uint32_t k = d->feat_off.v[i]; k < d->feat_off.v[i + 1]; k++) {
+      const float *row = idner__seqmodel_row(m, d->feats.v[k]);
+      if (!row) continue;
+      for (int l = 0; l < IDNER__NLABELS; l++) s[l] += row[l];
+    }
+  }
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;
+    idner__viterbi(&m->trans[0][0], d->scores.v + i * IDNER__NLABELS, j - i,
+                   d->back.v + i * IDNER__NLABELS, d->labels.v + i);
+    i = j;
+  }
+  return IDNER_OK;
+}
+
+/* ---- file format -------------------------------------------------------- */
+
+typedef struct reader {
+  const unsigned char *p, *end;
+} reader;
+
+static int rd_u32(reader *r, uint32_t *v) {
+  if (r->end - r->p < 4) return 0;
+  *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 | (uint32_t)r->p[3] << 24;
+  r->p += 4;
+  return 1;
+}
+
+static int rd_i16(reader *r, float scale, float *v) {
+  if (r->end - r->p < 2) return 0;
+  uint16_t u = (uint16_t)(r->p[0] | r->p[1] << 8);
+  *v = (float)(int16_t)u * scale;
+  r->p += 2;
+  return 1;
+}
+
+static uint32_t fnv32(const unsigned char *p, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
+static int32_t bad(char *err, size_t errsz, const char *name, int32_t rc, const char *what) {
+  idner__fmt(err, errsz, "%s: %s", name, what);
+  return rc;
+}
+
+int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char *name,
+                             idner__seqmodel **out, char *err, size_t errsz) {
+  *out = NULL;
+  if (size < 8 + 4 * 6 + 4 || memcmp(data, MAGIC, 8) != 0)
+    return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "not an idner model file (bad magic)");
+  uint32_t sum = fnv32(data, size - 4);
+  reader r = {data + size - 4, data + size};
+  uint32_t want = 0;
+  rd_u32(&r, &want);
+  if (sum != want) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "checksum mismatch (file damaged)");
+  r.p = data + 8;
+  r.end = data + size - 4;
+  uint32_t fmt = 0, fset = 0, groups = 0, nl = 0, rows = 0, scale_bits = 0;
+  rd_u32(&r, &fmt);
+  rd_u32(&r, &fset);
+  rd_u32(&r, &groups);
+  rd_u32(&r, &nl);
+  rd_u32(&r, &rows);
+  rd_u32(&r, &scale_bits);
+  if (fmt != FILE_FORMAT || fset != IDNER__FEATURE_SET_VERSION)
+    return bad(err, errsz, name, IDNER_ERR_DATA_VERSION,
+               "model file from another idner version (retrain it with idner-train)");
+  if (nl != IDNER__NLABELS) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "unexpected label count");
+  float scale;
+  memcpy(&scale, &scale_bits, 4);
+  if (!(scale > 0 && scale < 1e6f)) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad weight scale");
+  uint32_t np = 0;
+  char names[IDNER__MAX_PROFILES][32];
+  if (!rd_u32(&r, &np) || np > IDNER__MAX_PROFILES)
+    return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad profile count");
+  for (uint32_t k = 0; k < np; k++) {
+    if (r.p >= r.end || *r.p == 0 || *r.p > 31 || r.end - r.p < 1 + *r.p)
+      return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad profile name");
+    size_t l = *r.p++;
+    memcpy(names[k], r.p, l);
+    names[k][l] = '\0';
+    r.p += l;
+  }
+  size_t need = (size_t)(IDNER__NLABELS + 1) * IDNER__NLABELS * 2 + (size_t)rows * (4 + 2 * IDNER__NLABELS);
+  if ((size_t)(r.end - r.p) != need) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "size does not match its header");
+  idner__seqmodel *m;
+  int32_t rc = idner__seqmodel_new(rows, &m);
+  if (rc) return rc;
+  m->feature_groups = groups & IDNER__FEAT_ALL;
+  m->nprofiles = np;
+  memcpy(m->profiles, names, sizeof names);
+  for (int p = 0; p <= IDNER__NLABELS; p++)
+    for (int l = 0; l < IDNER__NLABELS; l++) rd_i16(&r, scale, &m->trans[p][l]);
+  for (uint32_t k = 0; k < rows; k++) {
+    rd_u32(&r, &m->keys[k]);
+    for (int l = 0; l < IDNER__NLABELS; l++) rd_i16(&r, scale, &m->w[(size_t)k * IDNER__NLABELS + l]);
+  }
+  if ((rc = idner__seqmodel_index(m))) {
+    idner__seqmodel_free(m);
+    return rc;
+  }
+  *out = m;
+  return IDNER_OK;
+}
+
+typedef struct writer {
+  FILE *f;
+  uint32_t h;
+  int ok;
+} writer;
+
+static void wr(writer *w, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) w->h = (w->h ^ b[i]) * 16777619u;
+  if (fwrite(p, 1, n, w->f) != n) w->ok = 0;
+}
+
+static void wr_u32(writer *w, uint32_t v) {
+  unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                        (unsigned char)(v >> 24)};
+  wr(w, b, 4);
+}
+
+static void wr_q(writer *w, float v, float scale) {
+  long q = lroundf(v / scale);
+  if (q > 32767) q = 32767;
+  if (q < -32767) q = -32767;
+  uint16_t u = (uint16_t)(int16_t)q;
+  unsigned char b[2] = {(unsigned char)u, (unsigned char)(u >> 8)};
+  wr(w, b, 2);
+}
+
+int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f) {
+  float mx = 1e-6f;
+  for (int p = 0; p <= IDNER__NLABELS; p++)
+    for (int l = 0; l < IDNER__NLABELS; l++) mx = fmaxf(mx, fabsf(m->trans[p][l]));
+  for (size_t k = 0; k < (size_t)m->nrows * IDNER__NLABELS; k++) mx = fmaxf(mx, fabsf(m->w[k]));
+  float scale = mx / 32767.0f;
+  uint32_t scale_bits;
+  memcpy(&scale_bits, &scale, 4);
+  writer w = {f, 2166136261u, 1};
+  wr(&w, MAGIC, 8);
+  wr_u32(&w, FILE_FORMAT);
+  wr_u32(&w, IDNER__FEATURE_SET_VERSION);
+  wr_u32(&w, m->feature_groups);
+  wr_u32(&w, IDNER__NLABELS);
+  wr_u32(&w, m->nrows);
+  wr_u32(&w, scale_bits);
+  wr_u32(&w, m->nprofiles);
+  for (uint32_t k = 0; k < m->nprofiles; k++) {
+    unsigned char l = (unsigned char)strlen(m->profiles[k]);
+    wr(&w, &l, 1);
+    wr(&w, m->profiles[k], l);
+  }
+  for (int p = 0; p <= IDNER__NLABELS; p++)
+    for (int l = 0; l < IDNER__NLABELS; l++) wr_q(&w, m->trans[p][l], scale);
+  for (uint32_t k = 0; k < m->nrows; k++) {
+    wr_u32(&w, m->keys[k]);
+    for (int l = 0; l < IDNER__NLABELS; l++) wr_q(&w, m->w[(size_t)k * IDNER__NLABELS + l], scale);
+  }
+  uint32_t h = w.h;
+  wr_u32(&w, h);
+  return w.ok ? IDNER_OK : IDNER_ERR_IO;
+}

@@ -1,0 +1,60 @@
+/* tagger.h — the learned sequence model: a linear-chain model over BIO
+ * labels (weights trained by a structured averaged perceptron, see train.c),
+ * its binary file format, and exact Viterbi decoding (tagger.c). */
+#ifndef IDNER_TAGGER_H
+#define IDNER_TAGGER_H
+
+#include <stdio.h>
+
+#include "doc.h"
+
+/* Labels: 0 = O; 1 + 2k = B-X, 2 + 2k = I-X for X = idner__label_type[k]. */
+#define IDNER__NTYPES 3
+#define IDNER__NLABELS (1 + 2 * IDNER__NTYPES)
+#define IDNER__MAX_PROFILES 16
+extern const uint32_t idner__label_type[IDNER__NTYPES]; /* PER, ORG, LOC */
+
+typedef struct idner__seqmodel {
+  uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
+  uint32_t nprofiles;                               /* annotation profiles 1..nprofiles */
+  char profiles[IDNER__MAX_PROFILES][32];           /* their names (index = id - 1) */
+  float trans[IDNER__NLABELS + 1][IDNER__NLABELS];  /* row 0: sentence start */
+  uint32_t nrows;
+  uint32_t *keys;   /* feature hash of each row */
+  float *w;         /* nrows x IDNER__NLABELS */
+  uint32_t *slots;  /* open addressing: row + 1, 0 = empty */
+  size_t nslots;    /* power of two */
+} idner__seqmodel;
+
+/* Label of type t (IDNER_TYPE_*) at a span start (B) or inside (I); 0 if
+ * the model has no such type. */
+uint8_t idner__label_of(uint32_t type, int inside);
+
+/* Allocates a model with room for nrows weight rows (keys/w zeroed). */
+int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out);
+void idner__seqmodel_free(idner__seqmodel *m);
+/* (Re)builds the hash index over keys[0..nrows). */
+int32_t idner__seqmodel_index(idner__seqmodel *m);
+/* Weight row of a feature hash, or NULL. */
+const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat);
+
+/* Parses a model file held in memory. Errors: DATA_FORMAT (truncated,
+ * bad magic or checksum, inconsistent sizes), DATA_VERSION (file format or
+ * feature set from another version), NOMEM; err gets "name: what". */
+int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char *name,
+                             idner__seqmodel **out, char *err, size_t errsz);
+/* Writes the model file (little-endian, int16-quantized weights). Returns
+ * IDNER_OK or IDNER_ERR_IO. */
+int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f);
+
+/* Viterbi over n tokens with per-token emission scores (n x NLABELS) and
+ * trans; only valid BIO sequences. Writes labels to out; back is n x
+ * NLABELS scratch. trans is (NLABELS + 1) x NLABELS, row 0 the start. */
+void idner__viterbi(const float *trans, const float *scores,
+                    size_t n, uint8_t *back, uint8_t *out);
+
+/* Emission scores of the doc's tokens (features must be extracted) into
+ * d->scores, then Viterbi per sentence into d->labels. */
+int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d);
+
+#endif
