@@ -97,6 +97,8 @@ typedef struct cli_options {
   int have_date;
   ymd date;
   const char *data_dir;
+  const char *profile;    /* --profile NAME, or NULL */
+  int no_model;           /* --no-model */
   int json;
   unsigned long errors;   /* --errors N */
   const char *pred;       /* --pred FILE */
@@ -137,7 +139,11 @@ static void print_usage(FILE *out) {
       "                           each sentence is its own document (no propagation\n"
       "                           across sentences)\n"
       "  --date YYYY-MM-DD        reference date (default: none)\n"
-      "  --data DIR               add/replace gazetteer files from DIR\n"
+      "  --data DIR               add/replace gazetteer files (and model.bin) from DIR\n"
+      "  --profile NAME           annotation profile of the sequence model (default:\n"
+      "                           the ENTITIES.md guidelines; corpus names such as\n"
+      "                           nerui, nerugm, idner-news-2k, nergrit)\n"
+      "  --no-model               gazetteers and rules only, no sequence model\n"
       "  --json                   print one JSON object instead of the text report\n"
       "  --errors N               print the first N false positives/negatives (in\n"
       "                           input order) with context to standard error\n"
@@ -247,7 +253,7 @@ static int set_gold(cli_options *o, const char *v) {
  * an exit status. */
 static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
   static const char *const names[] = {"--types", "--doc", "--date", "--data", "--errors",
-                                      "--pred", "--text", "--gold", NULL};
+                                      "--pred", "--text", "--gold", "--profile", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
     int m = option_value(names[k], argc, argv, i, &v);
@@ -269,7 +275,8 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
       case 4: return set_errors(o, v);
       case 5: o->pred = v; return 0;
       case 6: o->text = v; return 0;
-      default: return set_gold(o, v);
+      case 7: return set_gold(o, v);
+      default: o->profile = v; return 0;
     }
   }
   return -1;
@@ -299,6 +306,8 @@ static int parse_args(int argc, char **argv, cli_options *o) {
       o->map_nat = MAP_ON;
     } else if (strcmp(arg, "--no-map") == 0) {
       o->map_nat = MAP_OFF;
+    } else if (strcmp(arg, "--no-model") == 0) {
+      o->no_model = 1;
     } else if (strcmp(arg, "--json") == 0) {
       o->json = 1;
     } else if ((rc = parse_valued_option(o, argc, argv, &i)) >= 0) {
@@ -1426,6 +1435,10 @@ static void print_text_report(const evaluator *ev, const summary *s) {
            (unsigned long long)t->val_total, (unsigned long long)t->both_ok,
            (unsigned long long)t->val_total);
   }
+  printf("model: %s%s%s, profile %s\n", ev->opts->data_dir ? "data from " : "embedded data",
+         ev->opts->data_dir ? ev->opts->data_dir : "",
+         idner_model_has_tagger(ev->model) ? " with a sequence model" : ", rules only",
+         idner_model_profile_name(ev->model, ev->aopts.profile));
   printf("%llu tokens, %llu sentences, %llu documents analyzed in %.3f s (%.0f tokens/s)\n",
          (unsigned long long)ev->tokens, (unsigned long long)ev->sentences,
          (unsigned long long)ev->documents, ev->seconds, tokens_per_second(ev));
@@ -1499,6 +1512,9 @@ static void print_json_report(const evaluator *ev, const summary *s) {
     json_write_member_raw(&w, "ref_date", "null", 4);
   }
   write_string_or_null(&w, "data", ev->opts->data_dir);
+  json_write_member_raw(&w, "sequence_model", idner_model_has_tagger(ev->model) ? "true" : "false",
+                        idner_model_has_tagger(ev->model) ? 4 : 5);
+  write_string_or_null(&w, "profile", idner_model_profile_name(ev->model, ev->aopts.profile));
   json_write_member_raw(&w, "map_nat_to_loc", ev->map_nat ? "true" : "false", ev->map_nat ? 4 : 5);
   json_write_member_raw(&w, "time_to_date", ev->time_to_date ? "true" : "false",
                         ev->time_to_date ? 4 : 5);
@@ -1577,11 +1593,21 @@ static void setup_types(evaluator *ev) {
 
 static int load_model(evaluator *ev) {
   char err[512] = "";
-  int32_t status = idner_model_load(ev->opts->data_dir, 0, &ev->model, err, sizeof err);
+  int32_t status = idner_model_load(ev->opts->data_dir, ev->opts->no_model ? IDNER_LOAD_NO_MODEL : 0,
+                                    &ev->model, err, sizeof err);
   if (status != IDNER_OK) {
     fprintf(stderr, PROG ": cannot load the model%s%s: %s%s%s\n",
             ev->opts->data_dir ? " from " : "", ev->opts->data_dir ? ev->opts->data_dir : "",
             idner_strerror(status), err[0] ? ": " : "", err);
+    return EXIT_BAD_INPUT;
+  }
+  if (ev->opts->profile &&
+      idner_model_find_profile(ev->model, ev->opts->profile, strlen(ev->opts->profile),
+                               &ev->aopts.profile) != IDNER_OK) {
+    uint32_t n = idner_model_profile_count(ev->model);
+    fprintf(stderr, PROG ": the model has no profile '%s' (it has:", ev->opts->profile);
+    for (uint32_t k = 0; k <= n; k++) fprintf(stderr, " %s", idner_model_profile_name(ev->model, k));
+    fputs(")\n", stderr);
     return EXIT_BAD_INPUT;
   }
   status = idner_doc_new(&ev->doc);

@@ -154,7 +154,7 @@ static int32_t run_pipeline(const idner_model *m, idner_doc *d, const idner_opti
   idner__refdate ref = {o->ref_year, (int32_t)o->ref_month, (int32_t)o->ref_day};
   int32_t rc = run_evidence(m, d, &ref);
   if (!rc && m->seq &&
-      ((rc = idner__extract_features(d, m->seq->feature_groups, o->profile)) ||
+      ((rc = idner__extract_features(d, m->seq->feature_groups, o->profile, m->seq)) ||
        (rc = idner__seqmodel_tag(m->seq, d)) || (rc = idner__apply_model(d, o->profile))))
     return rc;
   if (rc || (rc = idner__decode(d)) || (rc = idner__recognize_second_pass(m, d)) ||
@@ -290,7 +290,8 @@ int32_t idner_analyze_tokens(const idner_model *m, idner_doc *d, const char *con
 
 int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *const *tokens,
                                 const size_t *lens, size_t n, const uint8_t *sentence_starts,
-                                uint32_t feature_groups, uint32_t profile) {
+                                uint32_t feature_groups, uint32_t profile,
+                                const struct idner__seqmodel *classes) {
   reset(d);
   int32_t rc = build_tokens(d, tokens, lens, n, sentence_starts, 0);
   if (rc) return rc;
@@ -298,7 +299,7 @@ int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *
   d->text_len = d->joined.n;
   idner__refdate ref = {0, 0, 0};
   if ((rc = run_evidence(m, d, &ref))) return rc;
-  return idner__extract_features(d, feature_groups, profile);
+  return idner__extract_features(d, feature_groups, profile, classes);
 }
 
 /* ---- results ------------------------------------------------------------ */

@@ -95,7 +95,8 @@ int32_t idner__apply_model(idner_doc *d, uint32_t profile);
  * features (d->feats), for training. */
 int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *const *tokens,
                                 const size_t *lens, size_t n, const uint8_t *sentence_starts,
-                                uint32_t feature_groups, uint32_t profile);
+                                uint32_t feature_groups, uint32_t profile,
+                                const struct idner__seqmodel *classes);
 
 /* decode.c */
 int32_t idner__decode(idner_doc *d);

@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "fold.h"
+#include "tagger.h"
 
 enum {
   F_BIAS = 1, F_W, F_WM1, F_WP1, F_WM2, F_WP2, F_BI_M1, F_BI_P1, F_SHAPE, F_SHAPE_M1,
   F_SHAPE_P1, F_SHAPE_TRI, F_PRE1, F_PRE2, F_PRE3, F_SUF1, F_SUF2, F_SUF3, F_SUF4, F_CAPPOS,
   F_KIND, F_GZ, F_GZ_M1, F_GZ_P1, F_CAND_T, F_CAND_E, F_DATE, F_DOC, F_LEN, F_TITLE_NEAR,
-  F_W_SHAPE_M1
+  F_W_SHAPE_M1, F_WC_L, F_WC_R, F_WC_LR, F_WC_LR_M1, F_WC_LR_P1
 };
 
 typedef struct fbuf {
@@ -220,7 +221,27 @@ static int32_t conjoin_profile(idner_doc *d, uint32_t start, uint32_t profile) {
   return IDNER_OK;
 }
 
-int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile) {
+/* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
+static uint32_t word_class(const idner_doc *d, const idner__seqmodel *m, long i) {
+  if (i < 0 || (size_t)i >= d->toks.n) return 0xFFFEu;
+  uint8_t l, r;
+  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_hash.v[i]), &l, &r)) return 0xFFFFu;
+  return (uint32_t)l << 8 | r;
+}
+
+static void class_features(fbuf *b, const idner_doc *d, const idner__seqmodel *m, size_t i) {
+  uint32_t c = word_class(d, m, (long)i);
+  put_u32(b, F_WC_LR, c);
+  if (c < 0xFFFEu) {
+    put_u32(b, F_WC_L, c >> 8);
+    put_u32(b, F_WC_R, c & 0xFF);
+  }
+  put_u32(b, F_WC_LR_M1, word_class(d, m, (long)i - 1));
+  put_u32(b, F_WC_LR_P1, word_class(d, m, (long)i + 1));
+}
+
+int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
+                                const idner__seqmodel *classes) {
   size_t n = d->toks.n;
   int32_t rc;
   d->feats.n = 0;
@@ -235,6 +256,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile)
     put_u32(&b, F_DATE, d->ev.v[i].in_date);
     if (groups & IDNER__FEAT_GAZETTEER) gz_features(&b, d, i);
     if (groups & IDNER__FEAT_DOCUMENT) doc_features(&b, d, i);
+    if (groups & IDNER__FEAT_CLASSES) class_features(&b, d, classes, i);
     if (profile && !b.rc) b.rc = conjoin_profile(d, d->feat_off.v[i], profile);
   }
   d->feat_off.v[n] = (uint32_t)d->feats.n;

@@ -13,15 +13,20 @@
 /* Feature groups that can be switched off (ablation, baselines). */
 #define IDNER__FEAT_GAZETTEER 0x1u  /* gazetteer classes and rule candidates */
 #define IDNER__FEAT_DOCUMENT 0x2u   /* same form elsewhere in the document */
-#define IDNER__FEAT_ALL 0x3u
+#define IDNER__FEAT_CLASSES 0x4u    /* word context classes from the training text */
+#define IDNER__FEAT_ALL 0x7u
+
+struct idner__seqmodel;
 
 /* Fills d->feats with the features of every token: token i's hashes are
  * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]). Needs the evidence
  * and the first-pass candidates (idner__compute_evidence, idner__recognize).
  * With profile != 0 every feature is also emitted conjoined with the
  * profile, so the model learns shared weights plus per-corpus corrections
- * (Daume's "frustratingly easy" domain adaptation).
+ * (Daume's "frustratingly easy" domain adaptation). classes (may be NULL)
+ * supplies the word context classes.
  * Returns IDNER_OK or IDNER_ERR_NOMEM. */
-int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile);
+int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
+                                const struct idner__seqmodel *classes);
 
 #endif

@@ -3,7 +3,8 @@
  *
  *   "IDNERSEQ" | u32 format (1) | u32 feature set | u32 feature groups |
  *   u32 labels (7) | u32 rows | f32 scale | u32 profiles | profiles x
- *   (u8 length, name bytes) | i16 trans[(labels+1) x labels] |
+ *   (u8 length, name bytes) | u32 classes | classes x (u32 key, u8 left,
+ *   u8 right) | i16 trans[(labels+1) x labels] |
  *   rows x (u32 feature hash, i16 weights[labels]) | u32 FNV-1a of all before
  *
  * All integers little-endian; weight = i16 * scale. */
@@ -44,6 +45,10 @@ int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out) {
 
 void idner__seqmodel_free(idner__seqmodel *m) {
   if (!m) return;
+  free(m->wc_keys);
+  free(m->wc_left);
+  free(m->wc_right);
+  free(m->wc_slots);
   free(m->keys);
   free(m->w);
   free(m->slots);
@@ -64,6 +69,48 @@ int32_t idner__seqmodel_index(idner__seqmodel *m) {
   m->slots = slots;
   m->nslots = ns;
   return IDNER_OK;
+}
+
+int32_t idner__seqmodel_set_classes(idner__seqmodel *m, uint32_t n, const uint32_t *keys,
+                                    const uint8_t *left, const uint8_t *right) {
+  size_t ns = 16;
+  while (ns < (size_t)n * 2) ns *= 2;
+  uint32_t *k = malloc((n ? n : 1) * sizeof *k), *slots = calloc(ns, sizeof *slots);
+  uint8_t *l = malloc(n ? n : 1), *r = malloc(n ? n : 1);
+  if (!k || !slots || !l || !r) {
+    free(k), free(slots), free(l), free(r);
+    return IDNER_ERR_NOMEM;
+  }
+  if (n) {
+    memcpy(k, keys, n * sizeof *k);
+    memcpy(l, left, n);
+    memcpy(r, right, n);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    size_t s = k[i] & (ns - 1);
+    while (slots[s] && k[slots[s] - 1] != k[i]) s = (s + 1) & (ns - 1);
+    slots[s] = i + 1;
+  }
+  free(m->wc_keys), free(m->wc_left), free(m->wc_right), free(m->wc_slots);
+  m->wc_keys = k, m->wc_left = l, m->wc_right = r, m->wc_slots = slots;
+  m->wc_nslots = ns;
+  m->nclasses = n;
+  return IDNER_OK;
+}
+
+int idner__seqmodel_class(const idner__seqmodel *m, uint32_t key, uint8_t *left, uint8_t *right) {
+  if (!m->wc_nslots) return 0;
+  size_t s = key & (m->wc_nslots - 1);
+  while (m->wc_slots[s]) {
+    uint32_t i = m->wc_slots[s] - 1;
+    if (m->wc_keys[i] == key) {
+      *left = m->wc_left[i];
+      *right = m->wc_right[i];
+      return 1;
+    }
+    s = (s + 1) & (m->wc_nslots - 1);
+  }
+  return 0;
 }
 
 const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
@@ -172,6 +219,22 @@ static int32_t bad(char *err, size_t errsz, const char *name, int32_t rc, const 
   return rc;
 }
 
+static int32_t read_classes(idner__seqmodel *m, const unsigned char *p, uint32_t n) {
+  uint32_t *keys = malloc((n ? n : 1) * sizeof *keys);
+  uint8_t *l = malloc(n ? n : 1), *r = malloc(n ? n : 1);
+  int32_t rc = IDNER_ERR_NOMEM;
+  if (keys && l && r) {
+    for (uint32_t i = 0; i < n; i++, p += 6) {
+      keys[i] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+      l[i] = p[4];
+      r[i] = p[5];
+    }
+    rc = idner__seqmodel_set_classes(m, n, keys, l, r);
+  }
+  free(keys), free(l), free(r);
+  return rc;
+}
+
 int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char *name,
                              idner__seqmodel **out, char *err, size_t errsz) {
   *out = NULL;
@@ -210,6 +273,11 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
     names[k][l] = '\0';
     r.p += l;
   }
+  uint32_t ncls = 0;
+  if (!rd_u32(&r, &ncls) || (size_t)(r.end - r.p) / 6 < ncls)
+    return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad word class count");
+  const unsigned char *cls = r.p;
+  r.p += (size_t)ncls * 6;
   size_t need = (size_t)(IDNER__NLABELS + 1) * IDNER__NLABELS * 2 + (size_t)rows * (4 + 2 * IDNER__NLABELS);
   if ((size_t)(r.end - r.p) != need) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "size does not match its header");
   idner__seqmodel *m;
@@ -218,6 +286,10 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
   m->feature_groups = groups & IDNER__FEAT_ALL;
   m->nprofiles = np;
   memcpy(m->profiles, names, sizeof names);
+  if ((rc = read_classes(m, cls, ncls))) {
+    idner__seqmodel_free(m);
+    return rc;
+  }
   for (int p = 0; p <= IDNER__NLABELS; p++)
     for (int l = 0; l < IDNER__NLABELS; l++) rd_i16(&r, scale, &m->trans[p][l]);
   for (uint32_t k = 0; k < rows; k++) {
@@ -280,6 +352,12 @@ int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f) {
     unsigned char l = (unsigned char)strlen(m->profiles[k]);
     wr(&w, &l, 1);
     wr(&w, m->profiles[k], l);
+  }
+  wr_u32(&w, m->nclasses);
+  for (uint32_t k = 0; k < m->nclasses; k++) {
+    wr_u32(&w, m->wc_keys[k]);
+    wr(&w, &m->wc_left[k], 1);
+    wr(&w, &m->wc_right[k], 1);
   }
   for (int p = 0; p <= IDNER__NLABELS; p++)
     for (int l = 0; l < IDNER__NLABELS; l++) wr_q(&w, m->trans[p][l], scale);

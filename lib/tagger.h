@@ -24,7 +24,28 @@ typedef struct idner__seqmodel {
   float *w;         /* nrows x IDNER__NLABELS */
   uint32_t *slots;  /* open addressing: row + 1, 0 = empty */
   size_t nslots;    /* power of two */
+  /* Word context classes induced from the training text: for a word (key =
+   * 32-bit hash of its folded form) its most frequent left and right
+   * neighbours among the most frequent words (ids; 0 = another word, 255 =
+   * sentence boundary). Words seen in the same contexts share classes. */
+  uint32_t nclasses;
+  uint32_t *wc_keys;
+  uint8_t *wc_left, *wc_right;
+  uint32_t *wc_slots;
+  size_t wc_nslots;
 } idner__seqmodel;
+
+/* 32-bit word-class key of a folded form's 64-bit hash. */
+static inline uint32_t idner__wc_key(uint64_t fold_hash) {
+  uint32_t k = (uint32_t)(fold_hash ^ (fold_hash >> 32));
+  return k ? k : 1u;
+}
+
+/* Copies n word classes into m and indexes them. */
+int32_t idner__seqmodel_set_classes(idner__seqmodel *m, uint32_t n, const uint32_t *keys,
+                                    const uint8_t *left, const uint8_t *right);
+/* Looks up a word's class; 0 if unknown. */
+int idner__seqmodel_class(const idner__seqmodel *m, uint32_t key, uint8_t *left, uint8_t *right);
 
 /* Label of type t (IDNER_TYPE_*) at a span start (B) or inside (I); 0 if
  * the model has no such type. */

@@ -296,3 +296,23 @@ double idner__trainer_f1(const idner__trainer *t, const idner__seqmodel *m, int 
   free_scratch(&s);
   return ng + np ? 2.0 * (double)tp / (double)(ng + np) : 0.0;
 }
+
+double idner__trainer_f1_with(const idner__trainer *t, const idner__seqmodel *m) {
+  scratch s = {0};
+  size_t tp = 0, ng = 0, np = 0;
+  for (size_t i = 0; i < t->sents.n; i++) {
+    const sent *x = &t->sents.v[i];
+    if (!reserve_scratch(&s, x->n)) break;
+    memset(s.scores, 0, x->n * IDNER__NLABELS * sizeof *s.scores);
+    for (size_t k = 0; k < x->n; k++)
+      for (uint32_t f = t->off.v[x->tok + k]; f < feat_end(t, x->tok + k); f++) {
+        const float *wr = idner__seqmodel_row(m, t->feats.v[f]);
+        if (!wr) continue;
+        for (int l = 0; l < IDNER__NLABELS; l++) s.scores[k * IDNER__NLABELS + l] += wr[l];
+      }
+    idner__viterbi(&m->trans[0][0], s.scores, x->n, s.back, s.pred);
+    count_spans(t->gold.v + x->tok, s.pred, x->n, &tp, &ng, &np);
+  }
+  free_scratch(&s);
+  return ng + np ? 2.0 * (double)tp / (double)(ng + np) : 0.0;
+}

@@ -30,6 +30,10 @@ int32_t idner__trainer_model(const idner__trainer *t, uint32_t feature_groups,
  * sentences, with the model alone (no rules). */
 double idner__trainer_f1(const idner__trainer *t, const idner__seqmodel *m, int dev);
 
+/* F1 of m on every stored sentence of a trainer that was only fed (dev)
+ * data, looking features up by hash. */
+double idner__trainer_f1_with(const idner__trainer *t, const idner__seqmodel *m);
+
 size_t idner__trainer_sentences(const idner__trainer *t, int dev);
 size_t idner__trainer_rows(const idner__trainer *t);
 
