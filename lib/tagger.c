@@ -49,6 +49,7 @@ void idner__seqmodel_free(idner__seqmodel *m) {
   free(m->wc_left);
   free(m->wc_right);
   free(m->wc_slots);
+  free(m->fast);
   free(m->keys);
   free(m->w);
   free(m->slots);
@@ -68,6 +69,20 @@ int32_t idner__seqmodel_index(idner__seqmodel *m) {
   free(m->slots);
   m->slots = slots;
   m->nslots = ns;
+  size_t nf = 16;
+  while (nf < (size_t)m->nrows + m->nrows / 2) nf *= 2;
+  idner__wslot *fast = calloc(nf, sizeof *fast);
+  if (!fast) return IDNER_ERR_NOMEM;
+  for (uint32_t r = 0; r < m->nrows; r++) {
+    if (!m->keys[r]) continue; /* 0 marks empty slots; features never hash to 0 */
+    size_t s = m->keys[r] & (nf - 1);
+    while (fast[s].key && fast[s].key != m->keys[r]) s = (s + 1) & (nf - 1);
+    fast[s].key = m->keys[r];
+    memcpy(fast[s].w, m->w + (size_t)r * IDNER__NLABELS, sizeof fast[s].w);
+  }
+  free(m->fast);
+  m->fast = fast;
+  m->nfast = nf;
   return IDNER_OK;
 }
 
@@ -113,12 +128,21 @@ int idner__seqmodel_class(const idner__seqmodel *m, uint32_t key, uint8_t *left,
   return 0;
 }
 
-const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
+uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat) {
   size_t s = feat & (m->nslots - 1);
   while (m->slots[s]) {
     uint32_t r = m->slots[s] - 1;
-    if (m->keys[r] == feat) return m->w + (size_t)r * IDNER__NLABELS;
+    if (m->keys[r] == feat) return r;
     s = (s + 1) & (m->nslots - 1);
+  }
+  return UINT32_MAX;
+}
+
+const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
+  size_t s = feat & (m->nfast - 1);
+  while (m->fast[s].key) {
+    if (m->fast[s].key == feat) return m->fast[s].w;
+    s = (s + 1) & (m->nfast - 1);
   }
   return NULL;
 }

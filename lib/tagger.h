@@ -14,6 +14,11 @@
 #define IDNER__MAX_PROFILES 16
 extern const uint32_t idner__label_type[IDNER__NTYPES]; /* PER, ORG, LOC */
 
+typedef struct idner__wslot {
+  uint32_t key;
+  float w[IDNER__NLABELS];
+} idner__wslot;
+
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
   uint32_t nprofiles;                               /* annotation profiles 1..nprofiles */
@@ -24,6 +29,10 @@ typedef struct idner__seqmodel {
   float *w;         /* nrows x IDNER__NLABELS */
   uint32_t *slots;  /* open addressing: row + 1, 0 = empty */
   size_t nslots;    /* power of two */
+  /* The same rows for tagging: key and weights side by side in one 32-byte
+   * slot, so a lookup touches one cache line (key 0 = empty). */
+  struct idner__wslot *fast;
+  size_t nfast;     /* power of two */
   /* Word context classes induced from the training text: for a word (key =
    * 32-bit hash of its folded form) its most frequent left and right
    * neighbours among the most frequent words (ids; 0 = another word, 255 =
@@ -54,10 +63,12 @@ uint8_t idner__label_of(uint32_t type, int inside);
 /* Allocates a model with room for nrows weight rows (keys/w zeroed). */
 int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out);
 void idner__seqmodel_free(idner__seqmodel *m);
-/* (Re)builds the hash index over keys[0..nrows). */
+/* (Re)builds the hash indexes over keys[0..nrows) and w. */
 int32_t idner__seqmodel_index(idner__seqmodel *m);
 /* Weight row of a feature hash, or NULL. */
 const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat);
+/* Row number of a feature hash, or UINT32_MAX (training). */
+uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat);
 
 /* Parses a model file held in memory. Errors: DATA_FORMAT (truncated,
  * bad magic or checksum, inconsistent sizes), DATA_VERSION (file format or

@@ -118,10 +118,7 @@ int32_t idner__trainer_finish_features(idner__trainer *t, uint32_t min_count) {
   free(tab);
   if ((rc = idner__seqmodel_index(t->w))) return rc;
   /* hashes -> row ids, so epochs need no lookups */
-  for (size_t f = 0; f < t->feats.n; f++) {
-    const float *row = idner__seqmodel_row(t->w, t->feats.v[f]);
-    t->feats.v[f] = row ? (uint32_t)((row - t->w->w) / IDNER__NLABELS) : UINT32_MAX;
-  }
+  for (size_t f = 0; f < t->feats.n; f++) t->feats.v[f] = idner__seqmodel_find(t->w, t->feats.v[f]);
   return IDNER_OK;
 }
 
