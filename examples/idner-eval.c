@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,7 @@ typedef struct cli_options {
   const char *data_dir;
   const char *profile;    /* --profile NAME, or NULL */
   int no_model;           /* --no-model */
+  int date_nerugm;        /* --date-convention nerugm */
   int json;
   unsigned long errors;   /* --errors N */
   const char *pred;       /* --pred FILE */
@@ -144,6 +146,10 @@ static void print_usage(FILE *out) {
       "                           the ENTITIES.md guidelines; corpus names such as\n"
       "                           nerui, nerugm, idner-news-2k, nergrit)\n"
       "  --no-model               gazetteers and rules only, no sequence model\n"
+      "  --date-convention nerugm map predicted DATE/TIME spans to NER-UGM's TIME\n"
+      "                           convention: only named or numbered dates (a digit,\n"
+      "                           a month or a weekday), without a leading tahun,\n"
+      "                           pukul, pkl, jam or tanggal (default: entities)\n"
       "  --json                   print one JSON object instead of the text report\n"
       "  --errors N               print the first N false positives/negatives (in\n"
       "                           input order) with context to standard error\n"
@@ -253,7 +259,8 @@ static int set_gold(cli_options *o, const char *v) {
  * an exit status. */
 static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
   static const char *const names[] = {"--types", "--doc", "--date", "--data", "--errors",
-                                      "--pred", "--text", "--gold", "--profile", NULL};
+                                      "--pred", "--text", "--gold", "--profile",
+                                      "--date-convention", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
     int m = option_value(names[k], argc, argv, i, &v);
@@ -276,7 +283,12 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
       case 5: o->pred = v; return 0;
       case 6: o->text = v; return 0;
       case 7: return set_gold(o, v);
-      default: o->profile = v; return 0;
+      case 8: o->profile = v; return 0;
+      default:
+        if (strcmp(v, "nerugm") == 0) o->date_nerugm = 1;
+        else if (strcmp(v, "entities") != 0)
+          return usage_error("invalid --date-convention '%s' (expected entities or nerugm)", v);
+        return 0;
     }
   }
   return -1;
@@ -592,7 +604,10 @@ static const char *parse_conll_line(type_table *types, const char *s, size_t len
     pl->label_len = len - (size_t)(last + 1 - s);
     for (i = 0; i < pl->tok_len && is_space_tab(s[i]); i++) {
     }
-    if (i == pl->tok_len) return "empty token (the line starts with a tab)";
+    if (i == pl->tok_len) {
+      pl->label = NULL;
+      return "empty token (the line starts with a tab)";
+    }
   } else {
     size_t a = 0, b, e = len;
     while (a < len && is_ascii_space(s[a])) a++;
@@ -796,6 +811,46 @@ static int library_error(const evaluator *ev, const char *where, int32_t status)
   return EXIT_BAD_INPUT;
 }
 
+/* ---- NER-UGM's date convention --------------------------------------------- */
+
+/* ENTITIES.md spans DATE/TIME more widely than NER-UGM's TIME label, which
+ * marks named or numbered dates only ("2014", "Minggu ( 24/8 )", "8 Juli")
+ * and rarely includes "tahun" or "pukul". The mapping was chosen on
+ * train.01 (DATE F1 there: 0.59 unmapped, 0.77 mapped), never on a test
+ * split. */
+static int token_is(const unit *u, size_t i, const char *const *words) {
+  for (; *words; words++) {
+    size_t n = strlen(*words);
+    if (u->lens[i] != n) continue;
+    size_t k = 0;
+    while (k < n && (char)tolower((unsigned char)u->tokens[i][k]) == (*words)[k]) k++;
+    if (k == n) return 1;
+  }
+  return 0;
+}
+
+static int nerugm_named(const unit *u, size_t s, size_t e) {
+  static const char *const names[] = {
+      "januari", "februari", "pebruari", "maret", "april", "mei", "juni", "juli", "agustus",
+      "september", "oktober", "november", "nopember", "desember", "jan", "feb", "mar", "apr",
+      "jun", "jul", "agu", "agt", "ags", "sep", "sept", "okt", "nov", "nop", "des", "senin",
+      "selasa", "rabu", "kamis", "jumat", "jum'at", "sabtu", "minggu", "ahad", NULL};
+  for (size_t i = s; i < e; i++) {
+    for (size_t k = 0; k < u->lens[i]; k++)
+      if (u->tokens[i][k] >= '0' && u->tokens[i][k] <= '9') return 1;
+    if (token_is(u, i, names)) return 1;
+  }
+  return 0;
+}
+
+/* Adjusts a predicted DATE/TIME span; returns 0 to drop it. */
+static int nerugm_date_span(const unit *u, size_t *s, size_t e) {
+  static const char *const lead[] = {"tahun", "pukul", "pkl", "pkl.", "jam", "tanggal", NULL};
+  if (!nerugm_named(u, *s, e)) return 0;
+  while (e - *s > 1 && token_is(u, *s, lead)) (*s)++;
+  return 1;
+}
+
 /* Labels the unit's tokens with the library's entities, exactly like
  * idner-tag --format conll: the first token of an entity is B-, and a
  * token claimed by an earlier entity keeps its label. */
@@ -807,7 +862,12 @@ static void label_prediction(const evaluator *ev, unit *u) {
   for (uint32_t e = 0; e < n_ents; e++) {
     int first = 1;
     if (ents[e].type == IDNER_TYPE_NONE || ents[e].token_end > u->n_tokens) continue;
-    for (size_t i = ents[e].token_start; i < ents[e].token_end; i++) {
+    size_t start = ents[e].token_start;
+    if (ev->opts->date_nerugm &&
+        (ents[e].type == IDNER_TYPE_DATE || ents[e].type == IDNER_TYPE_TIME) &&
+        !nerugm_date_span(u, &start, ents[e].token_end))
+      continue;
+    for (size_t i = start; i < ents[e].token_end; i++) {
       if (u->raw_type[i] != IDNER_TYPE_NONE) continue;
       u->raw_type[i] = ents[e].type;
       u->raw_begin[i] = (uint8_t)first;

@@ -119,15 +119,18 @@ typedef struct hashset {
   size_t cap, n;
 } hashset;
 
+/* A sentence's identity for exclusion: its bytes without any whitespace,
+ * ASCII-lower-cased, so the same sentence tokenized differently by another
+ * corpus ("( 24/8 )" vs "(24/8)") still matches. */
 static uint64_t sentence_hash(const corpus *c, size_t i, size_t j) {
   uint64_t h = 1469598103934665603ull;
   for (size_t k = i; k < j; k++) {
     for (size_t b = 0; b < c->len[k]; b++) {
       unsigned char ch = (unsigned char)c->tok[k][b];
+      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n') continue;
       if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch - 'A' + 'a');
       h = (h ^ ch) * 1099511628211ull;
     }
-    h = (h ^ ' ') * 1099511628211ull;
   }
   return h | 1;
 }

@@ -10,13 +10,21 @@
 # both document modes, plus the seed article in raw-text mode, and writes the
 # tables and a gnuplot bar chart. Every number in the report comes from
 # idner-eval's output; the raw JSON is kept in BUILD_DIR/accuracy-report/.
+# The report also measures how many sentences of each split occur in the
+# training and dev data of the default sequence model, as listed in
+# lib/gazetteers/train-model.sh, and marks the splits where that overlap is
+# 1% or more.
 #
 # Environment:
-#   IDNER_SHARED_DIR      the shared folder holding corpora/ and spec/
-#   IDNER_EVAL_VARIANTS   "name=DIR ..." model variants, each evaluated with
-#                         idner-eval --data DIR (an empty DIR = the embedded
-#                         data); default "default=" (one variant, embedded data)
-#   IDNER_REPORT_DIR      where accuracy.md/.png go (default <source>/docs)
+#   IDNER_SHARED_DIR     the shared folder holding corpora/ and spec/
+#   IDNER_EVAL_VARIANTS  space-separated "name=SPEC" model variants (default
+#                        "default=": one variant, the embedded data). SPEC is a
+#                        comma list of a data directory (idner-eval --data
+#                        DIR; none = the embedded data) and idner-eval options,
+#                        e.g. "rules=--no-model", "tuned=/tmp/m,--profile=nerui".
+#                        --profile=auto selects each corpus' own profile
+#                        (nerui, nerugm, idner-news-2k, nergrit; others default).
+#   IDNER_REPORT_DIR     where accuracy.md/.png go (default <source>/docs)
 #
 # Needs python3 and gnuplot (Debian: apt-get install -y gnuplot-nox; run as
 # root, the script installs it itself). CI does not run this script.
@@ -60,20 +68,52 @@ nerui-indolem/test.01 nerui-indolem/test.02 nerui-indolem/test.03 nerui-indolem/
 nerugm-indolem/test.01 nerugm-indolem/test.02 nerugm-indolem/test.03 nerugm-indolem/test.04 nerugm-indolem/test.05 nerugm-indolem/dev.01"
 DOC_MODES="file sentence"
 
+# The sequence-model profile that follows a corpus' annotation guide.
+corpus_profile() {
+  case $1 in
+    nerui-indolem) echo nerui ;;
+    nerugm-indolem) echo nerugm ;;
+    idner-news-2k) echo idner-news-2k ;;
+    nergrit-indonlu) echo nergrit ;;
+    *) echo "" ;;
+  esac
+}
+
 rm -rf "$RAW"
 mkdir -p "$RAW" "$OUTDIR"
-: >"$RAW/runs.tsv" # variant TAB data dir TAB corpus TAB split TAB doc TAB json
+# variant TAB spec TAB embedded-model(0/1) TAB corpus TAB split TAB doc TAB json
+: >"$RAW/runs.tsv"
 
 declare -A absent_said=()
 for variant in $VARIANTS; do
   name=${variant%%=*}
-  dir=${variant#*=}
-  [ "$variant" != "$name" ] || dir=""
-  [[ "$name" =~ ^[A-Za-z0-9._+-]+$ ]] || die "bad variant name '$name' in IDNER_EVAL_VARIANTS (name=DIR ...)"
-  [ -z "$dir" ] || [ -d "$dir" ] || die "variant $name: $dir is not a directory"
-  data=()
-  [ -z "$dir" ] || data=(--data "$dir")
-  echo "accuracy_report: model variant '$name' (${dir:-embedded data})"
+  spec=${variant#*=}
+  [ "$variant" != "$name" ] || spec=""
+  [[ "$name" =~ ^[A-Za-z0-9._+-]+$ ]] || die "bad variant name '$name' in IDNER_EVAL_VARIANTS (name=SPEC ...)"
+  dir=""
+  opts=()
+  auto_profile=0
+  embedded_model=1
+  recipe_model=0
+  IFS=',' read -r -a items <<<"$spec"
+  for item in ${items[@]+"${items[@]}"}; do
+    case $item in
+      --profile=auto) auto_profile=1 ;;
+      --no-model) opts+=("$item"); embedded_model=0 ;;
+      --recipe) recipe_model=1 ;; # trained by train-model.sh's recipe: same overlap
+      --*) opts+=("$item") ;;
+      "") ;;
+      *)
+        [ -z "$dir" ] || die "variant $name: two data directories ('$dir' and '$item')"
+        [ -d "$item" ] || die "variant $name: $item is not a directory"
+        dir=$item
+        opts+=(--data "$item")
+        [ ! -f "$item/model.bin" ] || embedded_model=0
+        ;;
+    esac
+  done
+  [ "$recipe_model" = 0 ] || embedded_model=1
+  echo "accuracy_report: model variant '$name' (${spec:-embedded data})"
   for split_path in $SPLITS; do
     corpus=${split_path%%/*}
     split=${split_path#*/}
@@ -87,19 +127,28 @@ for variant in $VARIANTS; do
       fi
       continue
     fi
+    profile=()
+    if [ "$auto_profile" = 1 ] && [ -n "$(corpus_profile "$corpus")" ]; then
+      profile=(--profile "$(corpus_profile "$corpus")")
+    fi
+    # NER-UGM's TIME spans follow their own convention: the scorer maps ours
+    # (idner-eval --help; docs/accuracy.md).
+    [ "$corpus" != nerugm-indolem ] || profile+=(--date-convention nerugm)
     for doc in $DOC_MODES; do
       out=$RAW/$name/$corpus/$split.$doc.json
       mkdir -p "$(dirname "$out")"
-      "$EVAL" --json --doc "$doc" "${data[@]}" "$gold" >"$out" ||
-        die "idner-eval failed on $gold (--doc $doc${dir:+ --data $dir})"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dir" "$corpus" "$split" "$doc" "$out" >>"$RAW/runs.tsv"
+      "$EVAL" --json --doc "$doc" ${opts[@]+"${opts[@]}"} ${profile[@]+"${profile[@]}"} "$gold" >"$out" ||
+        die "idner-eval failed on $gold (variant $name, --doc $doc)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$spec" "$embedded_model" "$corpus" "$split" \
+        "$doc" "$out" >>"$RAW/runs.tsv"
     done
   done
   if [ -f "$SHARED/spec/seed.txt" ] && [ -f "$SHARED/spec/seed.gold.jsonl" ]; then
     out=$RAW/$name/seed.json
-    "$EVAL" --json --date "$SEED_DATE" "${data[@]}" --text "$SHARED/spec/seed.txt" \
+    "$EVAL" --json --date "$SEED_DATE" ${opts[@]+"${opts[@]}"} --text "$SHARED/spec/seed.txt" \
       --gold "$SHARED/spec/seed.gold.jsonl" >"$out" || die "idner-eval failed on the seed article"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$dir" "seed" "seed" "text" "$out" >>"$RAW/runs.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$spec" "$embedded_model" seed seed text "$out" \
+      >>"$RAW/runs.tsv"
   else
     echo "accuracy_report: skipping the seed article: $SHARED/spec/seed.txt or seed.gold.jsonl is absent"
   fi
@@ -116,24 +165,32 @@ build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt" 2>/
 IDNER_REPORT_COMMIT="$commit" IDNER_REPORT_DIRTY="$dirty" \
 IDNER_REPORT_VERSION="$("$EVAL" --version)" IDNER_REPORT_BUILD_TYPE="${build_type:-unknown}" \
 IDNER_REPORT_DATE="$(date -u '+%Y-%m-%d %H:%M UTC')" IDNER_REPORT_SEED_DATE="$SEED_DATE" \
-IDNER_REPORT_VARIANTS="$VARIANTS" \
+IDNER_REPORT_VARIANTS="$VARIANTS" IDNER_REPORT_CORPORA="$CORPORA" \
+IDNER_REPORT_RECIPE="$SRC/lib/gazetteers/train-model.sh" \
 "$PY" - "$RAW/runs.tsv" "$OUTDIR/accuracy.md" "$RAW/plot.tsv" "$RAW/plot.gp" "$OUTDIR/accuracy.png" <<'PYEOF'
 import json
 import os
+import re
 import sys
 from collections import OrderedDict
 
 runs_path, md_path, plot_data, plot_script, png_path = sys.argv[1:6]
 env = os.environ
+CORPORA = env["IDNER_REPORT_CORPORA"]
+RECIPE = env["IDNER_REPORT_RECIPE"]
+THRESHOLD = 0.01  # overlap share from which a split is marked
+
 runs = []
 with open(runs_path, encoding="utf-8") as f:
     for line in f:
-        variant, data, corpus, split, doc, path = line.rstrip("\n").split("\t")
+        variant, spec, embedded, corpus, split, doc, path = line.rstrip("\n").split("\t")
         with open(path, encoding="utf-8") as jf:
-            runs.append(dict(variant=variant, data=data, corpus=corpus, split=split,
-                             doc=doc, r=json.load(jf)))
+            runs.append(dict(variant=variant, spec=spec, embedded=embedded == "1", corpus=corpus,
+                             split=split, doc=doc, r=json.load(jf)))
 
 variants = list(OrderedDict.fromkeys(r["variant"] for r in runs))
+vspec = {r["variant"]: r["spec"] for r in runs}
+vembedded = {r["variant"]: r["embedded"] and r["r"].get("sequence_model", False) for r in runs}
 corpora = list(OrderedDict.fromkeys(r["corpus"] for r in runs if r["corpus"] != "seed"))
 NAMES = {
     "idner-news-2k": "IDNER-news-2k (Khairunnisa et al., 2020)",
@@ -146,6 +203,93 @@ NAMES = {
 FOLDED = ("nerui-indolem", "nerugm-indolem")
 
 
+# ---- overlap with the default model's training recipe ------------------------
+def sentences(path):
+    out, cur = [], []
+    with open(path, "rb") as f:
+        for raw in f:
+            line = raw.rstrip(b"\r\n")
+            if not line.strip() or line.startswith(b"-DOCSTART-"):
+                if cur:
+                    out.append(cur)
+                cur = []
+                continue
+            cur.append(line.split(b"\t")[0] if b"\t" in line else line.split()[0])
+    if cur:
+        out.append(cur)
+    return out
+
+
+LOWER = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ", b"abcdefghijklmnopqrstuvwxyz")
+
+
+def exact_key(s):  # the same tokens, ASCII case ignored
+    return b" ".join(t.translate(LOWER) for t in s)
+
+
+def text_key(s):  # the same text whatever the tokenization (idner-train --exclude)
+    return re.sub(rb"\s+", b"", b"".join(s).lower())
+
+
+recipe = None
+if os.path.exists(RECIPE):
+    src = open(RECIPE, encoding="utf-8").read()
+    train = re.findall(r'--train "\$C/([^"]+)\.conll"', src)
+    dev = re.findall(r'--dev "\$C/([^"]+)\.conll"', src)
+    m = re.search(r"for t in (.*?); do", src, re.S)
+    excl = m.group(1).replace("\\", " ").split() if m else []
+    if train:
+        recipe = dict(train=train, dev=dev, exclude=excl)
+
+overlap = {}
+if recipe:
+    ex = set()
+    for e in recipe["exclude"]:
+        p = f"{CORPORA}/{e}.conll"
+        if os.path.exists(p):
+            ex |= {text_key(s) for s in sentences(p)}
+    keys = {}
+    for part in ("train", "dev"):
+        ek, tk = set(), set()
+        for t in recipe[part]:
+            p = f"{CORPORA}/{t}.conll"
+            if not os.path.exists(p):
+                continue
+            for s in sentences(p):
+                if text_key(s) not in ex:
+                    ek.add(exact_key(s))
+                    tk.add(text_key(s))
+        keys[part] = (ek, tk)
+    for c, s in OrderedDict.fromkeys((r["corpus"], r["split"]) for r in runs if r["corpus"] != "seed"):
+        ss = sentences(f"{CORPORA}/{c}/{s}.conll")
+        n = len(ss) or 1
+        o = {"sentences": len(ss)}
+        for part in ("train", "dev"):
+            ek, tk = keys[part]
+            o[part + "_exact"] = sum(exact_key(x) in ek for x in ss) / n
+            o[part + "_text"] = sum(text_key(x) in tk for x in ss) / n
+        overlap[(c, s)] = o
+
+
+def overlap_share(r):
+    """Share of this run's sentences in the training/dev data of its model."""
+    o = overlap.get((r["corpus"], r["split"]))
+    return max(o["train_text"], o["dev_text"]) if o and vembedded[r["variant"]] else 0.0
+
+
+def tainted(r):
+    return overlap_share(r) >= THRESHOLD
+
+
+def held_out(group):
+    """The folds without overlap, else the least overlapping ones."""
+    clean = [r for r in group if not tainted(r)]
+    if clean or not group:
+        return clean
+    least = min(overlap_share(r) for r in group)
+    return [r for r in group if overlap_share(r) <= least + 1e-9]
+
+
 def pct(x):
     return f"{100 * x:.2f}"
 
@@ -154,31 +298,34 @@ def speed(x):
     return f"{x / 1e6:.2f} M" if x >= 1e6 else f"{x / 1e3:.0f} k"
 
 
-def not_scored(r):
+def not_scored(res):
     parts = []
     for key, who in (("ignored_gold", "gold"), ("ignored_pred", "predicted")):
-        items = ", ".join(f"{i['type']} {i['chunks']}" for i in r["r"][key])
+        items = ", ".join(f"{i['type']} {i['chunks']}" for i in res[key])
         if items:
             parts.append(f"{who} {items}")
     return "; ".join(parts) if parts else "nothing"
 
 
-def row_values(r, types):
-    res = r["r"]
-    cells = [pct(res["micro"]["precision"]), pct(res["micro"]["recall"]),
-             pct(res["micro"]["f1"]), pct(res["macro"]["f1"])]
+def metrics(res, types):
+    vals = [res["micro"]["precision"], res["micro"]["recall"], res["micro"]["f1"], res["macro"]["f1"]]
     for t in types:
         pt = res["per_type"].get(t)
-        cells.append(pct(pt["f1"]) if pt else "–")
-    return cells
+        vals.append(pt["f1"] if pt else None)
+    return vals
 
 
-def mean_cells(group, types):
-    n = len(group)
-    vals = [[float(c) for c in row_values(r, types) if c != "–"] for r in group]
-    if any(len(v) != len(vals[0]) for v in vals):
-        return None
-    return [f"{sum(v[k] for v in vals) / n:.2f}" for k in range(len(vals[0]))]
+def mean(xs):
+    xs = [x for x in xs if x is not None]
+    return sum(xs) / len(xs) if xs else None
+
+
+def fold_label(group):
+    return ",".join(r["split"].split(".")[-1] for r in group)
+
+
+def show(x):
+    return pct(x) if x is not None else "–"
 
 
 out = []
@@ -211,32 +358,55 @@ w("- **Label mapping** (`../shared/spec/ENTITIES.md`, \"Mapping for evaluation s
   "DATE/TIME on sets without DATE, and predicted ORG on NERP, which has no ORG. Each corpus "
   "section lists what was left out.")
 w("- **Models.** " + "; ".join(
-    f"`{v}` = " + (f"`--data {next(r['data'] for r in runs if r['variant'] == v)}`"
-                   if next(r["data"] for r in runs if r["variant"] == v) else "the embedded default data")
+    f"`{v}` = " + (f"`{vspec[v]}`" if vspec[v] else "the embedded default data")
+    + ("" if vembedded[v] else " (not the embedded sequence model: † does not apply)")
     for v in variants) + ".")
+w("- **Held-out or not.** † marks a split where 1% or more of the sentences also occur, "
+  "ignoring case and whitespace, in the training or dev (early-stopping) data of the embedded "
+  "sequence model (`lib/gazetteers/train-model.sh`; see \"Overlap\" below). † scores are not "
+  "held-out scores. For the 5-fold sets the overview and the plot use only the held-out folds.")
 w("- **Speed.** tokens/s counts the time spent inside the library's analyze calls: one thread, "
   "on the machine that ran the script.")
 w("")
 
-# ---- overview + plot data: micro F1 of each corpus' test split (fold mean)
+# ---- overview + plot data
 series = [(v, d) for v in variants for d in ("file", "sentence")]
 w("## Test splits at a glance")
 w("")
-w("Micro F1 (%) on each corpus' test split. For the 5-fold sets it is the mean over test.01–05.")
+w("Micro F1 (%) on each corpus' test split. For the 5-fold sets it is the mean over the folds "
+  "named in brackets: the held-out ones, or if there are none (†), the least overlapping one.")
 w("")
 w("| corpus | " + " | ".join(f"{v} / doc {d}" for v, d in series) + " |")
 w("|---" * (1 + len(series)) + "|")
 plot_rows = []
 for c in corpora:
-    cells = []
+    cells, notes, fold_sets, marks = [], [], set(), False
     for v, d in series:
         group = [r for r in runs if r["corpus"] == c and r["variant"] == v and r["doc"] == d
                  and r["split"].startswith("test")]
-        cells.append(sum(r["r"]["micro"]["f1"] for r in group) / len(group) if group else None)
-    label = c + (" test (5-fold mean)" if c in FOLDED else " test")
+        if c in FOLDED:
+            group = held_out(group)
+        if not group:
+            cells.append(None)
+            notes.append("–")
+            continue
+        f1 = mean(r["r"]["micro"]["f1"] for r in group)
+        mark = "†" if any(tainted(r) for r in group) else ""
+        folds = f" ({fold_label(group)})" if c in FOLDED else ""
+        cells.append(f1)
+        notes.append(f"{pct(f1)}{mark}{folds}")
+        fold_sets.add(fold_label(group))
+        marks = marks or bool(mark)
+    w(f"| {c} test | " + " | ".join(notes) + " |")
     if any(x is not None for x in cells):
-        plot_rows.append((label, cells))
-        w(f"| {label} | " + " | ".join(pct(x) if x is not None else "–" for x in cells) + " |")
+        label = c + "\\ntest"
+        if c in FOLDED:
+            if len(fold_sets) > 1:
+                label += " (held-out)"
+            else:
+                folds = fold_sets.pop()
+                label += ("." + folds) if "," not in folds else f" ({folds.count(',') + 1}-fold mean)"
+        plot_rows.append((label + ("†" if marks else ""), cells))
 w("")
 w("![Micro F1 per corpus test split](accuracy.png)")
 w("")
@@ -249,7 +419,7 @@ for c in corpora:
     w("")
     first = next(r for r in crun if r["doc"] == "file")
     w(f"Scored types: {', '.join(types)}. Chunks not scored ({first['split']}, doc file): "
-      f"{not_scored(first)}.")
+      f"{not_scored(first['r'])}.")
     w("")
     w("| model | split | doc | tokens | P | R | micro F1 | macro F1 | "
       + " | ".join(f"{t} F1" for t in types) + " | tokens/s |")
@@ -260,23 +430,27 @@ for c in corpora:
             for v in variants:
                 for r in crun:
                     if r["split"] == s and r["doc"] == d and r["variant"] == v:
-                        w(f"| {v} | {s} | {d} | {r['r']['tokens']} | "
-                          + " | ".join(row_values(r, types)) + f" | {speed(r['r']['tokens_per_second'])} |")
+                        res = r["r"]
+                        w(f"| {v} | {s}{'†' if tainted(r) else ''} | {d} | {res['tokens']} | "
+                          + " | ".join(show(x) for x in metrics(res, types))
+                          + f" | {speed(res['tokens_per_second'])} |")
     if c in FOLDED:
         for d in ("file", "sentence"):
             for v in variants:
                 group = [r for r in crun if r["doc"] == d and r["variant"] == v
                          and r["split"].startswith("test")]
-                if len(group) < 2:
-                    continue
-                cells = mean_cells(group, types)
-                if cells is None:
-                    continue
-                tps = sum(r["r"]["tokens_per_second"] for r in group) / len(group)
-                w(f"| {v} | **test mean ({len(group)} folds)** | {d} | "
-                  f"{sum(r['r']['tokens'] for r in group)} | " + " | ".join(f"**{x}**" if k == 2 else x
-                                                                  for k, x in enumerate(cells))
-                  + f" | {speed(tps)} |")
+                clean = [r for r in group if not tainted(r)]
+                means = [group] if len(group) >= 2 else []
+                if 2 <= len(clean) < len(group):
+                    means.append(clean)  # the held-out folds alone
+                for g in means:
+                    vals = [mean(x) for x in zip(*(metrics(r["r"], types) for r in g))]
+                    mark = "†" if any(tainted(r) for r in g) else ""
+                    cells = [show(x) for x in vals]
+                    cells[2] = f"**{cells[2]}**"
+                    w(f"| {v} | **test mean, folds {fold_label(g)}**{mark} | {d} | "
+                      f"{sum(r['r']['tokens'] for r in g)} | " + " | ".join(cells)
+                      + f" | {speed(mean(r['r']['tokens_per_second'] for r in g))} |")
     w("")
 
 # ---- seed article
@@ -296,6 +470,31 @@ for r in seeds:
       f"{', '.join(res['types'])}): {m['correct']}/{m['gold']} gold spans found, {m['found']} "
       f"predicted; P {pct(m['precision'])}, R {pct(m['recall'])}, F1 {pct(m['f1'])}; {vtext}.")
 w("")
+
+# ---- overlap
+w("## Overlap with the default model's training data")
+w("")
+if not recipe:
+    w(f"Not measured: no training recipe (`--train`/`--dev` lines) in `{os.path.relpath(RECIPE)}`.")
+else:
+    w("The share of each split's sentences that also occur in the training (`--train`) or "
+      "early-stopping (`--dev`) files of `lib/gazetteers/train-model.sh`, after its `--exclude` "
+      "test sentences are removed as idner-train does (same text ignoring ASCII case and "
+      "whitespace, so a sentence another corpus tokenized differently is removed too): first "
+      "as the same tokens (ASCII case ignored), then as the same text ignoring case and "
+      "whitespace. "
+      "The recipe trains on " + ", ".join(f"`{t}`" for t in recipe["train"]) + "; dev "
+      + ", ".join(f"`{t}`" for t in recipe["dev"]) + "; excluded "
+      + ", ".join(f"`{t}`" for t in recipe["exclude"]) + ".")
+    w("")
+    w("| split | sentences | in train (same tokens) | in train (same text) | "
+      "in dev (same tokens) | in dev (same text) |")
+    w("|---|---|---|---|---|---|")
+    for (c, s), o in overlap.items():
+        mark = "†" if o["train_text"] >= THRESHOLD or o["dev_text"] >= THRESHOLD else ""
+        w(f"| {c}/{s}{mark} | {o['sentences']} | {pct(o['train_exact'])} | {pct(o['train_text'])} | "
+          f"{pct(o['dev_exact'])} | {pct(o['dev_text'])} |")
+w("")
 w("## Ablation")
 w("")
 w("<!-- ablation -->")
@@ -308,12 +507,13 @@ with open(plot_data, "w", encoding="utf-8") as f:
     f.write("split\t" + "\t".join(f"{v} / doc {d}" if len(variants) > 1 else f"doc {d}"
                                   for v, d in series) + "\n")
     for label, cells in plot_rows:
-        f.write(label.replace(" test", "\\ntest", 1) + "\t"
-                + "\t".join(f"{100 * x:.2f}" if x is not None else "NaN" for x in cells) + "\n")
+        f.write(label + "\t" + "\t".join(f"{100 * x:.2f}" if x is not None else "NaN"
+                                         for x in cells) + "\n")
 n = len(series)
 gap = 1
+marked = any("†" in label for label, _ in plot_rows)
 with open(plot_script, "w", encoding="utf-8") as f:
-    f.write(f"""set terminal pngcairo size 1100,560 font "sans,10"
+    f.write(f"""set terminal pngcairo size 1200,560 font "sans,10"
 set output '{png_path}'
 set datafile separator "\\t"
 set datafile missing "NaN"
@@ -322,14 +522,17 @@ set style data histograms
 set style histogram clustered gap {gap}
 set style fill solid 0.85 border -1
 set boxwidth 0.9
-set yrange [0:100]
+set yrange [0:105]
 set ylabel "micro F1 (%)"
 set grid ytics
-set key top right
+set key outside right top vertical
 set xtics nomirror
 set tics out
-plot for [i=2:{n + 1}] '{plot_data}' using i:xtic(1) title columnheader(i), \\
-     for [i=2:{n + 1}] '{plot_data}' using ($0 + (i - 2 - {(n - 1) / 2}) / {n + gap}.0):(column(i) + 1.5):(sprintf("%.1f", column(i))) with labels font "sans,8" notitle
+set bmargin 5
+{'set label "† overlaps the default model' + "'" + 's training data" at graph 0.01, graph 0.96 font "sans,9"' if marked else ''}
+plot '{plot_data}' using 2:xtic(1) title columnheader(2), \\
+     for [i=3:{n + 1}] '{plot_data}' using i title columnheader(i), \\
+     for [i=2:{n + 1}] '{plot_data}' skip 1 using ($0 + (i - 2 - {(n - 1) / 2}) / {n + gap}.0):(column(i) + 1):(sprintf("%.1f", column(i))) with labels rotate by 90 left font "sans,8" notitle
 """)
 PYEOF
 

@@ -5,6 +5,7 @@
 #
 # For each line of floors.tsv (next to this script, or $IDNER_FLOORS):
 #   corpus/split <TAB> types <TAB> micro|macro <TAB> minimum F1 <TAB> file|sentence
+#   [<TAB> idner-eval options, e.g. "--profile nerugm --date-convention nerugm"]
 # runs "idner-eval --json --doc MODE [--types TYPES] SHARED_DIR/corpora/corpus/split.conll"
 # and fails (exit 1) when the measured F1 is below the minimum. "types" is a
 # comma list (PER,LOC,ORG,DATE,...) or "-" for idner-eval's default (the
@@ -45,13 +46,14 @@ json_f1() {
   sed -n "s/.*\"$1\": {[^}]*\"f1\": \([-0-9.eE+]*\).*/\1/p"
 }
 
+NAME=$(basename "$FLOORS")
 lineno=0
-while IFS="$TAB" read -r split types metric floor mode rest || [ -n "${split:-}" ]; do
+while IFS="$TAB" read -r split types metric floor mode extra rest || [ -n "${split:-}" ]; do
   lineno=$((lineno + 1))
   case "$split" in ''|'#'*) continue ;; esac
-  where="$(basename "$FLOORS"):$lineno"
+  where="$NAME:$lineno"
   if [ -z "${mode:-}" ] || [ -n "${rest:-}" ]; then
-    echo "FAIL $where: expected 5 TAB-separated fields (split, types, metric, floor, doc-mode)"
+    echo "FAIL $where: expected 5 or 6 TAB-separated fields (split, types, metric, floor, doc-mode[, idner-eval options])"
     failures=$((failures + 1)); continue
   fi
   case "$metric" in micro|macro) ;; *)
@@ -73,8 +75,10 @@ while IFS="$TAB" read -r split types metric floor mode rest || [ -n "${split:-}"
   fi
   set -- --json --doc "$mode"
   [ "$types" = "-" ] || set -- "$@" --types "$types"
-  label="$split ($types, $metric F1, --doc $mode)"
-  if ! "$EVAL" "$@" "$gold" >"$OUT" 2>&1; then
+  # shellcheck disable=SC2086 # the options field is a word list
+  [ -z "${extra:-}" ] || set -- "$@" $extra
+  label="$split ($types, $metric F1, --doc $mode${extra:+, $extra})"
+  if ! "$EVAL" "$@" "$gold" </dev/null >"$OUT" 2>&1; then
     echo "FAIL $label: idner-eval failed:"; sed 's/^/    /' "$OUT"
     failures=$((failures + 1)); continue
   fi
@@ -104,6 +108,7 @@ if [ -f "$SEED_TXT" ] && [ -f "$SEED_GOLD" ]; then
     values=$(grep -o '"matched_with_gold_value": [0-9]*, "value": [0-9]*, "mod": [0-9]*, "value_and_mod": [0-9]*' "$OUT" |
              sed 's/[^0-9 ]//g' | awk '{ t += $1; ok += $4 } END { print t + 0, ok + 0 }')
     checked=$((checked + 1))
+    # shellcheck disable=SC2086 # word splitting intended: five numbers
     set -- $counts $values
     if [ $# -eq 5 ] && [ "$1" = "$2" ] && [ "$1" = "$3" ] && [ "$4" = "$5" ] && [ "$1" -gt 0 ]; then
       echo "ok   seed article (--text, 2023-09-19): $3/$1 spans exact, $5/$4 values exact"
