@@ -58,6 +58,10 @@ model alone (\`idner-train --test\`, PER/ORG/LOC micro F1, NAT as LOC):
 |---|---|
 ${baseline_rows}"""
 text = text.replace("<!-- ablation -->", section)
+text = text.replace("by \`tests/eval/accuracy_report.sh BUILD_DIR\`",
+                    "by \`tests/eval/full_report.sh BUILD_DIR\` (which trains the ablation models and runs "
+                    "\`tests/eval/accuracy_report.sh\`)")
+text = text.replace("${tmp}/", "TMP/")
 open(path, "w", encoding="utf-8").write(text)
 PY
 echo "full_report: wrote $src/docs/accuracy.md and docs/accuracy.png"
