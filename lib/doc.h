@@ -41,6 +41,7 @@ typedef struct idner__alias {
 typedef struct idner__formcount {
   uint64_t hash;  /* folded form hash | 1; 0 = empty slot */
   uint32_t capmid, lower;
+  uint32_t cand_types;  /* candidate types (B) over all occurrences */
 } idner__formcount;
 
 struct idner_doc {

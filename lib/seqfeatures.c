@@ -13,7 +13,7 @@ enum {
   F_BIAS = 1, F_W, F_WM1, F_WP1, F_WM2, F_WP2, F_BI_M1, F_BI_P1, F_SHAPE, F_SHAPE_M1,
   F_SHAPE_P1, F_SHAPE_TRI, F_PRE1, F_PRE2, F_PRE3, F_SUF1, F_SUF2, F_SUF3, F_SUF4, F_CAPPOS,
   F_KIND, F_GZ, F_GZ_M1, F_GZ_P1, F_CAND_T, F_CAND_E, F_DATE, F_DOC, F_LEN, F_TITLE_NEAR,
-  F_W_SHAPE_M1, F_WC_L, F_WC_R, F_WC_LR, F_WC_LR_M1, F_WC_LR_P1
+  F_W_SHAPE_M1, F_WC_L, F_WC_R, F_WC_LR, F_WC_LR_M1, F_WC_LR_P1, F_DOC_CAND
 };
 
 typedef struct fbuf {
@@ -192,6 +192,7 @@ static int32_t count_forms(idner_doc *d) {
     while (d->formtab.v[s].hash && d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
     d->formtab.v[s].hash = h;
     const idner_token *t = &d->toks.v[i];
+    d->formtab.v[s].cand_types |= d->candmask.v[i] & 0xFEu;
     if (t->flags & IDNER_SHAPE_LOWER) d->formtab.v[s].lower++;
     else if ((t->flags & IDNER_SHAPE_CAPITALIZED) && !(t->flags & IDNER_SHAPE_SENT_START))
       d->formtab.v[s].capmid++;
@@ -209,6 +210,10 @@ static void doc_features(fbuf *b, const idner_doc *d, size_t i) {
   uint32_t capmid = d->formtab.v[s].capmid - self_cap, lower = d->formtab.v[s].lower - self_low;
   put_u32(b, F_DOC, (capmid ? 1u : 0u) | (lower ? 2u : 0u) |
                     ((t->flags & IDNER_SHAPE_SENT_START) ? 4u : 0u));
+  /* what the rules proposed for this form anywhere in the document */
+  uint32_t ct = d->formtab.v[s].cand_types;
+  for (uint32_t c = 1; c < 8; c++)
+    if (ct >> c & 1u) put_u32(b, F_DOC_CAND, c);
 }
 
 /* Appends each of token i's features conjoined with the profile. */

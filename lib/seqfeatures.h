@@ -8,7 +8,7 @@
 
 /* Bump when templates change: model files record the version they were
  * trained with, and a mismatch is IDNER_ERR_DATA_VERSION. */
-#define IDNER__FEATURE_SET_VERSION 1
+#define IDNER__FEATURE_SET_VERSION 2
 
 /* Feature groups that can be switched off (ablation, baselines). */
 #define IDNER__FEAT_GAZETTEER 0x1u  /* gazetteer classes and rule candidates */
