@@ -30,6 +30,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cliutil.h"
 #include "conllio.h"
 #include "idner.h"
 #include "jsonio.h"
@@ -80,11 +81,6 @@ static double now_seconds(void) {
 }
 
 /* ---- Command line --------------------------------------------------------- */
-
-typedef struct ymd {
-  int32_t year;
-  uint32_t month, day;
-} ymd;
 
 enum { DOC_FILE, DOC_SENTENCE };
 enum { MAP_AUTO = -1, MAP_OFF = 0, MAP_ON = 1 };
@@ -176,37 +172,6 @@ static int usage_error(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-static int is_leap(int32_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static uint32_t days_in_month(int32_t y, uint32_t m) {
-  static const uint8_t days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-static int parse_digits(const char *s, size_t n, uint32_t *out) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (uint32_t)(s[i] - '0');
-  }
-  *out = v;
-  return 0;
-}
-
-/* Exactly "YYYY-MM-DD", a real calendar day, year 0001..9999. */
-static int parse_date(const char *s, ymd *out) {
-  uint32_t y, m, d;
-  if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') return -1;
-  if (parse_digits(s, 4, &y) || parse_digits(s + 5, 2, &m) || parse_digits(s + 8, 2, &d))
-    return -1;
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month((int32_t)y, m)) return -1;
-  out->year = (int32_t)y;
-  out->month = m;
-  out->day = d;
-  return 0;
-}
 
 /* Checks a --types list; the mask is built later (see setup_types). */
 static int check_types(const char *list) {
@@ -274,7 +239,7 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
         else return usage_error("invalid --doc '%s' (expected file or sentence)", v);
         return 0;
       case 2:
-        if (parse_date(v, &o->date) != 0)
+        if (cli_parse_date(v, strlen(v), &o->date) != 0)
           return usage_error("invalid --date '%s' (expected a calendar date YYYY-MM-DD)", v);
         o->have_date = 1;
         return 0;

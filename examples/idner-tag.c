@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliutil.h"
 #include "conllio.h"
 #include "idner.h"
 #include "jsonio.h"
@@ -31,11 +32,6 @@
 
 typedef enum input_format { IN_TEXT, IN_JSONL, IN_CONLL } input_format;
 typedef enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CONLL } output_format;
-
-typedef struct ymd {
-  int32_t year;
-  uint32_t month, day;
-} ymd;
 
 typedef struct cli_options {
   input_format input;
@@ -96,37 +92,6 @@ static int usage_error(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
-static int is_leap(int32_t y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static uint32_t days_in_month(int32_t y, uint32_t m) {
-  static const uint8_t days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : days[m - 1];
-}
-
-static int parse_digits(const char *s, size_t n, uint32_t *out) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (uint32_t)(s[i] - '0');
-  }
-  *out = v;
-  return 0;
-}
-
-/* Exactly "YYYY-MM-DD", a real calendar day, year 0001..9999. */
-static int parse_date(const char *s, size_t len, ymd *out) {
-  uint32_t y, m, d;
-  if (len != 10 || s[4] != '-' || s[7] != '-') return -1;
-  if (parse_digits(s, 4, &y) || parse_digits(s + 5, 2, &m) || parse_digits(s + 8, 2, &d))
-    return -1;
-  if (y < 1 || m < 1 || m > 12 || d < 1 || d > days_in_month((int32_t)y, m)) return -1;
-  out->year = (int32_t)y;
-  out->month = m;
-  out->day = d;
-  return 0;
-}
 
 static int parse_types(const char *list, uint32_t *mask) {
   const char *p = list;
@@ -191,7 +156,7 @@ static int set_format(cli_options *o, const char *v) {
 }
 
 static int set_date(cli_options *o, const char *v) {
-  if (parse_date(v, strlen(v), &o->date) != 0)
+  if (cli_parse_date(v, strlen(v), &o->date) != 0)
     return usage_error("invalid --date '%s' (expected a calendar date YYYY-MM-DD)", v);
   o->have_date = 1;
   return 0;
@@ -654,7 +619,7 @@ static int read_jsonl_fields(tagger *t, const char *where, unsigned long lineno,
   }
   if (t->opts->have_date || !mdate || mdate->kind == JSON_NULL) {
     *ref = t->opts->have_date ? t->opts->date : t->today;
-  } else if (mdate->kind != JSON_STRING || parse_date(mdate->str, mdate->len, ref) != 0) {
+  } else if (mdate->kind != JSON_STRING || cli_parse_date(mdate->str, mdate->len, ref) != 0) {
     report(t, where, "invalid document: \"doc_date\" must be a date \"YYYY-MM-DD\"");
     return EXIT_BAD_INPUT;
   }

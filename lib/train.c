@@ -270,23 +270,26 @@ static void count_spans(const uint8_t *g, const uint8_t *p, size_t n, size_t *tp
   }
 }
 
-double idner__trainer_f1(const idner__trainer *t, const idner__seqmodel *m, int dev) {
-  /* the model's rows differ from the trainer's: score through hashes */
+
+
+/* Entity F1 of m on the stored sentences selected by dev (-1: all). m's
+ * rows are found by feature hash: by_row maps stored row ids back to
+ * hashes (the trainer's own sentences), else the stored values are hashes. */
+static double f1_of(const idner__trainer *t, const idner__seqmodel *m, int dev, int by_row) {
   scratch s = {0};
   size_t tp = 0, ng = 0, np = 0;
   for (size_t i = 0; i < t->sents.n; i++) {
     const sent *x = &t->sents.v[i];
-    if (x->dev != dev || !reserve_scratch(&s, x->n)) continue;
+    if ((dev >= 0 && x->dev != dev) || !reserve_scratch(&s, x->n)) continue;
     memset(s.scores, 0, x->n * IDNER__NLABELS * sizeof *s.scores);
-    for (size_t k = 0; k < x->n; k++) {
+    for (size_t k = 0; k < x->n; k++)
       for (uint32_t f = t->off.v[x->tok + k]; f < feat_end(t, x->tok + k); f++) {
-        uint32_t row = t->feats.v[f];
-        if (row == UINT32_MAX) continue;
-        const float *wr = idner__seqmodel_row(m, t->w->keys[row]);
+        uint32_t v = t->feats.v[f];
+        if (by_row && v == UINT32_MAX) continue;
+        const float *wr = idner__seqmodel_row(m, by_row ? t->w->keys[v] : v);
         if (!wr) continue;
         for (int l = 0; l < IDNER__NLABELS; l++) s.scores[k * IDNER__NLABELS + l] += wr[l];
       }
-    }
     idner__viterbi(&m->trans[0][0], s.scores, x->n, s.back, s.pred);
     count_spans(t->gold.v + x->tok, s.pred, x->n, &tp, &ng, &np);
   }
@@ -294,22 +297,10 @@ double idner__trainer_f1(const idner__trainer *t, const idner__seqmodel *m, int 
   return ng + np ? 2.0 * (double)tp / (double)(ng + np) : 0.0;
 }
 
+double idner__trainer_f1(const idner__trainer *t, const idner__seqmodel *m, int dev) {
+  return f1_of(t, m, dev, 1);
+}
+
 double idner__trainer_f1_with(const idner__trainer *t, const idner__seqmodel *m) {
-  scratch s = {0};
-  size_t tp = 0, ng = 0, np = 0;
-  for (size_t i = 0; i < t->sents.n; i++) {
-    const sent *x = &t->sents.v[i];
-    if (!reserve_scratch(&s, x->n)) break;
-    memset(s.scores, 0, x->n * IDNER__NLABELS * sizeof *s.scores);
-    for (size_t k = 0; k < x->n; k++)
-      for (uint32_t f = t->off.v[x->tok + k]; f < feat_end(t, x->tok + k); f++) {
-        const float *wr = idner__seqmodel_row(m, t->feats.v[f]);
-        if (!wr) continue;
-        for (int l = 0; l < IDNER__NLABELS; l++) s.scores[k * IDNER__NLABELS + l] += wr[l];
-      }
-    idner__viterbi(&m->trans[0][0], s.scores, x->n, s.back, s.pred);
-    count_spans(t->gold.v + x->tok, s.pred, x->n, &tp, &ng, &np);
-  }
-  free_scratch(&s);
-  return ng + np ? 2.0 * (double)tp / (double)(ng + np) : 0.0;
+  return f1_of(t, m, -1, 0);
 }
