@@ -64,6 +64,12 @@ check "bad --date is a usage error (2)" eval 'run 2 --date 2023-02-29 && stderr_
 check "malformed --date is a usage error (2)" eval 'run 2 --date=19/9/2023'
 check "unknown --types name is a usage error (2)" \
   eval 'run 2 --types PER,FOO && stderr_has "FOO"'
+check "unknown --profile is a usage error (2)" \
+  eval 'printf "Rusia" >"$WORK/stdin" && run 2 --profile no-such-corpus && stderr_has "no profile"'
+check "--profile of a corpus tags" \
+  eval 'printf "Presiden Joko Widodo tiba." >"$WORK/stdin" && run 0 --profile nerugm && stdout_has "Joko Widodo]PER"'
+check "--no-model tags with gazetteers and rules" \
+  eval 'printf "Warga Rusia tiba." >"$WORK/stdin" && run 0 --no-model && stdout_has "\[Rusia\]NAT"'
 check "empty input gives no output and exit 0 (text)" eval 'run 0 && [ ! -s "$WORK/out" ]'
 check "empty input gives no output and exit 0 (jsonl)" \
   eval 'run 0 --input jsonl --format jsonl && [ ! -s "$WORK/out" ]'

@@ -117,6 +117,16 @@ class AnalyzeTest(unittest.TestCase):
         self.assertIn("19/9/2023", dates[0].text)
         self.assertOffsetsConsistent(SENTENCE, ents)
 
+    def test_profiles(self):
+        names = self.model.profiles()
+        self.assertEqual(names[0], "default")
+        self.assertIn("nerugm", names)
+        ents = self.tagger.analyze(SENTENCE, date="2023-09-19", profile="nerugm")
+        self.assertIsNotNone(find(ents, "PER", "Wang Yi"), ents)
+        with self.assertRaises(idner.IdnerError) as cm:
+            self.tagger.analyze(SENTENCE, profile="no-such-corpus")
+        self.assertEqual(cm.exception.status, -2)
+
     def test_date_as_datetime_date(self):
         import datetime
         ents = self.tagger.analyze(SENTENCE, date=datetime.date(2023, 9, 19))

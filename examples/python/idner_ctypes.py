@@ -146,6 +146,10 @@ def _declare(lib: ctypes.CDLL) -> None:
         "idner_model_load": (i32, [c_char_p, u32, P(ModelPtr), c_char_p, c_size]),
         "idner_model_free": (None, [ModelPtr]),
         "idner_model_entry_count": (u32, [ModelPtr]),
+        "idner_model_has_tagger": (u32, [ModelPtr]),
+        "idner_model_find_profile": (i32, [ModelPtr, c_char_p, c_size, P(u32)]),
+        "idner_model_profile_count": (u32, [ModelPtr]),
+        "idner_model_profile_name": (c_char_p, [ModelPtr, u32]),
         "idner_doc_new": (i32, [P(DocPtr)]),
         "idner_doc_free": (None, [DocPtr]),
         "idner_doc_error": (c_char_p, [DocPtr]),
@@ -321,6 +325,23 @@ class Model:
     def entry_count(self) -> int:
         return _lib.idner_model_entry_count(self._handle())
 
+    def profiles(self) -> List[str]:
+        """Annotation profiles of the sequence model ("default" first)."""
+        h = self._handle()
+        return [_lib.idner_model_profile_name(h, i).decode()
+                for i in range(_lib.idner_model_profile_count(h) + 1)]
+
+    def profile_id(self, name: Optional[str]) -> int:
+        """Number of a profile for idner_options.profile (None -> 0)."""
+        if name is None:
+            return 0
+        raw = name.encode()
+        out = u32(0)
+        status = _lib.idner_model_find_profile(self._handle(), raw, len(raw), ctypes.byref(out))
+        if status != OK:
+            raise _error(status, f"the model has no profile {name!r}")
+        return out.value
+
     def _handle(self):
         if not self._ptr:
             raise ValueError("the model is closed")
@@ -371,12 +392,14 @@ class Tagger:
         self.close()
 
     def analyze(self, text: Union[str, bytes], date: DateLike = None,
-                types: Optional[Iterable[str]] = None, strict_utf8: bool = False
-                ) -> List[Entity]:
+                types: Optional[Iterable[str]] = None, strict_utf8: bool = False,
+                profile: Optional[str] = None) -> List[Entity]:
         """Entities of text (str, or UTF-8 bytes). date: reference date for
-        relative expressions ("YYYY-MM-DD" or datetime.date; None = none)."""
+        relative expressions ("YYYY-MM-DD" or datetime.date; None = none).
+        profile: an annotation profile name (Model.profiles()), None = default."""
         data = _encode(text)
         opts = _options(date, types, strict_utf8)
+        opts.profile = self.model.profile_id(profile)
         # The doc borrows the caller's buffer (idner_doc_text() points into it):
         # keep it alive until the next call.
         self._data = data
