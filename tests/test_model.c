@@ -214,6 +214,13 @@ START_TEST(test_profiles_api) {
   ck_assert_str_eq(idner_model_profile_name(m, 0), "default");
   ck_assert_ptr_null(idner_model_profile_name(m, idner_model_profile_count(m) + 1));
   ck_assert_int_eq(idner_model_find_profile(m, "nope", 4, &id), IDNER_ERR_INVALID_ARG);
+  ck_assert_int_eq(idner_model_find_profile(NULL, "nerui", 5, &id), IDNER_ERR_INVALID_ARG);
+  ck_assert_int_eq(idner_model_find_profile(m, NULL, 5, &id), IDNER_ERR_INVALID_ARG);
+  ck_assert_int_eq(idner_model_find_profile(m, "nerui", 5, NULL), IDNER_ERR_INVALID_ARG);
+  ck_assert_uint_eq(idner_model_profile_count(NULL), 0);
+  ck_assert_uint_eq(idner_model_has_tagger(NULL), 0);
+  ck_assert_uint_eq(idner_model_has_tagger(m), 1);
+  ck_assert_uint_ge(idner_model_profile_count(m), 4);
   for (uint32_t k = 1; k <= idner_model_profile_count(m); k++) {
     const char *name = idner_model_profile_name(m, k);
     ck_assert_int_eq(idner_model_find_profile(m, name, strlen(name), &id), IDNER_OK);
