@@ -1,6 +1,8 @@
 /* cliutil.c — calendar-date parsing for the example programs (cliutil.h). */
 #include "cliutil.h"
 
+#include <string.h>
+
 static int is_leap(int32_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 static uint32_t days_in_month(int32_t y, uint32_t m) {
@@ -28,4 +30,18 @@ int cli_parse_date(const char *s, size_t len, ymd *out) {
   out->month = m;
   out->day = d;
   return 0;
+}
+
+int cli_option_value(const char *name, int argc, char **argv, int *i, const char **value) {
+  const char *arg = argv[*i];
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return 0;
+  if (arg[n] == '=') {
+    *value = arg + n + 1;
+    return 1;
+  }
+  if (arg[n] != '\0') return 0;
+  if (*i + 1 >= argc) return -1;
+  *value = argv[++*i];
+  return 1;
 }

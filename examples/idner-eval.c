@@ -187,22 +187,6 @@ static int check_types(const char *list) {
   }
 }
 
-/* Matches "--name VALUE" and "--name=VALUE": 1 on a match, 0 when arg is
- * another option, -1 when the value is missing. */
-static int option_value(const char *name, int argc, char **argv, int *i, const char **value) {
-  const char *arg = argv[*i];
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) != 0) return 0;
-  if (arg[n] == '=') {
-    *value = arg + n + 1;
-    return 1;
-  }
-  if (arg[n] != '\0') return 0;
-  if (*i + 1 >= argc) return -1;
-  *value = argv[++*i];
-  return 1;
-}
-
 static int set_errors(cli_options *o, const char *v) {
   char *end;
   unsigned long n;
@@ -228,7 +212,7 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
                                       "--date-convention", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
-    int m = option_value(names[k], argc, argv, i, &v);
+    int m = cli_option_value(names[k], argc, argv, i, &v);
     if (m == 0) continue;
     if (m < 0) return usage_error("option '%s' needs a value", names[k]);
     switch (k) {

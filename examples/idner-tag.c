@@ -109,24 +109,6 @@ static int parse_types(const char *list, uint32_t *mask) {
   }
 }
 
-/* Matches "--name VALUE" and "--name=VALUE". Returns 1 on a match (value
- * set, *i advanced past a separate value), 0 when arg is another option,
- * -1 when the value is missing. */
-static int option_value(const char *name, int argc, char **argv, int *i,
-                        const char **value) {
-  const char *arg = argv[*i];
-  size_t n = strlen(name);
-  if (strncmp(arg, name, n) != 0) return 0;
-  if (arg[n] == '=') {
-    *value = arg + n + 1;
-    return 1;
-  }
-  if (arg[n] != '\0') return 0;
-  if (*i + 1 >= argc) return -1;
-  *value = argv[++*i];
-  return 1;
-}
-
 static int pick(const char *value, const char *const *names, int *out) {
   for (int k = 0; names[k]; k++) {
     if (strcmp(value, names[k]) == 0) {
@@ -174,7 +156,7 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
                                       "--profile", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
-    int m = option_value(names[k], argc, argv, i, &v);
+    int m = cli_option_value(names[k], argc, argv, i, &v);
     if (m == 0) continue;
     if (m < 0) return usage_error("option '%s' needs a value", names[k]);
     switch (k) {
