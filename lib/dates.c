@@ -129,6 +129,30 @@ static const lex k_markers[] = {
     {"lagi", 1, MK_COUNTED},
 };
 
+/* Periods within a year: val = months per period (quarter 3, half 6). */
+static const lex k_periods[] = {
+    {"kuartal", 3, 0}, {"kwartal", 3, 0}, {"triwulan", 3, 0}, {"semester", 6, 0}, {"paruh", 6, 0},
+};
+
+/* Ordinals of a period ("kuartal ketiga"); 0 = the last one ("terakhir"). */
+static const lex k_ordinals[] = {
+    {"pertama", 1, 0}, {"kesatu", 1, 0}, {"kedua", 2, 0}, {"ketiga", 3, 0}, {"keempat", 4, 0},
+};
+
+/* Markers relative to narrative time, the last full date mentioned
+ * ("dua hari kemudian"): val = direction. */
+static const lex k_narrative[] = {
+    {"kemudian", 1, 0},   {"setelahnya", 1, 0}, {"sesudahnya", 1, 0},
+    {"berikutnya", 1, 0}, {"sebelumnya", -1, 0},
+};
+
+/* Days relative to narrative time: val = offset in days. */
+static const lex k_narrative_days[] = {
+    {"keesokan harinya", 1, 0}, {"keesokan hari", 1, 0}, {"keesokannya", 1, 0},
+    {"esok harinya", 1, 0},     {"hari berikutnya", 1, 0}, {"sehari sebelumnya", -1, 0},
+    {"sehari setelahnya", 1, 0}, {"hari sebelumnya", -1, 0},
+};
+
 typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END } modkind;
 static const char *const k_mod_names[] = {"", "START", "MID", "END"};
 
@@ -215,6 +239,32 @@ static const char *const k_date_preps[] = {
     "sepanjang", "sebelum", "setelah", "sesudah", "pasca", "usai",
 };
 
+/* Words after a bare four-digit number that make it an amount ("2000
+ * orang", "1998 unit"), not a year. */
+static const char *const k_count_nouns[] = {
+    "orang", "jiwa", "unit", "buah", "ekor", "kali", "kasus", "persen", "%", "ton", "kg",
+    "km", "meter", "m", "hektare", "hektar", "ha", "rupiah", "dolar", "juta", "ribu", "miliar",
+    "triliun", "lembar", "batang", "paket", "rumah", "kendaraan", "siswa", "mahasiswa",
+    "peserta", "warga", "personel", "pasukan", "tentara", "suara", "kursi", "pasien", "anak",
+    "keluarga", "kepala", "tps", "desa", "sekolah", "titik", "mw", "liter", "barel", "poin",
+    "kilometer", "kilogram", "gram", "menit", "detik", "jam", "hari", "bulan", "tahun", "pekan",
+    "minggu", "hektare,", "karyawan", "pekerja", "buruh", "petugas", "polisi", "korban",
+};
+
+/* Words before a bare four-digit number that make it an amount or a code
+ * ("sebanyak 2000", "Rp 2000", "nomor 2014"). */
+static const char *const k_amount_words[] = {
+    "rp", "rp.", "sebanyak", "sejumlah", "pos", "nomor", "no", "no.", "kode", "pasal", "ayat",
+    "mencapai", "sekitar", "kurang", "lebih", "hampir", "total", "senilai", "seharga", "us$",
+    "$", "kilometer", "km", "halaman", "skor", "nilai", "angka", "kamar", "blok", "kav",
+};
+
+/* Punctuation that ends a clause, around a dateline date "(22/3)". */
+static const char *const k_clause_marks[] = {",", ";", ")", "-", "\xe2\x80\x93"};
+
+/* Words after a dateline date "(22/3)" that still end its clause. */
+static const char *const k_date_preps_after[] = {"pukul", "pkl", "pkl.", "jam", "dan", "lalu"};
+
 /* Words that join a second year or month to a first ("2019 dan 2020"). */
 static const char *const k_coordinators[] = {
     "dan", "atau", "hingga", "sampai", "-", "\xe2\x80\x93",
@@ -289,6 +339,12 @@ static const fragment k_fragments[] = {
     FR_LEX("TZ", k_time_zones, 0, 0),
     FR_LEX("DX_DAY", k_deictic_days, 0, 0),
     FR_LEX("DX_VAGUE", k_vague_words, 0, 0),
+    FR_LEX("PERIOD", k_periods, 0, 0),
+    FR_LEX("ORD", k_ordinals, 0, 0),
+    FR_LEX("NARR", k_narrative, 0, 0),
+    FR_LEX("NARRDAY", k_narrative_days, 0, 0),
+    /* range connector: "12-14", "12 hingga 14", "12 s.d. 14", "12 s/d 14" */
+    FR_TMPL("CONN", "(?:\\h*+[-\\x{2013}]\\h*+|\\h++(?:hingga|sampai(?:\\h++dengan)?|s\\.\\h*+d\\.?|s/d|sd)\\h++)"),
     /* "dua puluh satu", "tiga belas", "lima" */
     FR_TMPL("NUMW", "(?:{DIGITW}\\h++(?:{TEENS}|{TENS}(?:\\h++{DIGITW})?)|{NUMW1})"),
     /* clock time inside a date span: no captures, the value stays the day's */
@@ -312,18 +368,19 @@ static const fragment k_fragments[] = {
 /* Rules, in priority order (earlier wins a tie on length). */
 typedef enum rule_id {
   R_KOMPAS, R_NUMERIC, R_DAY_MONTH, R_MONTH, R_MODIFIED, R_YEAR, R_DECADE, R_CENTURY,
-  R_COUNTED, R_RELATIVE, R_WEEKDAY, R_DEICTIC, R_VAGUE, R_CLOCK, R_CLOCK_TZ, R_COUNT
+  R_COUNTED, R_RELATIVE, R_WEEKDAY, R_DEICTIC, R_VAGUE, R_CLOCK, R_CLOCK_TZ, R_PERIOD,
+  R_DAY_RANGE, R_MONTH_RANGE, R_PAREN, R_BC, R_NARRATIVE, R_NARRDAY, R_COUNT
 } rule_id;
 
 static const char *const k_rule_templates[R_COUNT] = {
     /* Selasa (19/9/2023), Senin (18/9) malam */
-    [R_KOMPAS] = "(?<wd>{WD})\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
-                 "(?:\\h*+/\\h*+(?<y>[0-9]{4}))?\\h*+\\){TENSE}{DAYTAIL}",
+    [R_KOMPAS] = "(?<wd>{WD})\\h*+,?\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
+                 "(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\){TENSE}{DAYTAIL}",
     /* 19/9/2023, 19-09-2023, 19.09.2023 (always D/M/Y); Kamis, 21/9 */
     [R_NUMERIC] = "{WDPRE}(?<d>[0-9]{1,2})(?<sep>[-/.])(?<mo>[0-9]{1,2})"
                   "(?:\\k<sep>(?<y>[0-9]{4}))?{TENSE}{DAYTAIL}",
     /* 19 September 2023, 5 Agt. 2023, 12-14 Juni 2024, 17 Agustus */
-    [R_DAY_MONTH] = "{WDPRE}(?<d>[0-9]{1,2})(?:\\h*+[-\\x{2013}]\\h*+(?<d2>[0-9]{1,2}))?"
+    [R_DAY_MONTH] = "{WDPRE}(?<d>[0-9]{1,2})(?:{CONN}(?<d2>[0-9]{1,2}))?"
                     "\\h++(?<m>{MONTH})(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4}))?"
                     "(?<tail>{TENSE}){DAYTAIL}",
     /* Oktober 2023, Maret tahun lalu, Maret lalu, bare Juli */
@@ -337,7 +394,7 @@ static const char *const k_rule_templates[R_COUNT] = {
                    "|(?<dec>[0-9]{3}0)-?an|(?<y2>[0-9]{4}))",
     /* tahun 2023, 2019, 1988 lalu, 2014-2019 */
     [R_YEAR] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{4})"
-               "(?:\\h*+[-\\x{2013}]\\h*+(?<y2>[0-9]{4}))?(?<tail>{TENSE})",
+               "(?:{CONN}(?<y2>[0-9]{4}))?(?<tail>{TENSE})",
     /* 1990-an, tahun 90-an */
     [R_DECADE] = "(?:(?<th>{YEARW})\\h++)?(?:(?<dec>[0-9]{3}0)|['\\x{2019}]?(?<dec2>[0-9]0))-?an",
     /* abad ke-21, abad XXI, abad ini */
@@ -360,6 +417,27 @@ static const char *const k_rule_templates[R_COUNT] = {
     [R_CLOCK] = "(?<cw>{CLOCKW})\\h++(?<hh>[0-9]{1,2})(?:{HMSEP}(?<mi>[0-9]{2}))?"
                 "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
                 "(?:\\h++(?<pod>{POD}))?(?:\\h++(?<tz>{TZ}))?",
+    /* kuartal III/2023, triwulan ketiga 2023, semester I 2024, Q3 2023,
+     * kuartal pertama tahun ini, kuartal lalu, semester II */
+    [R_PERIOD] = "(?:(?<pw>{PERIOD})\\h++(?:(?:ke-?\\h*+)?(?<pn>[1-4])|(?<rom>i{1,3}|iv)|(?<ord>{ORD})|(?<pt>terakhir))"
+                 "|q(?<pn2>[1-4]))"
+                 "(?:\\h*+[/-]\\h*+(?<y>[0-9]{4})|\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4})"
+                 "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT}))?"
+                 "|(?<pw2>{PERIOD})\\h++(?<mk>{MK_UNIT})",
+    /* 30 November hingga 3 Desember 2014 */
+    [R_DAY_RANGE] = "{WDPRE}(?<d>[0-9]{1,2})\\h++(?<m>{MONTH}){ABBRDOT}(?:\\h++(?<y>[0-9]{4}))?{CONN}"
+                    "(?<d2>[0-9]{1,2})\\h++(?<mo>{MONTH}){ABBRDOT}(?:\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4}))?",
+    /* September - Desember 2013, Juni-Agustus 2024 */
+    [R_MONTH_RANGE] = "(?<m>{MONTH}){CONN}(?<mo>{MONTH}){ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})",
+    /* (22/3), (12/3/2010): a Kompas-style date after a place, no weekday */
+    [R_PAREN] = "\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\)",
+    /* 500 SM, tahun 580 - 480 sebelum Masehi */
+    [R_BC] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{1,4})(?:{CONN}(?<y2>[0-9]{1,4}))?"
+             "\\h++(?:sm|sebelum\\h++masehi)",
+    /* dua hari kemudian, sebulan kemudian, tiga hari sebelumnya */
+    [R_NARRATIVE] = "(?:(?<n>[0-9]{1,3}|{NUMW})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))\\h++(?<nk>{NARR})",
+    /* keesokan harinya */
+    [R_NARRDAY] = "(?<nd>{NARRDAY}){DAYTAIL}",
     /* 10.00 WIB */
     [R_CLOCK_TZ] = "(?<hh>[0-9]{1,2}){HMSEP}(?<mi>[0-9]{2})"
                    "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
@@ -370,13 +448,14 @@ static const char *const k_rule_templates[R_COUNT] = {
 typedef enum group {
   G_WD, G_D, G_D2, G_MO, G_SEP, G_M, G_Y, G_Y2, G_YMK, G_MK, G_U, G_UMK, G_UY, G_N, G_SE, G_MOD,
   G_EVE, G_WK, G_WKMK, G_DEC, G_DEC2, G_C, G_ROM, G_CMK, G_TH, G_TAIL, G_DX, G_VX, G_HH,
-  G_MI, G_HH2, G_MI2, G_POD, G_TZ, G_CW, G_COUNT
+  G_MI, G_HH2, G_MI2, G_POD, G_TZ, G_CW, G_PW, G_PN, G_ORD, G_PT, G_PN2, G_PW2, G_NK, G_ND,
+  G_COUNT
 } group;
 
 static const char *const k_group_names[G_COUNT] = {
     "wd", "d", "d2", "mo", "sep", "m", "y", "y2", "ymk", "mk", "u", "umk", "uy", "n", "se", "mod",
     "eve", "wk", "wkmk", "dec", "dec2", "c", "rom", "cmk", "th", "tail", "dx", "vx", "hh",
-    "mi", "hh2", "mi2", "pod", "tz", "cw",
+    "mi", "hh2", "mi2", "pod", "tz", "cw", "pw", "pn", "ord", "pt", "pn2", "pw2", "nk", "nd",
 };
 
 /* Match data size: enough pairs for every rule (checked at compile). */
@@ -397,7 +476,8 @@ typedef struct trigger {
 /* Rules that can start at a token beginning with a digit. */
 #define DIGIT_RULES                                                                  \
   (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | \
-   RULE_BIT(R_COUNTED) | RULE_BIT(R_CLOCK_TZ))
+   RULE_BIT(R_COUNTED) | RULE_BIT(R_CLOCK_TZ) | RULE_BIT(R_DAY_RANGE) | RULE_BIT(R_BC) |         \
+   RULE_BIT(R_NARRATIVE))
 
 struct idner__dategrammar {
   pcre2_code *code[R_COUNT];
@@ -590,10 +670,13 @@ typedef enum spec_kind {
   SK_DAY_MONTH, /* day and month without a year ("Senin (18/9)") */
   SK_WEEKDAY,   /* weekday placed by dir ("Jumat lalu") */
   SK_VAGUE,     /* PAST_REF / PRESENT_REF / FUTURE_REF */
-  SK_CLOCK      /* clock time, anchored to the last date mentioned */
+  SK_CLOCK,     /* clock time, anchored to the last date mentioned */
+  SK_NARR       /* n units from the last full date mentioned ("sehari kemudian") */
 } spec_kind;
 
-typedef enum gran { GR_DAY, GR_WEEK, GR_WEEKEND, GR_MONTH, GR_YEAR, GR_DECADE, GR_CENTURY } gran;
+typedef enum gran {
+  GR_DAY, GR_WEEK, GR_WEEKEND, GR_MONTH, GR_YEAR, GR_DECADE, GR_CENTURY, GR_QUARTER, GR_HALF
+} gran;
 
 typedef enum dir {
   DIR_NONE,    /* no cue: reference year (weekday decides among nearby years) */
@@ -614,6 +697,7 @@ typedef struct spec {
   int n;           /* SK_REL shift; DIR_YEAROFF / DIR_WEEKOFF offset */
   int wd;          /* weekday 1..7, 0 = none */
   int eve;         /* "malam Minggu": the evening before */
+  int bc;          /* SK_ABS year (and end year) before the common era ("500 SM") */
   int end_y, end_m, end_d; /* range end (SK_ABS/SK_DAY_MONTH), end_y 0 = none */
   int hh, mi, hh2, mi2;    /* SK_CLOCK; hh2 < 0 = no range */
   vague vague;
@@ -652,6 +736,8 @@ static void format_value(char *out, size_t size, gran g, ymd t) {
     case GR_YEAR: snprintf(out, size, "%04d", t.y); break;
     case GR_DECADE: snprintf(out, size, "%03d", t.y / 10); break;
     case GR_CENTURY: snprintf(out, size, "%02d", t.y / 100); break;
+    case GR_QUARTER: snprintf(out, size, "%04d-Q%d", t.y, (t.m - 1) / 3 + 1); break;
+    case GR_HALF: snprintf(out, size, "%04d-H%d", t.y, (t.m - 1) / 6 + 1); break;
     case GR_WEEK:
     case GR_WEEKEND:
       iso_week(z, &wy, &wn);
@@ -679,6 +765,8 @@ static ymd resolve_rel(const spec *s, ymd ref) {
     case GR_YEAR: r.y = ref.y + s->n; break;
     case GR_DECADE: r.y = ref.y + 10 * s->n; break;
     case GR_CENTURY: r.y = ref.y + 100 * s->n; break;
+    case GR_QUARTER: r = add_months((ymd){ref.y, (ref.m - 1) / 3 * 3 + 1, 1}, 3 * s->n); break;
+    case GR_HALF: r = add_months((ymd){ref.y, (ref.m - 1) / 6 * 6 + 1, 1}, 6 * s->n); break;
   }
   return r;
 }
@@ -760,6 +848,11 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r)
   ymd t = {0, 0, 0};
   switch (s->kind) {
     case SK_ABS:
+      if (s->bc) { /* HeidelTime's BC convention: "BC0500" */
+        snprintf(r->value, sizeof r->value, "BC%04d", s->y);
+        if (s->end_y) snprintf(r->end_value, sizeof r->end_value, "BC%04d", s->end_y);
+        return;
+      }
       t.y = s->y, t.m = s->m, t.d = s->d;
       format_value(r->value, sizeof r->value, s->gran, t);
       if (s->end_y) {
@@ -781,6 +874,14 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r)
       return;
     }
     default: break;
+  }
+  if (s->kind == SK_NARR) { /* the story's last date, else the reference date */
+    if (!a->valid && !ref) return;
+    t = resolve_rel(s, a->valid ? a->date : *ref);
+    format_value(r->value, sizeof r->value, s->gran, t);
+    r->is_day = s->gran == GR_DAY;
+    r->day = t;
+    return;
   }
   if (!ref) return; /* everything below needs the reference date */
   if (s->kind == SK_REL) {
@@ -964,6 +1065,16 @@ static void set_abs(spec *s, gran g, int y, int mo, int d) {
  * Rule handlers: context checks + captures -> spec
  * ====================================================================== */
 
+/* A year group: four digits, or two ("8/12/09": 2009; 50-99: 1950-1999). */
+static int cap_year(const match *m, group g) {
+  const char *t;
+  size_t n;
+  if (!cap(m, g, &t, &n)) return -1;
+  int y = parse_uint(t, n);
+  if (n == 2 && y >= 0) y += y < 50 ? 2000 : 1900;
+  return y;
+}
+
 /* A day, month and optional year read from a match (year 0 = none). */
 static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int wd) {
   if (y) {
@@ -981,7 +1092,7 @@ static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int
 /* Selasa (19/9/2023), Senin (2/1) malam */
 static verdict h_kompas(const match *m, spec *s) {
   const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
-  int y = cap_uint(m, G_Y);
+  int y = cap_year(m, G_Y);
   if (!wd) return VD_REJECT;
   return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0, wd->val);
 }
@@ -1117,6 +1228,34 @@ static verdict h_modified(const match *m, spec *s) {
 
 static int plausible_year(int y) { return y >= 1900 && y <= 2099; }
 
+/* A bare year with no preposition before it ("produksi 2006", "lahir
+ * 1907"): a date unless it is part of a name ("Pemilu 2014", "Piala Dunia
+ * 2026": a capitalized word or acronym before it, ENTITIES.md leaves such
+ * years out), an amount ("2000 orang", "sebanyak 2000") or a longer number. */
+static int bare_year_ok(const match *m) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start, e = m->tok_end;
+  if (e < sc->ntok) {
+    if (TOK_IN(sc, e, k_count_nouns)) return 0;
+    const char *t;
+    size_t n;
+    tok_text(sc, e, &t, &n);
+    /* "2000,5", "2014.", "2014-an" are taken care of by the tokenizer; a
+     * digit right after (no space) means a longer number */
+    if (sc->toks[e].byte_start == sc->toks[e - 1].byte_end && n && is_digit((unsigned char)t[0]))
+      return 0;
+  }
+  if (i == 0 || sentence_initial(sc, i)) return 1;
+  if (TOK_IN(sc, i - 1, k_amount_words) || tok_all_digits(sc, i - 1)) return 0;
+  if (tok_capitalized(sc, i - 1)) return 0;
+  const char *t;
+  size_t n;
+  tok_text(sc, i - 1, &t, &n);
+  /* after punctuation ("(", ",", "/") only in a sentence ("; 2019") */
+  if (tok_is_punct(sc, i - 1)) return n == 1 && (t[0] == ',' || t[0] == '(' || t[0] == ';');
+  return 1;
+}
+
 /* tahun 2023, pada 2019, 1988 lalu, 2014-2019 */
 static verdict h_year(const match *m, spec *s) {
   const scan *sc = m->sc;
@@ -1131,7 +1270,8 @@ static verdict h_year(const match *m, spec *s) {
     if (!plausible_year(y)) return VD_REJECT;
     int after_prep = i > 0 && TOK_IN(sc, i - 1, k_date_preps);
     int tense_tail = has(m, G_TAIL) && !(i > 0 && tok_capitalized(sc, i - 1));
-    if (!after_prep && !tense_tail && !coordinated(sc, i, GR_YEAR)) return VD_REJECT;
+    if (!after_prep && !tense_tail && !coordinated(sc, i, GR_YEAR) && !bare_year_ok(m))
+      return VD_REJECT;
   } else if (y < 1000 || y > 2999) {
     return VD_REJECT;
   }
@@ -1304,6 +1444,128 @@ static verdict h_clock(const match *m, spec *s) {
   return VD_ACCEPT;
 }
 
+/* kuartal III/2023, semester pertama 2024, Q3 2023, kuartal lalu */
+static verdict h_period(const match *m, spec *s) {
+  const lex *pw = CAP_LEX(m, G_PW, k_periods), *mk;
+  const char *t;
+  size_t n;
+  if (!pw && !has(m, G_PN2)) { /* "kuartal lalu", "semester depan" */
+    pw = CAP_LEX(m, G_PW2, k_periods);
+    if (!pw || !(mk = cap_marker(m, G_MK))) return VD_REJECT;
+    spec_init(s, SK_REL, pw->val == 3 ? GR_QUARTER : GR_HALF);
+    s->n = mk->val;
+    return VD_ACCEPT;
+  }
+  int months = pw ? pw->val : 3, count = 12 / months;
+  int k = cap_uint(m, G_PN);
+  if (k < 0) k = cap_uint(m, G_PN2);
+  if (k < 0 && cap(m, G_ROM, &t, &n)) k = parse_roman(t, n);
+  const lex *ord = CAP_LEX(m, G_ORD, k_ordinals);
+  if (k < 0 && ord) k = ord->val;
+  if (k < 0 && has(m, G_PT)) k = count;
+  if (k < 1 || k > count) return VD_REJECT;
+  int y = cap_uint(m, G_Y);
+  if (y < 0) y = cap_uint(m, G_Y2);
+  gran g = months == 3 ? GR_QUARTER : GR_HALF;
+  int first = (k - 1) * months + 1;
+  if (y >= 0) {
+    if (y < 1000 || y > 2999) return VD_REJECT;
+    set_abs(s, g, y, first, 1);
+    return VD_ACCEPT;
+  }
+  spec_init(s, SK_MONTH, g);
+  s->m = first;
+  if ((mk = cap_marker(m, G_YMK))) {
+    s->dir = DIR_YEAROFF;
+    s->n = mk->val;
+    return VD_ACCEPT;
+  }
+  /* no year: "semester II", "kuartal ketiga" are this year's; a bare
+   * "semester 1" is as often a school term, and "paruh pertama" a game's */
+  if (pw && (pw->val == 6) && (has(m, G_PN) || (cap(m, G_PW, &t, &n) && n == 5))) return VD_REJECT;
+  s->dir = DIR_THIS;
+  return VD_ACCEPT;
+}
+
+/* 30 November hingga 3 Desember 2014 */
+static verdict h_day_range(const match *m, spec *s) {
+  const lex *m1 = CAP_LEX(m, G_M, k_months), *m2 = CAP_LEX(m, G_MO, k_months);
+  int d1 = cap_uint(m, G_D), d2 = cap_uint(m, G_D2), y1 = cap_uint(m, G_Y), y2 = cap_uint(m, G_Y2);
+  if (!m1 || !m2 || (y1 < 0 && y2 < 0)) return VD_REJECT;
+  if (y2 < 0) y2 = y1;
+  if (y1 < 0) y1 = m1->val > m2->val ? y2 - 1 : y2;
+  if (!valid_ymd(y1, m1->val, d1) || !valid_ymd(y2, m2->val, d2)) return VD_REJECT;
+  if (days_from_civil(y2, m2->val, d2) <= days_from_civil(y1, m1->val, d1)) return VD_REJECT;
+  set_abs(s, GR_DAY, y1, m1->val, d1);
+  s->end_y = y2, s->end_m = m2->val, s->end_d = d2;
+  return VD_ACCEPT;
+}
+
+/* September - Desember 2013 */
+static verdict h_month_range(const match *m, spec *s) {
+  const lex *m1 = CAP_LEX(m, G_M, k_months), *m2 = CAP_LEX(m, G_MO, k_months);
+  int y = cap_uint(m, G_Y);
+  if (!m1 || !m2 || m1 == m2 || (m1->flags & LX_ABBR) || y < 1000 || y > 2999) return VD_REJECT;
+  set_abs(s, GR_MONTH, m1->val < m2->val ? y : y - 1, m1->val, 1);
+  s->end_y = y, s->end_m = m2->val, s->end_d = 1;
+  return VD_ACCEPT;
+}
+
+/* "(22/3)" after a place or a weekday and a comma: Kompas' dateline date.
+ * Only before the end of a clause, so that "(1/2)" inside a sentence stays
+ * a fraction. */
+static verdict h_paren(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  size_t i = m->tok_start, e = m->tok_end;
+  if (i > 0 && (tok_all_digits(sc, i - 1) || !(tok_capitalized(sc, i - 1) || TOK_IN(sc, i - 1, k_clause_marks))))
+    return VD_REJECT;
+  if (e < sc->ntok && !TOK_IN(sc, e, k_clause_marks) && !TOK_IN(sc, e, k_sentence_ends)) {
+    const char *t;
+    size_t n;
+    tok_text(sc, e, &t, &n);
+    if (!lex_find(k_parts_of_day, LEX_N(k_parts_of_day), t, n) && !TOK_IN(sc, e, k_date_preps_after))
+      return VD_REJECT;
+  }
+  int y = cap_year(m, G_Y);
+  return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0, 0);
+}
+
+/* 500 SM, tahun 580 - 480 sebelum Masehi */
+static verdict h_bc(const match *m, spec *s) {
+  int y = cap_uint(m, G_Y), y2 = cap_uint(m, G_Y2);
+  if (y < 1 || (y2 >= 0 && (y2 < 1 || y2 >= y))) return VD_REJECT;
+  set_abs(s, GR_YEAR, y, 1, 1);
+  s->bc = 1;
+  if (y2 > 0) s->end_y = y2;
+  return VD_ACCEPT;
+}
+
+/* dua hari kemudian, sebulan kemudian, tiga hari sebelumnya */
+static verdict h_narrative(const match *m, spec *s) {
+  const lex *nk = CAP_LEX(m, G_NK, k_narrative);
+  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, k_se_units) : CAP_LEX(m, G_U, k_units);
+  const char *t;
+  size_t n;
+  int count = 1;
+  if (!nk || !u) return VD_REJECT;
+  if (cap(m, G_N, &t, &n)) {
+    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(t, n);
+    if (count <= 0) return VD_REJECT;
+  }
+  spec_init(s, SK_NARR, unit_gran(u->val));
+  s->n = nk->val * count;
+  return VD_ACCEPT;
+}
+
+/* keesokan harinya */
+static verdict h_narrday(const match *m, spec *s) {
+  const lex *nd = CAP_LEX(m, G_ND, k_narrative_days);
+  if (!nd) return VD_REJECT;
+  spec_init(s, SK_NARR, GR_DAY);
+  s->n = nd->val;
+  return VD_ACCEPT;
+}
+
 typedef verdict (*handler)(const match *m, spec *s);
 
 static const handler k_handlers[R_COUNT] = {
@@ -1312,6 +1574,9 @@ static const handler k_handlers[R_COUNT] = {
     [R_DECADE] = h_decade,     [R_CENTURY] = h_century,   [R_COUNTED] = h_counted,
     [R_RELATIVE] = h_relative, [R_WEEKDAY] = h_weekday,   [R_DEICTIC] = h_deictic,
     [R_VAGUE] = h_vague,       [R_CLOCK] = h_clock,       [R_CLOCK_TZ] = h_clock,
+    [R_PERIOD] = h_period,     [R_DAY_RANGE] = h_day_range, [R_MONTH_RANGE] = h_month_range,
+    [R_PAREN] = h_paren,       [R_BC] = h_bc,             [R_NARRATIVE] = h_narrative,
+    [R_NARRDAY] = h_narrday,
 };
 
 /* ======================================================================
@@ -1335,6 +1600,8 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   char buf[MAX_TRIGGER_LEN];
   if (n == 0) return 0;
   if (is_digit((unsigned char)s[0])) return DIGIT_RULES;
+  if (s[0] == '(') return RULE_BIT(R_PAREN);
+  if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4') return RULE_BIT(R_PERIOD);
   while (w < n && !hspace_len((const unsigned char *)s + w, n - w) && s[w] != ',' && s[w] != '(')
     w++;
   n = w;
@@ -1562,7 +1829,7 @@ static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat,
 /* Rules a structural keyword starts ("tahun 2023", "pukul 10.00"). */
 static uint32_t keyword_rules(unsigned flags) {
   uint32_t r = 0;
-  if (flags & KW_YEAR) r |= RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE);
+  if (flags & KW_YEAR) r |= RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | RULE_BIT(R_BC);
   if (flags & KW_CLOCK) r |= RULE_BIT(R_CLOCK);
   if (flags & KW_CENTURY) r |= RULE_BIT(R_CENTURY);
   if (flags & KW_EVE) r |= RULE_BIT(R_WEEKDAY);
@@ -1589,7 +1856,7 @@ static int32_t build_triggers(idner__dategrammar *g) {
     size_t n;
     uint32_t rules;
   } k_sources[] = {
-      {k_months, LEX_N(k_months), RULE_BIT(R_MONTH)},
+      {k_months, LEX_N(k_months), RULE_BIT(R_MONTH) | RULE_BIT(R_MONTH_RANGE)},
       {k_weekdays, LEX_N(k_weekdays),
        RULE_BIT(R_KOMPAS) | RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_WEEKDAY)},
       {k_number_words, LEX_N(k_number_words), RULE_BIT(R_COUNTED)},
@@ -1598,6 +1865,10 @@ static int32_t build_triggers(idner__dategrammar *g) {
       {k_modifiers, LEX_N(k_modifiers), RULE_BIT(R_MODIFIED)},
       {k_deictic_days, LEX_N(k_deictic_days), RULE_BIT(R_DEICTIC)},
       {k_vague_words, LEX_N(k_vague_words), RULE_BIT(R_VAGUE)},
+      {k_periods, LEX_N(k_periods), RULE_BIT(R_PERIOD)},
+      {k_narrative_days, LEX_N(k_narrative_days), RULE_BIT(R_NARRDAY)},
+      {k_se_units, LEX_N(k_se_units), RULE_BIT(R_NARRATIVE)},
+      {k_number_words, LEX_N(k_number_words), RULE_BIT(R_NARRATIVE)},
       {k_keywords, LEX_N(k_keywords), 0},
   };
   size_t cap = 0, n = 0;
