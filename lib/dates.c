@@ -22,6 +22,8 @@
 
 #include "dates.h"
 
+#include "calendar.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +45,16 @@ enum {
   LX_ABBR = 1u << 0,     /* month abbreviation: needs a number or marker next to it */
   LX_NAMELIKE = 1u << 1, /* also a given name ("Mei"): never alone after a preposition */
   LX_DIGIT = 1u << 2,    /* number word 1..9 (can take "belas"/"puluh") */
-  LX_CONTEXT = 1u << 3   /* ambiguous: needs supporting context ("dulu", "Minggu") */
+  LX_CONTEXT = 1u << 3,  /* ambiguous: needs supporting context ("dulu", "Minggu") */
+  /* names from the calendar table (lib/gazetteers/dates-calendar.tsv) */
+  LX_HMONTH = 1u << 20,  /* Hijri month, Indonesian name: val = month */
+  LX_JMONTH = 1u << 21,  /* Hijri month, Javanese name: val = month */
+  LX_HOLIDAY = 1u << 22  /* holiday: val = holiday id */
+};
+
+/* Javanese market days (pasaran), in cycle order. */
+static const lex k_pasaran[] = {
+    {"legi", 0, 0}, {"pahing", 1, 0}, {"pon", 2, 0}, {"wage", 3, 0}, {"kliwon", 4, 0},
 };
 
 static const lex k_months[] = {
@@ -123,7 +134,7 @@ static const lex k_markers[] = {
     {"ini", 0, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF | MK_CENTURY | MK_POD},
     {"tadi", 0, MK_POD},
     {"depan", 1, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF},
-    {"mendatang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF},
+    {"mendatang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF | MK_TENSE},
     {"yang akan datang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY},
     {"nanti", 1, MK_MONTH},
     {"lagi", 1, MK_COUNTED},
@@ -183,6 +194,7 @@ static const lex k_deictic_days[] = {
     {"tadi siang", 0, 0},   {"tadi sore", 0, 0},     {"pagi tadi", 0, 0},
     {"pagi ini", 0, 0},     {"siang ini", 0, 0},     {"sore ini", 0, 0},
     {"malam ini", 0, 0},    {"nanti malam", 0, 0},   {"nanti sore", 0, 0},
+    {"dini hari tadi", 0, 0}, {"subuh tadi", 0, 0},
 };
 
 typedef enum vague { V_PAST, V_PRESENT, V_FUTURE } vague;
@@ -195,6 +207,7 @@ static const lex k_vague_words[] = {
     {"akhir-akhir ini", V_PAST, 0},      {"beberapa waktu lalu", V_PAST, 0},
     {"beberapa waktu yang lalu", V_PAST, 0}, {"masa lalu", V_PAST, 0},
     {"dulu", V_PAST, LX_CONTEXT},        {"dahulu", V_PAST, LX_CONTEXT},
+    {"saat itu", V_PAST, 0},             {"ketika itu", V_PAST, 0},
     {"masa depan", V_FUTURE, 0},         {"masa mendatang", V_FUTURE, 0},
 };
 
@@ -343,6 +356,24 @@ static const fragment k_fragments[] = {
     FR_LEX("ORD", k_ordinals, 0, 0),
     FR_LEX("NARR", k_narrative, 0, 0),
     FR_LEX("NARRDAY", k_narrative_days, 0, 0),
+    FR_LEX("PASARAN", k_pasaran, 0, 0),
+    /* from the calendar table, filled in at compile time (calendar_fragment) */
+    {"HOLIDAY", NULL, 0, LX_HOLIDAY, 0, 0, NULL},
+    {"HMONTH", NULL, 0, LX_HMONTH, 0, 0, NULL},
+    {"JMONTH", NULL, 0, LX_JMONTH, 0, 0, NULL},
+    /* kuartal III/2023, triwulan ketiga 2023, semester I 2024, Q3 2023,
+     * kuartal pertama tahun ini, kuartal lalu, semester II */
+    FR_TMPL("PERIODX",
+            "(?:(?:(?<pw>{PERIOD})\\h++(?:(?:ke-?\\h*+)?(?<pn>[1-4])|(?<rom>iv|i{1,3})|(?<ord>{ORD})"
+            "|(?<pt>terakhir))|q(?<pn2>[1-4]))"
+            "(?:\\h*+[/-]\\h*+(?<y>[0-9]{4})|\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4})"
+            "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT}))?"
+            "|(?<pw2>{PERIOD})\\h++(?<mk>{MK_UNIT}))"),
+    /* abad ke-21, abad XXI, abad ini */
+    FR_TMPL("CENTURYX", "{CENTURYW}\\h++(?:(?:ke-?\\h*+)?(?<c>[0-9]{1,2})|(?<crom>[ivx]{1,6})"
+                        "|(?<cmk>{MK_CENTURY}))"),
+    /* a Hijri year: "1445 H", "1444 Hijriah" */
+    FR_TMPL("HYEAR", "(?<hy>[0-9]{4})\\h*+(?:h\\b|hijriah|hijriyah|ah\\b)"),
     /* range connector: "12-14", "12 hingga 14", "12 s.d. 14", "12 s/d 14" */
     FR_TMPL("CONN", "(?:\\h*+[-\\x{2013}]\\h*+|\\h++(?:hingga|sampai(?:\\h++dengan)?|s\\.\\h*+d\\.?|s/d|sd)\\h++)"),
     /* "dua puluh satu", "tiga belas", "lima" */
@@ -369,12 +400,13 @@ static const fragment k_fragments[] = {
 typedef enum rule_id {
   R_KOMPAS, R_NUMERIC, R_DAY_MONTH, R_MONTH, R_MODIFIED, R_YEAR, R_DECADE, R_CENTURY,
   R_COUNTED, R_RELATIVE, R_WEEKDAY, R_DEICTIC, R_VAGUE, R_CLOCK, R_CLOCK_TZ, R_PERIOD,
-  R_DAY_RANGE, R_MONTH_RANGE, R_PAREN, R_BC, R_NARRATIVE, R_NARRDAY, R_COUNT
+  R_DAY_RANGE, R_MONTH_RANGE, R_PAREN, R_BC, R_NARRATIVE, R_NARRDAY, R_HOLIDAY, R_HIJRI,
+  R_MODPERIOD, R_COUNT
 } rule_id;
 
 static const char *const k_rule_templates[R_COUNT] = {
     /* Selasa (19/9/2023), Senin (18/9) malam */
-    [R_KOMPAS] = "(?<wd>{WD})\\h*+,?\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
+    [R_KOMPAS] = "(?<wd>{WD})(?:\\h++{PASARAN})?\\h*+,?\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
                  "(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\){TENSE}{DAYTAIL}",
     /* 19/9/2023, 19-09-2023, 19.09.2023 (always D/M/Y); Kamis, 21/9 */
     [R_NUMERIC] = "{WDPRE}(?<d>[0-9]{1,2})(?<sep>[-/.])(?<mo>[0-9]{1,2})"
@@ -396,17 +428,17 @@ static const char *const k_rule_templates[R_COUNT] = {
     [R_YEAR] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{4})"
                "(?:{CONN}(?<y2>[0-9]{4}))?(?<tail>{TENSE})",
     /* 1990-an, tahun 90-an */
-    [R_DECADE] = "(?:(?<th>{YEARW})\\h++)?(?:(?<dec>[0-9]{3}0)|['\\x{2019}]?(?<dec2>[0-9]0))-?an",
+    [R_DECADE] = "(?:(?<th>{YEARW})\\h++)?(?:(?<dec>[0-9]{3}0)|['\\x{2019}]?(?<dec2>[0-9]0))-?an"
+                 "|{YEARW}\\h++(?<decw>{DIGITW})\\h++puluhan",
     /* abad ke-21, abad XXI, abad ini */
-    [R_CENTURY] = "{CENTURYW}\\h++(?:(?:ke-?\\h*+)?(?<c>[0-9]{1,2})|(?<rom>[ivx]{1,6})"
-                  "|(?<cmk>{MK_CENTURY}))",
+    [R_CENTURY] = "{CENTURYX}",
     /* 3 hari lalu, dua pekan lalu, sepekan lalu, beberapa hari lalu */
     [R_COUNTED] = "(?:(?<n>[0-9]{1,3}|{NUMW}|{SOME})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))"
                   "\\h++(?<mk>{MK_COUNTED})",
     /* pekan lalu, bulan ini, tahun depan */
     [R_RELATIVE] = "(?<u>{UNIT_REL})\\h++(?<mk>{MK_UNIT})",
     /* Senin, Jumat lalu, Rabu pekan lalu, malam Minggu, Senin malam */
-    [R_WEEKDAY] = "(?:(?<eve>{EVEW})\\h++)?(?<wd>{WD})"
+    [R_WEEKDAY] = "(?:(?<eve>{EVEW})\\h++)?(?<wd>{WD})(?:\\h++(?<pas>{PASARAN}))?"
                   "(?:\\h++(?<wk>{UNIT_WEEK})\\h++(?<wkmk>{MK_WEEKOF})|\\h++(?<mk>{MK_WEEKDAY}))?"
                   "(?<tail>{DAYTAIL})",
     /* hari ini, kemarin, besok pagi */
@@ -415,20 +447,16 @@ static const char *const k_rule_templates[R_COUNT] = {
     [R_VAGUE] = "(?<vx>{DX_VAGUE})",
     /* pukul 10.00 WIB, pkl. 14:00 WITA, jam 7 malam, pukul 13.00-15.00 */
     [R_CLOCK] = "(?<cw>{CLOCKW})\\h++(?<hh>[0-9]{1,2})(?:{HMSEP}(?<mi>[0-9]{2}))?"
-                "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
+                "(?:{CONN}(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
                 "(?:\\h++(?<pod>{POD}))?(?:\\h++(?<tz>{TZ}))?",
     /* kuartal III/2023, triwulan ketiga 2023, semester I 2024, Q3 2023,
      * kuartal pertama tahun ini, kuartal lalu, semester II */
-    [R_PERIOD] = "(?:(?<pw>{PERIOD})\\h++(?:(?:ke-?\\h*+)?(?<pn>[1-4])|(?<rom>i{1,3}|iv)|(?<ord>{ORD})|(?<pt>terakhir))"
-                 "|q(?<pn2>[1-4]))"
-                 "(?:\\h*+[/-]\\h*+(?<y>[0-9]{4})|\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4})"
-                 "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT}))?"
-                 "|(?<pw2>{PERIOD})\\h++(?<mk>{MK_UNIT})",
+    [R_PERIOD] = "{PERIODX}",
     /* 30 November hingga 3 Desember 2014 */
     [R_DAY_RANGE] = "{WDPRE}(?<d>[0-9]{1,2})\\h++(?<m>{MONTH}){ABBRDOT}(?:\\h++(?<y>[0-9]{4}))?{CONN}"
                     "(?<d2>[0-9]{1,2})\\h++(?<mo>{MONTH}){ABBRDOT}(?:\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4}))?",
     /* September - Desember 2013, Juni-Agustus 2024 */
-    [R_MONTH_RANGE] = "(?<m>{MONTH}){CONN}(?<mo>{MONTH}){ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})",
+    [R_MONTH_RANGE] = "(?<m>{MONTH})(?:{ABBRDOT}\\h++(?<y2>[0-9]{4}))?{CONN}(?<mo>{MONTH}){ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})",
     /* (22/3), (12/3/2010): a Kompas-style date after a place, no weekday */
     [R_PAREN] = "\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\)",
     /* 500 SM, tahun 580 - 480 sebelum Masehi */
@@ -436,11 +464,23 @@ static const char *const k_rule_templates[R_COUNT] = {
              "\\h++(?:sm|sebelum\\h++masehi)",
     /* dua hari kemudian, sebulan kemudian, tiga hari sebelumnya */
     [R_NARRATIVE] = "(?:(?<n>[0-9]{1,3}|{NUMW})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))\\h++(?<nk>{NARR})",
+    /* Idul Fitri 2024, Lebaran tahun ini, Natal lalu, HUT RI ke-78, malam Natal,
+     * Idul Fitri 1445 H */
+    [R_HOLIDAY] = "(?:(?<eve>{EVEW})\\h++)?(?:(?<hol>{HOLIDAY})(?:\\h++ke-?\\h*+(?<hn>[0-9]{1,3}))?"
+                  "|(?<hut>hut)\\h++ke-?\\h*+(?<hn2>[0-9]{1,3})\\h++ri)"
+                  "(?:\\h++{HYEAR}|\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
+                  "|\\h++(?<mk>{MK_MONTH}))?",
+    /* Ramadan 1445 H, 1 Syawal 1444 H, Ramadan tahun ini, malam 1 Suro */
+    [R_HIJRI] = "(?:(?<eve>{EVEW})\\h++)?(?:(?<d>[0-9]{1,2})\\h++)?(?:(?<hm>{HMONTH})|(?<jm>{JMONTH}))"
+                "(?:\\h++{HYEAR}|\\h++(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
+                "|\\h++(?<mk>{MK_MONTH}))?",
+    /* akhir kuartal III 2023, awal abad ke-20 */
+    [R_MODPERIOD] = "(?<mod>{MOD})\\h++(?:{PERIODX}|{CENTURYX})",
     /* keesokan harinya */
     [R_NARRDAY] = "(?<nd>{NARRDAY}){DAYTAIL}",
     /* 10.00 WIB */
     [R_CLOCK_TZ] = "(?<hh>[0-9]{1,2}){HMSEP}(?<mi>[0-9]{2})"
-                   "(?:\\h*+[-\\x{2013}]\\h*+(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
+                   "(?:{CONN}(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
                    "\\h++(?<tz>{TZ})",
 };
 
@@ -449,13 +489,14 @@ typedef enum group {
   G_WD, G_D, G_D2, G_MO, G_SEP, G_M, G_Y, G_Y2, G_YMK, G_MK, G_U, G_UMK, G_UY, G_N, G_SE, G_MOD,
   G_EVE, G_WK, G_WKMK, G_DEC, G_DEC2, G_C, G_ROM, G_CMK, G_TH, G_TAIL, G_DX, G_VX, G_HH,
   G_MI, G_HH2, G_MI2, G_POD, G_TZ, G_CW, G_PW, G_PN, G_ORD, G_PT, G_PN2, G_PW2, G_NK, G_ND,
-  G_COUNT
+  G_HOL, G_HN, G_HUT, G_HN2, G_HY, G_HM, G_JM, G_PAS, G_CROM, G_DECW, G_COUNT
 } group;
 
 static const char *const k_group_names[G_COUNT] = {
     "wd", "d", "d2", "mo", "sep", "m", "y", "y2", "ymk", "mk", "u", "umk", "uy", "n", "se", "mod",
     "eve", "wk", "wkmk", "dec", "dec2", "c", "rom", "cmk", "th", "tail", "dx", "vx", "hh",
     "mi", "hh2", "mi2", "pod", "tz", "cw", "pw", "pn", "ord", "pt", "pn2", "pw2", "nk", "nd",
+    "hol", "hn", "hut", "hn2", "hy", "hm", "jm", "pas", "crom", "decw",
 };
 
 /* Match data size: enough pairs for every rule (checked at compile). */
@@ -477,9 +518,12 @@ typedef struct trigger {
 #define DIGIT_RULES                                                                  \
   (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | \
    RULE_BIT(R_COUNTED) | RULE_BIT(R_CLOCK_TZ) | RULE_BIT(R_DAY_RANGE) | RULE_BIT(R_BC) |         \
-   RULE_BIT(R_NARRATIVE))
+   RULE_BIT(R_NARRATIVE) | RULE_BIT(R_HIJRI) | RULE_BIT(R_HOLIDAY))
 
 struct idner__dategrammar {
+  idner__calendar *cal;            /* holidays and Hijri months */
+  lex *cal_lex;                    /* the calendar's names as lexicon entries */
+  size_t ncal_lex;
   pcre2_code *code[R_COUNT];
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
   trigger *triggers;               /* sorted, unique */
@@ -671,7 +715,8 @@ typedef enum spec_kind {
   SK_WEEKDAY,   /* weekday placed by dir ("Jumat lalu") */
   SK_VAGUE,     /* PAST_REF / PRESENT_REF / FUTURE_REF */
   SK_CLOCK,     /* clock time, anchored to the last date mentioned */
-  SK_NARR       /* n units from the last full date mentioned ("sehari kemudian") */
+  SK_NARR,      /* n units from the last full date mentioned ("sehari kemudian") */
+  SK_NONE       /* a date with no value we can give ("Idul Fitri 2040", past the table) */
 } spec_kind;
 
 typedef enum gran {
@@ -697,6 +742,7 @@ typedef struct spec {
   int n;           /* SK_REL shift; DIR_YEAROFF / DIR_WEEKOFF offset */
   int wd;          /* weekday 1..7, 0 = none */
   int eve;         /* "malam Minggu": the evening before */
+  int pas;         /* SK_WEEKDAY: Javanese market day + 1 ("Jumat Kliwon"), 0 = none */
   int bc;          /* SK_ABS year (and end year) before the common era ("500 SM") */
   int end_y, end_m, end_d; /* range end (SK_ABS/SK_DAY_MONTH), end_y 0 = none */
   int hh, mi, hh2, mi2;    /* SK_CLOCK; hh2 < 0 = no range */
@@ -783,9 +829,22 @@ static int month_year(const spec *s, ymd ref) {
   }
 }
 
+/* Javanese market day of day z: 0 Legi .. 4 Kliwon (17 August 1945 was
+ * Jumat Legi). */
+static int pasaran(long z) {
+  long k = (z - days_from_civil(1945, 8, 17)) % 5;
+  return (int)(k < 0 ? k + 5 : k);
+}
+
 /* Day of a weekday relative to the reference day. */
 static long weekday_day(const spec *s, ymd ref) {
   long z = days_from_civil(ref.y, ref.m, ref.d);
+  if (s->pas) { /* "Jumat Kliwon": every 35 days; the last one, or the next */
+    int ahead = s->dir == DIR_FUTURE || s->dir == DIR_SOON;
+    long step = ahead ? 1 : -1, k = (s->dir == DIR_PAST || s->dir == DIR_FUTURE) ? z + step : z;
+    for (int i = 0; i < 36; i++, k += step)
+      if (iso_weekday(k) == s->wd && pasaran(k) == s->pas - 1) return k;
+  }
   int rw = iso_weekday(z);
   int back = (rw - s->wd + 7) % 7, ahead = (s->wd - rw + 7) % 7;
   switch (s->dir) {
@@ -818,6 +877,7 @@ static int day_month_year(const spec *s, int base, const ymd *ref) {
 typedef struct resolved {
   char value[32], end_value[32];
   int is_day; /* value is a full day: it becomes the anchor */
+  int dated;  /* day holds the start of a calendar value (any granularity) */
   ymd day;
 } resolved;
 
@@ -828,6 +888,7 @@ static void resolve_day_month(const spec *s, const ymd *ref, const anchor *a, re
   ymd t = {y, s->m, s->d};
   format_value(r->value, sizeof r->value, GR_DAY, t);
   r->is_day = 1;
+  r->dated = 1;
   r->day = t;
   if (s->end_d && valid_ymd(y, s->m, s->end_d)) {
     ymd e = {y, s->m, s->end_d};
@@ -843,7 +904,8 @@ static void format_clock(char *out, size_t size, const anchor *day, int hh, int 
 }
 
 /* Resolves s against ref (NULL = none) and the last full date a. */
-static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r) {
+static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor *any,
+                    resolved *r) {
   memset(r, 0, sizeof *r);
   ymd t = {0, 0, 0};
   switch (s->kind) {
@@ -860,12 +922,14 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r)
         format_value(r->end_value, sizeof r->end_value, s->gran, e);
       }
       r->is_day = s->gran == GR_DAY;
+      r->dated = 1;
       r->day = t;
       return;
     case SK_VAGUE:
       snprintf(r->value, sizeof r->value, "%s", k_vague_values[s->vague]);
       return;
     case SK_DAY_MONTH: resolve_day_month(s, ref, a, r); return;
+    case SK_NONE: return;
     case SK_CLOCK: {
       anchor day = *a;
       if (!day.valid && ref) day.valid = 1, day.date = *ref;
@@ -876,8 +940,13 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r)
     default: break;
   }
   if (s->kind == SK_NARR) { /* the story's last date, else the reference date */
-    if (!a->valid && !ref) return;
-    t = resolve_rel(s, a->valid ? a->date : *ref);
+    /* "sehari kemudian" counts from the last full day; "setahun kemudian"
+     * from the last date of any granularity ("pada 2019 ... setahun kemudian") */
+    const anchor *base = (s->gran == GR_DAY || s->gran == GR_WEEK) && a->valid ? a : any;
+    if (!base->valid) base = a;
+    if (!base->valid && !ref) return;
+    t = resolve_rel(s, base->valid ? base->date : *ref);
+    r->dated = 1;
     format_value(r->value, sizeof r->value, s->gran, t);
     r->is_day = s->gran == GR_DAY;
     r->day = t;
@@ -893,6 +962,7 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, resolved *r)
   }
   format_value(r->value, sizeof r->value, s->gran, t);
   r->is_day = s->gran == GR_DAY;
+  r->dated = 1;
   r->day = t;
 }
 
@@ -911,6 +981,7 @@ typedef struct scan {
   int has_ref;
   ymd ref;
   anchor last_day;  /* last full date mentioned: anchors clock times */
+  anchor last_date; /* last calendar date of any granularity (its first day) */
   size_t last_end;  /* token end of the last hit, SIZE_MAX = none */
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
@@ -1282,6 +1353,11 @@ static verdict h_year(const match *m, spec *s) {
 
 /* 1990-an, tahun 90-an (two digits need "tahun" or "era") */
 static verdict h_decade(const match *m, spec *s) {
+  const lex *w = CAP_LEX(m, G_DECW, k_number_words);
+  if (w) { /* "tahun delapan puluhan": the 1980s */
+    set_abs(s, GR_DECADE, 1900 + 10 * w->val, 1, 1);
+    return VD_ACCEPT;
+  }
   int with_tahun = has(m, G_TH), y = cap_uint(m, G_DEC);
   if (y >= 0) {
     if (y < (with_tahun ? 1000 : 1900) || y > (with_tahun ? 2990 : 2090)) return VD_REJECT;
@@ -1300,7 +1376,7 @@ static verdict h_century(const match *m, spec *s) {
   size_t n;
   const lex *mk = cap_marker(m, G_CMK);
   int c = cap_uint(m, G_C);
-  if (c < 0 && cap(m, G_ROM, &t, &n)) c = parse_roman(t, n);
+  if (c < 0 && cap(m, G_CROM, &t, &n)) c = parse_roman(t, n);
   if (c < 0 && mk) {
     spec_init(s, SK_REL, GR_CENTURY);
     s->n = mk->val;
@@ -1380,6 +1456,13 @@ static verdict h_weekday(const match *m, spec *s) {
   if ((mk = cap_marker(m, G_WKMK))) s->dir = DIR_WEEKOFF, s->n = mk->val;
   else if ((mk = cap_marker(m, G_MK))) s->dir = marker_dir(mk->val);
   else s->dir = future_context(sc, m->tok_start) ? DIR_SOON : DIR_RECENT;
+  const lex *pas = CAP_LEX(m, G_PAS, k_pasaran);
+  if (pas) {
+    /* "malam Jumat Kliwon" alone is a kind of night, not a date */
+    if (!has(m, G_MK) && !has(m, G_WKMK)) return VD_VETO;
+    s->pas = pas->val + 1;
+    if (s->dir == DIR_WEEKOFF) return VD_REJECT;
+  }
   return VD_ACCEPT;
 }
 
@@ -1504,9 +1587,11 @@ static verdict h_day_range(const match *m, spec *s) {
 /* September - Desember 2013 */
 static verdict h_month_range(const match *m, spec *s) {
   const lex *m1 = CAP_LEX(m, G_M, k_months), *m2 = CAP_LEX(m, G_MO, k_months);
-  int y = cap_uint(m, G_Y);
-  if (!m1 || !m2 || m1 == m2 || (m1->flags & LX_ABBR) || y < 1000 || y > 2999) return VD_REJECT;
-  set_abs(s, GR_MONTH, m1->val < m2->val ? y : y - 1, m1->val, 1);
+  int y = cap_uint(m, G_Y), y1 = cap_uint(m, G_Y2);
+  if (!m1 || !m2 || (m1->flags & LX_ABBR) || y < 1000 || y > 2999) return VD_REJECT;
+  if (y1 < 0) y1 = m1->val < m2->val ? y : y - 1;
+  if (y1 * 12 + m1->val >= y * 12 + m2->val || y1 < y - 50) return VD_REJECT;
+  set_abs(s, GR_MONTH, y1, m1->val, 1);
   s->end_y = y, s->end_m = m2->val, s->end_d = 1;
   return VD_ACCEPT;
 }
@@ -1566,6 +1651,129 @@ static verdict h_narrday(const match *m, spec *s) {
   return VD_ACCEPT;
 }
 
+/* A Gregorian day as the spec, the evening before it with "malam". */
+static verdict day_spec(const match *m, spec *s, int y, int mo, int d) {
+  if (!valid_ymd(y, mo, d)) return VD_REJECT;
+  ymd t = civil_from_days(days_from_civil(y, mo, d) - (has(m, G_EVE) ? 1 : 0));
+  set_abs(s, GR_DAY, t.y, t.m, t.d);
+  return VD_ACCEPT;
+}
+
+static long ref_day(const scan *sc) { return days_from_civil(sc->ref.y, sc->ref.m, sc->ref.d); }
+
+/* Idul Fitri 2024, Lebaran tahun ini, Natal lalu, HUT RI ke-78, malam Natal,
+ * Idul Fitri 1445 H. Without a year: the reference year's; with "lalu" the
+ * last one before the reference day, with "mendatang" the next one. */
+static verdict h_holiday(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  const idner__calendar *cal = sc->g->cal;
+  const char *t;
+  size_t n;
+  const lex *mk;
+  int id = -1, gy, gm, gd;
+  if (has(m, G_HUT)) id = idner__cal_holiday_by_key(cal, "hari-kemerdekaan");
+  else if (cap(m, G_HOL, &t, &n)) id = idner__cal_holiday_find(cal, t, n);
+  if (id < 0) return VD_REJECT;
+  int hn = has(m, G_HN) ? cap_uint(m, G_HN) : cap_uint(m, G_HN2);
+  int y = cap_uint(m, G_Y), hy = cap_uint(m, G_HY);
+  if (hy >= 0) {
+    if (idner__cal_holiday_date_hijri(cal, id, hy, &gy, &gm, &gd) != IDNER_OK) return VD_REJECT;
+    return day_spec(m, s, gy, gm, gd);
+  }
+  if (hn >= 0) {
+    if (idner__cal_holiday_epoch(cal, id, &gy) != IDNER_OK) return VD_REJECT;
+    gy += hn;
+  } else if (y >= 0) {
+    if (y < 1000 || y > 2999) return VD_REJECT;
+    gy = y;
+  } else if (!sc->has_ref) {
+    spec_init(s, SK_NONE, GR_DAY);
+    return VD_ACCEPT;
+  } else if ((mk = cap_marker(m, G_YMK))) {
+    gy = sc->ref.y + mk->val;
+  } else {
+    gy = sc->ref.y;
+    if ((mk = cap_marker(m, G_MK)) && mk->val &&
+        idner__cal_holiday_date(cal, id, gy, &gm, &gd) == IDNER_OK) {
+      long z = days_from_civil(gy, gm, gd);
+      if (mk->val < 0 && z >= ref_day(sc)) gy--;
+      if (mk->val > 0 && z <= ref_day(sc)) gy++;
+    }
+  }
+  if (idner__cal_holiday_date(cal, id, gy, &gm, &gd) != IDNER_OK) {
+    spec_init(s, SK_NONE, GR_DAY); /* a year the table does not cover */
+    return VD_ACCEPT;
+  }
+  return day_spec(m, s, gy, gm, gd);
+}
+
+/* Ramadan 1445 H, 1 Syawal 1444 H, Ramadan tahun ini, malam 1 Suro. A Hijri
+ * month takes the smallest Gregorian unit that contains it (ENTITIES.md). */
+static verdict h_hijri(const match *m, spec *s) {
+  const scan *sc = m->sc;
+  const idner__calendar *cal = sc->g->cal;
+  const char *t;
+  size_t n;
+  const lex *mk;
+  size_t i = m->tok_start + (has(m, G_EVE) ? 1 : 0);
+  int month = 0, d = cap_uint(m, G_D), hy = cap_uint(m, G_HY), y = cap_uint(m, G_Y);
+  int after_bulan = i > 0 && tok_has_role(sc, i - 1, KW_MONTH);
+  if (cap(m, G_HM, &t, &n)) {
+    month = idner__cal_hmonth_find(cal, t, n);
+  } else if (cap(m, G_JM, &t, &n)) { /* "sela", "besar", "pasa" are words too */
+    if (d < 0 && !after_bulan) return VD_REJECT;
+    month = idner__cal_hmonth_find(cal, t, n);
+  }
+  if (month <= 0 || d == 0 || d > 30) return VD_REJECT;
+  if (hy < 0 && y >= 0) {
+    if (y >= 1300 && y <= 1600) hy = y;
+    else if (idner__cal_hijri_year_for(cal, month, y, &hy) != IDNER_OK) return VD_REJECT;
+  }
+  if (hy < 0) {
+    int bare = !has(m, G_YMK) && !has(m, G_MK);
+    /* a bare "Ramadan" needs a day, "bulan" or a date preposition */
+    if (bare && d < 0 && !after_bulan && !(i > 0 && TOK_IN(sc, i - 1, k_date_preps)))
+      return VD_REJECT;
+    if (!sc->has_ref) {
+      spec_init(s, SK_NONE, GR_DAY);
+      return VD_ACCEPT;
+    }
+    int ry = sc->ref.y;
+    if ((mk = cap_marker(m, G_YMK))) ry += mk->val;
+    if (idner__cal_hijri_year_for(cal, month, ry, &hy) != IDNER_OK) return VD_REJECT;
+    if ((mk = cap_marker(m, G_MK)) && mk->val) {
+      int gy, gm, gd;
+      if (idner__cal_hijri_to_greg(cal, hy, month, d > 0 ? d : 1, &gy, &gm, &gd) != IDNER_OK)
+        return VD_REJECT;
+      long z = days_from_civil(gy, gm, gd);
+      if (mk->val < 0 && z > ref_day(sc)) hy--;
+      if (mk->val > 0 && z <= ref_day(sc)) hy++;
+    }
+  }
+  int gy, gm, gd, ey, em, ed, len;
+  if (d > 0) {
+    if (idner__cal_hijri_to_greg(cal, hy, month, d, &gy, &gm, &gd) != IDNER_OK) return VD_REJECT;
+    return day_spec(m, s, gy, gm, gd);
+  }
+  if (idner__cal_hijri_to_greg(cal, hy, month, 1, &gy, &gm, &gd) != IDNER_OK ||
+      idner__cal_hijri_month_end(cal, hy, month, &ey, &em, &ed, &len) != IDNER_OK) {
+    spec_init(s, SK_NONE, GR_DAY);
+    return VD_ACCEPT;
+  }
+  set_abs(s, (gy == ey && gm == em) ? GR_MONTH : GR_YEAR, gy, gm, 1);
+  return VD_ACCEPT;
+}
+
+/* awal/pertengahan/akhir + quarter, half or century */
+static verdict h_modperiod(const match *m, spec *s) {
+  const lex *mod = CAP_LEX(m, G_MOD, k_modifiers);
+  if (!mod) return VD_REJECT;
+  int century = has(m, G_C) || has(m, G_CROM) || has(m, G_CMK);
+  verdict v = century ? h_century(m, s) : h_period(m, s);
+  if (v == VD_ACCEPT) s->mod = (modkind)mod->val;
+  return v;
+}
+
 typedef verdict (*handler)(const match *m, spec *s);
 
 static const handler k_handlers[R_COUNT] = {
@@ -1576,7 +1784,8 @@ static const handler k_handlers[R_COUNT] = {
     [R_VAGUE] = h_vague,       [R_CLOCK] = h_clock,       [R_CLOCK_TZ] = h_clock,
     [R_PERIOD] = h_period,     [R_DAY_RANGE] = h_day_range, [R_MONTH_RANGE] = h_month_range,
     [R_PAREN] = h_paren,       [R_BC] = h_bc,             [R_NARRATIVE] = h_narrative,
-    [R_NARRDAY] = h_narrday,
+    [R_NARRDAY] = h_narrday,   [R_HOLIDAY] = h_holiday,   [R_HIJRI] = h_hijri,
+    [R_MODPERIOD] = h_modperiod,
 };
 
 /* ======================================================================
@@ -1610,6 +1819,12 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
   trigger key = {buf, n, 0};
   const trigger *hit = bsearch(&key, g->triggers, g->ntriggers, sizeof key, trigger_cmp);
+  if (!hit) { /* "Juni-Agustus": the word before the hyphen */
+    const char *hy = memchr(buf, '-', n);
+    if (!hy || hy == buf) return 0;
+    key.len = (size_t)(hy - buf);
+    hit = bsearch(&key, g->triggers, g->ntriggers, sizeof key, trigger_cmp);
+  }
   return hit ? hit->rules : 0;
 }
 
@@ -1662,7 +1877,7 @@ static void copy_str(char *dst, size_t size, const char *src) {
 /* Resolves the candidate at token i and appends it to out. */
 static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out) {
   resolved r;
-  resolve(&c->spec, sc->has_ref ? &sc->ref : NULL, &sc->last_day, &r);
+  resolve(&c->spec, sc->has_ref ? &sc->ref : NULL, &sc->last_day, &sc->last_date, &r);
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
   if (rc) return rc;
   idner__date_hit *h = &out->v[out->n++];
@@ -1676,6 +1891,7 @@ static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out
   h->tz_offset_minutes = c->spec.has_tz ? c->spec.tz : 0;
   h->has_tz = (uint32_t)c->spec.has_tz;
   if (r.is_day && r.value[0]) sc->last_day.valid = 1, sc->last_day.date = r.day;
+  if (r.dated && r.value[0]) sc->last_date.valid = 1, sc->last_date.date = r.day;
   sc->last_end = c->tok_end;
   sc->last_gran = c->spec.gran;
   sc->last_weekday = c->spec.kind == SK_WEEKDAY;
@@ -1759,6 +1975,7 @@ static int32_t append_alternation(idner__bytes *b, const fragment *fr) {
       if (count++) rc = append_str(b, "|");
       if (!rc) rc = append_form(b, fr->lex[i].form);
     }
+  if (!rc && !count) rc = append_str(b, "(?!)"); /* no forms: never matches */
   return rc || fr->bare ? rc : append_str(b, ")");
 }
 
@@ -1771,7 +1988,8 @@ static const fragment *find_fragment(const char *name, size_t n) {
 
 /* Appends template t with its {NAME} placeholders expanded. Regex
  * quantifiers ({4}, {1,2}) start with a digit and are copied as is. */
-static int32_t expand(idner__bytes *b, const char *t, int depth, char *err, size_t errsz) {
+static int32_t expand(const idner__dategrammar *g, idner__bytes *b, const char *t, int depth,
+                      char *err, size_t errsz) {
   int32_t rc = IDNER_OK;
   while (*t && !rc) {
     if (t[0] == '{' && t[1] >= 'A' && t[1] <= 'Z') {
@@ -1781,7 +1999,15 @@ static int32_t expand(idner__bytes *b, const char *t, int depth, char *err, size
         idner__fmt(err, errsz, "date grammar: bad placeholder in \"%.20s\"", t);
         return IDNER_ERR_INTERNAL;
       }
-      rc = fr->tmpl ? expand(b, fr->tmpl, depth + 1, err, errsz) : append_alternation(b, fr);
+      if (fr->tmpl) {
+        rc = expand(g, b, fr->tmpl, depth + 1, err, errsz);
+      } else if (fr->lex) {
+        rc = append_alternation(b, fr);
+      } else { /* names from the calendar table */
+        fragment dyn = *fr;
+        dyn.lex = g->cal_lex, dyn.nlex = g->ncal_lex;
+        rc = append_alternation(b, &dyn);
+      }
       t = close + 1;
     } else {
       rc = idner__bytes_append(b, t, 1);
@@ -1794,7 +2020,7 @@ static int32_t expand(idner__bytes *b, const char *t, int depth, char *err, size
 static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat, char *err,
                             size_t errsz) {
   pat->n = 0;
-  int32_t rc = expand(pat, k_rule_templates[r], 0, err, errsz);
+  int32_t rc = expand(g, pat, k_rule_templates[r], 0, err, errsz);
   if (!rc) rc = append_str(pat, "(?C1)");
   if (rc) return rc;
   int errcode;
@@ -1802,7 +2028,7 @@ static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat,
   /* NO_AUTO_POSSESS: automatic possessification would stop the engine from
    * giving back characters when the token-end callout fails ("a+(?C1)"). */
   const uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP | PCRE2_CASELESS |
-                        PCRE2_ANCHORED | PCRE2_NO_AUTO_POSSESS;
+                        PCRE2_ANCHORED | PCRE2_NO_AUTO_POSSESS | PCRE2_NO_START_OPTIMIZE;
   g->code[r] = pcre2_compile((PCRE2_SPTR)pat->v, pat->n, opts, &errcode, &erroff, NULL);
   if (!g->code[r]) {
     if (errcode == PCRE2_ERROR_HEAP_FAILED) return IDNER_ERR_NOMEM;
@@ -1832,7 +2058,7 @@ static uint32_t keyword_rules(unsigned flags) {
   if (flags & KW_YEAR) r |= RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | RULE_BIT(R_BC);
   if (flags & KW_CLOCK) r |= RULE_BIT(R_CLOCK);
   if (flags & KW_CENTURY) r |= RULE_BIT(R_CENTURY);
-  if (flags & KW_EVE) r |= RULE_BIT(R_WEEKDAY);
+  if (flags & KW_EVE) r |= RULE_BIT(R_WEEKDAY) | RULE_BIT(R_HOLIDAY) | RULE_BIT(R_HIJRI);
   if (flags & KW_SOME) r |= RULE_BIT(R_COUNTED);
   return r;
 }
@@ -1862,7 +2088,7 @@ static int32_t build_triggers(idner__dategrammar *g) {
       {k_number_words, LEX_N(k_number_words), RULE_BIT(R_COUNTED)},
       {k_units, LEX_N(k_units), RULE_BIT(R_RELATIVE)},
       {k_se_units, LEX_N(k_se_units), RULE_BIT(R_COUNTED)},
-      {k_modifiers, LEX_N(k_modifiers), RULE_BIT(R_MODIFIED)},
+      {k_modifiers, LEX_N(k_modifiers), RULE_BIT(R_MODIFIED) | RULE_BIT(R_MODPERIOD)},
       {k_deictic_days, LEX_N(k_deictic_days), RULE_BIT(R_DEICTIC)},
       {k_vague_words, LEX_N(k_vague_words), RULE_BIT(R_VAGUE)},
       {k_periods, LEX_N(k_periods), RULE_BIT(R_PERIOD)},
@@ -1871,12 +2097,17 @@ static int32_t build_triggers(idner__dategrammar *g) {
       {k_number_words, LEX_N(k_number_words), RULE_BIT(R_NARRATIVE)},
       {k_keywords, LEX_N(k_keywords), 0},
   };
-  size_t cap = 0, n = 0;
+  static const lex k_hut[] = {{"hut", 0, 0}}; /* "HUT ke-78 RI" */
+  size_t cap = g->ncal_lex + 1, n = 0;
   for (size_t k = 0; k < LEX_N(k_sources); k++) cap += k_sources[k].n;
   g->triggers = malloc(cap * sizeof *g->triggers);
   if (!g->triggers) return IDNER_ERR_NOMEM;
   for (size_t k = 0; k < LEX_N(k_sources); k++)
     add_triggers(g->triggers, &n, k_sources[k].t, k_sources[k].n, k_sources[k].rules);
+  add_triggers(g->triggers, &n, k_hut, 1, RULE_BIT(R_HOLIDAY));
+  for (size_t k = 0; k < g->ncal_lex; k++)
+    add_triggers(g->triggers, &n, &g->cal_lex[k], 1,
+                 (g->cal_lex[k].flags & LX_HOLIDAY) ? RULE_BIT(R_HOLIDAY) : RULE_BIT(R_HIJRI));
   qsort(g->triggers, n, sizeof *g->triggers, trigger_cmp);
   size_t u = 0; /* merge duplicates ("tahun": unit and keyword) */
   for (size_t k = 0; k < n; k++) {
@@ -1889,12 +2120,31 @@ static int32_t build_triggers(idner__dategrammar *g) {
   return IDNER_OK;
 }
 
+/* The calendar table's names (holidays, Hijri months) as lexicon entries;
+ * the forms live as long as the table. */
+static int32_t calendar_lexicon(idner__dategrammar *g) {
+  size_t n = idner__cal_form_count(g->cal);
+  g->cal_lex = calloc(n ? n : 1, sizeof *g->cal_lex);
+  if (!g->cal_lex) return IDNER_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    const char *form;
+    int kind, value;
+    if (idner__cal_form_at(g->cal, i, &form, NULL, &kind, &value) != IDNER_OK) continue;
+    unsigned flag = kind == IDNER__CAL_HMONTH   ? LX_HMONTH
+                    : kind == IDNER__CAL_JMONTH ? LX_JMONTH
+                                                : LX_HOLIDAY;
+    g->cal_lex[g->ncal_lex++] = (lex){form, value, flag};
+  }
+  return IDNER_OK;
+}
+
 int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz) {
   *out = NULL;
   idner__dategrammar *g = calloc(1, sizeof *g);
   if (!g) return IDNER_ERR_NOMEM;
   idner__bytes pat = {NULL, 0, 0};
-  int32_t rc = IDNER_OK;
+  int32_t rc = idner__cal_load_default(&g->cal, err, errsz);
+  if (!rc) rc = calendar_lexicon(g);
   for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
   if (!rc) rc = build_triggers(g);
@@ -1911,6 +2161,8 @@ void idner__dates_free(idner__dategrammar *g) {
   if (!g) return;
   for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
   free(g->triggers);
+  free(g->cal_lex);
+  idner__cal_free(g->cal);
   free(g);
 }
 

@@ -34,6 +34,13 @@ static int has_tsv_suffix(const char *name) {
   return n > 4 && strcmp(name + n - 4, ".tsv") == 0 && name[0] != '.';
 }
 
+/* A gazetteer file: *.tsv, except dates-*.tsv (e.g. dates-calendar.tsv), which
+ * belong to the date grammar (lib/calendar.c) and are skipped by both the
+ * embedded and the data-directory loaders. */
+static int is_gazetteer_file(const char *name) {
+  return has_tsv_suffix(name) && strncmp(name, "dates-", 6) != 0;
+}
+
 /* Lists dir's *.tsv names, sorted. */
 static int32_t list_dir(const char *dir, name_list *out, char *err, size_t errsz) {
   DIR *d = opendir(dir);
@@ -44,7 +51,7 @@ static int32_t list_dir(const char *dir, name_list *out, char *err, size_t errsz
   struct dirent *de;
   int32_t rc = IDNER_OK;
   while ((de = readdir(d)) != NULL) {
-    if (!has_tsv_suffix(de->d_name)) continue;
+    if (!is_gazetteer_file(de->d_name)) continue;
     if ((rc = IDNER__RESERVE(out, out->n + 1))) break;
     if (!(out->v[out->n] = strdup(de->d_name))) { rc = IDNER_ERR_NOMEM; break; }
     out->n++;
@@ -98,7 +105,7 @@ static int32_t load_embedded(idner__gazetteer *gz, const name_list *replaced,
                              char *err, size_t errsz) {
   for (unsigned i = 0; i < idner__embedded_count; i++) {
     const idner__embedded_file *f = &idner__embedded_files[i];
-    if (in_names(replaced, f->name) || !has_tsv_suffix(f->name)) continue;
+    if (in_names(replaced, f->name) || !is_gazetteer_file(f->name)) continue;
     int32_t rc = idner__gz_add_file(gz, f->name, (const char *)f->data, (size_t)f->size,
                                     err, errsz);
     if (rc) return rc;

@@ -568,9 +568,18 @@ static size_t match_initial(const scanner *sc, size_t p) {
   return d.cls == C_UPPER ? dot + 1 : 0;
 }
 
+/* "1445 H." ends a sentence with a Hijri year ("H" = Hijriah), it is not
+ * the title "H." (Haji) before a name: a single letter after a number. */
+static int after_number(const scanner *sc, size_t p) {
+  size_t q = p;
+  while (q > 0 && (sc->s[q - 1] == ' ' || sc->s[q - 1] == '\t')) q--;
+  return q < p && q > 0 && sc->s[q - 1] >= '0' && sc->s[q - 1] <= '9';
+}
+
 static size_t match_abbrev(const scanner *sc, size_t p) {
   size_t ends[ABBR_MAX_SEGS], e;
   size_t nseg = abbrev_segments(sc, p, ends);
+  if (nseg == 1 && ends[0] == p + 2 && after_number(sc, p)) return 0;
   for (size_t k = nseg; k >= 2; k--)
     if (abbrev_known(sc->s + p, ends[k - 1] - p)) return ends[k - 1];
   if ((e = match_initials_run(sc, p))) return e;

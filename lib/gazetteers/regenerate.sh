@@ -7,6 +7,10 @@
 #   common-words.tsv  Debian tesseract-ocr-ind   + sources/common-exclude.txt
 #                     (also reads persons.tsv, organizations.tsv, places.tsv:
 #                     rerun after editing them)
+#   dates-calendar.tsv  sources/calendar/make-calendar.sh: npm
+#                     @tabby_ai/hijri-converter + lunar-javascript + the
+#                     hand-written sources/calendar/{names,indonesia-official}.tsv
+#                     (not a gazetteer: read by the date grammar, lib/calendar.c)
 #
 # and then runs sources/validate.py over the directory and sources/*.tsv. The hand-written
 # files (persons, organizations, org-heads, places, loc-heads, titles,
@@ -89,8 +93,10 @@ node "$src/gen-common-words.mjs" "$tmp/raw-common.txt" "$TESS_IND_VERSION" \
   "$src/common-exclude.txt" "$out/common-words.tsv" \
   "$out/nations.tsv" "$out/person-names.tsv" \
   "$here/persons.tsv" "$here/organizations.tsv" "$here/places.tsv"
+# the calendar table of the date grammar (installs its own pinned packages)
+"$src/calendar/make-calendar.sh" -o "$out/dates-calendar.tsv"
 
-generated="nations.tsv person-names.tsv stopwords.tsv common-words.tsv"
+generated="nations.tsv person-names.tsv stopwords.tsv common-words.tsv dates-calendar.tsv"
 status=0
 if [ "$mode" = check ]; then
   for f in $generated; do
@@ -104,6 +110,7 @@ if [ "$mode" = check ]; then
   done
   handwritten=()
   for f in "$here"/*.tsv; do
+    case "${f##*/}" in dates-*) continue ;; esac  # not gazetteers (date grammar)
     case " $generated " in *" ${f##*/} "*) ;; *) handwritten+=("$f") ;; esac
   done
   python3 "$src/validate.py" "$out" "${handwritten[@]}" "$src" >&2 || status=1
