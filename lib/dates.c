@@ -1,44 +1,67 @@
 /* dates.c — the date grammar: finds Indonesian DATE/TIME expressions
  * ("Selasa (19/9/2023)", "Maret lalu", "akhir pekan lalu", "pukul 10.00
- * WIB") in tokenized text and normalizes them to TIMEX3 values.
+ * WIB", "Idul Fitri 1445 H") in tokenized text and normalizes them to
+ * TIMEX3 values.
+ *
+ * The grammar itself is data: lexicon, context words, pattern templates,
+ * rule priorities and trigger words are read from dates-grammar.tsv, and
+ * holidays and Hijri months from dates-calendar.tsv (lib/calendar.c), both
+ * embedded in the library and replaceable from the data directory. This
+ * file holds what cannot be data: one handler per rule (context checks and
+ * the captures turned into a value) and the calendar arithmetic.
  *
  * Two phases, as in HeidelTime:
- *   1. Recognition. Anchored PCRE2 patterns, built at compile time from the
- *      static lexicon tables below, are tried at each token that can start
- *      an expression (a digit or a trigger word). A pattern may only end on
- *      a token end (a callout checks it), the longest candidate wins, and a
- *      per-rule handler checks the context (capitalization, a preceding
- *      preposition, "Nomor 11 Tahun 2020") and turns the captures into an
- *      underspecified value (a `spec`: "month 3, past", "week -1").
- *   2. Resolution. Each spec is resolved against the reference date, or for
- *      clock times and for day/month without a year when there is no
- *      reference, against the last full date mentioned earlier in the text.
+ *   1. Recognition. Anchored PCRE2 patterns, expanded from the templates,
+ *      are tried at each token that can start an expression (a digit or a
+ *      trigger word). A pattern may only end on a token end (a callout
+ *      checks it), the longest candidate wins, and the rule's handler checks
+ *      the context (capitalization, a preceding preposition, "Nomor 11 Tahun
+ *      2020") and turns the captures into an underspecified value (a `spec`:
+ *      "month 3, past", "week -1", "2 days after the story's last date").
+ *   2. Resolution. Each spec is resolved against the reference date; clock
+ *      times, narrative-relative expressions ("sehari kemudian") and, without
+ *      a reference date, day/month without a year are anchored to the last
+ *      date mentioned earlier in the text.
  *
- * The grammar (compiled patterns, trigger words) is immutable after
+ * The grammar (compiled patterns, tables, trigger words) is immutable after
  * idner__dates_compile(); all per-call state lives on the stack or in the
- * scratch (PCRE2 match data and match context). */
+ * scratch (PCRE2 match data and match context). Matching is linear in the
+ * text: anchored patterns, possessive whitespace, match and depth limits. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "dates.h"
 
 #include "calendar.h"
+#include "embedded.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* ======================================================================
- * Lexicon. Forms are lower case; a space stands for any horizontal
- * whitespace. A later version loads these from data files.
+ * The grammar's vocabulary. The lexicon, the context word lists, the
+ * pattern templates and the trigger words live in data
+ * (lib/gazetteers/dates-grammar.tsv, embedded like the gazetteers);
+ * this file names the tables the handlers read, the flag and value
+ * symbols the file may use, and one handler per rule.
  * ====================================================================== */
 
 typedef struct lex {
-  const char *form;
+  const char *form; /* lower case; a space matches any horizontal whitespace */
   int val;
   unsigned flags;
 } lex;
 
-#define LEX_N(t) (sizeof(t) / sizeof((t)[0]))
+typedef struct lex_table {
+  lex *v;
+  size_t n, cap;
+} lex_table;
+
+typedef struct word_list {
+  const char **v;
+  size_t n, cap;
+} word_list;
 
 /* lex.flags bits shared by several tables */
 enum {
@@ -52,40 +75,6 @@ enum {
   LX_HOLIDAY = 1u << 22  /* holiday: val = holiday id */
 };
 
-/* Javanese market days (pasaran), in cycle order. */
-static const lex k_pasaran[] = {
-    {"legi", 0, 0}, {"pahing", 1, 0}, {"pon", 2, 0}, {"wage", 3, 0}, {"kliwon", 4, 0},
-};
-
-static const lex k_months[] = {
-    {"januari", 1, 0},    {"jan", 1, LX_ABBR},      {"februari", 2, 0},
-    {"pebruari", 2, 0},   {"feb", 2, LX_ABBR},      {"peb", 2, LX_ABBR},
-    {"maret", 3, 0},      {"mar", 3, LX_ABBR},      {"april", 4, 0},
-    {"apr", 4, LX_ABBR},  {"mei", 5, LX_NAMELIKE},  {"juni", 6, 0},
-    {"jun", 6, LX_ABBR},  {"juli", 7, 0},           {"jul", 7, LX_ABBR},
-    {"agustus", 8, 0},    {"agu", 8, LX_ABBR},      {"agt", 8, LX_ABBR},
-    {"ags", 8, LX_ABBR},  {"agst", 8, LX_ABBR},     {"september", 9, 0},
-    {"sep", 9, LX_ABBR},  {"sept", 9, LX_ABBR},     {"oktober", 10, 0},
-    {"okt", 10, LX_ABBR}, {"november", 11, 0},      {"nopember", 11, 0},
-    {"nov", 11, LX_ABBR}, {"nop", 11, LX_ABBR},     {"desember", 12, 0},
-    {"des", 12, LX_ABBR},
-};
-
-/* ISO weekday numbers, Monday = 1. */
-static const lex k_weekdays[] = {
-    {"senin", 1, 0}, {"selasa", 2, 0},      {"rabu", 3, 0},
-    {"kamis", 4, 0}, {"jumat", 5, 0},       {"jum'at", 5, 0},
-    {"jum\xe2\x80\x99" "at", 5, 0},         {"sabtu", 6, 0},
-    {"minggu", 7, LX_CONTEXT}, {"ahad", 7, 0}, /* "minggu" is also "week" */
-};
-
-static const lex k_number_words[] = {
-    {"satu", 1, LX_DIGIT},  {"dua", 2, LX_DIGIT},      {"tiga", 3, LX_DIGIT},
-    {"empat", 4, LX_DIGIT}, {"lima", 5, LX_DIGIT},     {"enam", 6, LX_DIGIT},
-    {"tujuh", 7, LX_DIGIT}, {"delapan", 8, LX_DIGIT},  {"sembilan", 9, LX_DIGIT},
-    {"sepuluh", 10, 0},     {"sebelas", 11, 0},
-};
-
 typedef enum unit { U_DAY, U_WEEK, U_MONTH, U_YEAR, U_DECADE } unit;
 
 /* lex.flags for units: which rules accept the unit */
@@ -93,23 +82,6 @@ enum {
   UN_COUNTED = 1u << 4,  /* "3 hari lalu" */
   UN_RELATIVE = 1u << 5, /* "pekan lalu" */
   UN_WEEK = 1u << 6      /* "Rabu pekan lalu" */
-};
-
-static const lex k_units[] = {
-    {"hari", U_DAY, UN_COUNTED},
-    {"pekan", U_WEEK, UN_COUNTED | UN_RELATIVE | UN_WEEK},
-    {"minggu", U_WEEK, UN_COUNTED | UN_RELATIVE | UN_WEEK | LX_CONTEXT}, /* also "Sunday" */
-    {"bulan", U_MONTH, UN_COUNTED | UN_RELATIVE},
-    {"tahun", U_YEAR, UN_COUNTED | UN_RELATIVE},
-    {"dekade", U_DECADE, UN_COUNTED},
-    {"dasawarsa", U_DECADE, UN_COUNTED},
-};
-
-/* "se-" + unit = one unit ("sepekan lalu"). */
-static const lex k_se_units[] = {
-    {"sehari", U_DAY, 0},    {"sepekan", U_WEEK, 0},   {"seminggu", U_WEEK, 0},
-    {"sebulan", U_MONTH, 0}, {"setahun", U_YEAR, 0},   {"sedekade", U_DECADE, 0},
-    {"sedasawarsa", U_DECADE, 0},
 };
 
 /* Relative markers after a head: val = direction (-1 past, 0 this, +1
@@ -125,91 +97,14 @@ enum {
   MK_TENSE = 1u << 11    /* after an absolute date: tense only, value unchanged */
 };
 
-static const lex k_markers[] = {
-    {"lalu", -1,
-     MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF | MK_CENTURY | MK_TENSE},
-    {"yang lalu", -1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_TENSE},
-    {"silam", -1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_TENSE},
-    {"kemarin", -1, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF | MK_TENSE},
-    {"ini", 0, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF | MK_CENTURY | MK_POD},
-    {"tadi", 0, MK_POD},
-    {"depan", 1, MK_UNIT | MK_MONTH | MK_WEEKDAY | MK_WEEKOF},
-    {"mendatang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY | MK_WEEKOF | MK_TENSE},
-    {"yang akan datang", 1, MK_UNIT | MK_MONTH | MK_COUNTED | MK_WEEKDAY},
-    {"nanti", 1, MK_MONTH},
-    {"lagi", 1, MK_COUNTED},
-};
-
-/* Periods within a year: val = months per period (quarter 3, half 6). */
-static const lex k_periods[] = {
-    {"kuartal", 3, 0}, {"kwartal", 3, 0}, {"triwulan", 3, 0}, {"semester", 6, 0}, {"paruh", 6, 0},
-};
-
-/* Ordinals of a period ("kuartal ketiga"); 0 = the last one ("terakhir"). */
-static const lex k_ordinals[] = {
-    {"pertama", 1, 0}, {"kesatu", 1, 0}, {"kedua", 2, 0}, {"ketiga", 3, 0}, {"keempat", 4, 0},
-};
-
-/* Markers relative to narrative time, the last full date mentioned
- * ("dua hari kemudian"): val = direction. */
-static const lex k_narrative[] = {
-    {"kemudian", 1, 0},   {"setelahnya", 1, 0}, {"sesudahnya", 1, 0},
-    {"berikutnya", 1, 0}, {"sebelumnya", -1, 0},
-};
-
-/* Days relative to narrative time: val = offset in days. */
-static const lex k_narrative_days[] = {
-    {"keesokan harinya", 1, 0}, {"keesokan hari", 1, 0}, {"keesokannya", 1, 0},
-    {"esok harinya", 1, 0},     {"hari berikutnya", 1, 0}, {"sehari sebelumnya", -1, 0},
-    {"sehari setelahnya", 1, 0}, {"hari sebelumnya", -1, 0},
-};
-
 typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END } modkind;
 static const char *const k_mod_names[] = {"", "START", "MID", "END"};
-
-static const lex k_modifiers[] = {
-    {"awal", MOD_START, 0},        {"permulaan", MOD_START, 0},
-    {"pertengahan", MOD_MID, 0},   {"medio", MOD_MID, 0},
-    {"akhir", MOD_END, 0},         {"penghujung", MOD_END, 0},
-};
 
 /* Parts of day; val says how a clock hour next to it is read. */
 typedef enum podkind { POD_MORNING, POD_MIDDAY, POD_AFTERNOON, POD_NIGHT } podkind;
 
-static const lex k_parts_of_day[] = {
-    {"pagi", POD_MORNING, 0},  {"subuh", POD_MORNING, 0},    {"dini hari", POD_MORNING, 0},
-    {"siang", POD_MIDDAY, 0},  {"sore", POD_AFTERNOON, 0},   {"petang", POD_AFTERNOON, 0},
-    {"malam", POD_NIGHT, 0},
-};
-
-/* Indonesian time zones, minutes east of UTC. */
-static const lex k_time_zones[] = {{"wib", 420, 0}, {"wita", 480, 0}, {"wit", 540, 0}};
-
-/* Deictic days: val = offset in days from the reference date. */
-static const lex k_deictic_days[] = {
-    {"hari ini", 0, 0},     {"kemarin lusa", -2, 0}, {"kemarin", -1, 0},
-    {"besok lusa", 2, 0},   {"esok lusa", 2, 0},     {"besok", 1, 0},
-    {"esok hari", 1, 0},    {"esok", 1, 0},          {"lusa", 2, 0},
-    {"semalam", -1, 0},     {"tadi malam", -1, 0},   {"tadi pagi", 0, 0},
-    {"tadi siang", 0, 0},   {"tadi sore", 0, 0},     {"pagi tadi", 0, 0},
-    {"pagi ini", 0, 0},     {"siang ini", 0, 0},     {"sore ini", 0, 0},
-    {"malam ini", 0, 0},    {"nanti malam", 0, 0},   {"nanti sore", 0, 0},
-    {"dini hari tadi", 0, 0}, {"subuh tadi", 0, 0},
-};
-
 typedef enum vague { V_PAST, V_PRESENT, V_FUTURE } vague;
 static const char *const k_vague_values[] = {"PAST_REF", "PRESENT_REF", "FUTURE_REF"};
-
-static const lex k_vague_words[] = {
-    {"saat ini", V_PRESENT, 0},          {"masa kini", V_PRESENT, 0},
-    {"dewasa ini", V_PRESENT, 0},        {"kini", V_PRESENT, 0},
-    {"sekarang", V_PRESENT, 0},          {"baru-baru ini", V_PAST, 0},
-    {"akhir-akhir ini", V_PAST, 0},      {"beberapa waktu lalu", V_PAST, 0},
-    {"beberapa waktu yang lalu", V_PAST, 0}, {"masa lalu", V_PAST, 0},
-    {"dulu", V_PAST, LX_CONTEXT},        {"dahulu", V_PAST, LX_CONTEXT},
-    {"saat itu", V_PAST, 0},             {"ketika itu", V_PAST, 0},
-    {"masa depan", V_FUTURE, 0},         {"masa mendatang", V_FUTURE, 0},
-};
 
 /* Structural words of the patterns, by role. */
 enum {
@@ -224,179 +119,72 @@ enum {
   KW_HOUR = 1u << 12    /* "jam" is also the unit "hour" */
 };
 
-static const lex k_keywords[] = {
-    {"tahun", 0, KW_YEAR},       {"bulan", 0, KW_MONTH},      {"pukul", 0, KW_CLOCK},
-    {"pkl.", 0, KW_CLOCK},       {"pkl", 0, KW_CLOCK},        {"jam", 0, KW_CLOCK | KW_HOUR},
-    {"abad", 0, KW_CENTURY},     {"malam", 0, KW_EVE},        {"beberapa", 0, KW_SOME},
-    {"belas", 10, KW_TEENS},     {"puluh", 10, KW_TENS},
+/* Symbols the grammar file may write for values and flags. */
+typedef struct symbol {
+  const char *name;
+  int value;
+} symbol;
+
+#define SYM(x) {#x, (int)(x)}
+static const symbol k_symbols[] = {
+    SYM(LX_ABBR),    SYM(LX_NAMELIKE), SYM(LX_DIGIT),   SYM(LX_CONTEXT),  SYM(UN_COUNTED),
+    SYM(UN_RELATIVE), SYM(UN_WEEK),    SYM(MK_UNIT),    SYM(MK_MONTH),    SYM(MK_COUNTED),
+    SYM(MK_WEEKDAY), SYM(MK_WEEKOF),   SYM(MK_CENTURY), SYM(MK_POD),      SYM(MK_TENSE),
+    SYM(KW_YEAR),    SYM(KW_MONTH),    SYM(KW_CLOCK),   SYM(KW_CENTURY),  SYM(KW_EVE),
+    SYM(KW_SOME),    SYM(KW_TEENS),    SYM(KW_TENS),    SYM(KW_HOUR),     SYM(U_DAY),
+    SYM(U_WEEK),     SYM(U_MONTH),     SYM(U_YEAR),     SYM(U_DECADE),    SYM(MOD_START),
+    SYM(MOD_MID),    SYM(MOD_END),     SYM(POD_MORNING), SYM(POD_MIDDAY), SYM(POD_AFTERNOON),
+    SYM(POD_NIGHT),  SYM(V_PAST),      SYM(V_PRESENT),  SYM(V_FUTURE),
 };
 
-/* Words before a weekday that make even "Minggu" Sunday ("hari Minggu"). */
-static const char *const k_day_nouns[] = {"hari"};
+/* The lexicon tables the handlers read, by their names in the file. */
+typedef enum table_id {
+  T_MONTHS, T_WEEKDAYS, T_PASARAN, T_NUMBER_WORDS, T_UNITS, T_SE_UNITS, T_MARKERS, T_MODIFIERS,
+  T_PERIODS, T_ORDINALS, T_PARTS_OF_DAY, T_TIME_ZONES, T_DEICTIC_DAYS, T_VAGUE_WORDS,
+  T_NARRATIVE, T_NARRATIVE_DAYS, T_KEYWORDS, T_HUT, T_COUNT
+} table_id;
 
-/* Words before a capitalized "Minggu" that make it Sunday ("pada Minggu"). */
-static const char *const k_sunday_preps[] = {"pada"};
-
-/* Words before "Tahun 2020" that make it part of a regulation number. */
-static const char *const k_regulation_words[] = {"nomor", "no", "no."};
-
-/* Words before a two-digit decade that make it one ("era 90-an"). */
-static const char *const k_decade_cues[] = {"era", "dekade", "dasawarsa"};
-
-/* Words before "dulu"/"dahulu" that make it "first" ("terlebih dahulu"). */
-static const char *const k_first_sense[] = {"terlebih", "lebih"};
-
-/* Words before a bare year or month that make it a date ("pada 2019"). */
-static const char *const k_date_preps[] = {
-    "pada", "sejak", "hingga", "sampai", "mulai", "jelang", "menjelang",
-    "sepanjang", "sebelum", "setelah", "sesudah", "pasca", "usai",
+static const char *const k_table_names[T_COUNT] = {
+    "months",       "weekdays",    "pasaran",      "number_words", "units",
+    "se_units",     "markers",     "modifiers",    "periods",      "ordinals",
+    "parts_of_day", "time_zones",  "deictic_days", "vague_words",  "narrative",
+    "narrative_days", "keywords",  "hut",
 };
 
-/* Words after a bare four-digit number that make it an amount ("2000
- * orang", "1998 unit"), not a year. */
-static const char *const k_count_nouns[] = {
-    "orang", "jiwa", "unit", "buah", "ekor", "kali", "kasus", "persen", "%", "ton", "kg",
-    "km", "meter", "m", "hektare", "hektar", "ha", "rupiah", "dolar", "juta", "ribu", "miliar",
-    "triliun", "lembar", "batang", "paket", "rumah", "kendaraan", "siswa", "mahasiswa",
-    "peserta", "warga", "personel", "pasukan", "tentara", "suara", "kursi", "pasien", "anak",
-    "keluarga", "kepala", "tps", "desa", "sekolah", "titik", "mw", "liter", "barel", "poin",
-    "kilometer", "kilogram", "gram", "menit", "detik", "jam", "hari", "bulan", "tahun", "pekan",
-    "minggu", "hektare,", "karyawan", "pekerja", "buruh", "petugas", "polisi", "korban",
+/* The context word lists the handlers test. */
+typedef enum list_id {
+  W_DAY_NOUNS, W_SUNDAY_PREPS, W_REGULATION_WORDS, W_DECADE_CUES, W_FIRST_SENSE, W_DATE_PREPS,
+  W_COUNT_NOUNS, W_AMOUNT_WORDS, W_CLAUSE_MARKS, W_DATE_PREPS_AFTER, W_COORDINATORS,
+  W_SET_WORDS, W_FUTURE_CUES, W_PAST_ANCHORS, W_PRAYER_WORDS, W_SENTENCE_ENDS, W_COUNT
+} list_id;
+
+static const char *const k_list_names[W_COUNT] = {
+    "day_nouns",    "sunday_preps", "regulation_words", "decade_cues",  "first_sense",
+    "date_preps",   "count_nouns",  "amount_words",     "clause_marks", "date_preps_after",
+    "coordinators", "set_words",    "future_cues",      "past_anchors", "prayer_words",
+    "sentence_ends",
 };
-
-/* Words before a bare four-digit number that make it an amount or a code
- * ("sebanyak 2000", "Rp 2000", "nomor 2014"). */
-static const char *const k_amount_words[] = {
-    "rp", "rp.", "sebanyak", "sejumlah", "pos", "nomor", "no", "no.", "kode", "pasal", "ayat",
-    "mencapai", "sekitar", "kurang", "lebih", "hampir", "total", "senilai", "seharga", "us$",
-    "$", "kilometer", "km", "halaman", "skor", "nilai", "angka", "kamar", "blok", "kav",
-};
-
-/* Punctuation that ends a clause, around a dateline date "(22/3)". */
-static const char *const k_clause_marks[] = {",", ";", ")", "-", "\xe2\x80\x93"};
-
-/* Words after a dateline date "(22/3)" that still end its clause. */
-static const char *const k_date_preps_after[] = {"pukul", "pkl", "pkl.", "jam", "dan", "lalu"};
-
-/* Words that join a second year or month to a first ("2019 dan 2020"). */
-static const char *const k_coordinators[] = {
-    "dan", "atau", "hingga", "sampai", "-", "\xe2\x80\x93",
-};
-
-/* Words before a number or unit that make it a set ("setiap tahun"). */
-static const char *const k_set_words[] = {"setiap", "tiap", "tiap-tiap", "saban"};
-
-/* Words in the same sentence before a bare month or weekday that point it
- * to the future ("akan ... pada Desember"). */
-static const char *const k_future_cues[] = {
-    "akan", "bakal", "hendak", "berencana", "rencananya", "dijadwalkan", "direncanakan",
-};
-
-/* "dulu"/"dahulu" means "formerly" after these, "first" after a verb. */
-static const char *const k_past_anchors[] = {
-    "sejak", "dari", "zaman", "jaman", "masa", "waktu", "seperti", "kala", "sedari", "semenjak",
-};
-
-/* Words before "Jumat" that make it a prayer, not a date ("salat Jumat"). */
-static const char *const k_prayer_words[] = {"salat", "shalat", "sholat", "solat", "ibadah"};
 
 /* ======================================================================
- * Pattern templates. {NAME} expands to a fragment: a lexicon alternation
- * (longest form first) or another template. Every rule ends in (?C1), the
- * callout that accepts the match only on a token end. Whitespace runs are
- * possessive (\h++): what follows them never starts with a space, and it
- * keeps a long run from being re-scanned on backtracking.
+ * Pattern templates (from the file). {NAME} expands to a fragment: a
+ * lexicon alternation (longest form first) or another template. Every
+ * rule ends in (?C1), the callout that accepts the match only on a token
+ * end. Whitespace runs are possessive (\h++): what follows them never
+ * starts with a space, and it keeps a long run from being re-scanned on
+ * backtracking.
  * ====================================================================== */
 
 typedef struct fragment {
   const char *name;
-  const lex *lex; /* alternation of the forms with (flags & need) == need */
-  size_t nlex;
+  const lex_table *t;    /* alternation of the forms with (flags & need) == need */
   unsigned need, refuse; /* ... and (flags & refuse) == 0 */
   int bare;              /* no (?:...) around it (top level of a lookbehind) */
   const char *tmpl;      /* or this template */
+  int calendar;          /* or names of the calendar table (need = their LX_ bit) */
 } fragment;
 
-#define FR_LEX(nm, t, need, refuse) {nm, t, LEX_N(t), need, refuse, 0, NULL}
-#define FR_BARE(nm, t, need, refuse) {nm, t, LEX_N(t), need, refuse, 1, NULL}
-#define FR_TMPL(nm, s) {nm, NULL, 0, 0, 0, 0, s}
-
-static const fragment k_fragments[] = {
-    FR_LEX("MONTH", k_months, 0, 0),
-    FR_BARE("MONTHABBR", k_months, LX_ABBR, 0),
-    FR_LEX("WD", k_weekdays, 0, 0),
-    FR_LEX("DIGITW", k_number_words, LX_DIGIT, 0),
-    FR_LEX("NUMW1", k_number_words, 0, 0),
-    FR_LEX("SE", k_se_units, 0, 0),
-    FR_LEX("UNIT_COUNTED", k_units, UN_COUNTED, 0),
-    FR_LEX("UNIT_REL", k_units, UN_RELATIVE, 0),
-    FR_LEX("UNIT_WEEK", k_units, UN_WEEK, 0),
-    FR_LEX("MK_UNIT", k_markers, MK_UNIT, 0),
-    FR_LEX("MK_MONTH", k_markers, MK_MONTH, 0),
-    FR_LEX("MK_COUNTED", k_markers, MK_COUNTED, 0),
-    FR_LEX("MK_WEEKDAY", k_markers, MK_WEEKDAY, 0),
-    FR_LEX("MK_WEEKOF", k_markers, MK_WEEKOF, 0),
-    FR_LEX("MK_CENTURY", k_markers, MK_CENTURY, 0),
-    FR_LEX("MK_POD", k_markers, MK_POD, 0),
-    FR_LEX("MK_TENSE", k_markers, MK_TENSE, 0),
-    FR_LEX("YEARW", k_keywords, KW_YEAR, 0),
-    FR_LEX("MONTHW", k_keywords, KW_MONTH, 0),
-    FR_LEX("CLOCKW", k_keywords, KW_CLOCK, 0),
-    FR_LEX("CENTURYW", k_keywords, KW_CENTURY, 0),
-    FR_LEX("EVEW", k_keywords, KW_EVE, 0),
-    FR_LEX("SOME", k_keywords, KW_SOME, 0),
-    FR_LEX("TEENS", k_keywords, KW_TEENS, 0),
-    FR_LEX("TENS", k_keywords, KW_TENS, 0),
-    FR_LEX("MOD", k_modifiers, 0, 0),
-    FR_LEX("POD", k_parts_of_day, 0, 0),
-    FR_LEX("TZ", k_time_zones, 0, 0),
-    FR_LEX("DX_DAY", k_deictic_days, 0, 0),
-    FR_LEX("DX_VAGUE", k_vague_words, 0, 0),
-    FR_LEX("PERIOD", k_periods, 0, 0),
-    FR_LEX("ORD", k_ordinals, 0, 0),
-    FR_LEX("NARR", k_narrative, 0, 0),
-    FR_LEX("NARRDAY", k_narrative_days, 0, 0),
-    FR_LEX("PASARAN", k_pasaran, 0, 0),
-    /* from the calendar table, filled in at compile time (calendar_fragment) */
-    {"HOLIDAY", NULL, 0, LX_HOLIDAY, 0, 0, NULL},
-    {"HMONTH", NULL, 0, LX_HMONTH, 0, 0, NULL},
-    {"JMONTH", NULL, 0, LX_JMONTH, 0, 0, NULL},
-    /* kuartal III/2023, triwulan ketiga 2023, semester I 2024, Q3 2023,
-     * kuartal pertama tahun ini, kuartal lalu, semester II */
-    FR_TMPL("PERIODX",
-            "(?:(?:(?<pw>{PERIOD})\\h++(?:(?:ke-?\\h*+)?(?<pn>[1-4])|(?<rom>iv|i{1,3})|(?<ord>{ORD})"
-            "|(?<pt>terakhir))|q(?<pn2>[1-4]))"
-            "(?:\\h*+[/-]\\h*+(?<y>[0-9]{4})|\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4})"
-            "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT}))?"
-            "|(?<pw2>{PERIOD})\\h++(?<mk>{MK_UNIT}))"),
-    /* abad ke-21, abad XXI, abad ini */
-    FR_TMPL("CENTURYX", "{CENTURYW}\\h++(?:(?:ke-?\\h*+)?(?<c>[0-9]{1,2})|(?<crom>[ivx]{1,6})"
-                        "|(?<cmk>{MK_CENTURY}))"),
-    /* a Hijri year: "1445 H", "1444 Hijriah" */
-    FR_TMPL("HYEAR", "(?<hy>[0-9]{4})\\h*+(?:h\\b|hijriah|hijriyah|ah\\b)"),
-    /* range connector: "12-14", "12 hingga 14", "12 s.d. 14", "12 s/d 14" */
-    FR_TMPL("CONN", "(?:\\h*+[-\\x{2013}]\\h*+|\\h++(?:hingga|sampai(?:\\h++dengan)?|s\\.\\h*+d\\.?|s/d|sd)\\h++)"),
-    /* "dua puluh satu", "tiga belas", "lima" */
-    FR_TMPL("NUMW", "(?:{DIGITW}\\h++(?:{TEENS}|{TENS}(?:\\h++{DIGITW})?)|{NUMW1})"),
-    /* clock time inside a date span: no captures, the value stays the day's */
-    /* "." after a month abbreviation ("Agt. 2023", not "Oktober. 2023") and
-     * in "10.00"; both may come spaced out of pre-tokenized input ("Agt .
-     * 2023", "07 . 00"). PCRE2 10.42 lookbehinds need fixed-length
-     * top-level branches, hence the bare alternation. */
-    FR_TMPL("ABBRDOT", "(?:(?<={MONTHABBR})\\h*+\\.)?"),
-    FR_TMPL("HMSEP", "\\h*+[.:]\\h*+"),
-    FR_TMPL("CLOCKX", "{CLOCKW}\\h++[0-9]{1,2}(?:{HMSEP}[0-9]{2})?"
-                      "(?:\\h*+[-\\x{2013}]\\h*+[0-9]{1,2}{HMSEP}[0-9]{2})?"
-                      "(?:\\h++{POD})?(?:\\h++{TZ})?"),
-    /* part of day and/or clock time attached to a day */
-    FR_TMPL("DAYTAIL", "(?:\\h++{POD}(?:\\h++{MK_POD})?)?(?:,?\\h++{CLOCKX})?"),
-    /* tense tail after an absolute date ("1988 lalu") */
-    FR_TMPL("TENSE", "(?:\\h++{MK_TENSE})?"),
-    /* weekday before a date: "Selasa, 19 ...", "Minggu 28 ..." */
-    FR_TMPL("WDPRE", "(?:(?<wd>{WD})(?:\\h*+,\\h*+|\\h++))?"),
-};
-
-/* Rules, in priority order (earlier wins a tie on length). */
+/* Rules: each has a handler below; their templates and their priority
+ * (file order: earlier wins a tie on length) come from the file. */
 typedef enum rule_id {
   R_KOMPAS, R_NUMERIC, R_DAY_MONTH, R_MONTH, R_MODIFIED, R_YEAR, R_DECADE, R_CENTURY,
   R_COUNTED, R_RELATIVE, R_WEEKDAY, R_DEICTIC, R_VAGUE, R_CLOCK, R_CLOCK_TZ, R_PERIOD,
@@ -404,84 +192,11 @@ typedef enum rule_id {
   R_MODPERIOD, R_COUNT
 } rule_id;
 
-static const char *const k_rule_templates[R_COUNT] = {
-    /* Selasa (19/9/2023), Senin (18/9) malam */
-    [R_KOMPAS] = "(?<wd>{WD})(?:\\h++{PASARAN})?\\h*+,?\\h*+\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})"
-                 "(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\){TENSE}{DAYTAIL}",
-    /* 19/9/2023, 19-09-2023, 19.09.2023 (always D/M/Y); Kamis, 21/9 */
-    [R_NUMERIC] = "{WDPRE}(?<d>[0-9]{1,2})(?<sep>[-/.])(?<mo>[0-9]{1,2})"
-                  "(?:\\k<sep>(?<y>[0-9]{4}))?{TENSE}{DAYTAIL}",
-    /* 19 September 2023, 5 Agt. 2023, 12-14 Juni 2024, 17 Agustus */
-    [R_DAY_MONTH] = "{WDPRE}(?<d>[0-9]{1,2})(?:{CONN}(?<d2>[0-9]{1,2}))?"
-                    "\\h++(?<m>{MONTH})(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4}))?"
-                    "(?<tail>{TENSE}){DAYTAIL}",
-    /* Oktober 2023, Maret tahun lalu, Maret lalu, bare Juli */
-    [R_MONTH] = "(?<m>{MONTH})(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4}){TENSE}"
-                "|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})|\\h++(?<mk>{MK_MONTH}))?",
-    /* awal tahun ini, akhir pekan lalu, pertengahan Juli, akhir 2023 */
-    [R_MODIFIED] = "(?<mod>{MOD})\\h++(?:(?:{MONTHW}\\h++)?(?<m>{MONTH})"
-                   "(?:{ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
-                   "|\\h++(?<mk>{MK_MONTH}))?"
-                   "|(?<u>{UNIT_REL})(?:\\h++(?<umk>{MK_UNIT})|\\h++(?<uy>[0-9]{4}))?"
-                   "|(?<dec>[0-9]{3}0)-?an|(?<y2>[0-9]{4}))",
-    /* tahun 2023, 2019, 1988 lalu, 2014-2019 */
-    [R_YEAR] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{4})"
-               "(?:{CONN}(?<y2>[0-9]{4}))?(?<tail>{TENSE})",
-    /* 1990-an, tahun 90-an */
-    [R_DECADE] = "(?:(?<th>{YEARW})\\h++)?(?:(?<dec>[0-9]{3}0)|['\\x{2019}]?(?<dec2>[0-9]0))-?an"
-                 "|{YEARW}\\h++(?<decw>{DIGITW})\\h++puluhan",
-    /* abad ke-21, abad XXI, abad ini */
-    [R_CENTURY] = "{CENTURYX}",
-    /* 3 hari lalu, dua pekan lalu, sepekan lalu, beberapa hari lalu */
-    [R_COUNTED] = "(?:(?<n>[0-9]{1,3}|{NUMW}|{SOME})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))"
-                  "\\h++(?<mk>{MK_COUNTED})",
-    /* pekan lalu, bulan ini, tahun depan */
-    [R_RELATIVE] = "(?<u>{UNIT_REL})\\h++(?<mk>{MK_UNIT})",
-    /* Senin, Jumat lalu, Rabu pekan lalu, malam Minggu, Senin malam */
-    [R_WEEKDAY] = "(?:(?<eve>{EVEW})\\h++)?(?<wd>{WD})(?:\\h++(?<pas>{PASARAN}))?"
-                  "(?:\\h++(?<wk>{UNIT_WEEK})\\h++(?<wkmk>{MK_WEEKOF})|\\h++(?<mk>{MK_WEEKDAY}))?"
-                  "(?<tail>{DAYTAIL})",
-    /* hari ini, kemarin, besok pagi */
-    [R_DEICTIC] = "(?<dx>{DX_DAY}){DAYTAIL}",
-    /* saat ini, kini, dulu, masa depan */
-    [R_VAGUE] = "(?<vx>{DX_VAGUE})",
-    /* pukul 10.00 WIB, pkl. 14:00 WITA, jam 7 malam, pukul 13.00-15.00 */
-    [R_CLOCK] = "(?<cw>{CLOCKW})\\h++(?<hh>[0-9]{1,2})(?:{HMSEP}(?<mi>[0-9]{2}))?"
-                "(?:{CONN}(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
-                "(?:\\h++(?<pod>{POD}))?(?:\\h++(?<tz>{TZ}))?",
-    /* kuartal III/2023, triwulan ketiga 2023, semester I 2024, Q3 2023,
-     * kuartal pertama tahun ini, kuartal lalu, semester II */
-    [R_PERIOD] = "{PERIODX}",
-    /* 30 November hingga 3 Desember 2014 */
-    [R_DAY_RANGE] = "{WDPRE}(?<d>[0-9]{1,2})\\h++(?<m>{MONTH}){ABBRDOT}(?:\\h++(?<y>[0-9]{4}))?{CONN}"
-                    "(?<d2>[0-9]{1,2})\\h++(?<mo>{MONTH}){ABBRDOT}(?:\\h++(?:{YEARW}\\h++)?(?<y2>[0-9]{4}))?",
-    /* September - Desember 2013, Juni-Agustus 2024 */
-    [R_MONTH_RANGE] = "(?<m>{MONTH})(?:{ABBRDOT}\\h++(?<y2>[0-9]{4}))?{CONN}(?<mo>{MONTH}){ABBRDOT}\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})",
-    /* (22/3), (12/3/2010): a Kompas-style date after a place, no weekday */
-    [R_PAREN] = "\\(\\h*+(?<d>[0-9]{1,2})\\h*+/\\h*+(?<mo>[0-9]{1,2})(?:\\h*+/\\h*+(?<y>[0-9]{4}|[0-9]{2}))?\\h*+\\)",
-    /* 500 SM, tahun 580 - 480 sebelum Masehi */
-    [R_BC] = "(?:(?<th>{YEARW})\\h++)?(?<y>[0-9]{1,4})(?:{CONN}(?<y2>[0-9]{1,4}))?"
-             "\\h++(?:sm|sebelum\\h++masehi)",
-    /* dua hari kemudian, sebulan kemudian, tiga hari sebelumnya */
-    [R_NARRATIVE] = "(?:(?<n>[0-9]{1,3}|{NUMW})\\h++(?<u>{UNIT_COUNTED})|(?<se>{SE}))\\h++(?<nk>{NARR})",
-    /* Idul Fitri 2024, Lebaran tahun ini, Natal lalu, HUT RI ke-78, malam Natal,
-     * Idul Fitri 1445 H */
-    [R_HOLIDAY] = "(?:(?<eve>{EVEW})\\h++)?(?:(?<hol>{HOLIDAY})(?:\\h++ke-?\\h*+(?<hn>[0-9]{1,3}))?"
-                  "|(?<hut>hut)\\h++ke-?\\h*+(?<hn2>[0-9]{1,3})\\h++ri)"
-                  "(?:\\h++{HYEAR}|\\h++(?:{YEARW}\\h++)?(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
-                  "|\\h++(?<mk>{MK_MONTH}))?",
-    /* Ramadan 1445 H, 1 Syawal 1444 H, Ramadan tahun ini, malam 1 Suro */
-    [R_HIJRI] = "(?:(?<eve>{EVEW})\\h++)?(?:(?<d>[0-9]{1,2})\\h++)?(?:(?<hm>{HMONTH})|(?<jm>{JMONTH}))"
-                "(?:\\h++{HYEAR}|\\h++(?<y>[0-9]{4})|\\h++{YEARW}\\h++(?<ymk>{MK_UNIT})"
-                "|\\h++(?<mk>{MK_MONTH}))?",
-    /* akhir kuartal III 2023, awal abad ke-20 */
-    [R_MODPERIOD] = "(?<mod>{MOD})\\h++(?:{PERIODX}|{CENTURYX})",
-    /* keesokan harinya */
-    [R_NARRDAY] = "(?<nd>{NARRDAY}){DAYTAIL}",
-    /* 10.00 WIB */
-    [R_CLOCK_TZ] = "(?<hh>[0-9]{1,2}){HMSEP}(?<mi>[0-9]{2})"
-                   "(?:{CONN}(?<hh2>[0-9]{1,2}){HMSEP}(?<mi2>[0-9]{2}))?"
-                   "\\h++(?<tz>{TZ})",
+static const char *const k_rule_names[R_COUNT] = {
+    "kompas",   "numeric",  "day_month", "month",       "modified", "year",      "decade",
+    "century",  "counted",  "relative",  "weekday",     "deictic",  "vague",     "clock",
+    "clock_tz", "period",   "day_range", "month_range", "paren",    "bc",        "narrative",
+    "narrday",  "holiday",  "hijri",     "modperiod",
 };
 
 /* Named capture groups the handlers read. */
@@ -501,6 +216,9 @@ static const char *const k_group_names[G_COUNT] = {
 
 /* Match data size: enough pairs for every rule (checked at compile). */
 #define OVECTOR_PAIRS 32
+
+/* Match data size: enough pairs for every rule (checked at compile). */
+#define OVECTOR_PAIRS 32
 /* Backtracking bound per match attempt: patterns are short and anchored,
  * so this only stops pathological input, never a real expression. */
 #define MATCH_LIMIT 200000u
@@ -514,16 +232,25 @@ typedef struct trigger {
 } trigger;
 
 #define RULE_BIT(r) (1u << (r))
-/* Rules that can start at a token beginning with a digit. */
-#define DIGIT_RULES                                                                  \
-  (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | \
-   RULE_BIT(R_COUNTED) | RULE_BIT(R_CLOCK_TZ) | RULE_BIT(R_DAY_RANGE) | RULE_BIT(R_BC) |         \
-   RULE_BIT(R_NARRATIVE) | RULE_BIT(R_HIJRI) | RULE_BIT(R_HOLIDAY))
+
+/* Special trigger sources of the file ("@digit" ...). */
+enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
 
 struct idner__dategrammar {
+  char *text;                      /* the grammar file, split in place (owns every string) */
+  const char *fname;               /* its name, for messages (static or the caller's) */
+  lex_table tab[T_COUNT];
+  word_list words[W_COUNT];
+  fragment *frags;
+  size_t nfrags, cap_frags;
+  const char *rule_tmpl[R_COUNT];
+  rule_id order[R_COUNT];          /* rules in priority order */
+  size_t nrules;
+  uint32_t special[TS_COUNT];      /* rules started by "@digit" etc. */
+  struct tsrc { int table; unsigned flag; uint32_t rules; } *tsrc; /* table triggers */
+  size_t ntsrc, cap_tsrc;
   idner__calendar *cal;            /* holidays and Hijri months */
-  lex *cal_lex;                    /* the calendar's names as lexicon entries */
-  size_t ncal_lex;
+  lex_table cal_tab;               /* the calendar's names as lexicon entries */
   pcre2_code *code[R_COUNT];
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
   trigger *triggers;               /* sorted, unique */
@@ -577,15 +304,15 @@ static int form_equals(const char *form, const char *s, size_t n) {
   return i == n;
 }
 
-static const lex *lex_find(const lex *t, size_t nt, const char *s, size_t n) {
-  for (size_t i = 0; i < nt; i++)
-    if (form_equals(t[i].form, s, n)) return &t[i];
+static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
+  for (size_t i = 0; i < t->n; i++)
+    if (form_equals(t->v[i].form, s, n)) return &t->v[i];
   return NULL;
 }
 
-static int word_in(const char *const *list, size_t nlist, const char *s, size_t n) {
-  for (size_t i = 0; i < nlist; i++)
-    if (form_equals(list[i], s, n)) return 1;
+static int word_in(const word_list *w, const char *s, size_t n) {
+  for (size_t i = 0; i < w->n; i++)
+    if (form_equals(w->v[i], s, n)) return 1;
   return 0;
 }
 
@@ -627,21 +354,21 @@ static int next_word(const char *s, size_t n, size_t *i, const char **w, size_t 
 }
 
 /* Value of a spelled-out number ("dua puluh satu", "tiga belas"), or -1. */
-static int parse_number_words(const char *s, size_t n) {
+static int parse_number_words(const idner__dategrammar *g, const char *s, size_t n) {
   size_t i = 0, wn;
   const char *w;
   if (!next_word(s, n, &i, &w, &wn)) return -1;
-  const lex *first = lex_find(k_number_words, LEX_N(k_number_words), w, wn);
+  const lex *first = lex_find(&g->tab[T_NUMBER_WORDS], w, wn);
   if (!first) return -1;
   if (!next_word(s, n, &i, &w, &wn)) return first->val;
   int v;
-  const lex *scale = lex_find(k_keywords, LEX_N(k_keywords), w, wn);
+  const lex *scale = lex_find(&g->tab[T_KEYWORDS], w, wn);
   if (!scale || !(first->flags & LX_DIGIT)) return -1;
   if (scale->flags & KW_TEENS) v = scale->val + first->val;
   else if (scale->flags & KW_TENS) v = scale->val * first->val;
   else return -1;
   if (next_word(s, n, &i, &w, &wn)) {
-    const lex *last = lex_find(k_number_words, LEX_N(k_number_words), w, wn);
+    const lex *last = lex_find(&g->tab[T_NUMBER_WORDS], w, wn);
     if (!last || !(last->flags & LX_DIGIT)) return -1;
     v += last->val;
   }
@@ -1011,22 +738,22 @@ static void tok_text(const scan *sc, size_t i, const char **s, size_t *n) {
   *n = sc->toks[i].byte_end - sc->toks[i].byte_start;
 }
 
-static int tok_in(const scan *sc, size_t i, const char *const *list, size_t nlist) {
+static int tok_in(const scan *sc, size_t i, list_id w) {
   if (i >= sc->ntok) return 0;
   const char *s;
   size_t n;
   tok_text(sc, i, &s, &n);
-  return word_in(list, nlist, s, n);
+  return word_in(&sc->g->words[w], s, n);
 }
 
-#define TOK_IN(sc, i, list) tok_in(sc, i, list, LEX_N(list))
+#define TOK_IN(sc, i, w) tok_in(sc, i, w)
 
 /* Token i is a keyword with one of the role bits. */
 static int tok_has_role(const scan *sc, size_t i, unsigned role) {
   const char *s;
   size_t n;
   tok_text(sc, i, &s, &n);
-  const lex *kw = lex_find(k_keywords, LEX_N(k_keywords), s, n);
+  const lex *kw = lex_find(&sc->g->tab[T_KEYWORDS], s, n);
   return kw && (kw->flags & role);
 }
 
@@ -1046,24 +773,20 @@ static int tok_is_punct(const scan *sc, size_t i) {
   return sc->toks[i].kind == IDNER_TOK_PUNCT;
 }
 
-static const char *const k_sentence_ends[] = {
-    ".", "!", "?", "\xe2\x80\xa6", ":", "\"", "\xe2\x80\x9c", "\xe2\x80\x9d",
-};
-
 /* First token of a sentence: flagged by the splitter, first in the text,
  * after a line break, or after sentence-final punctuation or a quote. */
 static int sentence_initial(const scan *sc, size_t i) {
   if (i == 0 || (sc->toks[i].flags & IDNER_SHAPE_SENT_START)) return 1;
   for (size_t b = sc->toks[i - 1].byte_end; b < sc->toks[i].byte_start; b++)
     if (sc->text[b] == '\n' || sc->text[b] == '\r') return 1;
-  return TOK_IN(sc, i - 1, k_sentence_ends);
+  return TOK_IN(sc, i - 1, W_SENTENCE_ENDS);
 }
 
 /* A future cue ("akan") earlier in the same sentence, within 12 tokens. */
 static int future_context(const scan *sc, size_t i) {
   for (size_t k = i, steps = 0; k > 0 && steps < 12 && !sentence_initial(sc, k); steps++) {
     k--;
-    if (TOK_IN(sc, k, k_future_cues)) return 1;
+    if (TOK_IN(sc, k, W_FUTURE_CUES)) return 1;
   }
   return 0;
 }
@@ -1072,15 +795,15 @@ static int future_context(const scan *sc, size_t i) {
  * at i-1 ("2019 dan 2020", "Maret hingga Mei"). */
 static int coordinated(const scan *sc, size_t i, gran g) {
   return i >= 1 && sc->last_end == i - 1 && sc->last_gran == g &&
-         TOK_IN(sc, i - 1, k_coordinators);
+         TOK_IN(sc, i - 1, W_COORDINATORS);
 }
 
 /* A set word before token i, or before "hari"/"malam" before it
  * ("setiap Senin", "setiap hari Minggu"). */
 static int after_set_word(const scan *sc, size_t i) {
-  if (i > 0 && TOK_IN(sc, i - 1, k_set_words)) return 1;
-  return i > 1 && (TOK_IN(sc, i - 1, k_day_nouns) || tok_has_role(sc, i - 1, KW_EVE)) &&
-         TOK_IN(sc, i - 2, k_set_words);
+  if (i > 0 && TOK_IN(sc, i - 1, W_SET_WORDS)) return 1;
+  return i > 1 && (TOK_IN(sc, i - 1, W_DAY_NOUNS) || tok_has_role(sc, i - 1, KW_EVE)) &&
+         TOK_IN(sc, i - 2, W_SET_WORDS);
 }
 
 static int cap(const match *m, group g, const char **s, size_t *n) {
@@ -1104,15 +827,15 @@ static int cap_uint(const match *m, group g) {
   return cap(m, g, &s, &n) ? parse_uint(s, n) : -1;
 }
 
-static const lex *cap_lex(const match *m, group g, const lex *t, size_t nt) {
+static const lex *cap_lex(const match *m, group g, table_id t) {
   const char *s;
   size_t n;
-  return cap(m, g, &s, &n) ? lex_find(t, nt, s, n) : NULL;
+  return cap(m, g, &s, &n) ? lex_find(&m->sc->g->tab[t], s, n) : NULL;
 }
 
-#define CAP_LEX(m, g, table) cap_lex(m, g, table, LEX_N(table))
+#define CAP_LEX(m, g, table) cap_lex(m, g, table)
 
-static const lex *cap_marker(const match *m, group g) { return CAP_LEX(m, g, k_markers); }
+static const lex *cap_marker(const match *m, group g) { return CAP_LEX(m, g, T_MARKERS); }
 
 static gran unit_gran(int u) {
   switch (u) {
@@ -1162,7 +885,7 @@ static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int
 
 /* Selasa (19/9/2023), Senin (2/1) malam */
 static verdict h_kompas(const match *m, spec *s) {
-  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const lex *wd = CAP_LEX(m, G_WD, T_WEEKDAYS);
   int y = cap_year(m, G_Y);
   if (!wd) return VD_REJECT;
   return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0, wd->val);
@@ -1172,7 +895,7 @@ static verdict h_kompas(const match *m, spec *s) {
  * and with a slash ("Kamis, 21/9"): "21/9" alone may be a fraction or a
  * score, "10.12" a clock time. */
 static verdict h_numeric(const match *m, spec *s) {
-  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const lex *wd = CAP_LEX(m, G_WD, T_WEEKDAYS);
   const char *sep;
   size_t n;
   int y = cap_uint(m, G_Y);
@@ -1183,8 +906,8 @@ static verdict h_numeric(const match *m, spec *s) {
 
 /* 19 September 2023, 12-14 Juni 2024, Jum'at, 1 Desember 2023 */
 static verdict h_day_month(const match *m, spec *s) {
-  const lex *mo = CAP_LEX(m, G_M, k_months);
-  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const lex *mo = CAP_LEX(m, G_M, T_MONTHS);
+  const lex *wd = CAP_LEX(m, G_WD, T_WEEKDAYS);
   int y = cap_uint(m, G_Y), d = cap_uint(m, G_D), d2 = cap_uint(m, G_D2);
   if (!mo) return VD_REJECT;
   verdict v = day_month_spec(m, s, d, mo->val, y > 0 ? y : 0, wd ? wd->val : 0);
@@ -1204,7 +927,7 @@ static verdict bare_month(const match *m, const lex *mo, spec *s) {
   int after_bulan = i > 0 && tok_has_role(sc, i - 1, KW_MONTH);
   if (!after_bulan) {
     if (mo->flags & (LX_ABBR | LX_NAMELIKE) || !tok_capitalized(sc, i)) return VD_REJECT;
-    if (!(i > 0 && TOK_IN(sc, i - 1, k_date_preps)) && !coordinated(sc, i, GR_MONTH))
+    if (!(i > 0 && TOK_IN(sc, i - 1, W_DATE_PREPS)) && !coordinated(sc, i, GR_MONTH))
       return VD_REJECT;
   }
   spec_init(s, SK_MONTH, GR_MONTH);
@@ -1215,7 +938,7 @@ static verdict bare_month(const match *m, const lex *mo, spec *s) {
 
 /* Oktober 2023, Maret tahun lalu, Maret lalu, (pada) Juli */
 static verdict h_month(const match *m, spec *s) {
-  const lex *mo = CAP_LEX(m, G_M, k_months);
+  const lex *mo = CAP_LEX(m, G_M, T_MONTHS);
   const lex *mk;
   int y = cap_uint(m, G_Y);
   if (!mo) return VD_REJECT;
@@ -1236,7 +959,7 @@ static verdict h_month(const match *m, spec *s) {
 /* The unit part of a modified expression: "awal tahun ini", "akhir pekan
  * lalu" (a weekend, not the end of a week), "awal tahun 2023". */
 static verdict modified_unit(const match *m, spec *s, modkind mod) {
-  const lex *u = CAP_LEX(m, G_U, k_units);
+  const lex *u = CAP_LEX(m, G_U, T_UNITS);
   const lex *mk = cap_marker(m, G_UMK);
   int y = cap_uint(m, G_UY);
   if (!u) return VD_REJECT;
@@ -1261,7 +984,7 @@ static verdict modified_unit(const match *m, spec *s, modkind mod) {
 /* The month part of a modified expression: "pertengahan Juli" (reference
  * year), "awal Maret lalu", "akhir Oktober 2023". */
 static verdict modified_month(const match *m, spec *s, modkind mod) {
-  const lex *mo = CAP_LEX(m, G_M, k_months);
+  const lex *mo = CAP_LEX(m, G_M, T_MONTHS);
   const lex *mk;
   int y = cap_uint(m, G_Y);
   if (!mo) return VD_REJECT;
@@ -1281,7 +1004,7 @@ static verdict modified_month(const match *m, spec *s, modkind mod) {
 
 /* awal/pertengahan/akhir + period */
 static verdict h_modified(const match *m, spec *s) {
-  const lex *mod = CAP_LEX(m, G_MOD, k_modifiers);
+  const lex *mod = CAP_LEX(m, G_MOD, T_MODIFIERS);
   if (!mod) return VD_REJECT;
   if (after_set_word(m->sc, m->tok_start)) return VD_VETO; /* "setiap akhir tahun" */
   if (has(m, G_M)) return modified_month(m, s, (modkind)mod->val);
@@ -1307,7 +1030,7 @@ static int bare_year_ok(const match *m) {
   const scan *sc = m->sc;
   size_t i = m->tok_start, e = m->tok_end;
   if (e < sc->ntok) {
-    if (TOK_IN(sc, e, k_count_nouns)) return 0;
+    if (TOK_IN(sc, e, W_COUNT_NOUNS)) return 0;
     const char *t;
     size_t n;
     tok_text(sc, e, &t, &n);
@@ -1317,7 +1040,7 @@ static int bare_year_ok(const match *m) {
       return 0;
   }
   if (i == 0 || sentence_initial(sc, i)) return 1;
-  if (TOK_IN(sc, i - 1, k_amount_words) || tok_all_digits(sc, i - 1)) return 0;
+  if (TOK_IN(sc, i - 1, W_AMOUNT_WORDS) || tok_all_digits(sc, i - 1)) return 0;
   if (tok_capitalized(sc, i - 1)) return 0;
   const char *t;
   size_t n;
@@ -1333,13 +1056,13 @@ static verdict h_year(const match *m, spec *s) {
   size_t i = m->tok_start;
   int y = cap_uint(m, G_Y), y2 = cap_uint(m, G_Y2), with_tahun = has(m, G_TH);
   /* "UU Nomor 11 Tahun 2020": a regulation number, not a date */
-  if (with_tahun && i > 0 && (tok_all_digits(sc, i - 1) || TOK_IN(sc, i - 1, k_regulation_words)))
+  if (with_tahun && i > 0 && (tok_all_digits(sc, i - 1) || TOK_IN(sc, i - 1, W_REGULATION_WORDS)))
     return VD_VETO;
   if (y2 >= 0) {
     if (!plausible_year(y) || !plausible_year(y2) || y2 <= y) return VD_REJECT;
   } else if (!with_tahun) {
     if (!plausible_year(y)) return VD_REJECT;
-    int after_prep = i > 0 && TOK_IN(sc, i - 1, k_date_preps);
+    int after_prep = i > 0 && TOK_IN(sc, i - 1, W_DATE_PREPS);
     int tense_tail = has(m, G_TAIL) && !(i > 0 && tok_capitalized(sc, i - 1));
     if (!after_prep && !tense_tail && !coordinated(sc, i, GR_YEAR) && !bare_year_ok(m))
       return VD_REJECT;
@@ -1353,7 +1076,7 @@ static verdict h_year(const match *m, spec *s) {
 
 /* 1990-an, tahun 90-an (two digits need "tahun" or "era") */
 static verdict h_decade(const match *m, spec *s) {
-  const lex *w = CAP_LEX(m, G_DECW, k_number_words);
+  const lex *w = CAP_LEX(m, G_DECW, T_NUMBER_WORDS);
   if (w) { /* "tahun delapan puluhan": the 1980s */
     set_abs(s, GR_DECADE, 1900 + 10 * w->val, 1, 1);
     return VD_ACCEPT;
@@ -1363,7 +1086,7 @@ static verdict h_decade(const match *m, spec *s) {
     if (y < (with_tahun ? 1000 : 1900) || y > (with_tahun ? 2990 : 2090)) return VD_REJECT;
   } else {
     size_t i = m->tok_start;
-    if (!with_tahun && !(i > 0 && TOK_IN(m->sc, i - 1, k_decade_cues))) return VD_REJECT;
+    if (!with_tahun && !(i > 0 && TOK_IN(m->sc, i - 1, W_DECADE_CUES))) return VD_REJECT;
     y = 1900 + cap_uint(m, G_DEC2);
   }
   set_abs(s, GR_DECADE, y, 1, 1);
@@ -1390,19 +1113,19 @@ static verdict h_century(const match *m, spec *s) {
 /* 3 hari lalu, dua pekan lalu, sepekan lalu, beberapa hari lalu */
 static verdict h_counted(const match *m, spec *s) {
   const lex *mk = cap_marker(m, G_MK);
-  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, k_se_units) : CAP_LEX(m, G_U, k_units);
+  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, T_SE_UNITS) : CAP_LEX(m, G_U, T_UNITS);
   const char *t;
   size_t n;
   int count = 1;
   if (!mk || !u || mk->val == 0) return VD_REJECT;
   if (cap(m, G_N, &t, &n)) {
-    const lex *kw = lex_find(k_keywords, LEX_N(k_keywords), t, n);
+    const lex *kw = lex_find(&m->sc->g->tab[T_KEYWORDS], t, n);
     if (kw && (kw->flags & KW_SOME)) {
       spec_init(s, SK_VAGUE, GR_DAY);
       s->vague = mk->val < 0 ? V_PAST : V_FUTURE;
       return VD_ACCEPT;
     }
-    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(t, n);
+    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(m->sc->g, t, n);
     if (count <= 0) return VD_REJECT;
   }
   spec_init(s, SK_REL, unit_gran(u->val));
@@ -1415,7 +1138,7 @@ static verdict h_counted(const match *m, spec *s) {
 static verdict h_relative(const match *m, spec *s) {
   const scan *sc = m->sc;
   size_t i = m->tok_start;
-  const lex *u = CAP_LEX(m, G_U, k_units);
+  const lex *u = CAP_LEX(m, G_U, T_UNITS);
   const lex *mk = cap_marker(m, G_MK);
   if (!u || !mk) return VD_REJECT;
   if (after_set_word(sc, i)) return VD_VETO;
@@ -1433,10 +1156,10 @@ static verdict h_relative(const match *m, spec *s) {
 static int sunday_supported(const match *m) {
   const scan *sc = m->sc;
   size_t i = m->tok_start + (has(m, G_EVE) ? 1 : 0);
-  if (i > 0 && TOK_IN(sc, i - 1, k_day_nouns)) return 1;
+  if (i > 0 && TOK_IN(sc, i - 1, W_DAY_NOUNS)) return 1;
   if (!tok_capitalized(sc, i)) return 0;
   if (sc->last_weekday && coordinated(sc, i, GR_DAY)) return 1; /* "Sabtu dan Minggu" */
-  if (has(m, G_EVE) || has(m, G_TAIL) || (i > 0 && TOK_IN(sc, i - 1, k_sunday_preps))) return 1;
+  if (has(m, G_EVE) || has(m, G_TAIL) || (i > 0 && TOK_IN(sc, i - 1, W_SUNDAY_PREPS))) return 1;
   return (has(m, G_MK) || has(m, G_WK)) && !sentence_initial(sc, i);
 }
 
@@ -1444,11 +1167,11 @@ static int sunday_supported(const match *m) {
 static verdict h_weekday(const match *m, spec *s) {
   const scan *sc = m->sc;
   size_t i = m->tok_start + (has(m, G_EVE) ? 1 : 0);
-  const lex *wd = CAP_LEX(m, G_WD, k_weekdays);
+  const lex *wd = CAP_LEX(m, G_WD, T_WEEKDAYS);
   const lex *mk;
   if (!wd) return VD_REJECT;
   if (after_set_word(sc, m->tok_start)) return VD_VETO; /* "setiap Senin" */
-  if (wd->val == 5 && i > 0 && TOK_IN(sc, i - 1, k_prayer_words)) return VD_REJECT;
+  if (wd->val == 5 && i > 0 && TOK_IN(sc, i - 1, W_PRAYER_WORDS)) return VD_REJECT;
   if ((wd->flags & LX_CONTEXT) && !sunday_supported(m)) return VD_REJECT;
   spec_init(s, SK_WEEKDAY, GR_DAY);
   s->wd = wd->val;
@@ -1456,7 +1179,7 @@ static verdict h_weekday(const match *m, spec *s) {
   if ((mk = cap_marker(m, G_WKMK))) s->dir = DIR_WEEKOFF, s->n = mk->val;
   else if ((mk = cap_marker(m, G_MK))) s->dir = marker_dir(mk->val);
   else s->dir = future_context(sc, m->tok_start) ? DIR_SOON : DIR_RECENT;
-  const lex *pas = CAP_LEX(m, G_PAS, k_pasaran);
+  const lex *pas = CAP_LEX(m, G_PAS, T_PASARAN);
   if (pas) {
     /* "malam Jumat Kliwon" alone is a kind of night, not a date */
     if (!has(m, G_MK) && !has(m, G_WKMK)) return VD_VETO;
@@ -1468,7 +1191,7 @@ static verdict h_weekday(const match *m, spec *s) {
 
 /* hari ini, kemarin, besok pagi, semalam */
 static verdict h_deictic(const match *m, spec *s) {
-  const lex *dx = CAP_LEX(m, G_DX, k_deictic_days);
+  const lex *dx = CAP_LEX(m, G_DX, T_DEICTIC_DAYS);
   if (!dx) return VD_REJECT;
   spec_init(s, SK_REL, GR_DAY);
   s->n = dx->val;
@@ -1481,15 +1204,15 @@ static verdict h_deictic(const match *m, spec *s) {
 static int formerly_context(const match *m) {
   const scan *sc = m->sc;
   size_t i = m->tok_start;
-  if (i > 0 && TOK_IN(sc, i - 1, k_first_sense)) return 0;
+  if (i > 0 && TOK_IN(sc, i - 1, W_FIRST_SENSE)) return 0;
   if (sentence_initial(sc, i) || tok_is_punct(sc, i - 1)) return 1;
-  if (TOK_IN(sc, i - 1, k_past_anchors)) return 1;
+  if (TOK_IN(sc, i - 1, W_PAST_ANCHORS)) return 1;
   return m->tok_end < sc->ntok && !tok_is_punct(sc, m->tok_end);
 }
 
 /* saat ini, kini, sekarang, baru-baru ini, dulu, masa depan */
 static verdict h_vague(const match *m, spec *s) {
-  const lex *vx = CAP_LEX(m, G_VX, k_vague_words);
+  const lex *vx = CAP_LEX(m, G_VX, T_VAGUE_WORDS);
   if (!vx) return VD_REJECT;
   if ((vx->flags & LX_CONTEXT) && !formerly_context(m)) return VD_REJECT;
   spec_init(s, SK_VAGUE, GR_DAY);
@@ -1511,12 +1234,12 @@ static int hour_with_pod(int hh, const lex *pod) {
 
 /* pukul 10.00 WIB, pkl. 14:00 WITA, jam 7 malam, 10.00 WIB */
 static verdict h_clock(const match *m, spec *s) {
-  const lex *pod = CAP_LEX(m, G_POD, k_parts_of_day);
-  const lex *tz = CAP_LEX(m, G_TZ, k_time_zones);
+  const lex *pod = CAP_LEX(m, G_POD, T_PARTS_OF_DAY);
+  const lex *tz = CAP_LEX(m, G_TZ, T_TIME_ZONES);
   int hh = cap_uint(m, G_HH), mi = has(m, G_MI) ? cap_uint(m, G_MI) : 0;
   int hh2 = cap_uint(m, G_HH2), mi2 = cap_uint(m, G_MI2);
   /* "jam" is also the unit "hour": "24 jam 7 hari" needs more than a number */
-  const lex *cw = CAP_LEX(m, G_CW, k_keywords);
+  const lex *cw = CAP_LEX(m, G_CW, T_KEYWORDS);
   if (cw && (cw->flags & KW_HOUR) && !has(m, G_MI) && !pod && !tz) return VD_REJECT;
   if (hh < 0 || hh > 24 || mi > 59 || (hh2 >= 0 && (hh2 > 24 || mi2 > 59))) return VD_REJECT;
   spec_init(s, SK_CLOCK, GR_DAY);
@@ -1529,11 +1252,11 @@ static verdict h_clock(const match *m, spec *s) {
 
 /* kuartal III/2023, semester pertama 2024, Q3 2023, kuartal lalu */
 static verdict h_period(const match *m, spec *s) {
-  const lex *pw = CAP_LEX(m, G_PW, k_periods), *mk;
+  const lex *pw = CAP_LEX(m, G_PW, T_PERIODS), *mk;
   const char *t;
   size_t n;
   if (!pw && !has(m, G_PN2)) { /* "kuartal lalu", "semester depan" */
-    pw = CAP_LEX(m, G_PW2, k_periods);
+    pw = CAP_LEX(m, G_PW2, T_PERIODS);
     if (!pw || !(mk = cap_marker(m, G_MK))) return VD_REJECT;
     spec_init(s, SK_REL, pw->val == 3 ? GR_QUARTER : GR_HALF);
     s->n = mk->val;
@@ -1543,7 +1266,7 @@ static verdict h_period(const match *m, spec *s) {
   int k = cap_uint(m, G_PN);
   if (k < 0) k = cap_uint(m, G_PN2);
   if (k < 0 && cap(m, G_ROM, &t, &n)) k = parse_roman(t, n);
-  const lex *ord = CAP_LEX(m, G_ORD, k_ordinals);
+  const lex *ord = CAP_LEX(m, G_ORD, T_ORDINALS);
   if (k < 0 && ord) k = ord->val;
   if (k < 0 && has(m, G_PT)) k = count;
   if (k < 1 || k > count) return VD_REJECT;
@@ -1572,7 +1295,7 @@ static verdict h_period(const match *m, spec *s) {
 
 /* 30 November hingga 3 Desember 2014 */
 static verdict h_day_range(const match *m, spec *s) {
-  const lex *m1 = CAP_LEX(m, G_M, k_months), *m2 = CAP_LEX(m, G_MO, k_months);
+  const lex *m1 = CAP_LEX(m, G_M, T_MONTHS), *m2 = CAP_LEX(m, G_MO, T_MONTHS);
   int d1 = cap_uint(m, G_D), d2 = cap_uint(m, G_D2), y1 = cap_uint(m, G_Y), y2 = cap_uint(m, G_Y2);
   if (!m1 || !m2 || (y1 < 0 && y2 < 0)) return VD_REJECT;
   if (y2 < 0) y2 = y1;
@@ -1586,7 +1309,7 @@ static verdict h_day_range(const match *m, spec *s) {
 
 /* September - Desember 2013 */
 static verdict h_month_range(const match *m, spec *s) {
-  const lex *m1 = CAP_LEX(m, G_M, k_months), *m2 = CAP_LEX(m, G_MO, k_months);
+  const lex *m1 = CAP_LEX(m, G_M, T_MONTHS), *m2 = CAP_LEX(m, G_MO, T_MONTHS);
   int y = cap_uint(m, G_Y), y1 = cap_uint(m, G_Y2);
   if (!m1 || !m2 || (m1->flags & LX_ABBR) || y < 1000 || y > 2999) return VD_REJECT;
   if (y1 < 0) y1 = m1->val < m2->val ? y : y - 1;
@@ -1602,13 +1325,13 @@ static verdict h_month_range(const match *m, spec *s) {
 static verdict h_paren(const match *m, spec *s) {
   const scan *sc = m->sc;
   size_t i = m->tok_start, e = m->tok_end;
-  if (i > 0 && (tok_all_digits(sc, i - 1) || !(tok_capitalized(sc, i - 1) || TOK_IN(sc, i - 1, k_clause_marks))))
+  if (i > 0 && (tok_all_digits(sc, i - 1) || !(tok_capitalized(sc, i - 1) || TOK_IN(sc, i - 1, W_CLAUSE_MARKS))))
     return VD_REJECT;
-  if (e < sc->ntok && !TOK_IN(sc, e, k_clause_marks) && !TOK_IN(sc, e, k_sentence_ends)) {
+  if (e < sc->ntok && !TOK_IN(sc, e, W_CLAUSE_MARKS) && !TOK_IN(sc, e, W_SENTENCE_ENDS)) {
     const char *t;
     size_t n;
     tok_text(sc, e, &t, &n);
-    if (!lex_find(k_parts_of_day, LEX_N(k_parts_of_day), t, n) && !TOK_IN(sc, e, k_date_preps_after))
+    if (!lex_find(&sc->g->tab[T_PARTS_OF_DAY], t, n) && !TOK_IN(sc, e, W_DATE_PREPS_AFTER))
       return VD_REJECT;
   }
   int y = cap_year(m, G_Y);
@@ -1627,14 +1350,14 @@ static verdict h_bc(const match *m, spec *s) {
 
 /* dua hari kemudian, sebulan kemudian, tiga hari sebelumnya */
 static verdict h_narrative(const match *m, spec *s) {
-  const lex *nk = CAP_LEX(m, G_NK, k_narrative);
-  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, k_se_units) : CAP_LEX(m, G_U, k_units);
+  const lex *nk = CAP_LEX(m, G_NK, T_NARRATIVE);
+  const lex *u = has(m, G_SE) ? CAP_LEX(m, G_SE, T_SE_UNITS) : CAP_LEX(m, G_U, T_UNITS);
   const char *t;
   size_t n;
   int count = 1;
   if (!nk || !u) return VD_REJECT;
   if (cap(m, G_N, &t, &n)) {
-    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(t, n);
+    count = is_digit((unsigned char)t[0]) ? parse_uint(t, n) : parse_number_words(m->sc->g, t, n);
     if (count <= 0) return VD_REJECT;
   }
   spec_init(s, SK_NARR, unit_gran(u->val));
@@ -1644,7 +1367,7 @@ static verdict h_narrative(const match *m, spec *s) {
 
 /* keesokan harinya */
 static verdict h_narrday(const match *m, spec *s) {
-  const lex *nd = CAP_LEX(m, G_ND, k_narrative_days);
+  const lex *nd = CAP_LEX(m, G_ND, T_NARRATIVE_DAYS);
   if (!nd) return VD_REJECT;
   spec_init(s, SK_NARR, GR_DAY);
   s->n = nd->val;
@@ -1732,7 +1455,7 @@ static verdict h_hijri(const match *m, spec *s) {
   if (hy < 0) {
     int bare = !has(m, G_YMK) && !has(m, G_MK);
     /* a bare "Ramadan" needs a day, "bulan" or a date preposition */
-    if (bare && d < 0 && !after_bulan && !(i > 0 && TOK_IN(sc, i - 1, k_date_preps)))
+    if (bare && d < 0 && !after_bulan && !(i > 0 && TOK_IN(sc, i - 1, W_DATE_PREPS)))
       return VD_REJECT;
     if (!sc->has_ref) {
       spec_init(s, SK_NONE, GR_DAY);
@@ -1766,7 +1489,7 @@ static verdict h_hijri(const match *m, spec *s) {
 
 /* awal/pertengahan/akhir + quarter, half or century */
 static verdict h_modperiod(const match *m, spec *s) {
-  const lex *mod = CAP_LEX(m, G_MOD, k_modifiers);
+  const lex *mod = CAP_LEX(m, G_MOD, T_MODIFIERS);
   if (!mod) return VD_REJECT;
   int century = has(m, G_C) || has(m, G_CROM) || has(m, G_CMK);
   verdict v = century ? h_century(m, s) : h_period(m, s);
@@ -1808,9 +1531,10 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   size_t n = t->byte_end - t->byte_start, w = 0;
   char buf[MAX_TRIGGER_LEN];
   if (n == 0) return 0;
-  if (is_digit((unsigned char)s[0])) return DIGIT_RULES;
-  if (s[0] == '(') return RULE_BIT(R_PAREN);
-  if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4') return RULE_BIT(R_PERIOD);
+  if (is_digit((unsigned char)s[0])) return g->special[TS_DIGIT];
+  if (s[0] == '(') return g->special[TS_PAREN];
+  if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
+    return g->special[TS_QUARTER];
   while (w < n && !hspace_len((const unsigned char *)s + w, n - w) && s[w] != ',' && s[w] != '(')
     w++;
   n = w;
@@ -1846,7 +1570,8 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   memset(best, 0, sizeof *best);
   best->vd = VD_REJECT;
   sc->cb_start = i;
-  for (int r = 0; r < R_COUNT; r++) {
+  for (size_t k = 0; k < sc->g->nrules; k++) {
+    rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
     int rc = pcre2_match(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
                          0, sc->md, sc->mctx);
@@ -1937,14 +1662,17 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
 }
 
 /* ======================================================================
- * Compilation
+ * Compilation: the grammar file -> tables, fragments, rules -> PCRE2
  * ====================================================================== */
+
+#define GRAMMAR_FILE "dates-grammar.tsv"
+#define GRAMMAR_MAGIC "# idner-dates-grammar 1"
 
 static int32_t append_str(idner__bytes *b, const char *s) {
   return idner__bytes_append(b, s, strlen(s));
 }
 
-/* One lexicon form as a pattern: spaces -> \h+, metacharacters escaped. */
+/* A lexicon form as a pattern: a space matches a run of spaces. */
 static int32_t append_form(idner__bytes *b, const char *form) {
   int32_t rc = IDNER_OK;
   for (const char *f = form; *f && !rc; f++) {
@@ -1963,26 +1691,25 @@ static int lex_selected(const fragment *fr, const lex *e) {
 }
 
 /* (?:form|form|...), longest form first so a prefix never wins early. */
-static int32_t append_alternation(idner__bytes *b, const fragment *fr) {
+static int32_t append_alternation(idner__bytes *b, const fragment *fr, const lex_table *t) {
   size_t maxlen = 0, count = 0;
-  for (size_t i = 0; i < fr->nlex; i++)
-    if (lex_selected(fr, &fr->lex[i]) && strlen(fr->lex[i].form) > maxlen)
-      maxlen = strlen(fr->lex[i].form);
+  for (size_t i = 0; i < t->n; i++)
+    if (lex_selected(fr, &t->v[i]) && strlen(t->v[i].form) > maxlen) maxlen = strlen(t->v[i].form);
   int32_t rc = fr->bare ? IDNER_OK : append_str(b, "(?:");
   for (size_t len = maxlen; len > 0 && !rc; len--)
-    for (size_t i = 0; i < fr->nlex && !rc; i++) {
-      if (!lex_selected(fr, &fr->lex[i]) || strlen(fr->lex[i].form) != len) continue;
+    for (size_t i = 0; i < t->n && !rc; i++) {
+      if (!lex_selected(fr, &t->v[i]) || strlen(t->v[i].form) != len) continue;
       if (count++) rc = append_str(b, "|");
-      if (!rc) rc = append_form(b, fr->lex[i].form);
+      if (!rc) rc = append_form(b, t->v[i].form);
     }
   if (!rc && !count) rc = append_str(b, "(?!)"); /* no forms: never matches */
   return rc || fr->bare ? rc : append_str(b, ")");
 }
 
-static const fragment *find_fragment(const char *name, size_t n) {
-  for (size_t i = 0; i < LEX_N(k_fragments); i++)
-    if (strlen(k_fragments[i].name) == n && memcmp(k_fragments[i].name, name, n) == 0)
-      return &k_fragments[i];
+static const fragment *find_fragment(const idner__dategrammar *g, const char *name, size_t n) {
+  for (size_t i = 0; i < g->nfrags; i++)
+    if (strlen(g->frags[i].name) == n && memcmp(g->frags[i].name, name, n) == 0)
+      return &g->frags[i];
   return NULL;
 }
 
@@ -1994,20 +1721,14 @@ static int32_t expand(const idner__dategrammar *g, idner__bytes *b, const char *
   while (*t && !rc) {
     if (t[0] == '{' && t[1] >= 'A' && t[1] <= 'Z') {
       const char *close = strchr(t, '}');
-      const fragment *fr = close ? find_fragment(t + 1, (size_t)(close - t - 1)) : NULL;
+      const fragment *fr = close ? find_fragment(g, t + 1, (size_t)(close - t - 1)) : NULL;
       if (!fr || depth > 4) {
-        idner__fmt(err, errsz, "date grammar: bad placeholder in \"%.20s\"", t);
-        return IDNER_ERR_INTERNAL;
+        idner__fmt(err, errsz, "%s: unknown fragment or nesting too deep at \"%.24s\"",
+                   g->fname, t);
+        return IDNER_ERR_DATA_FORMAT;
       }
-      if (fr->tmpl) {
-        rc = expand(g, b, fr->tmpl, depth + 1, err, errsz);
-      } else if (fr->lex) {
-        rc = append_alternation(b, fr);
-      } else { /* names from the calendar table */
-        fragment dyn = *fr;
-        dyn.lex = g->cal_lex, dyn.nlex = g->ncal_lex;
-        rc = append_alternation(b, &dyn);
-      }
+      if (fr->tmpl) rc = expand(g, b, fr->tmpl, depth + 1, err, errsz);
+      else rc = append_alternation(b, fr, fr->calendar ? &g->cal_tab : fr->t);
       t = close + 1;
     } else {
       rc = idner__bytes_append(b, t, 1);
@@ -2020,13 +1741,17 @@ static int32_t expand(const idner__dategrammar *g, idner__bytes *b, const char *
 static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat, char *err,
                             size_t errsz) {
   pat->n = 0;
-  int32_t rc = expand(g, pat, k_rule_templates[r], 0, err, errsz);
+  int32_t rc = expand(g, pat, g->rule_tmpl[r], 0, err, errsz);
   if (!rc) rc = append_str(pat, "(?C1)");
   if (rc) return rc;
   int errcode;
   PCRE2_SIZE erroff;
   /* NO_AUTO_POSSESS: automatic possessification would stop the engine from
-   * giving back characters when the token-end callout fails ("a+(?C1)"). */
+   * giving back characters when the token-end callout fails ("a+(?C1)").
+   * NO_START_OPTIMIZE: the patterns are anchored, and the "required
+   * character" scan would look thousands of bytes ahead from every digit
+   * token of a long number-heavy text (a 1 MB run of digits took 10 times
+   * longer than prose). */
   const uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP | PCRE2_CASELESS |
                         PCRE2_ANCHORED | PCRE2_NO_AUTO_POSSESS | PCRE2_NO_START_OPTIMIZE;
   g->code[r] = pcre2_compile((PCRE2_SPTR)pat->v, pat->n, opts, &errcode, &erroff, NULL);
@@ -2034,15 +1759,15 @@ static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat,
     if (errcode == PCRE2_ERROR_HEAP_FAILED) return IDNER_ERR_NOMEM;
     PCRE2_UCHAR msg[120];
     pcre2_get_error_message(errcode, msg, sizeof msg);
-    idner__fmt(err, errsz, "date grammar rule %d: %s at offset %zu", (int)r, (char *)msg,
-               (size_t)erroff);
-    return IDNER_ERR_INTERNAL;
+    idner__fmt(err, errsz, "%s: rule %s: %s at offset %zu", g->fname, k_rule_names[r],
+               (char *)msg, (size_t)erroff);
+    return IDNER_ERR_DATA_FORMAT;
   }
   uint32_t ncap = 0;
   pcre2_pattern_info(g->code[r], PCRE2_INFO_CAPTURECOUNT, &ncap);
   if (ncap + 1 > OVECTOR_PAIRS) {
-    idner__fmt(err, errsz, "date grammar rule %d: too many groups", (int)r);
-    return IDNER_ERR_INTERNAL;
+    idner__fmt(err, errsz, "%s: rule %s: too many groups", g->fname, k_rule_names[r]);
+    return IDNER_ERR_DATA_FORMAT;
   }
   for (int k = 0; k < G_COUNT; k++) {
     int num = pcre2_substring_number_from_name(g->code[r], (PCRE2_SPTR)k_group_names[k]);
@@ -2052,62 +1777,216 @@ static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat,
   return IDNER_OK;
 }
 
-/* Rules a structural keyword starts ("tahun 2023", "pukul 10.00"). */
-static uint32_t keyword_rules(unsigned flags) {
-  uint32_t r = 0;
-  if (flags & KW_YEAR) r |= RULE_BIT(R_YEAR) | RULE_BIT(R_DECADE) | RULE_BIT(R_BC);
-  if (flags & KW_CLOCK) r |= RULE_BIT(R_CLOCK);
-  if (flags & KW_CENTURY) r |= RULE_BIT(R_CENTURY);
-  if (flags & KW_EVE) r |= RULE_BIT(R_WEEKDAY) | RULE_BIT(R_HOLIDAY) | RULE_BIT(R_HIJRI);
-  if (flags & KW_SOME) r |= RULE_BIT(R_COUNTED);
-  return r;
+/* ---- the grammar file ---------------------------------------------------- */
+
+static int name_index(const char *const *names, int count, const char *s) {
+  for (int i = 0; i < count; i++)
+    if (strcmp(names[i], s) == 0) return i;
+  return -1;
 }
 
-/* Adds the first word of every form of t, starting `rules` (0: by keyword
- * role), to the trigger array. */
-static void add_triggers(trigger *v, size_t *n, const lex *t, size_t nt, uint32_t rules) {
-  for (size_t i = 0; i < nt; i++) {
-    const char *sp = strchr(t[i].form, ' ');
-    uint32_t r = rules ? rules : keyword_rules(t[i].flags);
-    if (!r) continue;
-    v[*n].s = t[i].form;
-    v[*n].len = sp ? (size_t)(sp - t[i].form) : strlen(t[i].form);
-    v[(*n)++].rules = r;
+/* An integer or a symbol ("U_DAY"); flags: "0" or "NAME|NAME". */
+static int parse_symbols(const char *s, int is_flags, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (*s && !*end) {
+    *out = (int)v;
+    return 1;
   }
+  int acc = 0;
+  while (*s) {
+    size_t n = strcspn(s, "|");
+    int found = 0;
+    for (size_t i = 0; i < sizeof k_symbols / sizeof *k_symbols; i++)
+      if (strlen(k_symbols[i].name) == n && memcmp(k_symbols[i].name, s, n) == 0) {
+        acc |= k_symbols[i].value;
+        found = 1;
+        break;
+      }
+    if (!found || (!is_flags && s[n])) return 0;
+    s += n + (s[n] == '|');
+  }
+  *out = acc;
+  return 1;
 }
 
-static int32_t build_triggers(idner__dategrammar *g) {
-  static const struct {
-    const lex *t;
-    size_t n;
+/* Rules named "a|b|c" as bits. */
+static int parse_rules(const char *s, uint32_t *out) {
+  uint32_t bits = 0;
+  char name[32];
+  while (*s) {
+    size_t n = strcspn(s, "|");
+    if (n == 0 || n >= sizeof name) return 0;
+    memcpy(name, s, n);
+    name[n] = '\0';
+    int r = name_index(k_rule_names, R_COUNT, name);
+    if (r < 0) return 0;
+    bits |= RULE_BIT(r);
+    s += n + (s[n] == '|');
+  }
+  *out = bits;
+  return bits != 0;
+}
+
+#define GROW(arr, n, cap)                                                       \
+  ((n) < (cap) ? 1                                                              \
+               : ((cap) = (cap) ? 2 * (cap) : 16,                               \
+                  ((arr) = grow_array((arr), (cap), sizeof *(arr))) != NULL))
+
+static void *grow_array(void *p, size_t cap, size_t size) {
+  void *q = realloc(p, cap * size);
+  if (!q) free(p);
+  return q;
+}
+
+static int32_t grammar_line(idner__dategrammar *g, char **f, int nf, char *err, size_t errsz,
+                            size_t line) {
+  const char *kind = f[0];
+#define BAD(...)                                                            \
+  do {                                                                      \
+    char m_[160];                                                           \
+    snprintf(m_, sizeof m_, __VA_ARGS__);                                   \
+    idner__fmt(err, errsz, "%s:%zu: %s", g->fname, line, m_);           \
+    return IDNER_ERR_DATA_FORMAT;                                           \
+  } while (0)
+  if (strcmp(kind, "lex") == 0) {
+    int t, val, flags;
+    if (nf != 5) BAD("lex needs TABLE FORM VALUE FLAGS");
+    if ((t = name_index(k_table_names, T_COUNT, f[1])) < 0) BAD("unknown table '%s'", f[1]);
+    if (!f[2][0]) BAD("empty form");
+    if (!parse_symbols(f[3], 0, &val)) BAD("bad value '%s'", f[3]);
+    if (!parse_symbols(f[4], 1, &flags)) BAD("bad flags '%s'", f[4]);
+    lex_table *tb = &g->tab[t];
+    if (!GROW(tb->v, tb->n, tb->cap)) return IDNER_ERR_NOMEM;
+    tb->v[tb->n++] = (lex){f[2], val, (unsigned)flags};
+  } else if (strcmp(kind, "word") == 0) {
+    int w;
+    if (nf != 3 || !f[2][0]) BAD("word needs LIST FORM");
+    if ((w = name_index(k_list_names, W_COUNT, f[1])) < 0) BAD("unknown list '%s'", f[1]);
+    word_list *wl = &g->words[w];
+    if (!GROW(wl->v, wl->n, wl->cap)) return IDNER_ERR_NOMEM;
+    wl->v[wl->n++] = f[2];
+  } else if (!strcmp(kind, "alt") || !strcmp(kind, "bare") || !strcmp(kind, "tmpl") ||
+             !strcmp(kind, "calendar")) {
+    fragment fr = {f[1], NULL, 0, 0, kind[0] == 'b', NULL, 0};
+    if (nf < 3 || !f[1][0]) BAD("%s needs a NAME", kind);
+    if (find_fragment(g, f[1], strlen(f[1]))) BAD("fragment %s defined twice", f[1]);
+    if (kind[0] == 't') {
+      if (nf != 3 || !f[2][0]) BAD("tmpl needs NAME TEMPLATE");
+      fr.tmpl = f[2];
+    } else if (kind[0] == 'c') {
+      fr.calendar = 1;
+      fr.need = !strcmp(f[2], "HOLIDAY")  ? LX_HOLIDAY
+                : !strcmp(f[2], "HMONTH") ? LX_HMONTH
+                : !strcmp(f[2], "JMONTH") ? LX_JMONTH
+                                          : 0;
+      if (nf != 3 || !fr.need) BAD("calendar needs NAME HOLIDAY|HMONTH|JMONTH");
+    } else {
+      int t, need, refuse;
+      if (nf != 5) BAD("%s needs NAME TABLE NEED REFUSE", kind);
+      if ((t = name_index(k_table_names, T_COUNT, f[2])) < 0) BAD("unknown table '%s'", f[2]);
+      if (!parse_symbols(f[3], 1, &need) || !parse_symbols(f[4], 1, &refuse)) BAD("bad flags");
+      fr.t = &g->tab[t], fr.need = (unsigned)need, fr.refuse = (unsigned)refuse;
+    }
+    if (!GROW(g->frags, g->nfrags, g->cap_frags)) return IDNER_ERR_NOMEM;
+    g->frags[g->nfrags++] = fr;
+  } else if (strcmp(kind, "rule") == 0) {
+    int r;
+    if (nf != 3 || !f[2][0]) BAD("rule needs NAME TEMPLATE");
+    if ((r = name_index(k_rule_names, R_COUNT, f[1])) < 0) BAD("unknown rule '%s'", f[1]);
+    if (g->rule_tmpl[r]) BAD("rule %s defined twice", f[1]);
+    g->rule_tmpl[r] = f[2];
+    g->order[g->nrules++] = (rule_id)r;
+  } else if (strcmp(kind, "trigger") == 0) {
+    static const char *const specials[TS_COUNT] = {"@digit", "@paren", "@quarter",
+                                                   "@calendar-holiday", "@calendar-month"};
     uint32_t rules;
-  } k_sources[] = {
-      {k_months, LEX_N(k_months), RULE_BIT(R_MONTH) | RULE_BIT(R_MONTH_RANGE)},
-      {k_weekdays, LEX_N(k_weekdays),
-       RULE_BIT(R_KOMPAS) | RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_WEEKDAY)},
-      {k_number_words, LEX_N(k_number_words), RULE_BIT(R_COUNTED)},
-      {k_units, LEX_N(k_units), RULE_BIT(R_RELATIVE)},
-      {k_se_units, LEX_N(k_se_units), RULE_BIT(R_COUNTED)},
-      {k_modifiers, LEX_N(k_modifiers), RULE_BIT(R_MODIFIED) | RULE_BIT(R_MODPERIOD)},
-      {k_deictic_days, LEX_N(k_deictic_days), RULE_BIT(R_DEICTIC)},
-      {k_vague_words, LEX_N(k_vague_words), RULE_BIT(R_VAGUE)},
-      {k_periods, LEX_N(k_periods), RULE_BIT(R_PERIOD)},
-      {k_narrative_days, LEX_N(k_narrative_days), RULE_BIT(R_NARRDAY)},
-      {k_se_units, LEX_N(k_se_units), RULE_BIT(R_NARRATIVE)},
-      {k_number_words, LEX_N(k_number_words), RULE_BIT(R_NARRATIVE)},
-      {k_keywords, LEX_N(k_keywords), 0},
-  };
-  static const lex k_hut[] = {{"hut", 0, 0}}; /* "HUT ke-78 RI" */
-  size_t cap = g->ncal_lex + 1, n = 0;
-  for (size_t k = 0; k < LEX_N(k_sources); k++) cap += k_sources[k].n;
-  g->triggers = malloc(cap * sizeof *g->triggers);
+    if (nf != 3 || !parse_rules(f[2], &rules)) BAD("trigger needs SOURCE RULE|RULE...");
+    int sp = name_index(specials, TS_COUNT, f[1]);
+    if (sp >= 0) {
+      g->special[sp] |= rules;
+    } else {
+      char *slash = strchr(f[1], '/');
+      int flag = 0, t;
+      if (slash) *slash = '\0';
+      if ((t = name_index(k_table_names, T_COUNT, f[1])) < 0) BAD("unknown source '%s'", f[1]);
+      if (slash && (!parse_symbols(slash + 1, 1, &flag) || !flag)) BAD("bad flag '%s'", slash + 1);
+      if (!GROW(g->tsrc, g->ntsrc, g->cap_tsrc)) return IDNER_ERR_NOMEM;
+      g->tsrc[g->ntsrc++] = (struct tsrc){t, (unsigned)flag, rules};
+    }
+  } else {
+    BAD("unknown record '%s'", kind);
+  }
+#undef BAD
+  return IDNER_OK;
+}
+
+/* Reads the grammar file (split in place in g->text). */
+static int32_t parse_grammar(idner__dategrammar *g, const char *data, size_t len, char *err,
+                             size_t errsz) {
+  if (!(g->text = malloc(len + 1))) return IDNER_ERR_NOMEM;
+  memcpy(g->text, data, len);
+  g->text[len] = '\0';
+  if (len < strlen(GRAMMAR_MAGIC) || memcmp(g->text, GRAMMAR_MAGIC, strlen(GRAMMAR_MAGIC)) != 0) {
+    idner__fmt(err, errsz, "%s: not a date grammar (first line must be \"%s\")", g->fname,
+               GRAMMAR_MAGIC);
+    return IDNER_ERR_DATA_FORMAT;
+  }
+  size_t line = 0;
+  for (char *p = g->text, *next; p && *p; p = next) {
+    line++;
+    next = strchr(p, '\n');
+    if (next) *next++ = '\0';
+    size_t n = strlen(p);
+    if (n && p[n - 1] == '\r') p[--n] = '\0';
+    if (!n || p[0] == '#') continue;
+    char *f[6];
+    int nf = 0;
+    for (char *q = p; q && nf < 6;) {
+      f[nf++] = q;
+      q = strchr(q, '\t');
+      if (q) *q++ = '\0';
+      if (nf == 6 && q) {
+        idner__fmt(err, errsz, "%s:%zu: too many fields", g->fname, line);
+        return IDNER_ERR_DATA_FORMAT;
+      }
+    }
+    int32_t rc = grammar_line(g, f, nf, err, errsz, line);
+    if (rc) return rc;
+  }
+  for (int r = 0; r < R_COUNT; r++)
+    if (!g->rule_tmpl[r]) {
+      idner__fmt(err, errsz, "%s: rule %s is missing", g->fname, k_rule_names[r]);
+      return IDNER_ERR_DATA_FORMAT;
+    }
+  return IDNER_OK;
+}
+
+static void add_trigger(trigger *v, size_t *n, const lex *e, uint32_t rules) {
+  const char *sp = strchr(e->form, ' ');
+  v[*n].s = e->form;
+  v[*n].len = sp ? (size_t)(sp - e->form) : strlen(e->form);
+  v[(*n)++].rules = rules;
+}
+
+/* The trigger table: first words of the forms of the file's trigger
+ * sources and of the calendar's names, sorted, duplicates merged. */
+static int32_t build_triggers(idner__dategrammar *g) {
+  size_t cap = g->cal_tab.n, n = 0;
+  for (size_t k = 0; k < g->ntsrc; k++) cap += g->tab[g->tsrc[k].table].n;
+  g->triggers = malloc((cap ? cap : 1) * sizeof *g->triggers);
   if (!g->triggers) return IDNER_ERR_NOMEM;
-  for (size_t k = 0; k < LEX_N(k_sources); k++)
-    add_triggers(g->triggers, &n, k_sources[k].t, k_sources[k].n, k_sources[k].rules);
-  add_triggers(g->triggers, &n, k_hut, 1, RULE_BIT(R_HOLIDAY));
-  for (size_t k = 0; k < g->ncal_lex; k++)
-    add_triggers(g->triggers, &n, &g->cal_lex[k], 1,
-                 (g->cal_lex[k].flags & LX_HOLIDAY) ? RULE_BIT(R_HOLIDAY) : RULE_BIT(R_HIJRI));
+  for (size_t k = 0; k < g->ntsrc; k++) {
+    const lex_table *t = &g->tab[g->tsrc[k].table];
+    for (size_t i = 0; i < t->n; i++)
+      if ((t->v[i].flags & g->tsrc[k].flag) == g->tsrc[k].flag)
+        add_trigger(g->triggers, &n, &t->v[i], g->tsrc[k].rules);
+  }
+  for (size_t i = 0; i < g->cal_tab.n; i++) {
+    const lex *e = &g->cal_tab.v[i];
+    uint32_t r = g->special[(e->flags & LX_HOLIDAY) ? TS_CAL_HOLIDAY : TS_CAL_MONTH];
+    if (r) add_trigger(g->triggers, &n, e, r);
+  }
   qsort(g->triggers, n, sizeof *g->triggers, trigger_cmp);
   size_t u = 0; /* merge duplicates ("tahun": unit and keyword) */
   for (size_t k = 0; k < n; k++) {
@@ -2124,8 +2003,8 @@ static int32_t build_triggers(idner__dategrammar *g) {
  * the forms live as long as the table. */
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
-  g->cal_lex = calloc(n ? n : 1, sizeof *g->cal_lex);
-  if (!g->cal_lex) return IDNER_ERR_NOMEM;
+  g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
+  if (!g->cal_tab.v) return IDNER_ERR_NOMEM;
   for (size_t i = 0; i < n; i++) {
     const char *form;
     int kind, value;
@@ -2133,17 +2012,42 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
     unsigned flag = kind == IDNER__CAL_HMONTH   ? LX_HMONTH
                     : kind == IDNER__CAL_JMONTH ? LX_JMONTH
                                                 : LX_HOLIDAY;
-    g->cal_lex[g->ncal_lex++] = (lex){form, value, flag};
+    g->cal_tab.v[g->cal_tab.n++] = (lex){form, value, flag};
   }
   return IDNER_OK;
 }
 
+static const idner__embedded_file *embedded(const char *name) {
+  for (unsigned i = 0; i < idner__embedded_count; i++)
+    if (strcmp(idner__embedded_files[i].name, name) == 0) return &idner__embedded_files[i];
+  return NULL;
+}
+
 int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz) {
+  return idner__dates_compile_from(NULL, 0, NULL, NULL, 0, NULL, out, err, errsz);
+}
+
+int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *gname,
+                                  const char *calendar, size_t clen, const char *cname,
+                                  idner__dategrammar **out, char *err, size_t errsz) {
   *out = NULL;
+  if (!grammar) {
+    const idner__embedded_file *f = embedded(GRAMMAR_FILE);
+    if (!f) {
+      idner__fmt(err, errsz, "%s is not embedded in the library", GRAMMAR_FILE);
+      return IDNER_ERR_INTERNAL;
+    }
+    grammar = (const char *)f->data, glen = (size_t)f->size, gname = GRAMMAR_FILE;
+  }
   idner__dategrammar *g = calloc(1, sizeof *g);
   if (!g) return IDNER_ERR_NOMEM;
+  g->fname = gname ? gname : GRAMMAR_FILE;
   idner__bytes pat = {NULL, 0, 0};
-  int32_t rc = idner__cal_load_default(&g->cal, err, errsz);
+  int32_t rc = parse_grammar(g, grammar, glen, err, errsz);
+  if (!rc)
+    rc = calendar ? idner__cal_parse(calendar, clen, cname ? cname : "dates-calendar.tsv", &g->cal,
+                                     err, errsz)
+                  : idner__cal_load_default(&g->cal, err, errsz);
   if (!rc) rc = calendar_lexicon(g);
   for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
@@ -2161,8 +2065,13 @@ void idner__dates_free(idner__dategrammar *g) {
   if (!g) return;
   for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
   free(g->triggers);
-  free(g->cal_lex);
+  free(g->cal_tab.v);
   idner__cal_free(g->cal);
+  for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);
+  for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
+  free(g->frags);
+  free(g->tsrc);
+  free(g->text);
   free(g);
 }
 

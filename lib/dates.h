@@ -33,7 +33,17 @@ typedef struct idner__refdate {
   int32_t month, day;
 } idner__refdate;
 
+/* Compiles the embedded grammar (dates-grammar.tsv) and calendar
+ * (dates-calendar.tsv). IDNER_OK, IDNER_ERR_NOMEM, or IDNER_ERR_DATA_FORMAT
+ * naming the file and line. */
 int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz);
+
+/* The same from the caller's file contents; a NULL grammar or calendar
+ * means the embedded one. The names are for messages while compiling. The
+ * bytes are copied. */
+int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *gname,
+                                  const char *calendar, size_t clen, const char *cname,
+                                  idner__dategrammar **out, char *err, size_t errsz);
 void idner__dates_free(idner__dategrammar *g);
 
 int32_t idner__datescratch_new(idner__datescratch **out);

@@ -180,6 +180,31 @@ static int32_t load_seqmodel(idner_model *m, const char *dir, uint32_t flags, ch
   return IDNER_OK;
 }
 
+/* The date grammar and calendar: dates-grammar.tsv and dates-calendar.tsv
+ * from the data directory where present, else the embedded ones (also with
+ * IDNER_LOAD_NO_DEFAULT: they are part of the library, not default data). */
+static int32_t load_dates(idner_model *m, const char *dir, char *err, size_t errsz) {
+  static const char *const names[2] = {"dates-grammar.tsv", "dates-calendar.tsv"};
+  char *data[2] = {NULL, NULL}, *path[2] = {NULL, NULL};
+  size_t size[2] = {0, 0};
+  int32_t rc = IDNER_OK;
+  for (int k = 0; k < 2 && dir && !rc; k++) {
+    size_t plen = strlen(dir) + strlen(names[k]) + 2;
+    if (!(path[k] = malloc(plen))) {
+      rc = IDNER_ERR_NOMEM;
+      break;
+    }
+    snprintf(path[k], plen, "%s/%s", dir, names[k]);
+    struct stat st;
+    if (stat(path[k], &st) == 0) rc = read_file(path[k], &data[k], &size[k], err, errsz);
+  }
+  if (!rc)
+    rc = idner__dates_compile_from(data[0], size[0], path[0], data[1], size[1], path[1],
+                                   &m->dates, err, errsz);
+  for (int k = 0; k < 2; k++) free(data[k]), free(path[k]);
+  return rc;
+}
+
 int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out,
                          char *errbuf, size_t errbuf_size) {
   if (errbuf && errbuf_size) errbuf[0] = '\0';
@@ -201,7 +226,7 @@ int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out
   if (!m) return IDNER_ERR_NOMEM;
   int32_t rc = idner__gz_new(&m->gz);
   if (!rc) rc = load_gazetteers(m->gz, data_dir, flags, errbuf, errbuf_size);
-  if (!rc) rc = idner__dates_compile(&m->dates, errbuf, errbuf_size);
+  if (!rc) rc = load_dates(m, data_dir, errbuf, errbuf_size);
   if (!rc && !(flags & IDNER_LOAD_NO_MODEL)) rc = load_seqmodel(m, data_dir, flags, errbuf, errbuf_size);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM && errbuf && errbuf_size && !errbuf[0])

@@ -469,6 +469,85 @@ START_TEST(test_compile_twice) {
 }
 END_TEST
 
+/* The grammar is data: a broken grammar file is refused with its line, and
+ * an edited one changes what is tagged. */
+static char *read_all(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  char *buf = NULL;
+  size_t cap = 0, n = 0, got;
+  do {
+    if (n + 4096 > cap) {
+      char *nb = realloc(buf, cap = 2 * cap + 4096);
+      if (!nb) break;
+      buf = nb;
+    }
+    got = fread(buf + n, 1, cap - n, f);
+    n += got;
+  } while (got > 0);
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+START_TEST(test_grammar_file) {
+  static const struct {
+    const char *text, *want;
+  } bad[] = {
+      {"# not a grammar\n", "not a date grammar"},
+      {"# idner-dates-grammar 1\nlex\tmonths\tjanuari\t1\tBOGUS\n", "x.tsv:2: bad flags"},
+      {"# idner-dates-grammar 1\nlex\tnosuch\tjanuari\t1\t0\n", "x.tsv:2: unknown table"},
+      {"# idner-dates-grammar 1\nword\tdate_preps\n", "x.tsv:2: word needs"},
+      {"# idner-dates-grammar 1\nrule\tnosuch\tx\n", "x.tsv:2: unknown rule"},
+      {"# idner-dates-grammar 1\ntrigger\tmonths\tnosuch\n", "x.tsv:2: trigger needs"},
+      {"# idner-dates-grammar 1\nfoo\tbar\n", "x.tsv:2: unknown record"},
+      {"# idner-dates-grammar 1\n", "rule kompas is missing"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
+    idner__dategrammar *g2 = NULL;
+    char err[256] = "";
+    int32_t rc = idner__dates_compile_from(bad[k].text, strlen(bad[k].text), "x.tsv", NULL, 0,
+                                           NULL, &g2, err, sizeof err);
+    ck_assert_msg(rc == IDNER_ERR_DATA_FORMAT && !g2, "case %zu: rc %d", k, (int)rc);
+    ck_assert_msg(strstr(err, bad[k].want) != NULL, "case %zu: %s", k, err);
+  }
+  /* the real file with "maret" made April: "5 Maret 2023" follows the data */
+  size_t len = 0;
+  char *text = read_all(IDNER_DATES_GRAMMAR, &len);
+  ck_assert_ptr_nonnull(text);
+  char *p = strstr(text, "lex\tmonths\tmaret\t3\t");
+  ck_assert_ptr_nonnull(p);
+  p[strlen("lex\tmonths\tmaret\t")] = '4';
+  idner__dategrammar *g2 = NULL;
+  char err[256] = "";
+  ck_assert_msg(idner__dates_compile_from(text, len, "edited", NULL, 0, NULL, &g2, err,
+                                          sizeof err) == IDNER_OK, "%s", err);
+  free(text);
+  const char *s = "Gempa 5 Maret 2023.";
+  idner_token toks[8];
+  size_t ntok = 0;
+  /* tokens by hand: "Gempa" "5" "Maret" "2023" "." */
+  static const uint32_t spans[][2] = {{0, 5}, {6, 7}, {8, 13}, {14, 18}, {18, 19}};
+  for (; ntok < 5; ntok++) {
+    memset(&toks[ntok], 0, sizeof toks[ntok]);
+    toks[ntok].byte_start = spans[ntok][0];
+    toks[ntok].byte_end = spans[ntok][1];
+    toks[ntok].kind = ntok == 1 || ntok == 3 ? IDNER_TOK_NUMBER : ntok == 4 ? IDNER_TOK_PUNCT
+                                                                            : IDNER_TOK_WORD;
+  }
+  idner__datescratch *sc = NULL;
+  ck_assert_int_eq(idner__datescratch_new(&sc), IDNER_OK);
+  idner__datehits hits = {NULL, 0, 0};
+  idner__refdate ref = {2023, 9, 19};
+  ck_assert_int_eq(idner__dates_find(g2, sc, s, strlen(s), toks, ntok, &ref, &hits), IDNER_OK);
+  ck_assert_uint_eq(hits.n, 1);
+  ck_assert_str_eq(hits.v[0].value, "2023-04-05");
+  free(hits.v);
+  idner__datescratch_free(sc);
+  idner__dates_free(g2);
+}
+END_TEST
+
 static Suite *dates_suite(void) {
   Suite *s = suite_create("dates");
   TCase *tc = tcase_create("core");
@@ -481,6 +560,7 @@ static Suite *dates_suite(void) {
   tcase_add_test(tc, test_multiword_token);
   tcase_add_test(tc, test_linear);
   tcase_add_test(tc, test_compile_twice);
+  tcase_add_test(tc, test_grammar_file);
   suite_add_tcase(s, tc);
   return s;
 }

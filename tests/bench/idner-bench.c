@@ -1,9 +1,13 @@
 /* idner-bench — throughput of idner on raw text, one thread: the full
  * pipeline with the sequence model and gazetteers + rules only, on the
  * corpora's text (tokens joined by spaces, one sentence a line) cut into
- * documents of about 4 KB. Prints the median of several runs with min and
- * max. Usage: idner-bench [SHARED_DIR] [RUNS] */
+ * documents of about 4 KB; then two hostile 1 MB documents (one
+ * idner_analyze() call each) that stress the date grammar: digits and
+ * slashes with no space, and date pieces (numbers, slashes, month names,
+ * "Senin (", "kuartal", "hingga") strung together. Prints the median of
+ * several runs with min and max. Usage: idner-bench [SHARED_DIR] [RUNS] */
 #define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +88,31 @@ static void run(const char *label, uint32_t flags, const char *text, size_t len,
   idner_model_free(m);
 }
 
+/* A deterministic 1 MB document built from pieces (no newline: one doc). */
+static char *hostile(int digits_only, size_t len) {
+  static const char *const pieces[] = {
+      "19/9/2023", "/",      "12",      "2023",   "Maret ",  "Mei ",     "Januari ", "(19/9/",
+      "2/1) ",     "1990-an ", "17 Agustus ", "kuartal ", "III/", "Senin (", "pukul ", "10.00 ",
+      "s.d. ",     "hingga ", "Ramadan ", "1445 H ", "0",      "9",        "-",        ".",
+      ",",         " ",      "Idul Fitri ", "malam ", "abad ke-", "tahun "};
+  char *t = malloc(len + 1);
+  if (!t) return NULL;
+  uint32_t x = 12345;
+  size_t n = 0;
+  while (n < len) {
+    x = x * 1103515245u + 12345u;
+    if (digits_only) {
+      unsigned k = (x >> 16) % 11;
+      t[n++] = k < 10 ? (char)('0' + k) : '/';
+      continue;
+    }
+    const char *p = pieces[(x >> 16) % (sizeof pieces / sizeof *pieces)];
+    for (size_t i = 0; p[i] && n < len; i++) t[n++] = p[i];
+  }
+  t[n] = '\0';
+  return t;
+}
+
 int main(int argc, char **argv) {
   const char *shared = argc > 1 ? argv[1] : "../shared";
   int runs = argc > 2 ? atoi(argv[2]) : 5;
@@ -108,5 +137,15 @@ int main(int argc, char **argv) {
   run("full (model)", 0, text, n, runs);
   run("gazetteers + rules", IDNER_LOAD_NO_MODEL, text, n, runs);
   free(text);
+  for (int k = 0; k < 2; k++) {
+    size_t hn = 1000000;
+    char *h = hostile(k == 0, hn);
+    if (!h) return 1;
+    printf("hostile 1 MB document: %s\n",
+           k == 0 ? "digits and slashes" : "date pieces (numbers, slashes, month names ...)");
+    run("  full (model)", 0, h, hn, runs);
+    run("  gazetteers + rules", IDNER_LOAD_NO_MODEL, h, hn, runs);
+    free(h);
+  }
   return 0;
 }
