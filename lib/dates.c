@@ -1160,6 +1160,16 @@ static int sunday_supported(const match *m) {
   if (!tok_capitalized(sc, i)) return 0;
   if (sc->last_weekday && coordinated(sc, i, GR_DAY)) return 1; /* "Sabtu dan Minggu" */
   if (has(m, G_EVE) || has(m, G_TAIL) || (i > 0 && TOK_IN(sc, i - 1, W_SUNDAY_PREPS))) return 1;
+  /* the news dateline: "..., kata dia, Minggu." ("Minggu" alone between a
+   * comma and the end of the clause) */
+  size_t e = m->tok_end;
+  if (i > 0 && e == i + 1 && e < sc->ntok && !sentence_initial(sc, i)) {
+    const char *a, *b;
+    size_t an, bn;
+    tok_text(sc, i - 1, &a, &an);
+    tok_text(sc, e, &b, &bn);
+    if (an == 1 && a[0] == ',' && bn == 1 && (b[0] == '.' || b[0] == ',')) return 1;
+  }
   return (has(m, G_MK) || has(m, G_WK)) && !sentence_initial(sc, i);
 }
 
