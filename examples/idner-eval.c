@@ -799,7 +799,8 @@ static int nerugm_named(const unit *u, size_t s, size_t e) {
  * part-of-period word ("awal" "Februari"). */
 static int nerugm_date_span(const unit *u, size_t *s, size_t *e) {
   static const char *const lead[] = {"tahun", "pukul", "pkl", "pkl.", "jam", "tanggal", NULL};
-  static const char *const mods[] = {"awal", "akhir", "pertengahan", "medio", "penghujung", NULL};
+  static const char *const mods[] = {"awal",   "akhir",  "pertengahan", "medio",
+                                     "penghujung", "sekitar", "sekira", "kira-kira", NULL};
   static const char *const bulan[] = {"bulan", NULL};
   static const char *const tails[] = {"lalu", "kemarin", "mendatang", "ini", "nanti", "depan",
                                       "yang", "silam", NULL};

@@ -97,8 +97,8 @@ enum {
   MK_TENSE = 1u << 11    /* after an absolute date: tense only, value unchanged */
 };
 
-typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END } modkind;
-static const char *const k_mod_names[] = {"", "START", "MID", "END"};
+typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END, MOD_APPROX } modkind;
+static const char *const k_mod_names[] = {"", "START", "MID", "END", "APPROX"};
 
 /* Parts of day; val says how a clock hour next to it is read. */
 typedef enum podkind { POD_MORNING, POD_MIDDAY, POD_AFTERNOON, POD_NIGHT } podkind;
@@ -155,14 +155,14 @@ static const char *const k_table_names[T_COUNT] = {
 typedef enum list_id {
   W_DAY_NOUNS, W_SUNDAY_PREPS, W_REGULATION_WORDS, W_DECADE_CUES, W_FIRST_SENSE, W_DATE_PREPS,
   W_COUNT_NOUNS, W_AMOUNT_WORDS, W_CLAUSE_MARKS, W_DATE_PREPS_AFTER, W_COORDINATORS,
-  W_SET_WORDS, W_FUTURE_CUES, W_PAST_ANCHORS, W_PRAYER_WORDS, W_SENTENCE_ENDS, W_COUNT
+  W_SET_WORDS, W_FUTURE_CUES, W_PAST_ANCHORS, W_PRAYER_WORDS, W_SENTENCE_ENDS, W_APPROX, W_COUNT
 } list_id;
 
 static const char *const k_list_names[W_COUNT] = {
     "day_nouns",    "sunday_preps", "regulation_words", "decade_cues",  "first_sense",
     "date_preps",   "count_nouns",  "amount_words",     "clause_marks", "date_preps_after",
     "coordinators", "set_words",    "future_cues",      "past_anchors", "prayer_words",
-    "sentence_ends",
+    "sentence_ends", "approx",
 };
 
 /* ======================================================================
@@ -1610,6 +1610,20 @@ static void copy_str(char *dst, size_t size, const char *src) {
 }
 
 /* Resolves the candidate at token i and appends it to out. */
+/* Tokens of an approximation word right before token i ("sekitar",
+ * "kurang lebih"), 0 if none or if they belong to the previous hit. */
+static size_t approx_before(const scan *sc, size_t i) {
+  const word_list *w = &sc->g->words[W_APPROX];
+  for (size_t k = 0; k < w->n; k++) {
+    size_t words = 1;
+    for (const char *p = w->v[k]; *p; p++) words += *p == ' ';
+    if (words > i || (sc->last_end != SIZE_MAX && sc->last_end > i - words)) continue;
+    size_t b = sc->toks[i - words].byte_start, e = sc->toks[i - 1].byte_end;
+    if (form_equals(w->v[k], sc->text + b, e - b)) return words;
+  }
+  return 0;
+}
+
 static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out) {
   resolved r;
   resolve(&c->spec, sc->has_ref ? &sc->ref : NULL, &sc->last_day, &sc->last_date, &r);
@@ -1617,12 +1631,13 @@ static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out
   if (rc) return rc;
   idner__date_hit *h = &out->v[out->n++];
   memset(h, 0, sizeof *h);
-  h->tok_start = (uint32_t)i;
+  size_t approx = c->spec.mod == MOD_NONE && c->spec.kind != SK_VAGUE ? approx_before(sc, i) : 0;
+  h->tok_start = (uint32_t)(i - approx);
   h->tok_end = (uint32_t)c->tok_end;
   h->type = c->spec.type;
   copy_str(h->value, sizeof h->value, r.value);
   copy_str(h->end_value, sizeof h->end_value, r.end_value);
-  copy_str(h->mod, sizeof h->mod, k_mod_names[c->spec.mod]);
+  copy_str(h->mod, sizeof h->mod, k_mod_names[approx ? MOD_APPROX : c->spec.mod]);
   h->tz_offset_minutes = c->spec.has_tz ? c->spec.tz : 0;
   h->has_tz = (uint32_t)c->spec.has_tz;
   if (r.is_day && r.value[0]) sc->last_day.valid = 1, sc->last_day.date = r.day;
