@@ -155,14 +155,15 @@ static const char *const k_table_names[T_COUNT] = {
 typedef enum list_id {
   W_DAY_NOUNS, W_SUNDAY_PREPS, W_REGULATION_WORDS, W_DECADE_CUES, W_FIRST_SENSE, W_DATE_PREPS,
   W_COUNT_NOUNS, W_AMOUNT_WORDS, W_CLAUSE_MARKS, W_DATE_PREPS_AFTER, W_COORDINATORS,
-  W_SET_WORDS, W_FUTURE_CUES, W_PAST_ANCHORS, W_PRAYER_WORDS, W_SENTENCE_ENDS, W_APPROX, W_COUNT
+  W_SET_WORDS, W_FUTURE_CUES, W_PAST_ANCHORS, W_PRAYER_WORDS, W_SENTENCE_ENDS, W_APPROX,
+  W_FUTURE_PREPS, W_COUNT
 } list_id;
 
 static const char *const k_list_names[W_COUNT] = {
     "day_nouns",    "sunday_preps", "regulation_words", "decade_cues",  "first_sense",
     "date_preps",   "count_nouns",  "amount_words",     "clause_marks", "date_preps_after",
     "coordinators", "set_words",    "future_cues",      "past_anchors", "prayer_words",
-    "sentence_ends", "approx",
+    "sentence_ends", "approx", "future_preps",
 };
 
 /* ======================================================================
@@ -1426,11 +1427,16 @@ static verdict h_holiday(const match *m, spec *s) {
     gy = sc->ref.y + mk->val;
   } else {
     gy = sc->ref.y;
-    if ((mk = cap_marker(m, G_MK)) && mk->val &&
-        idner__cal_holiday_date(cal, id, gy, &gm, &gd) == IDNER_OK) {
+    mk = cap_marker(m, G_MK);
+    int way = mk ? mk->val : 0;
+    /* "menjelang Lebaran", "akan ... saat Natal": the next one */
+    size_t i = m->tok_start;
+    if (!mk && (future_context(sc, i) || (i > 0 && TOK_IN(sc, i - 1, W_FUTURE_PREPS)))) way = 2;
+    if (way && idner__cal_holiday_date(cal, id, gy, &gm, &gd) == IDNER_OK) {
       long z = days_from_civil(gy, gm, gd);
-      if (mk->val < 0 && z >= ref_day(sc)) gy--;
-      if (mk->val > 0 && z <= ref_day(sc)) gy++;
+      if (way < 0 && z >= ref_day(sc)) gy--;
+      if (way == 1 && z <= ref_day(sc)) gy++;
+      if (way == 2 && z < ref_day(sc)) gy++;
     }
   }
   if (idner__cal_holiday_date(cal, id, gy, &gm, &gd) != IDNER_OK) {

@@ -270,7 +270,7 @@ class Checker:
         self.check_calendar(e, text, span, typ, value, end)
         self.check_relative(e, cls, refd, text, span, value, mod)
         self.check_clock(e, span, typ, value, end)
-        self.check_hijri(e, refd, span, value)
+        self.check_hijri(e, refd, span, value, text)
 
     # weekdays, pasaran, absolute dates
     def check_calendar(self, e, text, span, typ, value, end):
@@ -392,7 +392,7 @@ class Checker:
             if vals[0][-5:-3] != '%02d' % h:
                 e('"%s" is %02d:00, value %s' % (m.group(0), h, vals[0]))
 
-    def check_hijri(self, e, refd, span, value):
+    def check_hijri(self, e, refd, span, value, text=''):
         s = span.lower()
         hm = '|'.join(sorted(HIJRI_MONTHS, key=len, reverse=True))
         m = re.search(r'(?:^|\b)(\d{1,2} )?(' + hm + r') (\d{4})(?: h\b| hijriah\b)', s)
@@ -452,7 +452,9 @@ class Checker:
             elif re.search(r'\blalu$', s) and 'tahun lalu' not in s:
                 past = [c for c in cands if c < refd]
                 want = past[-1].isoformat() if past else None
-            elif re.search(r'\b(mendatang|depan)$', s) and 'tahun depan' not in s:
+            elif (re.search(r'\b(mendatang|depan)$', s) and 'tahun depan' not in s) or \
+                    re.search(r'\b(menjelang|jelang|sebelum) ' + re.escape(span) + r'\b', text, re.I):
+                # "menjelang Lebaran": the next one
                 fut = [c for c in cands if c > refd]
                 want = fut[0].isoformat() if fut else None
             else:
