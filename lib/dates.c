@@ -205,14 +205,14 @@ typedef enum group {
   G_WD, G_D, G_D2, G_MO, G_SEP, G_M, G_Y, G_Y2, G_YMK, G_MK, G_U, G_UMK, G_UY, G_N, G_SE, G_MOD,
   G_EVE, G_WK, G_WKMK, G_DEC, G_DEC2, G_C, G_ROM, G_CMK, G_TH, G_TAIL, G_DX, G_VX, G_HH,
   G_MI, G_HH2, G_MI2, G_POD, G_TZ, G_CW, G_PW, G_PN, G_ORD, G_PT, G_PN2, G_PW2, G_NK, G_ND,
-  G_HOL, G_HN, G_HUT, G_HN2, G_HY, G_HM, G_JM, G_PAS, G_CROM, G_DECW, G_COUNT
+  G_HOL, G_HN, G_HUT, G_HN2, G_HY, G_HM, G_JM, G_PAS, G_CROM, G_DECW, G_WD2, G_COUNT
 } group;
 
 static const char *const k_group_names[G_COUNT] = {
     "wd", "d", "d2", "mo", "sep", "m", "y", "y2", "ymk", "mk", "u", "umk", "uy", "n", "se", "mod",
     "eve", "wk", "wkmk", "dec", "dec2", "c", "rom", "cmk", "th", "tail", "dx", "vx", "hh",
     "mi", "hh2", "mi2", "pod", "tz", "cw", "pw", "pn", "ord", "pt", "pn2", "pw2", "nk", "nd",
-    "hol", "hn", "hut", "hn2", "hy", "hm", "jm", "pas", "crom", "decw",
+    "hol", "hn", "hut", "hn2", "hy", "hm", "jm", "pas", "crom", "decw", "wd2",
 };
 
 /* Match data size: enough pairs for every rule (checked at compile). */
@@ -592,6 +592,10 @@ static int day_month_year(const spec *s, int base, const ymd *ref) {
     int later = s->m > ref->m || (s->m == ref->m && s->d > ref->d);
     return later ? ref->y - 1 : ref->y;
   }
+  if (s->dir == DIR_SOON && ref) {
+    int earlier = s->m < ref->m || (s->m == ref->m && s->d < ref->d);
+    return earlier ? ref->y + 1 : ref->y;
+  }
   if (!s->wd) return base;
   static const int k_tries[3] = {0, -1, 1};
   for (int i = 0; i < 3; i++) {
@@ -880,16 +884,29 @@ static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int
   if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(2000, mo)) return VD_REJECT;
   spec_init(s, SK_DAY_MONTH, GR_DAY);
   s->m = mo, s->d = d, s->wd = wd;
-  s->dir = has(m, G_TAIL) ? DIR_RECENT : DIR_NONE;
+  s->dir = DIR_NONE;
+  const char *t;
+  size_t n;
+  if (cap(m, G_TAIL, &t, &n)) { /* "5 Mei lalu": the last one; "17 Oktober mendatang": the next */
+    size_t sp = 0;
+    while (sp < n && (t[sp] == ' ' || t[sp] == '\t')) sp++;
+    const lex *mk = lex_find(&m->sc->g->tab[T_MARKERS], t + sp, n - sp);
+    if (sp < n) s->dir = mk && mk->val > 0 ? DIR_SOON : DIR_RECENT;
+  }
   return VD_ACCEPT;
 }
 
 /* Selasa (19/9/2023), Senin (2/1) malam */
 static verdict h_kompas(const match *m, spec *s) {
   const lex *wd = CAP_LEX(m, G_WD, T_WEEKDAYS);
-  int y = cap_year(m, G_Y);
-  if (!wd) return VD_REJECT;
-  return day_month_spec(m, s, cap_uint(m, G_D), cap_uint(m, G_MO), y > 0 ? y : 0, wd->val);
+  int y = cap_year(m, G_Y), d = cap_uint(m, G_D), d2 = cap_uint(m, G_D2), mo = cap_uint(m, G_MO);
+  if (!wd || (has(m, G_WD2) != (d2 >= 0))) return VD_REJECT; /* "Sabtu-Minggu (16-17/9)" */
+  verdict v = day_month_spec(m, s, d, mo, y > 0 ? y : 0, wd->val);
+  if (v != VD_ACCEPT || d2 < 0) return v;
+  if (d2 <= d || d2 > days_in_month(y > 0 ? y : 2000, mo)) return VD_REJECT;
+  if (s->kind == SK_ABS) s->end_y = y, s->end_m = mo;
+  s->end_d = d2;
+  return VD_ACCEPT;
 }
 
 /* 19/9/2023, 19-09-2023, 19.09.2023; without a year only after a weekday
