@@ -155,15 +155,6 @@ static int32_t fail(const ctx *x, const char *fmt, const char *arg, size_t alen)
 }
 #define FAIL(x, msg) fail((x), (msg), NULL, 0)
 
-static int valid_utf8(const char *s, size_t len) {
-  for (size_t i = 0; i < len;) {
-    int32_t cp;
-    i += idner__utf8_decode(s, len, i, &cp);
-    if (cp < 0) return 0;
-  }
-  return 1;
-}
-
 /* Exactly `digits` decimal digits (or 1..digits when digits < 0). */
 static int parse_num(const char *s, size_t len, int digits, int *out) {
   size_t want = (size_t)(digits < 0 ? -digits : digits);
@@ -287,7 +278,7 @@ static int32_t parse_line(const ctx *x, const char *s, size_t len) {
   idner__calendar *c = x->c;
   if (len == 0 || s[0] == '#') return IDNER_OK;
   if (len > MAX_LINE) return FAIL(x, "line longer than 4096 bytes");
-  if (!valid_utf8(s, len)) return FAIL(x, "invalid UTF-8");
+  if (!idner__utf8_valid(s, len)) return FAIL(x, "invalid UTF-8");
   const char *f[5];
   size_t fl[5];
   int nf = 0;

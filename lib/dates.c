@@ -242,14 +242,13 @@ struct idner__dategrammar {
   const char *fname;               /* its name, for messages (static or the caller's) */
   lex_table tab[T_COUNT];
   word_list words[W_COUNT];
-  fragment *frags;
-  size_t nfrags, cap_frags;
+  struct fragvec { fragment *v; size_t n, cap; } frags;
   const char *rule_tmpl[R_COUNT];
   rule_id order[R_COUNT];          /* rules in priority order */
   size_t nrules;
   uint32_t special[TS_COUNT];      /* rules started by "@digit" etc. */
-  struct tsrc { int table; unsigned flag; uint32_t rules; } *tsrc; /* table triggers */
-  size_t ntsrc, cap_tsrc;
+  struct tsrcvec { struct tsrc { int table; unsigned flag; uint32_t rules; } *v; size_t n, cap; }
+      tsrc;                        /* table triggers */
   idner__calendar *cal;            /* holidays and Hijri months */
   lex_table cal_tab;               /* the calendar's names as lexicon entries */
   pcre2_code *code[R_COUNT];
@@ -1755,9 +1754,9 @@ static int32_t append_alternation(idner__bytes *b, const fragment *fr, const lex
 }
 
 static const fragment *find_fragment(const idner__dategrammar *g, const char *name, size_t n) {
-  for (size_t i = 0; i < g->nfrags; i++)
-    if (strlen(g->frags[i].name) == n && memcmp(g->frags[i].name, name, n) == 0)
-      return &g->frags[i];
+  for (size_t i = 0; i < g->frags.n; i++)
+    if (strlen(g->frags.v[i].name) == n && memcmp(g->frags.v[i].name, name, n) == 0)
+      return &g->frags.v[i];
   return NULL;
 }
 
@@ -1876,17 +1875,6 @@ static int parse_rules(const char *s, uint32_t *out) {
   return bits != 0;
 }
 
-#define GROW(arr, n, cap)                                                       \
-  ((n) < (cap) ? 1                                                              \
-               : ((cap) = (cap) ? 2 * (cap) : 16,                               \
-                  ((arr) = grow_array((arr), (cap), sizeof *(arr))) != NULL))
-
-static void *grow_array(void *p, size_t cap, size_t size) {
-  void *q = realloc(p, cap * size);
-  if (!q) free(p);
-  return q;
-}
-
 static int32_t grammar_line(idner__dategrammar *g, char **f, int nf, char *err, size_t errsz,
                             size_t line) {
   const char *kind = f[0];
@@ -1905,14 +1893,14 @@ static int32_t grammar_line(idner__dategrammar *g, char **f, int nf, char *err, 
     if (!parse_symbols(f[3], 0, &val)) BAD("bad value '%s'", f[3]);
     if (!parse_symbols(f[4], 1, &flags)) BAD("bad flags '%s'", f[4]);
     lex_table *tb = &g->tab[t];
-    if (!GROW(tb->v, tb->n, tb->cap)) return IDNER_ERR_NOMEM;
+    if (IDNER__RESERVE(tb, tb->n + 1)) return IDNER_ERR_NOMEM;
     tb->v[tb->n++] = (lex){f[2], val, (unsigned)flags};
   } else if (strcmp(kind, "word") == 0) {
     int w;
     if (nf != 3 || !f[2][0]) BAD("word needs LIST FORM");
     if ((w = name_index(k_list_names, W_COUNT, f[1])) < 0) BAD("unknown list '%s'", f[1]);
     word_list *wl = &g->words[w];
-    if (!GROW(wl->v, wl->n, wl->cap)) return IDNER_ERR_NOMEM;
+    if (IDNER__RESERVE(wl, wl->n + 1)) return IDNER_ERR_NOMEM;
     wl->v[wl->n++] = f[2];
   } else if (!strcmp(kind, "alt") || !strcmp(kind, "bare") || !strcmp(kind, "tmpl") ||
              !strcmp(kind, "calendar")) {
@@ -1936,8 +1924,8 @@ static int32_t grammar_line(idner__dategrammar *g, char **f, int nf, char *err, 
       if (!parse_symbols(f[3], 1, &need) || !parse_symbols(f[4], 1, &refuse)) BAD("bad flags");
       fr.t = &g->tab[t], fr.need = (unsigned)need, fr.refuse = (unsigned)refuse;
     }
-    if (!GROW(g->frags, g->nfrags, g->cap_frags)) return IDNER_ERR_NOMEM;
-    g->frags[g->nfrags++] = fr;
+    if (IDNER__RESERVE(&g->frags, g->frags.n + 1)) return IDNER_ERR_NOMEM;
+    g->frags.v[g->frags.n++] = fr;
   } else if (strcmp(kind, "rule") == 0) {
     int r;
     if (nf != 3 || !f[2][0]) BAD("rule needs NAME TEMPLATE");
@@ -1959,8 +1947,8 @@ static int32_t grammar_line(idner__dategrammar *g, char **f, int nf, char *err, 
       if (slash) *slash = '\0';
       if ((t = name_index(k_table_names, T_COUNT, f[1])) < 0) BAD("unknown source '%s'", f[1]);
       if (slash && (!parse_symbols(slash + 1, 1, &flag) || !flag)) BAD("bad flag '%s'", slash + 1);
-      if (!GROW(g->tsrc, g->ntsrc, g->cap_tsrc)) return IDNER_ERR_NOMEM;
-      g->tsrc[g->ntsrc++] = (struct tsrc){t, (unsigned)flag, rules};
+      if (IDNER__RESERVE(&g->tsrc, g->tsrc.n + 1)) return IDNER_ERR_NOMEM;
+      g->tsrc.v[g->tsrc.n++] = (struct tsrc){t, (unsigned)flag, rules};
     }
   } else {
     BAD("unknown record '%s'", kind);
@@ -2021,14 +2009,14 @@ static void add_trigger(trigger *v, size_t *n, const lex *e, uint32_t rules) {
  * sources and of the calendar's names, sorted, duplicates merged. */
 static int32_t build_triggers(idner__dategrammar *g) {
   size_t cap = g->cal_tab.n, n = 0;
-  for (size_t k = 0; k < g->ntsrc; k++) cap += g->tab[g->tsrc[k].table].n;
+  for (size_t k = 0; k < g->tsrc.n; k++) cap += g->tab[g->tsrc.v[k].table].n;
   g->triggers = malloc((cap ? cap : 1) * sizeof *g->triggers);
   if (!g->triggers) return IDNER_ERR_NOMEM;
-  for (size_t k = 0; k < g->ntsrc; k++) {
-    const lex_table *t = &g->tab[g->tsrc[k].table];
+  for (size_t k = 0; k < g->tsrc.n; k++) {
+    const lex_table *t = &g->tab[g->tsrc.v[k].table];
     for (size_t i = 0; i < t->n; i++)
-      if ((t->v[i].flags & g->tsrc[k].flag) == g->tsrc[k].flag)
-        add_trigger(g->triggers, &n, &t->v[i], g->tsrc[k].rules);
+      if ((t->v[i].flags & g->tsrc.v[k].flag) == g->tsrc.v[k].flag)
+        add_trigger(g->triggers, &n, &t->v[i], g->tsrc.v[k].rules);
   }
   for (size_t i = 0; i < g->cal_tab.n; i++) {
     const lex *e = &g->cal_tab.v[i];
@@ -2117,8 +2105,8 @@ void idner__dates_free(idner__dategrammar *g) {
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);
   for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
-  free(g->frags);
-  free(g->tsrc);
+  free(g->frags.v);
+  free(g->tsrc.v);
   free(g->text);
   free(g);
 }

@@ -75,15 +75,6 @@ static int32_t fail(const line_ctx *c, int32_t rc, const char *what) {
   return rc;
 }
 
-static int valid_utf8(const char *s, size_t len) {
-  for (size_t i = 0; i < len;) {
-    int32_t cp;
-    i += idner__utf8_decode(s, len, i, &cp);
-    if (cp < 0) return 0;
-  }
-  return 1;
-}
-
 static int parse_class(const char *s, size_t len) {
   for (int c = 1; c < IDNER__GZ_NCLASSES; c++)
     if (strlen(class_names[c]) == len && memcmp(class_names[c], s, len) == 0)
@@ -186,7 +177,7 @@ static int32_t parse_line(idner__gazetteer *g, const line_ctx *c, const char *s,
                           size_t len) {
   if (len == 0 || s[0] == '#') return IDNER_OK;
   if (len > MAX_LINE) return fail(c, IDNER_ERR_DATA_FORMAT, "line longer than 4096 bytes");
-  if (!valid_utf8(s, len)) return fail(c, IDNER_ERR_DATA_FORMAT, "invalid UTF-8");
+  if (!idner__utf8_valid(s, len)) return fail(c, IDNER_ERR_DATA_FORMAT, "invalid UTF-8");
   const char *f[5];
   size_t fl[5];
   int nf = split_tabs(s, len, f, fl);

@@ -52,6 +52,15 @@ size_t idner__utf8_decode(const char *s, size_t len, size_t i, int32_t *cp) {
   return 4;
 }
 
+int idner__utf8_valid(const char *s, size_t len) {
+  for (size_t i = 0; i < len;) {
+    int32_t cp;
+    i += idner__utf8_decode(s, len, i, &cp);
+    if (cp < 0) return 0;
+  }
+  return 1;
+}
+
 /* ---- Character classes -------------------------------------------------- */
 
 enum {

@@ -11,6 +11,9 @@
  * "character" and offsets never shift. */
 size_t idner__utf8_decode(const char *s, size_t len, size_t i, int32_t *cp);
 
+/* 1 if s[0..len) is valid UTF-8 (as idner__utf8_decode judges it), else 0. */
+int idner__utf8_valid(const char *s, size_t len);
+
 /* Tokenizes text[0..len) and appends tokens to out (out->n is not reset).
  * Fills byte/char offsets, kind (IDNER_TOK_*) and shape flags
  * (IDNER_SHAPE_*, except SENT_START); sentence = 0. With strict != 0 the
