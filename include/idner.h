@@ -196,7 +196,9 @@ IDNER_API const char *idner_doc_error(const idner_doc *doc);
 
 typedef struct idner_options {
   uint32_t struct_size;  /* sizeof(idner_options); set by idner_options_init */
-  uint32_t types;        /* IDNER_TYPE_BIT mask of types to emit; IDNER_TYPES_ALL */
+  uint32_t types;        /* IDNER_TYPE_BIT mask of types to emit; IDNER_TYPES_ALL.
+                          * 0 = tokenize only: tokens and sentences, no
+                          * entities, no recognition work at all */
   uint32_t flags;        /* IDNER_FLAG_* */
   int32_t ref_year;      /* reference date for DATE/TIME values; 0 = none */
   uint32_t ref_month;    /* 1..12 (0 with ref_year 0) */

@@ -151,6 +151,7 @@ static int32_t run_evidence(const idner_model *m, idner_doc *d, const idner__ref
 
 /* ... -> sequence model -> decoder -> propagation -> decoder -> entities. */
 static int32_t run_pipeline(const idner_model *m, idner_doc *d, const idner_options *o) {
+  if (!o->types) return IDNER_OK; /* tokens and sentences only */
   idner__refdate ref = {o->ref_year, (int32_t)o->ref_month, (int32_t)o->ref_day};
   int32_t rc = run_evidence(m, d, &ref);
   if (!rc && m->seq &&

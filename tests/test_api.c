@@ -192,6 +192,12 @@ START_TEST(test_types_filter_and_no_reference) {
   ck_assert_int_eq(idner_analyze(model, doc, t, strlen(t), &o), IDNER_OK);
   ck_assert_ptr_nonnull(e = find(t, "kemarin", IDNER_TYPE_DATE));
   ck_assert_str_eq(value_of(e), "2023-09-18");
+  /* types 0: tokenize only, the same tokens and no entities */
+  uint32_t n_tokens = idner_doc_token_count(doc);
+  o.types = 0;
+  ck_assert_int_eq(idner_analyze(model, doc, t, strlen(t), &o), IDNER_OK);
+  ck_assert_uint_eq(idner_doc_token_count(doc), n_tokens);
+  ck_assert_uint_eq(idner_doc_entity_count(doc), 0);
 }
 END_TEST
 
