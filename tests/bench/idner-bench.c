@@ -1,151 +1,207 @@
-/* idner-bench — throughput of idner on raw text, one thread: the full
- * pipeline with the sequence model and gazetteers + rules only, on the
- * corpora's text (tokens joined by spaces, one sentence a line) cut into
- * documents of about 4 KB; then two hostile 1 MB documents (one
- * idner_analyze() call each) that stress the date grammar: digits and
- * slashes with no space, and date pieces (numbers, slashes, month names,
- * "Senin (", "kuartal", "hingga") strung together. Prints the median of
- * several runs with min and max. Usage: idner-bench [SHARED_DIR] [RUNS] */
+/* idner-bench — speed and memory of idner on raw UTF-8 text, one thread
+ * (issue 5). Sections (sections.c): init time (embedded default, a data
+ * directory), model memory, throughput per stage on the corpora's text
+ * (tokenize only; gazetteers + rules; full pipeline with the model),
+ * throughput against input size (documents of ~4 KB, and one document of
+ * growing size), adversarial inputs, and the issue's targets with met / NOT
+ * MET. Every figure is the median of several runs with min and max, each in
+ * a fresh forked child (measure.c). ctest runs it only as a --quick smoke
+ * test; tests/bench/report.py regenerates docs/performance.md from it.
+ * Options: --help. */
 #define _POSIX_C_SOURCE 200809L
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "bench.h"
 #include "idner.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+#ifndef IDNER_BENCH_SHARED_DIR
+#define IDNER_BENCH_SHARED_DIR "../shared"
+#endif
+#ifndef IDNER_BENCH_DATA_DIR
+#define IDNER_BENCH_DATA_DIR "lib/gazetteers"
+#endif
+#ifndef IDNER_BENCH_BUILD_TYPE
+#define IDNER_BENCH_BUILD_TYPE "unknown build type"
+#endif
+
+bench_config cfg;
+bench_text corpus;
+FILE *tsv;
+int failures;
+
+static const char *const section_names[] = {"init",  "memory", "stages",
+                                            "sizes", "doc",    "adversarial"};
+
+/* ---- main ---------------------------------------------------------------- */
+
+static void usage(FILE *f) {
+  fputs("usage: idner-bench [options] [SHARED_DIR [RUNS]]\n"
+        "  --runs N         samples per figure, median [min, max] (default 5; --quick 3)\n"
+        "  --big-runs N     samples for inputs of 32 MB and more (default 3)\n"
+        "  --shared DIR     folder holding corpora/ (default " IDNER_BENCH_SHARED_DIR ")\n"
+        "  --data DIR       data directory for init and memory (default " IDNER_BENCH_DATA_DIR ")\n"
+        "  --max-size MB    largest input of the size series (default 256)\n"
+        "  --max-doc MB     largest single document (default 16)\n"
+        "  --line-size MB   the line without spaces (default 100)\n"
+        "  --caps-words N   capitalized words in a row (default 1000000)\n"
+        "  --parens N       nesting depth of the parentheses (default 10000)\n"
+        "  --adv-size MB    digits and slashes, date pieces, byte values (default 1)\n"
+        "  --min-time S     shortest sample; small inputs are repeated (default 0.2)\n"
+        "  --cpu-time       time by process CPU time, not wall time (a busy machine)\n"
+        "  --timeout S      limit per measurement process (default 1800)\n"
+        "  --mem-limit MB   address-space limit per measurement process (default 8000, 0 none)\n"
+        "  --only LIST      sections, comma-separated: init,memory,stages,sizes,doc,adversarial\n"
+        "  --tsv FILE       also write every figure as tab-separated rows (for plots)\n"
+        "  --quick          smoke run in seconds: 3 runs, inputs of at most 256 KB\n"
+        "Sizes are decimal: 1 KB = 1000 bytes, 1 MB = 10^6 bytes (MB/s too).\n",
+        f);
 }
 
-/* Appends a CoNLL file's tokens as text. */
-static int append_conll(const char *path, char **buf, size_t *n, size_t *cap) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return 0;
-  char line[4096];
-  while (fgets(line, sizeof line, f)) {
-    char *tab = strchr(line, '\t');
-    size_t l = tab ? (size_t)(tab - line) : strcspn(line, "\r\n");
-    if (*n + l + 2 > *cap) {
-      *cap = (*cap + l + 2) * 2;
-      *buf = realloc(*buf, *cap);
-      if (!*buf) return 0;
+static size_t mb_arg(const char *s) { return (size_t)(atof(s) * 1e6); }
+
+static int parse(int argc, char **argv) {
+  cfg.runs = 5, cfg.big_runs = 3, cfg.sections = 63;
+  cfg.shared = IDNER_BENCH_SHARED_DIR, cfg.data = IDNER_BENCH_DATA_DIR;
+  cfg.max_size = 256 * BENCH_MB, cfg.max_doc = 16 * BENCH_MB, cfg.line_size = 100 * BENCH_MB;
+  cfg.caps_words = 1000000, cfg.parens = 10000, cfg.adv_size = BENCH_MB, cfg.mem_limit_mb = 8000;
+  cfg.min_time = 0.2, cfg.timeout = 1800;
+  for (int i = 1; i < argc; i++) /* --quick first: explicit options override it */
+    if (!strcmp(argv[i], "--quick")) {
+      cfg.quick = 1, cfg.runs = 3, cfg.max_size = cfg.max_doc = 256 * BENCH_KB;
+      cfg.line_size = BENCH_MB, cfg.caps_words = 20000, cfg.adv_size = 64 * BENCH_KB;
+      cfg.min_time = 0.02, cfg.timeout = 300;
     }
-    if (l == 0) {
-      (*buf)[(*n)++] = '\n';
-    } else {
-      memcpy(*buf + *n, line, l);
-      *n += l;
-      (*buf)[(*n)++] = ' ';
-    }
-  }
-  fclose(f);
-  return 1;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static void run(const char *label, uint32_t flags, const char *text, size_t len, int runs) {
-  char err[512];
-  idner_model *m;
-  double t0 = now();
-  if (idner_model_load(NULL, flags, &m, err, sizeof err) != IDNER_OK) {
-    fprintf(stderr, "load: %s\n", err);
-    exit(1);
-  }
-  double load_ms = (now() - t0) * 1e3;
-  idner_doc *d;
-  idner_doc_new(&d);
-  idner_options o;
-  idner_options_init(&o);
-  o.ref_year = 2023, o.ref_month = 9, o.ref_day = 19;
-  double secs[16];
-  size_t tokens = 0;
-  for (int r = 0; r < runs; r++) {
-    tokens = 0;
-    double s = now();
-    for (size_t p = 0; p < len;) {
-      size_t q = p + 4096 < len ? p + 4096 : len;
-      while (q < len && text[q] != '\n') q++;
-      idner_analyze(m, d, text + p, q - p, &o);
-      tokens += idner_doc_token_count(d);
-      p = q + 1;
-    }
-    secs[r] = now() - s;
-  }
-  qsort(secs, (size_t)runs, sizeof *secs, cmp);
-  double med = secs[runs / 2];
-  printf("%-22s load %6.1f ms | %6.2f MB/s (min %.2f, max %.2f) | %7.0f k tokens/s\n", label,
-         load_ms, (double)len / 1e6 / med, (double)len / 1e6 / secs[runs - 1],
-         (double)len / 1e6 / secs[0], (double)tokens / med / 1e3);
-  idner_doc_free(d);
-  idner_model_free(m);
-}
-
-/* A deterministic 1 MB document built from pieces (no newline: one doc). */
-static char *hostile(int digits_only, size_t len) {
-  static const char *const pieces[] = {
-      "19/9/2023", "/",      "12",      "2023",   "Maret ",  "Mei ",     "Januari ", "(19/9/",
-      "2/1) ",     "1990-an ", "17 Agustus ", "kuartal ", "III/", "Senin (", "pukul ", "10.00 ",
-      "s.d. ",     "hingga ", "Ramadan ", "1445 H ", "0",      "9",        "-",        ".",
-      ",",         " ",      "Idul Fitri ", "malam ", "abad ke-", "tahun "};
-  char *t = malloc(len + 1);
-  if (!t) return NULL;
-  uint32_t x = 12345;
-  size_t n = 0;
-  while (n < len) {
-    x = x * 1103515245u + 12345u;
-    if (digits_only) {
-      unsigned k = (x >> 16) % 11;
-      t[n++] = k < 10 ? (char)('0' + k) : '/';
+  int positional = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!strcmp(a, "--quick")) continue;
+    if (!strcmp(a, "--cpu-time")) {
+      cfg.cpu_time = 1;
       continue;
     }
-    const char *p = pieces[(x >> 16) % (sizeof pieces / sizeof *pieces)];
-    for (size_t i = 0; p[i] && n < len; i++) t[n++] = p[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      usage(stdout);
+      exit(0);
+    }
+    if (a[0] != '-') {
+      if (positional == 0) cfg.shared = a;
+      else if (positional == 1) cfg.runs = atoi(a);
+      else return 0;
+      positional++;
+      continue;
+    }
+    if (!v) return 0;
+    i++;
+    if (!strcmp(a, "--runs")) cfg.runs = atoi(v);
+    else if (!strcmp(a, "--big-runs")) cfg.big_runs = atoi(v);
+    else if (!strcmp(a, "--shared")) cfg.shared = v;
+    else if (!strcmp(a, "--data")) cfg.data = v;
+    else if (!strcmp(a, "--max-size")) cfg.max_size = mb_arg(v);
+    else if (!strcmp(a, "--max-doc")) cfg.max_doc = mb_arg(v);
+    else if (!strcmp(a, "--line-size")) cfg.line_size = mb_arg(v);
+    else if (!strcmp(a, "--caps-words")) cfg.caps_words = (size_t)atol(v);
+    else if (!strcmp(a, "--parens")) cfg.parens = (size_t)atol(v);
+    else if (!strcmp(a, "--adv-size")) cfg.adv_size = mb_arg(v);
+    else if (!strcmp(a, "--min-time")) cfg.min_time = atof(v);
+    else if (!strcmp(a, "--timeout")) cfg.timeout = (unsigned)atoi(v);
+    else if (!strcmp(a, "--mem-limit")) cfg.mem_limit_mb = (size_t)atol(v);
+    else if (!strcmp(a, "--tsv")) cfg.tsv_path = v;
+    else if (!strcmp(a, "--only")) {
+      cfg.sections = 0;
+      for (int k = 0; k < 6; k++) {
+        const char *p = strstr(v, section_names[k]);
+        size_t l = strlen(section_names[k]);
+        if (p && (p == v || p[-1] == ',') && (p[l] == ',' || p[l] == '\0')) cfg.sections |= 1 << k;
+      }
+      if (!cfg.sections) return 0;
+    } else return 0;
   }
-  t[n] = '\0';
-  return t;
+  if (cfg.runs < 1 || cfg.runs > BENCH_MAX_RUNS) cfg.runs = 5;
+  if (cfg.big_runs < 1) cfg.big_runs = 1;
+  return cfg.caps_words > 0 && cfg.parens > 0 && cfg.line_size > 0 && cfg.adv_size > 0;
+}
+
+static void read_first(const char *path, const char *key, char *out, size_t n) {
+  FILE *f = fopen(path, "r");
+  char line[512];
+  snprintf(out, n, "?");
+  while (f && fgets(line, sizeof line, f)) {
+    if (strncmp(line, key, strlen(key))) continue;
+    const char *p = strchr(line, ':');
+    p = p ? p + 1 : line;
+    while (*p == ' ' || *p == '\t') p++;
+    snprintf(out, n, "%.*s", (int)strcspn(p, "\n"), p);
+    break;
+  }
+  if (f) fclose(f);
+}
+
+static void load_average(char *out, size_t n) {
+  FILE *f = fopen("/proc/loadavg", "r");
+  double a = 0, b = 0, c = 0;
+  if (f && fscanf(f, "%lf %lf %lf", &a, &b, &c) == 3) snprintf(out, n, "%.2f %.2f %.2f", a, b, c);
+  else snprintf(out, n, "?");
+  if (f) fclose(f);
 }
 
 int main(int argc, char **argv) {
-  const char *shared = argc > 1 ? argv[1] : "../shared";
-  int runs = argc > 2 ? atoi(argv[2]) : 5;
-  if (runs < 1 || runs > 16) runs = 5;
-  static const char *const files[] = {
-      "idner-news-2k/train", "idner-news-2k/dev", "idner-news-2k/test", "nergrit-indonlu/train",
-      "nergrit-indonlu/dev", "nergrit-indonlu/test", "nerui-indolem/train.01",
-      "nerui-indolem/dev.01", "nerui-indolem/test.01", "nerugm-indolem/train.01",
-      "nerugm-indolem/dev.01", "nerugm-indolem/test.01", NULL};
-  char *text = NULL;
-  size_t n = 0, cap = 0;
-  for (int i = 0; files[i]; i++) {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/corpora/%s.conll", shared, files[i]);
-    if (!append_conll(path, &text, &n, &cap)) {
-      fprintf(stderr, "idner-bench: cannot read %s\n", path);
-      return 1;
-    }
+  if (!parse(argc, argv)) {
+    usage(stderr);
+    return 2;
   }
-  printf("idner %s, %.2f MB of corpus text, %d runs, median (min, max), one thread\n",
-         idner_version_string(), (double)n / 1e6, runs);
-  run("full (model)", 0, text, n, runs);
-  run("gazetteers + rules", IDNER_LOAD_NO_MODEL, text, n, runs);
-  free(text);
-  for (int k = 0; k < 2; k++) {
-    size_t hn = 1000000;
-    char *h = hostile(k == 0, hn);
-    if (!h) return 1;
-    printf("hostile 1 MB document: %s\n",
-           k == 0 ? "digits and slashes" : "date pieces (numbers, slashes, month names ...)");
-    run("  full (model)", 0, h, hn, runs);
-    run("  gazetteers + rules", IDNER_LOAD_NO_MODEL, h, hn, runs);
-    free(h);
+  char err[4200];
+  if ((cfg.sections & (SEC_STAGES | SEC_SIZES | SEC_DOC)) &&
+      !bench_load_corpus(cfg.shared, &corpus, err, sizeof err)) {
+    fprintf(stderr, "idner-bench: %s (give the folder holding corpora/ with --shared)\n", err);
+    return 1;
   }
-  return 0;
+  if (cfg.tsv_path && !(tsv = fopen(cfg.tsv_path, "w"))) {
+    perror(cfg.tsv_path);
+    return 1;
+  }
+  sections_setup();
+
+  char cpu[256], mem[64], load[64], date[64];
+  read_first("/proc/cpuinfo", "model name", cpu, sizeof cpu);
+  read_first("/proc/meminfo", "MemTotal", mem, sizeof mem);
+  load_average(load, sizeof load);
+  time_t now = time(NULL);
+  strftime(date, sizeof date, "%Y-%m-%d %H:%M", localtime(&now));
+  printf("idner-bench: idner %s (%s, %s), one thread%s\n", idner_version_string(),
+         IDNER_BENCH_BUILD_TYPE, "cc " __VERSION__,
+         cfg.quick ? ", --quick (figures not comparable)" : "");
+  printf("machine: %s, %ld CPUs online, %s RAM; %s; load average %s at start\n", cpu,
+         sysconf(_SC_NPROCESSORS_ONLN), mem, date, load);
+  if (corpus.n) {
+    size_t lines = 0;
+    for (size_t i = 0; i < corpus.n; i++) lines += corpus.p[i] == '\n';
+    printf("corpus text: %.2f MB, %zu sentences (the corpora's tokens joined by spaces, one\n"
+           "  sentence a line, from %s/corpora)\n", (double)corpus.n / 1e6, lines, cfg.shared);
+  }
+  printf("figures: median [min, max] of %d runs (%d for inputs of 32 MB and more), each in a\n"
+         "  fresh process; %s; MB = 10^6 bytes; small inputs repeated to samples >= %g s\n",
+         cfg.runs, cfg.runs < cfg.big_runs ? cfg.runs : cfg.big_runs,
+         cfg.cpu_time ? "process CPU time (--cpu-time)" : "wall-clock time", cfg.min_time);
+  if (tsv)
+    fprintf(tsv, "# section\tname\tstage\tbytes\tdocs\truns\treps\tmedian_s\tmin_s\tmax_s\t"
+                 "mbs_median\tmbs_min\tmbs_max\ttokens\tktok_s\tpeak_rss_kb\tcpu_ratio\t"
+                 "ratio\ttarget\tverdict\tnote\n");
+  double t0 = bench_now();
+  if (cfg.sections & SEC_INIT) section_init();
+  if (cfg.sections & SEC_MEMORY) section_memory();
+  if (cfg.sections & SEC_STAGES) section_stages();
+  if (cfg.sections & SEC_SIZES) section_sizes();
+  if (cfg.sections & SEC_DOC) section_doc();
+  if (cfg.sections & SEC_ADV) section_adversarial();
+  section_targets();
+  load_average(load, sizeof load);
+  printf("\ndone in %.0f s; load average %s at the end; %d measurement%s failed\n",
+         bench_now() - t0, load, failures, failures == 1 ? "" : "s");
+  if (tsv) fclose(tsv);
+  free(corpus.p);
+  return failures ? 3 : 0;
 }
