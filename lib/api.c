@@ -100,6 +100,8 @@ void idner_doc_free(idner_doc *d) {
   free(d->fold.v);
   free(d->fold_off.v);
   free(d->fold_hash.v);
+  free(d->local.v);
+  free(d->emcache);
   free(d->ev.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
@@ -155,7 +157,7 @@ static int32_t run_pipeline(const idner_model *m, idner_doc *d, const idner_opti
   idner__refdate ref = {o->ref_year, (int32_t)o->ref_month, (int32_t)o->ref_day};
   int32_t rc = run_evidence(m, d, &ref);
   if (!rc && m->seq &&
-      ((rc = idner__extract_features(d, m->seq->feature_groups, o->profile, m->seq)) ||
+      ((rc = idner__extract_features(d, m->seq->feature_groups, o->profile, m->seq, 1)) ||
        (rc = idner__seqmodel_tag(m->seq, d)) || (rc = idner__apply_model(d, o->profile))))
     return rc;
   if (rc || (rc = idner__decode(d))) return rc;
@@ -304,7 +306,7 @@ int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *
   d->text_len = d->joined.n;
   idner__refdate ref = {0, 0, 0};
   if ((rc = run_evidence(m, d, &ref))) return rc;
-  return idner__extract_features(d, feature_groups, profile, classes);
+  return idner__extract_features(d, feature_groups, profile, classes, 0);
 }
 
 /* ---- results ------------------------------------------------------------ */

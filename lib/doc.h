@@ -44,6 +44,20 @@ typedef struct idner__formcount {
   uint32_t cand_types;  /* candidate types (B) over all occurrences */
 } idner__formcount;
 
+/* Token i's local features (seqfeatures.c): the cache key of its form, how
+ * many of its features are local, and its emission-cache slot + 1 when
+ * their scores are cached (then none are extracted). */
+typedef struct idner__localref {
+  uint64_t key;
+  uint32_t nlocal;
+  uint32_t hit;
+} idner__localref;
+
+/* Emission cache size (direct-mapped; a power of two): the summed weights
+ * of the local features of recently seen token forms. */
+#define IDNER__EMCACHE_SLOTS 16384u
+struct idner__emslot;
+
 struct idner_doc {
   idner__tokvec toks;
   uint32_t nsent;
@@ -75,6 +89,10 @@ struct idner_doc {
   struct { float *v; size_t n, cap; } scores;   /* n x labels emission scores */
   struct { uint8_t *v; size_t n, cap; } back;   /* Viterbi back-pointers */
   struct { uint8_t *v; size_t n, cap; } labels; /* decoded label per token */
+  struct { idner__localref *v; size_t n, cap; } local;
+  int local_cached;                  /* the last extraction used the cache */
+  struct idner__emslot *emcache;     /* IDNER__EMCACHE_SLOTS, lazily allocated */
+  uint64_t emcache_model;            /* which model filled it */
 
   struct { idner_entity *v; size_t n, cap; } ents;
   idner__bytes strings;

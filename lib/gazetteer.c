@@ -280,23 +280,22 @@ int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
   const char *form = g->pool.v + e->form_off;
   const char *exact = g->pool.v + e->exact_off;
   uint32_t sent = t->toks[i].sentence;
+  int cs = (e->flags & IDNER__GZF_CS) != 0;
+  int case_free = e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE;
+  /* A cs entry compares its original tokens, any other its folded ones:
+   * walk only the string list that is compared. */
+  const char *s = cs ? exact : form;
   for (size_t k = 0; k < e->ntok; k++) {
     const idner_token *tk = &t->toks[i + k];
     if (tk->sentence != sent) return 0;
-    size_t fl = strlen(form), xl = strlen(exact);
-    if (e->flags & IDNER__GZF_CS) {
-      size_t len = tk->byte_end - tk->byte_start;
-      if (len != xl || memcmp(t->text + tk->byte_start, exact, xl) != 0) return 0;
-    } else {
-      size_t len = t->fold_off[i + k + 1] - t->fold_off[i + k];
-      if (len != fl || memcmp(t->fold + t->fold_off[i + k], form, fl) != 0) return 0;
-      if (k < 8 && e->cls != IDNER__GZ_TITLE && e->cls != IDNER__GZ_NONE &&
-          (e->first_upper >> k & 1u) &&
-          !token_is_upper(tk))
-        return 0;
-    }
-    form += fl + 1;
-    exact += xl + 1;
+    const char *tok = cs ? t->text + tk->byte_start : t->fold + t->fold_off[i + k];
+    size_t len = cs ? tk->byte_end - tk->byte_start : t->fold_off[i + k + 1] - t->fold_off[i + k];
+    if (len == 0 || tok[0] != s[0]) return 0; /* cheap reject */
+    size_t sl = strlen(s);
+    if (len != sl || memcmp(tok, s, sl) != 0) return 0;
+    if (!cs && !case_free && k < 8 && (e->first_upper >> k & 1u) && !token_is_upper(tk))
+      return 0;
+    s += sl + 1;
   }
   return 1;
 }

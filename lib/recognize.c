@@ -44,7 +44,9 @@ static int same_sentence(const idner_doc *d, size_t i, size_t j) {
 /* 1 if token i folds to the ASCII word w. */
 static int tok_is(const idner_doc *d, size_t i, const char *w) {
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
-  return strlen(w) == len && memcmp(d->fold.v + d->fold_off.v[i], w, len) == 0;
+  const char *f = d->fold.v + d->fold_off.v[i];
+  if (len == 0 || f[0] != w[0]) return len == 0 && w[0] == '\0'; /* cheap reject */
+  return strlen(w) == len && memcmp(f, w, len) == 0;
 }
 
 static int tok_in(const idner_doc *d, size_t i, const char *const *words) {

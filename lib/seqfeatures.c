@@ -4,6 +4,7 @@
  * exactly the same ones. */
 #include "seqfeatures.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "fold.h"
@@ -16,24 +17,29 @@ enum {
   F_W_SHAPE_M1, F_WC_L, F_WC_R, F_WC_LR, F_WC_LR_M1, F_WC_LR_P1, F_DOC_CAND
 };
 
+/* Features are written straight into d->feats, whose room is reserved
+ * once per token (MAX_TOKEN_FEATS, twice with a profile). */
+#define MAX_TOKEN_FEATS 128
+
 typedef struct fbuf {
   idner_doc *d;
-  int32_t rc;
 } fbuf;
 
-static uint32_t mix(uint32_t tmpl, const char *s, size_t len) {
-  uint64_t h = idner__hash(s, len) ^ ((uint64_t)tmpl * 0x9E3779B97F4A7C15ull);
+/* The feature hash of template tmpl and a string whose idner__hash is h. */
+static uint32_t mix_h(uint32_t tmpl, uint64_t h) {
+  h ^= (uint64_t)tmpl * 0x9E3779B97F4A7C15ull;
   h ^= h >> 29;
   h *= 0xBF58476D1CE4E5B9ull;
   h ^= h >> 32;
   return (uint32_t)h ? (uint32_t)h : 1u;
 }
 
+static void put_h(fbuf *b, uint32_t tmpl, uint64_t h) {
+  b->d->feats.v[b->d->feats.n++] = mix_h(tmpl, h);
+}
+
 static void put(fbuf *b, uint32_t tmpl, const char *s, size_t len) {
-  if (b->rc) return;
-  idner_doc *d = b->d;
-  if ((b->rc = IDNER__RESERVE(&d->feats, d->feats.n + 1))) return;
-  d->feats.v[d->feats.n++] = mix(tmpl, s, len);
+  put_h(b, tmpl, idner__hash(s, len));
 }
 
 static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
@@ -41,12 +47,20 @@ static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
   put(b, tmpl, s, 4);
 }
 
-/* folded form of token i, or a boundary marker outside the document */
+/* folded form of token i, or a boundary marker outside the document (the
+ * markers' NUL is part of their hashed bytes, as in the trained models) */
 static const char *form(const idner_doc *d, long i, size_t *len) {
   if (i < 0) { *len = 4; return "<s>"; }
   if ((size_t)i >= d->toks.n) { *len = 5; return "</s>"; }
   *len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   return d->fold.v + d->fold_off.v[i];
+}
+
+/* idner__hash of form(d, i): precomputed for tokens. */
+static uint64_t form_hash(const idner_doc *d, long i) {
+  if (i < 0) return idner__hash("<s>", 4);
+  if ((size_t)i >= d->toks.n) return idner__hash("</s>", 5);
+  return d->fold_hash.v[i];
 }
 
 /* Word shape with runs collapsed: "Jakarta" -> "Xx", "KPK" -> "X",
@@ -74,61 +88,109 @@ static size_t shape(const idner_doc *d, size_t i, char *out, size_t cap) {
   return n;
 }
 
-static void word_features(fbuf *b, const idner_doc *d, size_t i) {
-  size_t l0, lm1, lp1, lm2, lp2;
-  const char *w = form(d, (long)i, &l0), *m1 = form(d, (long)i - 1, &lm1),
-             *p1 = form(d, (long)i + 1, &lp1), *m2 = form(d, (long)i - 2, &lm2),
-             *p2 = form(d, (long)i + 2, &lp2);
-  put(b, F_W, w, l0);
-  put(b, F_WM1, m1, lm1);
-  put(b, F_WP1, p1, lp1);
-  put(b, F_WM2, m2, lm2);
-  put(b, F_WP2, p2, lp2);
-  char bi[128];
-  size_t a = lm1 < 60 ? lm1 : 60, c = l0 < 60 ? l0 : 60;
-  memcpy(bi, m1, a);
-  bi[a] = '|';
-  memcpy(bi + a + 1, w, c);
-  put(b, F_BI_M1, bi, a + 1 + c);
-  a = l0 < 60 ? l0 : 60;
-  c = lp1 < 60 ? lp1 : 60;
-  memcpy(bi, w, a);
-  bi[a] = '|';
-  memcpy(bi + a + 1, p1, c);
-  put(b, F_BI_P1, bi, a + 1 + c);
-  /* affixes on bytes of the folded form (Indonesian affixes are ASCII) */
-  static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
-  for (size_t k = 1; k <= 3 && k < l0; k++) put(b, pre[k - 1], w, k);
-  for (size_t k = 1; k <= 4 && k < l0; k++) put(b, suf[k - 1], w + l0 - k, k);
-  put_u32(b, F_LEN, l0 > 12 ? 12 : (uint32_t)l0);
+/* The shape of a token (or a boundary marker), computed once per token. */
+typedef struct shape_s {
+  char s[24];
+  size_t len;
+} shape_s;
+
+static void shape_at(const idner_doc *d, long i, shape_s *out) {
+  if (i < 0) strcpy(out->s, "<s>"), out->len = 3;
+  else if ((size_t)i >= d->toks.n) strcpy(out->s, "</s>"), out->len = 4;
+  else out->len = shape(d, (size_t)i, out->s, sizeof out->s);
 }
 
-static void shape_features(fbuf *b, const idner_doc *d, size_t i) {
-  char s0[24], sm[24], sp[24], tri[80];
-  shape(d, i, s0, sizeof s0);
-  if (i > 0) shape(d, i - 1, sm, sizeof sm); else strcpy(sm, "<s>");
-  if (i + 1 < d->toks.n) shape(d, i + 1, sp, sizeof sp); else strcpy(sp, "</s>");
-  size_t l0 = strlen(s0), lm = strlen(sm), lp = strlen(sp), n = 0;
-  put(b, F_SHAPE, s0, l0);
-  put(b, F_SHAPE_M1, sm, lm);
-  put(b, F_SHAPE_P1, sp, lp);
-  /* joined by hand: snprintf showed in profiles (all parts are < 24 bytes) */
-  memcpy(tri + n, sm, lm), n += lm, tri[n++] = '|';
-  memcpy(tri + n, s0, l0), n += l0, tri[n++] = '|';
-  memcpy(tri + n, sp, lp), n += lp;
-  put(b, F_SHAPE_TRI, tri, n);
-  size_t l;
-  const char *wm1 = form(d, (long)i - 1, &l);
-  l = l < 40 ? l : 40;
-  memcpy(tri, wm1, l);
-  tri[l] = '|';
-  memcpy(tri + l + 1, s0, l0);
-  put(b, F_W_SHAPE_M1, tri, l + 1 + l0);
+/* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
+static uint32_t word_class(const idner_doc *d, const idner__seqmodel *m, long i) {
+  if (i < 0 || (size_t)i >= d->toks.n) return 0xFFFEu;
+  uint8_t l, r;
+  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_hash.v[i]), &l, &r)) return 0xFFFFu;
+  return (uint32_t)l << 8 | r;
+}
+
+/* What extraction knows about tokens i-1, i, i+1 (a sliding window). */
+typedef struct window {
+  shape_s sh[3];
+  uint32_t wc[3];
+} window;
+
+static void window_fill(window *w, int slot, const idner_doc *d, const idner__seqmodel *m,
+                        uint32_t groups, long i) {
+  shape_at(d, i, &w->sh[slot]);
+  w->wc[slot] = (groups & IDNER__FEAT_CLASSES) ? word_class(d, m, i) : 0;
+}
+
+static void window_shift(window *w, const idner_doc *d, const idner__seqmodel *m,
+                         uint32_t groups, long next) {
+  w->sh[0] = w->sh[1], w->sh[1] = w->sh[2];
+  w->wc[0] = w->wc[1], w->wc[1] = w->wc[2];
+  window_fill(w, 2, d, m, groups, next);
+}
+
+/* Features of token i that depend on the token alone (its bytes, flags,
+ * kind): the same for every occurrence, so their summed weights can be
+ * cached per token form (tagger.c). */
+static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *w,
+                           uint32_t groups) {
+  size_t l0;
+  const char *wd = form(d, (long)i, &l0);
+  put(b, F_BIAS, "", 0);
+  put_h(b, F_W, d->fold_hash.v[i]);
+  /* affixes on bytes of the folded form (Indonesian affixes are ASCII) */
+  static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
+  for (size_t k = 1; k <= 3 && k < l0; k++) put(b, pre[k - 1], wd, k);
+  for (size_t k = 1; k <= 4 && k < l0; k++) put(b, suf[k - 1], wd + l0 - k, k);
+  put_u32(b, F_LEN, l0 > 12 ? 12 : (uint32_t)l0);
+  put(b, F_SHAPE, w->sh[1].s, w->sh[1].len);
   const idner_token *t = &d->toks.v[i];
   uint32_t cap = (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_LOWER)) |
                  ((t->flags & IDNER_SHAPE_SENT_START) ? 0x100u : 0u);
   put_u32(b, F_CAPPOS, cap);
   put_u32(b, F_KIND, t->kind);
+  if (groups & IDNER__FEAT_CLASSES) {
+    uint32_t c = w->wc[1];
+    put_u32(b, F_WC_LR, c);
+    if (c < 0xFFFEu) {
+      put_u32(b, F_WC_L, c >> 8);
+      put_u32(b, F_WC_R, c & 0xFF);
+    }
+  }
+}
+
+static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const window *w) {
+  put_h(b, F_WM1, form_hash(d, (long)i - 1));
+  put_h(b, F_WP1, form_hash(d, (long)i + 1));
+  put_h(b, F_WM2, form_hash(d, (long)i - 2));
+  put_h(b, F_WP2, form_hash(d, (long)i + 2));
+  size_t l0, lm1, lp1;
+  const char *wd = form(d, (long)i, &l0), *m1 = form(d, (long)i - 1, &lm1),
+             *p1 = form(d, (long)i + 1, &lp1);
+  char bi[128];
+  size_t a = lm1 < 60 ? lm1 : 60, c = l0 < 60 ? l0 : 60;
+  memcpy(bi, m1, a);
+  bi[a] = '|';
+  memcpy(bi + a + 1, wd, c);
+  put(b, F_BI_M1, bi, a + 1 + c);
+  a = l0 < 60 ? l0 : 60;
+  c = lp1 < 60 ? lp1 : 60;
+  memcpy(bi, wd, a);
+  bi[a] = '|';
+  memcpy(bi + a + 1, p1, c);
+  put(b, F_BI_P1, bi, a + 1 + c);
+  const shape_s *sm = &w->sh[0], *s0 = &w->sh[1], *sp = &w->sh[2];
+  char tri[80];
+  size_t n = 0;
+  put(b, F_SHAPE_M1, sm->s, sm->len);
+  put(b, F_SHAPE_P1, sp->s, sp->len);
+  memcpy(tri + n, sm->s, sm->len), n += sm->len, tri[n++] = '|';
+  memcpy(tri + n, s0->s, s0->len), n += s0->len, tri[n++] = '|';
+  memcpy(tri + n, sp->s, sp->len), n += sp->len;
+  put(b, F_SHAPE_TRI, tri, n);
+  size_t l = lm1 < 40 ? lm1 : 40;
+  memcpy(tri, m1, l);
+  tri[l] = '|';
+  memcpy(tri + l + 1, s0->s, s0->len);
+  put(b, F_W_SHAPE_M1, tri, l + 1 + s0->len);
 }
 
 /* Gazetteer classes covering tokens: B (match starts here) / I (inside). */
@@ -231,44 +293,82 @@ static int32_t conjoin_profile(idner_doc *d, uint32_t start, uint32_t profile) {
   return IDNER_OK;
 }
 
-/* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
-static uint32_t word_class(const idner_doc *d, const idner__seqmodel *m, long i) {
-  if (i < 0 || (size_t)i >= d->toks.n) return 0xFFFEu;
-  uint8_t l, r;
-  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_hash.v[i]), &l, &r)) return 0xFFFFu;
-  return (uint32_t)l << 8 | r;
+
+/* Key of token i's local features: its bytes, shape flags, kind and the
+ * profile (64-bit; a collision would only borrow another form's local
+ * scores). Never 0, which marks an empty cache slot. */
+static uint64_t local_key(const idner_doc *d, size_t i, uint32_t profile) {
+  const idner_token *t = &d->toks.v[i];
+  uint64_t h = idner__hash(d->text + t->byte_start, t->byte_end - t->byte_start);
+  h ^= ((uint64_t)t->flags << 40 | (uint64_t)t->kind << 24 | profile) * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 31;
+  return h ? h : 1u;
 }
 
-static void class_features(fbuf *b, const idner_doc *d, const idner__seqmodel *m, size_t i) {
-  uint32_t c = word_class(d, m, (long)i);
-  put_u32(b, F_WC_LR, c);
-  if (c < 0xFFFEu) {
-    put_u32(b, F_WC_L, c >> 8);
-    put_u32(b, F_WC_R, c & 0xFF);
+/* Empties the doc's emission cache when it was filled with another model
+ * (the cache outlives calls; models are told apart by their file checksum
+ * and feature groups). Returns 0 if the model cannot be cached. */
+static int32_t cache_prepare(idner_doc *d, const idner__seqmodel *m, int *usable) {
+  *usable = 0;
+  if (!m || !m->checksum) return IDNER_OK; /* a model being trained */
+  uint64_t id = (uint64_t)m->checksum << 32 | m->feature_groups | 1u << 31;
+  if (!d->emcache) {
+    d->emcache = calloc(IDNER__EMCACHE_SLOTS, sizeof *d->emcache);
+    if (!d->emcache) return IDNER_ERR_NOMEM;
+    d->emcache_model = id;
+  } else if (d->emcache_model != id) {
+    memset(d->emcache, 0, IDNER__EMCACHE_SLOTS * sizeof *d->emcache);
+    d->emcache_model = id;
   }
-  put_u32(b, F_WC_LR_M1, word_class(d, m, (long)i - 1));
-  put_u32(b, F_WC_LR_P1, word_class(d, m, (long)i + 1));
+  *usable = 1;
+  return IDNER_OK;
 }
 
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
-                                const idner__seqmodel *classes) {
+                                const idner__seqmodel *m, int use_cache) {
   size_t n = d->toks.n;
   int32_t rc;
+  int cached = 0;
   d->feats.n = 0;
-  if ((rc = IDNER__RESERVE(&d->feat_off, n + 1)) || (rc = build_masks(d))) return rc;
+  if ((rc = IDNER__RESERVE(&d->feat_off, n + 1)) || (rc = IDNER__RESERVE(&d->local, n + 1)) ||
+      (rc = build_masks(d)))
+    return rc;
   if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
-  fbuf b = {d, IDNER_OK};
-  for (size_t i = 0; i < n && !b.rc; i++) {
-    d->feat_off.v[i] = (uint32_t)d->feats.n;
-    put(&b, F_BIAS, "", 0);
-    word_features(&b, d, i);
-    shape_features(&b, d, i);
+  if (use_cache && (rc = cache_prepare(d, m, &cached))) return rc;
+  fbuf b = {d};
+  window w;
+  if (n) {
+    window_fill(&w, 1, d, m, groups, -1);
+    window_fill(&w, 2, d, m, groups, 0);
+  }
+  for (size_t i = 0; i < n; i++) {
+    window_shift(&w, d, m, groups, (long)i + 1);
+    if ((rc = IDNER__RESERVE(&d->feats, d->feats.n + 2 * MAX_TOKEN_FEATS))) return rc;
+    uint32_t start = (uint32_t)d->feats.n;
+    d->feat_off.v[i] = start;
+    idner__localref *lr = &d->local.v[i];
+    lr->key = local_key(d, i, profile);
+    lr->hit = 0;
+    size_t slot = (size_t)(lr->key & (IDNER__EMCACHE_SLOTS - 1));
+    if (cached && d->emcache[slot].key == lr->key) {
+      lr->hit = (uint32_t)slot + 1; /* the local features' scores are cached */
+    } else {
+      local_features(&b, d, i, &w, groups);
+      if (profile && (rc = conjoin_profile(d, start, profile))) return rc;
+    }
+    lr->nlocal = (uint32_t)d->feats.n - start;
+    uint32_t ctx = (uint32_t)d->feats.n;
+    context_word_features(&b, d, i, &w);
     put_u32(&b, F_DATE, d->ev.v[i].in_date);
     if (groups & IDNER__FEAT_GAZETTEER) gz_features(&b, d, i);
     if (groups & IDNER__FEAT_DOCUMENT) doc_features(&b, d, i);
-    if (groups & IDNER__FEAT_CLASSES) class_features(&b, d, classes, i);
-    if (profile && !b.rc) b.rc = conjoin_profile(d, d->feat_off.v[i], profile);
+    if (groups & IDNER__FEAT_CLASSES) {
+      put_u32(&b, F_WC_LR_M1, w.wc[0]);
+      put_u32(&b, F_WC_LR_P1, w.wc[2]);
+    }
+    if (profile && (rc = conjoin_profile(d, ctx, profile))) return rc;
   }
   d->feat_off.v[n] = (uint32_t)d->feats.n;
-  return b.rc;
+  d->local_cached = cached;
+  return IDNER_OK;
 }

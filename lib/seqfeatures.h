@@ -19,14 +19,19 @@
 struct idner__seqmodel;
 
 /* Fills d->feats with the features of every token: token i's hashes are
- * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]). Needs the evidence
- * and the first-pass candidates (idner__compute_evidence, idner__recognize).
+ * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]), its local features
+ * (those that depend on the token alone) first: d->local.v[i].nlocal of
+ * them. Needs the evidence and the first-pass candidates
+ * (idner__compute_evidence, idner__recognize).
  * With profile != 0 every feature is also emitted conjoined with the
  * profile, so the model learns shared weights plus per-corpus corrections
- * (Daume's "frustratingly easy" domain adaptation). classes (may be NULL)
- * supplies the word context classes.
+ * (Daume's "frustratingly easy" domain adaptation). m (may be NULL)
+ * supplies the word context classes. With use_cache, a token whose local
+ * scores are in the doc's emission cache (d->emcache, filled by
+ * idner__seqmodel_tag for model m) gets no local features and
+ * d->local.v[i].hit = its slot + 1; training passes 0.
  * Returns IDNER_OK or IDNER_ERR_NOMEM. */
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
-                                const struct idner__seqmodel *classes);
+                                const struct idner__seqmodel *m, int use_cache);
 
 #endif

@@ -191,6 +191,20 @@ void idner__viterbi(const float *trans, const float *scores,
   }
 }
 
+/* Adds the weight rows of features [a, b) to s, prefetching ahead: the
+ * weight table is larger than the caches and every lookup is a miss of its
+ * own, so the misses must overlap. */
+static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
+                     size_t nf, float *s) {
+  enum { AHEAD = 12 };
+  for (uint32_t k = a; k < b; k++) {
+    if (k + AHEAD < nf) IDNER__PREFETCH(&m->fast[feats[k + AHEAD] & (m->nfast - 1)]);
+    const float *row = idner__seqmodel_row(m, feats[k]);
+    if (!row) continue;
+    for (int l = 0; l < IDNER__NLABELS; l++) s[l] += row[l];
+  }
+}
+
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
   size_t n = d->toks.n;
   int32_t rc;
@@ -198,23 +212,34 @@ int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
       (rc = IDNER__RESERVE(&d->back, n * IDNER__NLABELS + 1)) ||
       (rc = IDNER__RESERVE(&d->labels, n + 1)))
     return rc;
-  /* The weight table is larger than the caches and every lookup is a miss
-   * of its own: prefetch a few features ahead so the misses overlap. */
-  enum { AHEAD = 12 };
   const uint32_t *feats = d->feats.v;
   size_t nf = d->feats.n;
-  for (size_t k = 0; k < nf && k < AHEAD; k++)
+  for (size_t k = 0; k < nf && k < 12; k++)
     IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
+  /* Local scores first: from the emission cache or from the rows. The
+   * cache is written only after all reads, because extraction decided
+   * which tokens hit before any slot changes. */
   for (size_t i = 0; i < n; i++) {
     float *s = d->scores.v + i * IDNER__NLABELS;
-    memset(s, 0, IDNER__NLABELS * sizeof *s);
-    for (uint32_t k = d->feat_off.v[i]; k < d->feat_off.v[i + 1]; k++) {
-      if (k + AHEAD < nf) IDNER__PREFETCH(&m->fast[feats[k + AHEAD] & (m->nfast - 1)]);
-      const float *row = idner__seqmodel_row(m, feats[k]);
-      if (!row) continue;
-      for (int l = 0; l < IDNER__NLABELS; l++) s[l] += row[l];
+    const idner__localref *lr = &d->local.v[i];
+    if (lr->hit) {
+      memcpy(s, d->emcache[lr->hit - 1].w, IDNER__NLABELS * sizeof *s);
+      continue;
     }
+    memset(s, 0, IDNER__NLABELS * sizeof *s);
+    add_rows(m, feats, d->feat_off.v[i], d->feat_off.v[i] + lr->nlocal, nf, s);
   }
+  if (d->local_cached)
+    for (size_t i = 0; i < n; i++) {
+      const idner__localref *lr = &d->local.v[i];
+      if (lr->hit) continue;
+      struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
+      e->key = lr->key;
+      memcpy(e->w, d->scores.v + i * IDNER__NLABELS, sizeof e->w);
+    }
+  for (size_t i = 0; i < n; i++)
+    add_rows(m, feats, d->feat_off.v[i] + d->local.v[i].nlocal, d->feat_off.v[i + 1], nf,
+             d->scores.v + i * IDNER__NLABELS);
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;
@@ -322,6 +347,7 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
   int32_t rc = idner__seqmodel_new(rows, &m);
   if (rc) return rc;
   m->feature_groups = groups & IDNER__FEAT_ALL;
+  m->checksum = want ? want : 1u;
   m->nprofiles = np;
   memcpy(m->profiles, names, sizeof names);
   if ((rc = read_classes(m, cls, ncls))) {

@@ -19,8 +19,15 @@ typedef struct idner__wslot {
   float w[IDNER__NLABELS];
 } idner__wslot;
 
+/* One emission-cache slot (doc.h): key 0 = empty. */
+struct idner__emslot {
+  uint64_t key;
+  float w[IDNER__NLABELS];
+};
+
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
+  uint32_t checksum;  /* of the model file it was read from; 0 = built in memory */
   uint32_t nprofiles;                               /* annotation profiles 1..nprofiles */
   char profiles[IDNER__MAX_PROFILES][32];           /* their names (index = id - 1) */
   float trans[IDNER__NLABELS + 1][IDNER__NLABELS];  /* row 0: sentence start */

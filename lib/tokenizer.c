@@ -89,15 +89,34 @@ static int is_invisible_space(int32_t cp) {
          cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
+/* Classes of the ASCII characters: the tokenizer looks at every byte, and
+ * most bytes of news text are ASCII. */
+#define S_ C_SPACE
+#define P_ C_PUNCT
+#define Y_ C_SYMBOL
+#define D_ C_DIGIT
+#define U_ C_UPPER
+#define L_ C_LOWER
+static const unsigned char k_ascii_class[128] = {
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, /* 00 */
+    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, /* 10 */
+    S_, P_, P_, P_, Y_, P_, P_, P_, P_, P_, P_, Y_, P_, P_, P_, P_, /*  !"#$%&'()*+,-./ */
+    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, Y_, Y_, Y_, P_, /* 0-9 :;<=>? */
+    P_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
+    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, P_, P_, Y_, P_, /* P-Z [\]^_ */
+    Y_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
+    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, Y_, P_, Y_, S_, /* p-z {|}~ DEL */
+};
+#undef S_
+#undef P_
+#undef Y_
+#undef D_
+#undef U_
+#undef L_
+
 static int cp_class(int32_t cp) {
   if (cp < 0) return C_INVALID;
-  if (cp < 0x80) {
-    if (cp >= 'a' && cp <= 'z') return C_LOWER;
-    if (cp >= 'A' && cp <= 'Z') return C_UPPER;
-    if (cp >= '0' && cp <= '9') return C_DIGIT;
-    if (cp <= 0x20 || cp == 0x7F) return C_SPACE;
-    return strchr("$+<=>^`|~", (int)cp) ? C_SYMBOL : C_PUNCT;
-  }
+  if (cp < 0x80) return k_ascii_class[cp];
   if (is_invisible_space(cp)) return C_SPACE;
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
@@ -139,15 +158,18 @@ typedef struct scanner {
    * as any later start before it, so it cannot succeed there. */
   size_t no_domain_before;
   size_t no_email_before;
+  /* End of the last ASCII alphanumeric run measured: every start inside
+   * the run ends at the same place. */
+  size_t alnum_run_end;
 } scanner;
 
-static chr chr_at(const scanner *sc, size_t i) {
+static inline chr chr_at(const scanner *sc, size_t i) {
   chr c = {-1, 0, C_END};
   if (i >= sc->len) return c;
   if (sc->s[i] < 0x80u) { /* ASCII fast path */
     c.cp = sc->s[i];
     c.n = 1;
-    c.cls = cp_class(c.cp);
+    c.cls = k_ascii_class[sc->s[i]];
     return c;
   }
   c.n = (uint32_t)idner__utf8_decode((const char *)sc->s, sc->len, i, &c.cp);
@@ -281,23 +303,21 @@ static size_t amount_dash(const scanner *sc, size_t e) {
   return e;
 }
 
-/* Currency prefixes glued to an amount ("Rp10.000", "USD5", "US$5",
- * "€5"); ASCII letters match in any case ("rp", "usd"). */
-static const char *const k_currencies[] = {
-    "Rp.", "Rp", "US$", "USD", "IDR", "S$", "$", "\xE2\x82\xAC" /* € */,
-    "\xC2\xA3" /* £ */, "\xC2\xA5" /* ¥ */,
-};
-
-/* Length of the currency prefix at p, or 0. */
+/* Length of the currency prefix glued to an amount at p ("Rp10.000",
+ * "Rp.5", "USD5", "US$5", "IDR5", "S$5", "$5", "€5", "£5", "¥5"), or 0;
+ * ASCII letters match in any case ("rp", "usd"). */
 static size_t currency_prefix(const scanner *sc, size_t p) {
-  if (!strchr("RrUuIiSs$\xE2\xC2", sc->s[p])) return 0; /* cheap reject */
-  for (size_t k = 0; k < sizeof k_currencies / sizeof *k_currencies; k++) {
-    const char *c = k_currencies[k];
-    size_t n = strlen(c), i = 0;
-    while (i < n && a_tolower(byte_at(sc, p + i)) == a_tolower((unsigned char)c[i])) i++;
-    if (i == n) return n;
+  unsigned char b1 = byte_at(sc, p + 1), b2 = byte_at(sc, p + 2);
+  switch (a_tolower(sc->s[p])) {
+    case 'r': return a_tolower(b1) != 'p' ? 0 : b2 == '.' ? 3 : 2;
+    case 'u': return a_tolower(b1) == 's' && (b2 == '$' || a_tolower(b2) == 'd') ? 3 : 0;
+    case 'i': return a_tolower(b1) == 'd' && a_tolower(b2) == 'r' ? 3 : 0;
+    case 's': return b1 == '$' ? 2 : 0;
+    case '$': return 1;
+    case 0xE2: return b1 == 0x82 && b2 == 0xAC ? 3 : 0;   /* € */
+    case 0xC2: return b1 == 0xA3 || b1 == 0xA5 ? 2 : 0; /* £ ¥ */
+    default: return 0;
   }
-  return 0;
 }
 
 /* A currency prefix and the amount glued to it. Returns the end or 0. */
@@ -622,7 +642,18 @@ static size_t scan_word(const scanner *sc, size_t p) {
   for (;;) {
     int seg_digits = 1;
     chr c;
-    while (is_wordchar((c = chr_at(sc, q)).cls)) {
+    for (;;) {
+      unsigned char b = byte_at(sc, q);
+      if (b < 0x80u) { /* ASCII fast path */
+        int cls = k_ascii_class[b];
+        if (cls == C_LOWER) nlower++, seg_digits = 0;
+        else if (cls == C_UPPER) all_lower = 0, seg_digits = 0;
+        else if (cls == C_DIGIT) all_lower = 0;
+        else break;
+        q++;
+        continue;
+      }
+      if (!is_wordchar((c = chr_at(sc, q)).cls)) break;
       if (c.cls == C_LOWER) nlower++;
       else if (c.cls != C_MARK) all_lower = 0;
       if (c.cls != C_DIGIT && c.cls != C_MARK) seg_digits = 0;
@@ -645,9 +676,17 @@ static int is_ordinal(const scanner *sc, size_t p, size_t e) {
 static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
   size_t e;
   if (sc->s[p] < 0x80u) {
-    if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
-    if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
-    if ((e = match_domain(sc, p))) return *kind = IDNER_TOK_URL, e;
+    /* A URL, e-mail or domain needs one of these right after the first
+     * alphanumeric run; most words fail here without three scans. */
+    size_t r = p < sc->alnum_run_end ? sc->alnum_run_end : p;
+    while (a_alnum(byte_at(sc, r))) r++;
+    sc->alnum_run_end = r;
+    unsigned char b = byte_at(sc, r);
+    if (b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') {
+      if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
+      if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
+      if ((e = match_domain(sc, p))) return *kind = IDNER_TOK_URL, e;
+    }
     if ((e = match_currency(sc, p))) return *kind = IDNER_TOK_NUMBER, e;
     if ((e = match_dollar_word(sc, p))) return *kind = IDNER_TOK_SYMBOL, e;
   }
@@ -731,7 +770,19 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
   uint32_t shape = 0, n = 0;
   size_t upper = 0, lower = 0;
   int seen_letter = 0;
-  for (size_t i = b; i < e; n++) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t i = b;
+  for (; i < e && u[i] < 0x80u; i++, n++) { /* ASCII prefix: no decoding */
+    int cls = k_ascii_class[u[i]];
+    if (cls == C_LOWER) seen_letter = 1, lower++;
+    else if (cls == C_UPPER) {
+      if (!seen_letter) shape |= IDNER_SHAPE_CAPITALIZED;
+      seen_letter = 1, upper++;
+    } else if (cls == C_DIGIT) shape |= IDNER_SHAPE_HAS_DIGIT;
+    else if (kind != IDNER_TOK_PUNCT && u[i] == '.') shape |= IDNER_SHAPE_HAS_PERIOD;
+    else if (kind != IDNER_TOK_PUNCT && u[i] == '-') shape |= IDNER_SHAPE_HAS_HYPHEN;
+  }
+  for (; i < e; n++) {
     int32_t cp;
     i += idner__utf8_decode(s, e, i, &cp);
     int cls = cp_class(cp);
@@ -771,10 +822,15 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
                         size_t *bad_offset) {
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
   if (len > IDNER_MAX_INPUT) return IDNER_ERR_TOO_LARGE; /* offsets are 32-bit */
-  scanner sc = {(const unsigned char *)text, len, 0, 0};
+  scanner sc = {(const unsigned char *)text, len, 0, 0, 0};
   size_t n0 = out->n, p = 0;
   uint32_t chars = 0;
   while (p < len) {
+    if (sc.s[p] == ' ') { /* the most frequent byte */
+      p++;
+      chars++;
+      continue;
+    }
     chr c = chr_at(&sc, p);
     if (c.cls == C_SPACE) {
       p += c.n;
@@ -818,7 +874,7 @@ static uint32_t fallback_kind(const char *s, size_t len) {
 void idner__classify_token(const char *s, size_t len, uint32_t *kind, uint32_t *shape) {
   uint32_t k = IDNER_TOK_SYMBOL, nchars, sh = 0;
   if (s && len) {
-    scanner sc = {(const unsigned char *)s, len, 0, 0};
+    scanner sc = {(const unsigned char *)s, len, 0, 0, 0};
     int cls = chr_at(&sc, 0).cls;
     if (cls == C_SPACE || match_token(&sc, 0, &k) != len) k = fallback_kind(s, len);
     sh = token_shape(s, 0, len, k, &nchars);
