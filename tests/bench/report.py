@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Regenerates the measured part of docs/performance.md and its two plots.
 
-    python3 tests/bench/report.py [--build DIR] [--wait-idle] [-- idner-bench options]
+    python3 tests/bench/report.py [--build DIR] [--commit REV] [--wait-idle]
+                                  [-- idner-bench options]
 
 Configures and builds idner-bench (CMake, default build type) in DIR
-(default build-bench), runs it with its default sizes and --tsv, then
+(default build-bench) from the working tree, or with --commit from a clean
+export of that revision (git archive: uncommitted edits are left out), runs
+it with its default sizes and --tsv, then
 writes, between the markers in docs/performance.md, the machine (lscpu),
 date, commit, load average, and idner-bench's report verbatim; and draws
 docs/perf-size.svg (throughput against input size) and
@@ -155,15 +158,28 @@ plot '%s' using 2:3:4:xtic(1) lc rgb '#1b9e77' title 'tokenize only', \\
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build-bench"))
+    ap.add_argument("--commit", help="measure this revision, exported clean (e.g. HEAD)")
     ap.add_argument("--wait-idle", action="store_true")
     ap.add_argument("bench_args", nargs="*", help="after --: options for idner-bench")
     a = ap.parse_args()
     if not shutil.which("gnuplot"):
         sys.exit("report.py: gnuplot is missing (apt-get install gnuplot-nox)")
 
-    subprocess.run(["cmake", "-S", ROOT, "-B", a.build], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run(["cmake", "--build", a.build, "-j2", "--target", "idner-bench"], check=True)
-    bench = os.path.join(a.build, "idner-bench")
+    src, cmake_args = ROOT, []
+    if a.commit:
+        src = os.path.join(a.build, "src")
+        shutil.rmtree(src, ignore_errors=True)
+        os.makedirs(src)
+        archive = subprocess.run(["git", "-C", ROOT, "archive", a.commit], check=True,
+                                 stdout=subprocess.PIPE).stdout
+        subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
+        shared = os.path.join(os.path.dirname(ROOT), "shared")
+        cmake_args = ["-DIDNER_SHARED_DIR=" + shared]
+    subprocess.run(["cmake", "-S", src, "-B", os.path.join(a.build, "obj")] + cmake_args,
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["cmake", "--build", os.path.join(a.build, "obj"), "-j2", "--target",
+                    "idner-bench"], check=True)
+    bench = os.path.join(a.build, "obj", "idner-bench")
 
     if a.wait_idle:
         deadline = time.time() + 3600
@@ -172,8 +188,9 @@ def main():
                   file=sys.stderr)
             time.sleep(60)
     load_before = loadavg()
-    commit = git("rev-parse", "--short", "HEAD")
-    dirty = git("status", "--porcelain", "--", "lib", "include", "tests/bench", "CMakeLists.txt")
+    commit = git("rev-parse", "--short", (a.commit or "HEAD") + "^{commit}")
+    dirty = "" if a.commit else git("status", "--porcelain", "--", "lib", "include",
+                                    "tests/bench", "CMakeLists.txt")
     date = time.strftime("%Y-%m-%d %H:%M %Z")
     with tempfile.TemporaryDirectory() as tmp:
         tsv = os.path.join(tmp, "bench.tsv")
@@ -195,7 +212,7 @@ def main():
     report = "".join(out).rstrip("\n")
     cc = run(["cc", "--version"]).splitlines()[0]
     state = ("the working tree, with uncommitted changes under lib/, include/ or tests/bench/"
-             if dirty else "a clean tree")
+             if dirty else "a clean export of the commit" if a.commit else "a clean tree")
     block = "\n".join([
         BEGIN,
         "",
@@ -203,8 +220,9 @@ def main():
         "Machine (lscpu): %s." % machine(),
         "Load average (1, 5, 15 min) %s before the run and %s after it."
         % (" ".join("%.2f" % x for x in load_before), " ".join("%.2f" % x for x in load_after)),
-        "Command: `python3 tests/bench/report.py%s`."
-        % ("".join(" " + x for x in (["--"] + a.bench_args if a.bench_args else []))),
+        "Command: `python3 tests/bench/report.py%s%s`."
+        % (" --commit " + a.commit if a.commit else "",
+           "".join(" " + x for x in (["--"] + a.bench_args if a.bench_args else []))),
         "",
         "![throughput against input size](perf-size.svg)",
         "",
