@@ -10,7 +10,6 @@
  * All integers little-endian; weight = i16 * scale. */
 #include "tagger.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +134,7 @@ int idner__seqmodel_class(const idner__seqmodel *m, uint32_t key, uint8_t *left,
 }
 
 uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat) {
+  if (!m->nslots) return UINT32_MAX;
   size_t s = feat & (m->nslots - 1);
   while (m->slots[s]) {
     uint32_t r = m->slots[s] - 1;
@@ -165,19 +165,23 @@ void idner__viterbi(const float *trans, const float *scores,
                     size_t n, uint8_t *back, uint8_t *out) {
   enum { L = IDNER__NLABELS };
   if (n == 0) return;
+  /* Transitions with the BIO constraint folded in: a forbidden step costs
+   * -inf, so the inner loop has no branches but the max. */
+  float tr[L][L];
+  for (int p = 0; p < L; p++)
+    for (int l = 0; l < L; l++) tr[p][l] = allowed(p, l) ? trans[(p + 1) * L + l] : -INFINITY;
   float prev[L], cur[L];
   for (int l = 0; l < L; l++)
-    prev[l] = allowed(0, l) ? trans[l] + scores[l] : -FLT_MAX;
+    prev[l] = allowed(0, l) ? trans[l] + scores[l] : -INFINITY;
   for (size_t i = 1; i < n; i++) {
     for (int l = 0; l < L; l++) {
-      float best = -FLT_MAX;
+      float best = -INFINITY;
       int arg = 0;
       for (int p = 0; p < L; p++) {
-        if (prev[p] == -FLT_MAX || !allowed(p, l)) continue;
-        float s = prev[p] + trans[(p + 1) * L + l];
-        if (s > best) { best = s; arg = p; }
+        float s = prev[p] + tr[p][l];
+        if (s > best) best = s, arg = p;
       }
-      cur[l] = best == -FLT_MAX ? -FLT_MAX : best + scores[i * L + (size_t)l];
+      cur[l] = best + scores[i * L + (size_t)l];
       back[i * L + (size_t)l] = (uint8_t)arg;
     }
     memcpy(prev, cur, sizeof prev);
@@ -364,6 +368,11 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
     idner__seqmodel_free(m);
     return rc;
   }
+  /* Tagging reads only the fast table: drop the training-side copies
+   * (about 6 MB for the default model). A read model is not written. */
+  free(m->keys), free(m->w), free(m->slots);
+  m->keys = NULL, m->w = NULL, m->slots = NULL;
+  m->nslots = 0;
   *out = m;
   return IDNER_OK;
 }
@@ -396,6 +405,7 @@ static void wr_q(writer *w, float v, float scale) {
 }
 
 int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f) {
+  if (!m->keys || !m->w) return IDNER_ERR_INVALID_ARG; /* read from a file: tagging only */
   float mx = 1e-6f;
   for (int p = 0; p <= IDNER__NLABELS; p++)
     for (int l = 0; l < IDNER__NLABELS; l++) mx = fmaxf(mx, fabsf(m->trans[p][l]));
