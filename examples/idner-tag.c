@@ -3,13 +3,27 @@
  *   idner-tag [OPTIONS] [FILE...]        (standard input when no FILE or "-")
  *
  * Reads plain text (one document per file), JSON Lines (one document per
- * line) or CoNLL (one token per line) and writes the entities as inline
- * markup, JSON, JSON Lines or CoNLL BIO labels. Run with --help for details.
+ * line), plain lines (one document per line) or CoNLL (one token per line)
+ * and writes the entities as inline markup, JSON, JSON Lines or CoNLL BIO
+ * labels. Run with --help for details.
  * Exit status: 0 success, 1 bad input or library error, 2 usage error.
+ *
+ * Structure: a reader turns the input files into jobs (one document each,
+ * owning a copy of its input), a tagger analyzes a job and formats its
+ * output, and a writer emits the jobs' outputs and error messages in input
+ * order. With --jobs 1 (the default) the three run one after the other in
+ * the main thread and output goes straight to stdout. With --jobs N > 1 a
+ * reader thread fills a ring of 4*N jobs, N tagger threads (one idner_doc
+ * each, one shared idner_model) format into per-job memory streams, and the
+ * main thread writes them in order; memory is bounded by the jobs in
+ * flight. The first failing document in input order decides the exit
+ * status, exactly as with one job.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,10 +41,13 @@
 #define EXIT_BAD_INPUT 1
 #define EXIT_USAGE 2
 #define STDIN_NAME "<stdin>"
+#define MAX_JOBS 256          /* --jobs upper bound */
+#define SLOTS_PER_JOB 4       /* documents in flight per tagger thread */
+#define KEEP_BUFFER (1u << 20) /* larger per-slot input buffers are freed after use */
 
 /* ---- Command line ------------------------------------------------------- */
 
-typedef enum input_format { IN_TEXT, IN_JSONL, IN_CONLL } input_format;
+typedef enum input_format { IN_TEXT, IN_JSONL, IN_CONLL, IN_LINES } input_format;
 typedef enum output_format { OUT_TEXT, OUT_JSON, OUT_JSONL, OUT_CONLL } output_format;
 
 typedef struct cli_options {
@@ -43,6 +60,7 @@ typedef struct cli_options {
   int no_model;         /* --no-model: gazetteers and rules only */
   uint32_t types;
   uint32_t flags;    /* IDNER_FLAG_* */
+  unsigned jobs;     /* --jobs: tagger threads (1 = no threads) */
   const char **files;
   size_t n_files;
 } cli_options;
@@ -54,9 +72,13 @@ static void print_usage(FILE *out) {
       "Reads standard input when no FILE is given or FILE is \"-\".\n"
       "\n"
       "Options:\n"
-      "  --input text|jsonl|conll   input format (default text)\n"
-      "      text   each file is one document\n"
-      "      jsonl  one {\"id\": ..., \"text\": ..., \"doc_date\": \"YYYY-MM-DD\"} per line\n"
+      "  --input text|jsonl|lines|conll  input format (default text)\n"
+      "      text   each file is one document, read whole into memory (for big\n"
+      "             inputs use lines or jsonl, which are streamed)\n"
+      "      jsonl  one {\"id\": ..., \"text\": ..., \"doc_date\": \"YYYY-MM-DD\"} per line;\n"
+      "             blank lines are skipped; the id defaults to the line number\n"
+      "      lines  each line is one document, blank lines included (so outputs\n"
+      "             stay aligned with the input's lines); its id is the line number\n"
       "      conll  one token per line (first TAB field), blank line between\n"
       "             sentences; \"-DOCSTART-\" lines start a new document\n"
       "  --format text|json|jsonl|conll  output format (default text)\n"
@@ -75,6 +97,10 @@ static void print_usage(FILE *out) {
       "                             the ENTITIES.md guidelines; corpus names such as\n"
       "                             nerui, nerugm, idner-news-2k, nergrit)\n"
       "  --no-model                 gazetteers and rules only, no sequence model\n"
+      "  -j, --jobs N               analyze documents in N threads (default 1; 0 = one\n"
+      "                             per online CPU); the output is the same as with\n"
+      "                             one job, in input order; at most 4*N documents\n"
+      "                             are held in memory at a time\n"
       "  --version                  print the version and exit\n"
       "  --help                     print this help and exit\n"
       "\n"
@@ -120,10 +146,10 @@ static int pick(const char *value, const char *const *names, int *out) {
 }
 
 static int set_input(cli_options *o, const char *v) {
-  static const char *const names[] = {"text", "jsonl", "conll", NULL};
+  static const char *const names[] = {"text", "jsonl", "conll", "lines", NULL};
   int k;
   if (pick(v, names, &k) != 0)
-    return usage_error("invalid --input '%s' (expected text, jsonl or conll)", v);
+    return usage_error("invalid --input '%s' (expected text, jsonl, lines or conll)", v);
   o->input = (input_format)k;
   return 0;
 }
@@ -144,6 +170,22 @@ static int set_date(cli_options *o, const char *v) {
   return 0;
 }
 
+/* --jobs N: a decimal number 0..MAX_JOBS; 0 = the online CPUs. */
+static int set_jobs(cli_options *o, const char *v) {
+  unsigned long n = 0;
+  size_t i = 0;
+  for (; v[i] >= '0' && v[i] <= '9' && n <= MAX_JOBS; i++) n = n * 10 + (unsigned long)(v[i] - '0');
+  if (i == 0 || v[i] != '\0' || n > MAX_JOBS)
+    return usage_error("invalid --jobs '%s' (expected a number of threads from 1 to %d, "
+                       "or 0 for one per CPU)", v, MAX_JOBS);
+  if (n == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus < 1 ? 1 : cpus > MAX_JOBS ? MAX_JOBS : (unsigned long)cpus;
+  }
+  o->jobs = (unsigned)n;
+  return 0;
+}
+
 static void print_version(void) {
   printf(PROG " %s (data format %u)\n", idner_version_string(),
          (unsigned)idner_data_format_version());
@@ -153,7 +195,7 @@ static void print_version(void) {
  * else 0 or an exit status. */
 static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
   static const char *const names[] = {"--input", "--format", "--date", "--data", "--types",
-                                      "--profile", NULL};
+                                      "--profile", "--jobs", "-j", NULL};
   for (int k = 0; names[k]; k++) {
     const char *v = NULL;
     int m = cli_option_value(names[k], argc, argv, i, &v);
@@ -165,6 +207,7 @@ static int parse_valued_option(cli_options *o, int argc, char **argv, int *i) {
       case 2: return set_date(o, v);
       case 3: o->data_dir = v; return 0;
       case 5: o->profile = v; return 0;
+      case 6: case 7: return set_jobs(o, v);
       default: return parse_types(v, &o->types);
     }
   }
@@ -176,6 +219,7 @@ static int parse_args(int argc, char **argv, cli_options *o) {
   int only_files = 0;
   memset(o, 0, sizeof *o);
   o->types = IDNER_TYPES_ALL;
+  o->jobs = 1;
   o->files = calloc((size_t)argc + 1, sizeof *o->files);
   if (!o->files) {
     fputs(PROG ": out of memory\n", stderr);
@@ -200,6 +244,8 @@ static int parse_args(int argc, char **argv, cli_options *o) {
       o->no_model = 1;
     } else if ((rc = parse_valued_option(o, argc, argv, &i)) >= 0) {
       if (rc != 0) return rc;
+    } else if (strncmp(arg, "-j", 2) == 0) { /* -jN */
+      if ((rc = set_jobs(o, arg + 2)) != 0) return rc;
     } else {
       return usage_error("unknown option '%s'", arg);
     }
@@ -250,7 +296,79 @@ static void progress_clear(progress *p) {
   p->width = 0;
 }
 
-/* ---- The tagger state --------------------------------------------------- */
+/* ---- Jobs: one document each ---------------------------------------------- */
+
+typedef enum job_kind {
+  JOB_FAIL,   /* the reader failed (file, read or CoNLL format error): msg only */
+  JOB_TEXT,   /* text: a whole file */
+  JOB_JSONL,  /* jsonl: one line, parsed by the tagger */
+  JOB_LINE,   /* lines: one line is the document */
+  JOB_CONLL   /* conll: one document */
+} job_kind;
+
+typedef struct job {
+  job_kind kind;
+  const char *name;        /* file name for messages ("<stdin>" for "-") */
+  unsigned long number;    /* line number (jsonl, lines) or document ordinal (conll) */
+  char *text;              /* the file (text) or the line (jsonl, lines), owned */
+  size_t len, cap;
+  conll_doc conll;         /* conll input, owned */
+  uint64_t bytes;          /* input bytes read up to this document, for progress */
+  /* results */
+  int status;              /* 0 or the exit status of its error */
+  char *msg;               /* the error message lines for stderr, or NULL */
+  char *out;               /* threads: the formatted output (open_memstream) */
+  size_t out_len;
+} job;
+
+static void job_init(job *j) {
+  memset(j, 0, sizeof *j);
+  conll_doc_init(&j->conll);
+}
+
+/* Drops a written job's results; keeps small input buffers for reuse. */
+static void job_recycle(job *j) {
+  free(j->msg);
+  free(j->out);
+  j->msg = j->out = NULL;
+  j->out_len = 0;
+  j->status = 0;
+  if (j->cap > KEEP_BUFFER) {
+    free(j->text);
+    j->text = NULL;
+    j->len = j->cap = 0;
+  }
+  if (j->conll.bytes_cap > KEEP_BUFFER || j->conll.lines_cap > KEEP_BUFFER / sizeof(conll_line))
+    conll_doc_free(&j->conll);
+}
+
+static void job_free(job *j) {
+  job_recycle(j);
+  free(j->text);
+  conll_doc_free(&j->conll);
+}
+
+/* Appends "idner-tag: WHERE: MESSAGE\n" to *msg. On allocation failure the
+ * message is lost; the writer then says "out of memory". */
+static void append_message(char **msg, const char *where, const char *fmt, va_list ap) {
+  va_list ap2;
+  size_t old = *msg ? strlen(*msg) : 0, head;
+  int n;
+  char *p;
+  va_copy(ap2, ap);
+  n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return;
+  head = strlen(PROG ": ") + strlen(where) + 2;
+  p = realloc(*msg, old + head + (size_t)n + 2);
+  if (!p) return;
+  *msg = p;
+  snprintf(p + old, head + 1, PROG ": %s: ", where);
+  vsnprintf(p + old + head, (size_t)n + 1, fmt, ap);
+  memcpy(p + old + head + (size_t)n, "\n", 2);
+}
+
+/* ---- The tagger: analyzes and formats one job at a time -------------------- */
 
 /* A document's id as written in JSON output. */
 typedef struct doc_id {
@@ -265,16 +383,15 @@ typedef struct token_label {
   uint8_t begin;
 } token_label;
 
+/* One per thread: everything here but the model is private to its thread. */
 typedef struct tagger {
   const cli_options *opts;
-  idner_model *model;
+  const idner_model *model; /* shared, immutable */
   idner_doc *doc;
   uint32_t profile_id;    /* --profile, resolved against the model */
   ymd today;
-  FILE *out;
-  progress prog;
-  unsigned long docs_done;
-  uint64_t bytes_done;    /* input bytes of finished files */
+  FILE *out;              /* stdout (one job) or the job's memory stream */
+  job *job;               /* the job being tagged: error messages go to it */
   /* scratch for BIO labels, reused across documents */
   uint32_t *span_start, *span_end;
   token_label *labels;
@@ -282,15 +399,22 @@ typedef struct tagger {
   json_object obj;
 } tagger;
 
+static void tagger_free(tagger *t) {
+  json_object_free(&t->obj);
+  free(t->span_start);
+  free(t->span_end);
+  free(t->labels);
+  idner_doc_free(t->doc);
+  t->doc = NULL;
+}
+
+/* Records an error message for the job being tagged; the writer prints it
+ * after the outputs of the documents before it. */
 static void report(tagger *t, const char *where, const char *fmt, ...) {
   va_list ap;
-  progress_clear(&t->prog);
-  fflush(t->out); /* keep the output in order with the message */
-  fprintf(stderr, PROG ": %s: ", where);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  append_message(&t->job->msg, where, fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
 }
 
 static int report_library_error(tagger *t, const char *where, int32_t status) {
@@ -527,11 +651,6 @@ static void make_options(const tagger *t, const ymd *ref, idner_options *o) {
   o->profile = t->profile_id;
 }
 
-static void document_done(tagger *t, uint64_t bytes_in_file) {
-  t->docs_done++;
-  progress_update(&t->prog, t->docs_done, t->bytes_done + bytes_in_file);
-}
-
 static int out_of_memory(tagger *t, const char *where) {
   report(t, where, "out of memory");
   return EXIT_BAD_INPUT;
@@ -549,37 +668,11 @@ static int tag_text(tagger *t, const char *text, size_t len, const ymd *ref,
   return 0;
 }
 
-static int report_read_error(tagger *t, const char *name, int rc) {
-  if (rc == LINE_ERR_NOMEM || rc == CONLL_ERR_NOMEM) return out_of_memory(t, name);
-  report(t, name, "read error: %s", strerror(errno));
-  return EXIT_BAD_INPUT;
+static const ymd *default_ref(const tagger *t) {
+  return t->opts->have_date ? &t->opts->date : &t->today;
 }
 
-/* ---- Input: text ------------------------------------------------------------------ */
-
-static int process_text(tagger *t, FILE *fp, const char *name) {
-  char *text = NULL;
-  size_t len = 0;
-  int status = 0, rc = read_whole_stream(fp, &text, &len);
-  doc_id id = {ID_STRING, name, strlen(name), 0};
-  const ymd *ref = t->opts->have_date ? &t->opts->date : &t->today;
-  if (rc != LINE_OK) return report_read_error(t, name, rc);
-  if (len > 0) {
-    status = tag_text(t, text, len, ref, &id, name);
-    document_done(t, len);
-  }
-  t->bytes_done += len;
-  free(text);
-  return status;
-}
-
-/* ---- Input: JSON Lines -------------------------------------------------------------- */
-
-static int is_blank_line(const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++)
-    if (s[i] != ' ' && s[i] != '\t') return 0;
-  return 1;
-}
+/* ---- JSON Lines documents ------------------------------------------------------------ */
 
 /* Fills id, text and the reference date from the parsed object. */
 static int read_jsonl_fields(tagger *t, const char *where, unsigned long lineno,
@@ -600,7 +693,7 @@ static int read_jsonl_fields(tagger *t, const char *where, unsigned long lineno,
     return EXIT_BAD_INPUT;
   }
   if (t->opts->have_date || !mdate || mdate->kind == JSON_NULL) {
-    *ref = t->opts->have_date ? t->opts->date : t->today;
+    *ref = *default_ref(t);
   } else if (mdate->kind != JSON_STRING || cli_parse_date(mdate->str, mdate->len, ref) != 0) {
     report(t, where, "invalid document: \"doc_date\" must be a date \"YYYY-MM-DD\"");
     return EXIT_BAD_INPUT;
@@ -627,24 +720,7 @@ static int tag_jsonl_line(tagger *t, const char *name, unsigned long lineno,
   return tag_text(t, text->str, text->len, &ref, &id, where);
 }
 
-static int process_jsonl(tagger *t, FILE *fp, const char *name) {
-  line_reader lr;
-  const char *line;
-  size_t len;
-  int rc, status = 0;
-  line_reader_init(&lr, fp);
-  while (status == 0 && (rc = line_reader_next(&lr, &line, &len)) == LINE_OK) {
-    if (is_blank_line(line, len)) continue;
-    status = tag_jsonl_line(t, name, lr.lineno, line, len);
-    document_done(t, lr.bytes_read);
-  }
-  if (status == 0 && rc != LINE_EOF) status = report_read_error(t, name, rc);
-  t->bytes_done += lr.bytes_read;
-  line_reader_free(&lr);
-  return status;
-}
-
-/* ---- Input: CoNLL --------------------------------------------------------------------- */
+/* ---- CoNLL documents --------------------------------------------------------------------- */
 
 /* Byte spans of the given tokens in the virtual text idner_analyze_tokens()
  * builds (tokens joined by one space, sentences by one newline). */
@@ -691,7 +767,7 @@ static int write_conll_doc(tagger *t, const conll_doc *d, const char *where) {
 static int tag_conll_doc(tagger *t, const conll_doc *d, const char *name, unsigned long ordinal) {
   char where[512];
   idner_options o;
-  const ymd *ref = t->opts->have_date ? &t->opts->date : &t->today;
+  const ymd *ref = default_ref(t);
   doc_id id = {ID_ORDINAL, NULL, 0, ordinal};
   int32_t status;
   snprintf(where, sizeof where, "%s:%lu", name, d->first_line);
@@ -707,69 +783,476 @@ static int tag_conll_doc(tagger *t, const conll_doc *d, const char *name, unsign
   return 0;
 }
 
-static int process_conll(tagger *t, FILE *fp, const char *name) {
+/* Tags one job, writing to t->out. Returns 0 or an exit status (the
+ * message is then in j->msg). */
+static int tag_job(tagger *t, job *j) {
+  char where[512];
+  doc_id id;
+  t->job = j;
+  switch (j->kind) {
+    case JOB_TEXT:
+      id = (doc_id){ID_STRING, j->name, strlen(j->name), 0};
+      return tag_text(t, j->text, j->len, default_ref(t), &id, j->name);
+    case JOB_JSONL: return tag_jsonl_line(t, j->name, j->number, j->text, j->len);
+    case JOB_LINE:
+      id = (doc_id){ID_ORDINAL, NULL, 0, j->number};
+      snprintf(where, sizeof where, "%s:%lu", j->name, j->number);
+      return tag_text(t, j->text, j->len, default_ref(t), &id, where);
+    case JOB_CONLL: return tag_conll_doc(t, &j->conll, j->name, j->number);
+    default: return j->status; /* JOB_FAIL: the reader's error */
+  }
+}
+
+/* Tags one job into its own memory buffer (j->out). */
+static void tag_job_to_memory(tagger *t, job *j) {
+  char where[512];
+  int status;
+  t->out = open_memstream(&j->out, &j->out_len);
+  if (!t->out) {
+    j->out = NULL;
+    j->out_len = 0;
+    t->job = j;
+    j->status = out_of_memory(t, j->name);
+    return;
+  }
+  status = tag_job(t, j);
+  if (fclose(t->out) != 0 && status == 0) {
+    if (j->kind == JOB_TEXT || j->kind == JOB_FAIL)
+      snprintf(where, sizeof where, "%s", j->name);
+    else
+      snprintf(where, sizeof where, "%s:%lu", j->name,
+               j->kind == JOB_CONLL ? j->conll.first_line : j->number);
+    status = out_of_memory(t, where);
+  }
+  t->out = NULL;
+  j->status = status;
+}
+
+/* ---- The reader: input files -> jobs, in order ------------------------------------------ */
+
+typedef struct reader {
+  const cli_options *opts;
+  const char *const *files;
+  size_t n_files, next_file;
+  FILE *fp;               /* the open file, or NULL */
+  const char *name;       /* its name for messages */
+  int is_stdin;
   line_reader lr;
   conll_reader cr;
-  conll_doc d;
-  unsigned long ordinal = 0;
-  int rc, status = 0;
-  line_reader_init(&lr, fp);
-  conll_reader_init(&cr, &lr);
-  conll_doc_init(&d);
-  while (status == 0 && (rc = conll_read_doc(&cr, &d)) == CONLL_OK) {
-    status = tag_conll_doc(t, &d, name, ++ordinal);
-    document_done(t, lr.bytes_read);
+  uint64_t bytes_done;    /* input bytes of finished files */
+  unsigned long ordinal;  /* CoNLL documents of the open file */
+  int finished;           /* no more jobs (end of input or an error) */
+} reader;
+
+static void reader_init(reader *r, const cli_options *opts, const char *const *files,
+                        size_t n_files) {
+  memset(r, 0, sizeof *r);
+  r->opts = opts;
+  r->files = files;
+  r->n_files = n_files;
+}
+
+static void reader_close(reader *r) {
+  if (!r->fp) return;
+  r->bytes_done += r->lr.bytes_read;
+  if (!r->is_stdin) fclose(r->fp);
+  r->fp = NULL;
+  line_reader_free(&r->lr);
+}
+
+/* Makes j a JOB_FAIL with the message; no job follows it. Returns 1. */
+static int reader_fail(reader *r, job *j, const char *where, const char *fmt, ...) {
+  va_list ap;
+  j->kind = JOB_FAIL;
+  j->name = r->name;
+  j->status = EXIT_BAD_INPUT;
+  va_start(ap, fmt);
+  append_message(&j->msg, where, fmt, ap);
+  va_end(ap);
+  r->finished = 1;
+  reader_close(r);
+  return 1;
+}
+
+static int reader_read_error(reader *r, job *j, int rc) {
+  if (rc == LINE_ERR_NOMEM || rc == CONLL_ERR_NOMEM)
+    return reader_fail(r, j, r->name, "out of memory");
+  return reader_fail(r, j, r->name, "read error: %s", strerror(errno));
+}
+
+/* Opens the next file. Returns 1 with a JOB_FAIL if it cannot be opened. */
+static int reader_open(reader *r, job *j) {
+  const char *path = r->files[r->next_file++];
+  r->is_stdin = strcmp(path, "-") == 0;
+  r->name = r->is_stdin ? STDIN_NAME : path;
+  r->fp = r->is_stdin ? stdin : fopen(path, "rb");
+  if (!r->fp) {
+    r->name = path;
+    return reader_fail(r, j, path, "%s", strerror(errno));
   }
-  if (status == 0 && rc == CONLL_ERR_FORMAT) {
+  line_reader_init(&r->lr, r->fp);
+  conll_reader_init(&r->cr, &r->lr);
+  r->ordinal = 0;
+  return 0;
+}
+
+/* The whole file is one document; an empty file none. */
+static int reader_text(reader *r, job *j) {
+  char *text = NULL;
+  size_t len = 0;
+  int rc = read_whole_stream(r->fp, &text, &len);
+  if (rc != LINE_OK) return reader_read_error(r, j, rc);
+  reader_close(r);
+  if (len == 0) {
+    free(text);
+    return 0;
+  }
+  free(j->text);
+  j->text = text;
+  j->len = len;
+  j->cap = len + 1;
+  j->kind = JOB_TEXT;
+  r->bytes_done += len;
+  j->bytes = r->bytes_done;
+  return 1;
+}
+
+static int is_blank_line(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (s[i] != ' ' && s[i] != '\t') return 0;
+  return 1;
+}
+
+/* One line is one job (jsonl: blank lines are skipped). */
+static int reader_line(reader *r, job *j) {
+  const char *line;
+  size_t len;
+  int rc;
+  while ((rc = line_reader_next(&r->lr, &line, &len)) == LINE_OK) {
+    if (r->opts->input == IN_JSONL && is_blank_line(line, len)) continue;
+    if (len + 1 > j->cap) {
+      size_t cap = len + 1 < 256 ? 256 : len + 1;
+      char *p = realloc(j->text, cap);
+      if (!p) return reader_read_error(r, j, LINE_ERR_NOMEM);
+      j->text = p;
+      j->cap = cap;
+    }
+    memcpy(j->text, line, len);
+    j->text[len] = '\0';
+    j->len = len;
+    j->kind = r->opts->input == IN_JSONL ? JOB_JSONL : JOB_LINE;
+    j->number = r->lr.lineno;
+    j->bytes = r->bytes_done + r->lr.bytes_read;
+    return 1;
+  }
+  if (rc != LINE_EOF) return reader_read_error(r, j, rc);
+  reader_close(r);
+  return 0;
+}
+
+static int reader_conll(reader *r, job *j) {
+  int rc = conll_read_doc(&r->cr, &j->conll);
+  if (rc == CONLL_OK) {
+    j->kind = JOB_CONLL;
+    j->number = ++r->ordinal;
+    j->bytes = r->bytes_done + r->lr.bytes_read;
+    return 1;
+  }
+  if (rc == CONLL_ERR_FORMAT) {
     char where[512];
-    snprintf(where, sizeof where, "%s:%lu", name, cr.error_line);
-    report(t, where, "invalid CoNLL: %s", cr.error);
-    status = EXIT_BAD_INPUT;
-  } else if (status == 0 && rc != CONLL_EOF) {
-    status = report_read_error(t, name, rc);
+    snprintf(where, sizeof where, "%s:%lu", r->name, r->cr.error_line);
+    return reader_fail(r, j, where, "invalid CoNLL: %s", r->cr.error);
   }
-  t->bytes_done += lr.bytes_read;
-  conll_doc_free(&d);
-  line_reader_free(&lr);
-  return status;
+  if (rc != CONLL_EOF) return reader_read_error(r, j, rc);
+  reader_close(r);
+  return 0;
+}
+
+/* Fills j with the next document (or a JOB_FAIL). Returns 0 at the end. */
+static int reader_next(reader *r, job *j) {
+  while (!r->finished) {
+    int got;
+    if (!r->fp) {
+      if (r->next_file == r->n_files) break;
+      if (reader_open(r, j)) return 1;
+    }
+    j->name = r->name;
+    switch (r->opts->input) {
+      case IN_TEXT: got = reader_text(r, j); break;
+      case IN_CONLL: got = reader_conll(r, j); break;
+      default: got = reader_line(r, j); break;
+    }
+    if (got) return 1;
+  }
+  r->finished = 1;
+  return 0;
+}
+
+/* ---- The writer: outputs and messages in input order ---------------------------------- */
+
+typedef struct writer {
+  progress prog;
+  unsigned long docs_done;
+} writer;
+
+/* Writes a tagged job's output (if buffered), then its error message.
+ * Returns the job's status. */
+static int write_job(writer *w, const job *j) {
+  if (j->out_len) fwrite(j->out, 1, j->out_len, stdout);
+  if (j->kind != JOB_FAIL) {
+    w->docs_done++;
+    progress_update(&w->prog, w->docs_done, j->bytes);
+  }
+  if (j->status != 0) {
+    progress_clear(&w->prog);
+    fflush(stdout); /* keep the output in order with the message */
+    fputs(j->msg ? j->msg : PROG ": out of memory\n", stderr);
+  }
+  return j->status;
+}
+
+/* ---- One job at a time ------------------------------------------------------------------ */
+
+static int run_serial(tagger *t, reader *r, writer *w) {
+  job j;
+  int rc = 0;
+  job_init(&j);
+  t->out = stdout;
+  while (rc == 0 && reader_next(r, &j)) {
+    if (j.kind != JOB_FAIL) j.status = tag_job(t, &j);
+    rc = write_job(w, &j);
+    job_recycle(&j);
+  }
+  job_free(&j);
+  return rc;
+}
+
+/* ---- Threads: a reader, N taggers, the main thread writes ------------------------------------- */
+
+typedef struct pipeline {
+  pthread_mutex_t mu;
+  pthread_cond_t slot_free;   /* the reader waits for a written slot */
+  pthread_cond_t job_ready;   /* taggers wait for a read job */
+  pthread_cond_t job_done;    /* the writer waits for the next job in order */
+  job *slots;                 /* a ring: job number k lives in slots[k % n_slots] */
+  unsigned char *done;        /* done[k % n_slots]: job k is tagged */
+  size_t n_slots;
+  unsigned long long n_read;    /* jobs read so far */
+  unsigned long long n_taken;   /* jobs taken by taggers so far */
+  unsigned long long n_written; /* jobs written so far */
+  int reader_done;            /* the reader made its last job */
+  int stop;                   /* a job failed: everyone stops */
+  reader *rd;
+} pipeline;
+
+typedef struct tagger_thread {
+  pipeline *p;
+  tagger t;
+  pthread_t id;
+  int started;
+} tagger_thread;
+
+static void *reader_main(void *arg) {
+  pipeline *p = arg;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    job *j;
+    int more;
+    while (!p->stop && p->n_read - p->n_written >= p->n_slots)
+      pthread_cond_wait(&p->slot_free, &p->mu);
+    if (p->stop) break;
+    j = &p->slots[p->n_read % p->n_slots];
+    /* The slot is free: no other thread touches it until n_read moves. */
+    pthread_mutex_unlock(&p->mu);
+    more = reader_next(p->rd, j);
+    pthread_mutex_lock(&p->mu);
+    if (!more) break;
+    p->done[p->n_read % p->n_slots] = 0;
+    p->n_read++;
+    pthread_cond_signal(&p->job_ready);
+  }
+  p->reader_done = 1;
+  pthread_cond_broadcast(&p->job_ready);
+  pthread_cond_signal(&p->job_done);
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+static void *tagger_main(void *arg) {
+  tagger_thread *tt = arg;
+  pipeline *p = tt->p;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    unsigned long long k;
+    while (!p->stop && p->n_taken == p->n_read && !p->reader_done)
+      pthread_cond_wait(&p->job_ready, &p->mu);
+    if (p->stop || p->n_taken == p->n_read) break;
+    k = p->n_taken++;
+    pthread_mutex_unlock(&p->mu);
+    tag_job_to_memory(&tt->t, &p->slots[k % p->n_slots]);
+    pthread_mutex_lock(&p->mu);
+    p->done[k % p->n_slots] = 1;
+    if (k == p->n_written) pthread_cond_signal(&p->job_done);
+  }
+  pthread_mutex_unlock(&p->mu);
+  return NULL;
+}
+
+/* The main thread: writes jobs in order until the end or the first error. */
+static int write_in_order(pipeline *p, writer *w) {
+  int rc = 0;
+  pthread_mutex_lock(&p->mu);
+  for (;;) {
+    size_t s = p->n_written % p->n_slots;
+    while (!(p->n_written < p->n_read && p->done[s]) &&
+           !(p->reader_done && p->n_written == p->n_read))
+      pthread_cond_wait(&p->job_done, &p->mu);
+    if (p->n_written == p->n_read) break; /* the reader is done */
+    pthread_mutex_unlock(&p->mu);
+    rc = write_job(w, &p->slots[s]);
+    job_recycle(&p->slots[s]);
+    pthread_mutex_lock(&p->mu);
+    p->n_written++;
+    pthread_cond_signal(&p->slot_free);
+    if (rc != 0) {
+      p->stop = 1;
+      pthread_cond_broadcast(&p->job_ready);
+      pthread_cond_broadcast(&p->slot_free);
+      break;
+    }
+  }
+  pthread_mutex_unlock(&p->mu);
+  return rc;
+}
+
+static void wake_reader(int sig) { (void)sig; }
+
+/* After an error the reader may be blocked reading a pipe or a terminal
+ * that stays open, where one job would already have exited: interrupt its
+ * read with a signal (no SA_RESTART: the read fails with EINTR) until it
+ * sees the stop, instead of waiting for more input. */
+static void interrupt_reader(pipeline *p, pthread_t reader_id) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = wake_reader;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(SIGUSR1, &sa, &old) != 0) return;
+  pthread_mutex_lock(&p->mu);
+  while (!p->reader_done) {
+    struct timespec ts;
+    pthread_kill(reader_id, SIGUSR1);
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 20 * 1000 * 1000;
+    if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+      ts.tv_sec++;
+      ts.tv_nsec -= 1000 * 1000 * 1000;
+    }
+    pthread_cond_timedwait(&p->job_done, &p->mu, &ts); /* the reader signals it at its end */
+  }
+  pthread_mutex_unlock(&p->mu);
+  sigaction(SIGUSR1, &old, NULL);
+}
+
+static int thread_error(int err) {
+  fprintf(stderr, PROG ": cannot start a thread: %s\n", strerror(err));
+  return EXIT_BAD_INPUT;
+}
+
+/* t is the main thread's tagger (model loaded, doc made): each thread gets
+ * a copy with its own doc and scratch. */
+static int run_threads(const tagger *t, reader *r, writer *w) {
+  unsigned n = t->opts->jobs;
+  pipeline p;
+  tagger_thread *threads = calloc(n, sizeof *threads);
+  pthread_t reader_id;
+  int rc = 0, err, reader_started = 0;
+  memset(&p, 0, sizeof p);
+  p.n_slots = (size_t)n * SLOTS_PER_JOB;
+  p.slots = calloc(p.n_slots, sizeof *p.slots);
+  p.done = calloc(p.n_slots, 1);
+  p.rd = r;
+  if (!threads || !p.slots || !p.done) {
+    free(threads);
+    free(p.slots);
+    free(p.done);
+    fputs(PROG ": out of memory\n", stderr);
+    return EXIT_BAD_INPUT;
+  }
+  for (size_t i = 0; i < p.n_slots; i++) job_init(&p.slots[i]);
+  pthread_mutex_init(&p.mu, NULL);
+  pthread_cond_init(&p.slot_free, NULL);
+  pthread_cond_init(&p.job_ready, NULL);
+  pthread_cond_init(&p.job_done, NULL);
+  for (unsigned i = 0; i < n && rc == 0; i++) {
+    int32_t status;
+    threads[i].p = &p;
+    threads[i].t = *t;
+    threads[i].t.doc = NULL;
+    threads[i].t.span_start = threads[i].t.span_end = NULL;
+    threads[i].t.labels = NULL;
+    threads[i].t.scratch_cap = 0;
+    json_object_init(&threads[i].t.obj);
+    status = idner_doc_new(&threads[i].t.doc);
+    if (status != IDNER_OK) {
+      fprintf(stderr, PROG ": %s\n", idner_strerror(status));
+      rc = EXIT_BAD_INPUT;
+    } else if ((err = pthread_create(&threads[i].id, NULL, tagger_main, &threads[i])) != 0) {
+      rc = thread_error(err);
+    } else {
+      threads[i].started = 1;
+    }
+  }
+  if (rc == 0) {
+    if ((err = pthread_create(&reader_id, NULL, reader_main, &p)) != 0)
+      rc = thread_error(err);
+    else
+      reader_started = 1;
+  }
+  if (rc == 0) {
+    rc = write_in_order(&p, w);
+    if (rc != 0) interrupt_reader(&p, reader_id);
+  } else { /* stop the started taggers */
+    pthread_mutex_lock(&p.mu);
+    p.stop = 1;
+    pthread_cond_broadcast(&p.job_ready);
+    pthread_mutex_unlock(&p.mu);
+  }
+  if (reader_started) pthread_join(reader_id, NULL);
+  for (unsigned i = 0; i < n; i++) {
+    if (threads[i].started) pthread_join(threads[i].id, NULL);
+    tagger_free(&threads[i].t);
+  }
+  for (size_t i = 0; i < p.n_slots; i++) job_free(&p.slots[i]);
+  pthread_cond_destroy(&p.job_done);
+  pthread_cond_destroy(&p.job_ready);
+  pthread_cond_destroy(&p.slot_free);
+  pthread_mutex_destroy(&p.mu);
+  free(p.slots);
+  free(p.done);
+  free(threads);
+  return rc;
 }
 
 /* ---- Main ------------------------------------------------------------------------------ */
 
-static int process_file(tagger *t, const char *path) {
-  int is_stdin = strcmp(path, "-") == 0;
-  const char *name = is_stdin ? STDIN_NAME : path;
-  FILE *fp = is_stdin ? stdin : fopen(path, "rb");
-  int rc;
-  if (!fp) {
-    report(t, path, "%s", strerror(errno));
-    return EXIT_BAD_INPUT;
-  }
-  switch (t->opts->input) {
-    case IN_TEXT: rc = process_text(t, fp, name); break;
-    case IN_JSONL: rc = process_jsonl(t, fp, name); break;
-    default: rc = process_conll(t, fp, name); break;
-  }
-  if (!is_stdin) fclose(fp);
-  return rc;
-}
-
-static int load_model(tagger *t) {
+static int load_model(tagger *t, idner_model **model) {
   char err[512] = "";
   int32_t status = idner_model_load(t->opts->data_dir, t->opts->no_model ? IDNER_LOAD_NO_MODEL : 0,
-                                     &t->model, err, sizeof err);
+                                     model, err, sizeof err);
   if (status != IDNER_OK) {
     fprintf(stderr, PROG ": cannot load the model%s%s: %s%s%s\n",
             t->opts->data_dir ? " from " : "", t->opts->data_dir ? t->opts->data_dir : "",
             idner_strerror(status), err[0] ? ": " : "", err);
     return EXIT_BAD_INPUT;
   }
+  t->model = *model;
   if (t->opts->profile &&
       idner_model_find_profile(t->model, t->opts->profile, strlen(t->opts->profile),
                                &t->profile_id) != IDNER_OK) {
     fprintf(stderr, PROG ": the model has no profile '%s'\n", t->opts->profile);
     return EXIT_USAGE;
   }
+  if (t->opts->jobs > 1) return 0; /* each thread makes its own doc */
   status = idner_doc_new(&t->doc);
   if (status != IDNER_OK) {
     fprintf(stderr, PROG ": %s\n", idner_strerror(status));
@@ -778,9 +1261,9 @@ static int load_model(tagger *t) {
   return 0;
 }
 
-static int finish_output(tagger *t) {
-  progress_clear(&t->prog);
-  if (fflush(t->out) != 0 || ferror(t->out)) {
+static int finish_output(writer *w) {
+  progress_clear(&w->prog);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
     return EXIT_BAD_INPUT;
   }
@@ -791,23 +1274,24 @@ static int run(const cli_options *opts) {
   static const char *const stdin_only[] = {"-"};
   const char *const *files = opts->n_files ? opts->files : stdin_only;
   size_t n_files = opts->n_files ? opts->n_files : 1;
+  idner_model *model = NULL;
   tagger t;
+  reader r;
+  writer w;
   int rc;
   memset(&t, 0, sizeof t);
+  memset(&w, 0, sizeof w);
   t.opts = opts;
-  t.out = stdout;
   local_today(&t.today);
   json_object_init(&t.obj);
-  rc = load_model(&t);
-  progress_init(&t.prog);
-  for (size_t i = 0; rc == 0 && i < n_files; i++) rc = process_file(&t, files[i]);
-  if (finish_output(&t) != 0 && rc == 0) rc = EXIT_BAD_INPUT;
-  json_object_free(&t.obj);
-  free(t.span_start);
-  free(t.span_end);
-  free(t.labels);
-  idner_doc_free(t.doc);
-  idner_model_free(t.model);
+  reader_init(&r, opts, files, n_files);
+  rc = load_model(&t, &model);
+  progress_init(&w.prog);
+  if (rc == 0) rc = opts->jobs > 1 ? run_threads(&t, &r, &w) : run_serial(&t, &r, &w);
+  if (finish_output(&w) != 0 && rc == 0) rc = EXIT_BAD_INPUT;
+  reader_close(&r);
+  tagger_free(&t);
+  idner_model_free(model);
   return rc;
 }
 
