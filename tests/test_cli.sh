@@ -213,6 +213,148 @@ check "--format json is valid pretty JSON, one object per document" \
 check "--input jsonl --format conll gives token TAB label lines" \
   eval 'run 0 --input jsonl --format conll "$WORK/docs.jsonl" && grep -q "^Wang	B-PER$" "$WORK/out" && grep -q "^Yi	I-PER$" "$WORK/out"'
 
+# ---- Jobs (threads) and streamed lines ------------------------------------------------
+
+check "-j -1 is a usage error (2)" eval 'run 2 -j -1 && stderr_has "invalid --jobs .-1."'
+check "-j abc is a usage error (2)" eval 'run 2 -j abc && stderr_has "invalid --jobs .abc."'
+check "--jobs=2x is a usage error (2)" eval 'run 2 --jobs=2x && stderr_has "invalid --jobs"'
+check "-j 100000 is a usage error (2)" eval 'run 2 -j 100000 && stderr_has "invalid --jobs"'
+check "-j without a value is a usage error (2)" eval 'run 2 -j && stderr_has "needs a value"'
+check "--help documents --jobs and --input lines" \
+  eval 'run 0 --help && stdout_has "^  -j, --jobs N" && stdout_has "^      lines "'
+
+# Many documents: the seed article's lines, the JSON Lines sample above and
+# a few lines of our own, repeated with different ids.
+SEED="$HERE/../examples/seed.txt"
+"$PY" - "$SEED" "$WORK/docs.jsonl" "$WORK/multi.jsonl" "$WORK/multi.lines" <<'PY'
+import json, sys
+seed = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
+own = ["Presiden Joko Widodo tiba di Moskow, Rusia, pada Selasa (19/9/2023).",
+       "Menteri Luar Negeri China Wang Yi bertemu Sergei Lavrov kemarin.",
+       "Tidak ada entitas di sini.",
+       "Rapat BPS di Surabaya dimulai pukul 09.30 WIB akhir pekan lalu."]
+samples = [l for l in open(sys.argv[2], encoding="utf-8").read().splitlines() if l.strip()]
+with open(sys.argv[3], "w", encoding="utf-8") as out:
+    n = 0
+    for rep in range(6):
+        for text in seed + own:
+            n += 1
+            doc = {"id": f"d{n}", "text": text}
+            if n % 3 == 0:
+                doc["doc_date"] = "2023-09-%02d" % (1 + n % 28)
+            out.write(json.dumps(doc, ensure_ascii=n % 2 == 0) + "\n")
+        out.write("\n" if rep % 2 else "  \t\n")   # blank lines are skipped
+        out.write("\n".join(samples[:-1]) + "\n")  # the sample without the long document
+    out.write(samples[-1] + "\n")                 # the long one, last
+with open(sys.argv[4], "w", encoding="utf-8", newline="") as out:
+    for rep in range(6):
+        for text in seed + own:
+            out.write(text + ("\r\n" if rep == 2 else "\n"))
+        out.write("\n" if rep % 2 else "   \n")   # an empty and a blank document
+    out.write("Kalimat terakhir tanpa baris baru dari Jakarta")  # no final newline
+PY
+
+# same_as_j1 ARGS...: -j 2 and -j 3 give exactly the output, messages and
+# exit status of -j 1 (standard input from $JSTDIN, else empty).
+same_as_j1() {
+  local want in=${JSTDIN:-/dev/null}
+  "$TAG" -j 1 "$@" <"$in" >"$WORK/j1.out" 2>"$WORK/j1.err"
+  want=$?
+  for j in 2 3; do
+    "$TAG" -j "$j" "$@" <"$in" >"$WORK/jn.out" 2>"$WORK/jn.err"
+    local got=$?
+    if [ "$got" -ne "$want" ] || ! cmp -s "$WORK/j1.out" "$WORK/jn.out" ||
+        ! cmp -s "$WORK/j1.err" "$WORK/jn.err"; then
+      echo "     -j $j differs from -j 1 (exit $got vs $want):" >&2
+      diff "$WORK/j1.out" "$WORK/jn.out" | head -5 >&2
+      diff "$WORK/j1.err" "$WORK/jn.err" | head -5 >&2
+      return 1
+    fi
+  done
+  [ -s "$WORK/j1.out" ] || { echo "     no output" >&2; return 1; }
+}
+
+for f in jsonl json text conll; do
+  check "-j 2 and -j 3 equal -j 1 on multi-document JSON Lines (--format $f)" \
+    same_as_j1 --date 2023-09-19 --input jsonl --format "$f" "$WORK/multi.jsonl"
+done
+for f in jsonl text conll; do
+  check "-j 2 and -j 3 equal -j 1 on --input lines (--format $f)" \
+    same_as_j1 --date 2023-09-19 --input lines --format "$f" "$WORK/multi.lines"
+done
+check "-j 2 and -j 3 equal -j 1 on several text files and standard input" \
+  eval 'JSTDIN=$SEED same_as_j1 --date 2023-09-19 "$SEED" "$WORK/invalid.txt" - "$SEED"'
+check "-j 2 and -j 3 equal -j 1 on CoNLL input (--format conll)" \
+  same_as_j1 --input conll --format conll "$WORK/sample.conll" "$WORK/sample.conll"
+check "-j 2 and -j 3 equal -j 1 on CoNLL input (--format jsonl)" \
+  same_as_j1 --input conll --format jsonl "$WORK/sample.conll" "$WORK/sample.conll"
+check "-j 0 (one thread per CPU) equals -j 1" \
+  eval 'run 0 -j 0 --date 2023-09-19 --input jsonl --format jsonl "$WORK/multi.jsonl" &&
+        "$TAG" -j 1 --date 2023-09-19 --input jsonl --format jsonl "$WORK/multi.jsonl" | cmp -s - "$WORK/out"'
+grep -v '^[[:space:]]*$' "$WORK/multi.jsonl" >"$WORK/multi-noblank.jsonl"
+check "-j 2 output is valid JSON Lines in input order" \
+  eval 'run 0 -j 2 --input jsonl --format jsonl "$WORK/multi-noblank.jsonl" &&
+        validate_jsonl "$WORK/multi-noblank.jsonl" "$WORK/out"'
+
+# One result per input line, blank lines included, ids = line numbers.
+validate_lines() { # INPUT OUTPUT
+  "$PY" - "$1" "$2" <<'PY'
+import json, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+if lines[-1] == b"":
+    lines.pop()
+out = open(sys.argv[2], encoding="utf-8").read().split("\n")
+assert out[-1] == "", "output must end with a newline"
+out = out[:-1]
+assert len(out) == len(lines), f"{len(lines)} input lines, {len(out)} results"
+for n, (raw, o) in enumerate(zip(lines, out), 1):
+    res = json.loads(o)
+    assert res["id"] == n, f"line {n}: id {res['id']!r}"
+    raw = raw[:-1] if raw.endswith(b"\r") else raw
+    for e in res["entities"]:
+        assert raw[e["start"]:e["end"]].decode("utf-8") == e["text"], f"line {n}: {e}"
+    if not raw.strip():
+        assert res["entities"] == [], f"line {n}: entities in a blank line"
+print(f"     {len(out)} lines, {len(out)} results")
+PY
+}
+for j in 1 2; do
+  check "--input lines -j $j --format jsonl: one result per line (blank ones too), id = line number" \
+    eval 'run 0 -j '$j' --input lines --format jsonl "$WORK/multi.lines" && validate_lines "$WORK/multi.lines" "$WORK/out"'
+done
+check "--input lines --format text: one output line per input line" \
+  eval 'run 0 -j 2 --input lines "$WORK/multi.lines" &&
+        [ "$(wc -l <"$WORK/out")" -eq "$(($(wc -l <"$WORK/multi.lines") + 1))" ] &&
+        stdout_has "^Presiden \[Joko Widodo\]PER tiba di \[Moskow\]LOC"'
+printf 'Wang Yi\n\nJakarta\n' >"$WORK/stdin"
+check "--input lines from standard input" \
+  eval 'run 0 -j 2 --input lines --format jsonl && [ "$(wc -l <"$WORK/out")" -eq 3 ] &&
+        sed -n 2p "$WORK/out" | grep -q "^{\"id\": 2, \"entities\": \[\]}$"'
+
+# Errors: the first bad document in input order decides, after the output
+# of every document before it, exactly as with one job.
+{ head -n 40 "$WORK/multi.jsonl"; echo '{"id": "bad", "text": "tidak ditutup}'; cat "$WORK/multi.jsonl"; } >"$WORK/bad40.jsonl"
+check "a bad JSON line in the middle: -j 2/3 report it like -j 1 (exit 1, same output before it)" \
+  eval 'same_as_j1 --input jsonl --format jsonl "$WORK/bad40.jsonl" && grep -q "bad40.jsonl:41: invalid JSON" "$WORK/j1.err" &&
+        [ "$(wc -l <"$WORK/j1.out")" -eq "$(head -n 40 "$WORK/multi.jsonl" | grep -c "[^ 	]")" ]'
+{ head -n 7 "$WORK/multi.lines"; printf 'Presiden \377 Joko Widodo\n'; cat "$WORK/multi.lines"; } >"$WORK/bad.lines"
+check "invalid UTF-8 in a line with --strict-utf8: -j 2/3 report it like -j 1" \
+  eval 'same_as_j1 --strict-utf8 --input lines --format jsonl "$WORK/bad.lines" && grep -q "bad.lines:8: " "$WORK/j1.err" &&
+        [ "$(wc -l <"$WORK/j1.out")" -eq 7 ]'
+check "a bad doc_date and two bad lines: only the first is reported, like -j 1" \
+  eval 'same_as_j1 --input jsonl "$WORK/multi.jsonl" "$WORK/baddate.jsonl" "$WORK/bad.jsonl" && [ "$(grep -c . "$WORK/j1.err")" -eq 1 ] &&
+        grep -q "baddate.jsonl:1:.*doc_date" "$WORK/j1.err"'
+check "a missing file after good ones: -j 2/3 report it like -j 1" \
+  eval 'same_as_j1 --input lines "$WORK/multi.lines" "$WORK/no-such-file.txt" "$WORK/multi.lines" && grep -q "no-such-file.txt" "$WORK/j1.err"'
+printf 'Wang\tO\n\tO\n' >"$WORK/emptytok.conll"
+check "a CoNLL format error after a good file: -j 2/3 report it like -j 1" \
+  eval 'same_as_j1 --input conll --format conll "$WORK/sample.conll" "$WORK/emptytok.conll" && grep -q "emptytok.conll:2:" "$WORK/j1.err"'
+check "after an error -j 2 exits without waiting for more input (a pipe kept open)" \
+  eval 'mkfifo "$WORK/fifo" && { { printf "%s\n" "{\"text\": \"Jakarta\"}" "bad"; exec sleep 30; } >"$WORK/fifo" & } &&
+        producer=$!; timeout 10 "$TAG" -j 2 --input jsonl "$WORK/fifo" >"$WORK/out" 2>"$WORK/err"; got=$?;
+        kill "$producer" 2>/dev/null; wait "$producer" 2>/dev/null;
+        [ "$got" -eq 1 ] && stderr_has "fifo:2: invalid JSON" && stdout_has "^\[Jakarta\]LOC$"'
+
 # ---- Corpora ---------------------------------------------------------------------------
 
 CORPUS=${SHARED:+$SHARED/corpora/nerui-indolem/test.01.conll}
