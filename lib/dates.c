@@ -34,6 +34,7 @@
 
 #include "calendar.h"
 #include "embedded.h"
+#include "fold.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,8 @@ struct idner__dategrammar {
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
   trigger *triggers;               /* sorted, unique */
   size_t ntriggers;
+  uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
+  size_t trig_nslots;              /* power of two */
 };
 
 struct idner__datescratch {
@@ -1554,6 +1557,16 @@ static int trigger_cmp(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
+static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n) {
+  if (!g->trig_nslots) return NULL;
+  size_t k = (size_t)idner__hash(s, n) & (g->trig_nslots - 1);
+  for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
+    const trigger *t = &g->triggers[g->trig_slots[k] - 1];
+    if (t->len == n && memcmp(t->s, s, n) == 0) return t;
+  }
+  return NULL;
+}
+
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
  * start the numeric rules; a word starts the rules of its lower-case form
  * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
@@ -1573,13 +1586,11 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   if (n > 1 && s[n - 1] == '.') n--;
   if (n > sizeof buf) return 0;
   for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
-  trigger key = {buf, n, 0};
-  const trigger *hit = bsearch(&key, g->triggers, g->ntriggers, sizeof key, trigger_cmp);
+  const trigger *hit = find_trigger(g, buf, n);
   if (!hit) { /* "Juni-Agustus": the word before the hyphen */
     const char *hy = memchr(buf, '-', n);
     if (!hy || hy == buf) return 0;
-    key.len = (size_t)(hy - buf);
-    hit = bsearch(&key, g->triggers, g->ntriggers, sizeof key, trigger_cmp);
+    hit = find_trigger(g, buf, (size_t)(hy - buf));
   }
   return hit ? hit->rules : 0;
 }
@@ -2032,6 +2043,16 @@ static int32_t build_triggers(idner__dategrammar *g) {
       g->triggers[u++] = g->triggers[k];
   }
   g->ntriggers = u;
+  size_t ns = 16;
+  while (ns < 2 * u) ns *= 2;
+  g->trig_slots = calloc(ns, sizeof *g->trig_slots);
+  if (!g->trig_slots) return IDNER_ERR_NOMEM;
+  g->trig_nslots = ns;
+  for (size_t k = 0; k < u; k++) {
+    size_t i = (size_t)idner__hash(g->triggers[k].s, g->triggers[k].len) & (ns - 1);
+    while (g->trig_slots[i]) i = (i + 1) & (ns - 1);
+    g->trig_slots[i] = (uint32_t)k + 1;
+  }
   return IDNER_OK;
 }
 
@@ -2101,6 +2122,7 @@ void idner__dates_free(idner__dategrammar *g) {
   if (!g) return;
   for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
   free(g->triggers);
+  free(g->trig_slots);
   free(g->cal_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);

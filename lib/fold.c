@@ -12,7 +12,16 @@ static int is_apostrophe(int32_t cp) {
 }
 
 int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
+  /* Folding never grows a code point by more than a byte or two; reserve
+   * for the ASCII fast path (one byte in, one out) and the NUL. */
+  int32_t rc0 = IDNER__RESERVE(out, out->n + len + 1);
+  if (rc0) return rc0;
   size_t i = 0;
+  while (i < len && (unsigned char)s[i] < 0x80u) {
+    unsigned char c = (unsigned char)s[i++];
+    out->v[out->n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  }
+  out->v[out->n] = '\0';
   while (i < len) {
     int32_t cp;
     size_t n = idner__utf8_decode(s, len, i, &cp);
