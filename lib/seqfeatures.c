@@ -157,11 +157,32 @@ static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *
   }
 }
 
+/* What a token contributes as the neighbour of another: its form, shape
+ * and class seen from the token after it (ROLE_M1) or two after (ROLE_M2),
+ * before it (ROLE_P1) or two before (ROLE_P2). j may be outside the
+ * document (the boundary markers). */
+enum { ROLE_M1, ROLE_M2, ROLE_P1, ROLE_P2, NROLES };
+
+static void role_features(fbuf *b, const idner_doc *d, long j, int role, const shape_s *sh,
+                          uint32_t wc, uint32_t groups) {
+  switch (role) {
+    case ROLE_M1:
+      put_h(b, F_WM1, form_hash(d, j));
+      put(b, F_SHAPE_M1, sh->s, sh->len);
+      if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_M1, wc);
+      break;
+    case ROLE_M2: put_h(b, F_WM2, form_hash(d, j)); break;
+    case ROLE_P1:
+      put_h(b, F_WP1, form_hash(d, j));
+      put(b, F_SHAPE_P1, sh->s, sh->len);
+      if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_P1, wc);
+      break;
+    default: put_h(b, F_WP2, form_hash(d, j)); break;
+  }
+}
+
+/* Context features of token i that involve more than one token. */
 static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const window *w) {
-  put_h(b, F_WM1, form_hash(d, (long)i - 1));
-  put_h(b, F_WP1, form_hash(d, (long)i + 1));
-  put_h(b, F_WM2, form_hash(d, (long)i - 2));
-  put_h(b, F_WP2, form_hash(d, (long)i + 2));
   size_t l0, lm1, lp1;
   const char *wd = form(d, (long)i, &l0), *m1 = form(d, (long)i - 1, &lm1),
              *p1 = form(d, (long)i + 1, &lp1);
@@ -180,8 +201,6 @@ static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const w
   const shape_s *sm = &w->sh[0], *s0 = &w->sh[1], *sp = &w->sh[2];
   char tri[80];
   size_t n = 0;
-  put(b, F_SHAPE_M1, sm->s, sm->len);
-  put(b, F_SHAPE_P1, sp->s, sp->len);
   memcpy(tri + n, sm->s, sm->len), n += sm->len, tri[n++] = '|';
   memcpy(tri + n, s0->s, s0->len), n += s0->len, tri[n++] = '|';
   memcpy(tri + n, sp->s, sp->len), n += sp->len;
@@ -324,8 +343,18 @@ static int32_t cache_prepare(idner_doc *d, const idner__seqmodel *m, int *usable
   return IDNER_OK;
 }
 
+/* Emits f's features and, with a profile, their conjoined copies right
+ * after; returns how many. */
+#define EMIT_GROUP(count, emit)                                              \
+  do {                                                                       \
+    uint32_t g0_ = (uint32_t)d->feats.n;                                     \
+    emit;                                                                    \
+    if (profile && (rc = conjoin_profile(d, g0_, profile))) return rc;       \
+    (count) = (uint32_t)d->feats.n - g0_;                                    \
+  } while (0)
+
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
-                                const idner__seqmodel *m, int use_cache) {
+                                const idner__seqmodel *m, int tagging) {
   size_t n = d->toks.n;
   int32_t rc;
   int cached = 0;
@@ -334,38 +363,54 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
       (rc = build_masks(d)))
     return rc;
   if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
-  if (use_cache && (rc = cache_prepare(d, m, &cached))) return rc;
+  if (tagging && (rc = cache_prepare(d, m, &cached))) return rc;
   fbuf b = {d};
   window w;
   if (n) {
     window_fill(&w, 1, d, m, groups, -1);
     window_fill(&w, 2, d, m, groups, 0);
   }
+  shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
   for (size_t i = 0; i < n; i++) {
     window_shift(&w, d, m, groups, (long)i + 1);
     if ((rc = IDNER__RESERVE(&d->feats, d->feats.n + 2 * MAX_TOKEN_FEATS))) return rc;
     uint32_t start = (uint32_t)d->feats.n;
     d->feat_off.v[i] = start;
     idner__localref *lr = &d->local.v[i];
+    memset(lr, 0, sizeof *lr);
     lr->key = local_key(d, i, profile);
-    lr->hit = 0;
-    size_t slot = (size_t)(lr->key & (IDNER__EMCACHE_SLOTS - 1));
-    if (cached && d->emcache[slot].key == lr->key) {
-      lr->hit = (uint32_t)slot + 1; /* the local features' scores are cached */
+    if (tagging) {
+      /* The token's form block: its local features and what it adds to
+       * its neighbours' scores, unless the cache has them. */
+      size_t slot = (size_t)(lr->key & (IDNER__EMCACHE_SLOTS - 1));
+      if (cached && d->emcache[slot].key == lr->key) {
+        lr->hit = (uint32_t)slot + 1;
+      } else {
+        EMIT_GROUP(lr->count[0], local_features(&b, d, i, &w, groups));
+        for (int r = 0; r < NROLES; r++)
+          EMIT_GROUP(lr->count[1 + r], role_features(&b, d, (long)i, r, &w.sh[1], w.wc[1], groups));
+      }
+      /* Neighbours outside the document contribute here. */
+      uint32_t ctx = (uint32_t)d->feats.n;
+      if (i < 1) role_features(&b, d, -1, ROLE_M1, &edge_m, 0xFFFEu, groups);
+      if (i < 2) role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0xFFFEu, groups);
+      if (i + 1 >= n) role_features(&b, d, (long)n, ROLE_P1, &edge_p, 0xFFFEu, groups);
+      if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
+      if (profile && (rc = conjoin_profile(d, ctx, profile))) return rc;
     } else {
+      /* Training: every feature of the token itself. */
       local_features(&b, d, i, &w, groups);
+      role_features(&b, d, (long)i - 1, ROLE_M1, &w.sh[0], w.wc[0], groups);
+      role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0, groups);
+      role_features(&b, d, (long)i + 1, ROLE_P1, &w.sh[2], w.wc[2], groups);
+      role_features(&b, d, (long)i + 2, ROLE_P2, &edge_p, 0, groups);
       if (profile && (rc = conjoin_profile(d, start, profile))) return rc;
     }
-    lr->nlocal = (uint32_t)d->feats.n - start;
     uint32_t ctx = (uint32_t)d->feats.n;
     context_word_features(&b, d, i, &w);
     put_u32(&b, F_DATE, d->ev.v[i].in_date);
     if (groups & IDNER__FEAT_GAZETTEER) gz_features(&b, d, i);
     if (groups & IDNER__FEAT_DOCUMENT) doc_features(&b, d, i);
-    if (groups & IDNER__FEAT_CLASSES) {
-      put_u32(&b, F_WC_LR_M1, w.wc[0]);
-      put_u32(&b, F_WC_LR_P1, w.wc[2]);
-    }
     if (profile && (rc = conjoin_profile(d, ctx, profile))) return rc;
   }
   d->feat_off.v[n] = (uint32_t)d->feats.n;

@@ -19,19 +19,21 @@
 struct idner__seqmodel;
 
 /* Fills d->feats with the features of every token: token i's hashes are
- * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]), its local features
- * (those that depend on the token alone) first: d->local.v[i].nlocal of
- * them. Needs the evidence and the first-pass candidates
- * (idner__compute_evidence, idner__recognize).
- * With profile != 0 every feature is also emitted conjoined with the
- * profile, so the model learns shared weights plus per-corpus corrections
- * (Daume's "frustratingly easy" domain adaptation). m (may be NULL)
- * supplies the word context classes. With use_cache, a token whose local
- * scores are in the doc's emission cache (d->emcache, filled by
- * idner__seqmodel_tag for model m) gets no local features and
- * d->local.v[i].hit = its slot + 1; training passes 0.
+ * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]). Needs the evidence
+ * and the first-pass candidates (idner__compute_evidence,
+ * idner__recognize). With profile != 0 every feature is also emitted
+ * conjoined with the profile, so the model learns shared weights plus
+ * per-corpus corrections (Daume's "frustratingly easy" domain adaptation).
+ * m (may be NULL) supplies the word context classes.
+ * tagging = 0 (training): each token's list holds exactly its own features.
+ * tagging = 1 (idner__seqmodel_tag): the list starts with the token's form
+ * block (d->local.v[i]: its local features, then the features it gives the
+ * tokens at +1, +2, -1, -2 as their neighbour), which is left out when the
+ * doc's emission cache holds its scores; the features that the token's
+ * neighbours give it are in their blocks, except at the document's edges.
+ * Same features, same scores, fewer weight lookups.
  * Returns IDNER_OK or IDNER_ERR_NOMEM. */
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
-                                const struct idner__seqmodel *m, int use_cache);
+                                const struct idner__seqmodel *m, int tagging);
 
 #endif

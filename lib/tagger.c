@@ -210,28 +210,33 @@ static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a
 }
 
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
+  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
   size_t n = d->toks.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->scores, n * IDNER__NLABELS + 1)) ||
-      (rc = IDNER__RESERVE(&d->back, n * IDNER__NLABELS + 1)) ||
-      (rc = IDNER__RESERVE(&d->labels, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->scores, n * L + 1)) || (rc = IDNER__RESERVE(&d->back, n * L + 1)) ||
+      (rc = IDNER__RESERVE(&d->labels, n + 1)) || (rc = IDNER__RESERVE(&d->parts, n * P * L + 1)))
     return rc;
   const uint32_t *feats = d->feats.v;
   size_t nf = d->feats.n;
   for (size_t k = 0; k < nf && k < 12; k++)
     IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
-  /* Local scores first: from the emission cache or from the rows. The
-   * cache is written only after all reads, because extraction decided
-   * which tokens hit before any slot changes. */
+  /* Form blocks: from the emission cache or from the rows. The cache is
+   * written only after all reads, because extraction decided which tokens
+   * hit before any slot changes. */
+  float *parts = d->parts.v;
   for (size_t i = 0; i < n; i++) {
-    float *s = d->scores.v + i * IDNER__NLABELS;
+    float *pt = parts + i * P * L;
     const idner__localref *lr = &d->local.v[i];
     if (lr->hit) {
-      memcpy(s, d->emcache[lr->hit - 1].w, IDNER__NLABELS * sizeof *s);
+      memcpy(pt, d->emcache[lr->hit - 1].w, P * L * sizeof *pt);
       continue;
     }
-    memset(s, 0, IDNER__NLABELS * sizeof *s);
-    add_rows(m, feats, d->feat_off.v[i], d->feat_off.v[i] + lr->nlocal, nf, s);
+    memset(pt, 0, P * L * sizeof *pt);
+    uint32_t a = d->feat_off.v[i];
+    for (int p = 0; p < P; p++) {
+      add_rows(m, feats, a, a + lr->count[p], nf, pt + p * L);
+      a += lr->count[p];
+    }
   }
   if (d->local_cached)
     for (size_t i = 0; i < n; i++) {
@@ -239,16 +244,27 @@ int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
       if (lr->hit) continue;
       struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
       e->key = lr->key;
-      memcpy(e->w, d->scores.v + i * IDNER__NLABELS, sizeof e->w);
+      memcpy(e->w, parts + i * P * L, sizeof e->w);
     }
-  for (size_t i = 0; i < n; i++)
-    add_rows(m, feats, d->feat_off.v[i] + d->local.v[i].nlocal, d->feat_off.v[i + 1], nf,
-             d->scores.v + i * IDNER__NLABELS);
+  /* score(i) = local(i) + what i-1, i-2, i+1, i+2 give it + its context */
+  for (size_t i = 0; i < n; i++) {
+    float *s = d->scores.v + i * L;
+    const float *own = parts + i * P * L;
+    for (int l = 0; l < L; l++) s[l] = own[l];
+    if (i >= 1) for (int l = 0; l < L; l++) s[l] += parts[((i - 1) * P + 1) * L + l];
+    if (i >= 2) for (int l = 0; l < L; l++) s[l] += parts[((i - 2) * P + 2) * L + l];
+    if (i + 1 < n) for (int l = 0; l < L; l++) s[l] += parts[((i + 1) * P + 3) * L + l];
+    if (i + 2 < n) for (int l = 0; l < L; l++) s[l] += parts[((i + 2) * P + 4) * L + l];
+    uint32_t a = d->feat_off.v[i];
+    if (!d->local.v[i].hit)
+      for (int p = 0; p < P; p++) a += d->local.v[i].count[p];
+    add_rows(m, feats, a, d->feat_off.v[i + 1], nf, s);
+  }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;
-    idner__viterbi(&m->trans[0][0], d->scores.v + i * IDNER__NLABELS, j - i,
-                   d->back.v + i * IDNER__NLABELS, d->labels.v + i);
+    idner__viterbi(&m->trans[0][0], d->scores.v + i * L, j - i, d->back.v + i * L,
+                   d->labels.v + i);
     i = j;
   }
   return IDNER_OK;

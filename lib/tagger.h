@@ -22,7 +22,7 @@ typedef struct idner__wslot {
 /* One emission-cache slot (doc.h): key 0 = empty. */
 struct idner__emslot {
   uint64_t key;
-  float w[IDNER__NLABELS];
+  float w[IDNER__FORM_PARTS][IDNER__NLABELS];
 };
 
 typedef struct idner__seqmodel {
