@@ -682,6 +682,12 @@ static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
     while (a_alnum(byte_at(sc, r))) r++;
     sc->alnum_run_end = r;
     unsigned char b = byte_at(sc, r);
+    /* The common case, a plain ASCII word ("Jakarta", "5G") before a space
+     * or punctuation that cannot continue it: none of the matchers below
+     * can take more or less than the run (each needs one of these bytes,
+     * a non-ASCII letter or mark, or a currency prefix). */
+    if (b < 0x80u && !strchr(".-+:_%@'$", b) && !currency_prefix(sc, p))
+      return *kind = IDNER_TOK_WORD, r;
     if (b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') {
       if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
       if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
