@@ -364,8 +364,9 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
   size_t need = (size_t)(IDNER__NLABELS + 1) * IDNER__NLABELS * 2 + (size_t)rows * (4 + 2 * IDNER__NLABELS);
   if ((size_t)(r.end - r.p) != need) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "size does not match its header");
   idner__seqmodel *m;
-  int32_t rc = idner__seqmodel_new(rows, &m);
+  int32_t rc = idner__seqmodel_new(0, &m);
   if (rc) return rc;
+  m->nrows = rows;
   m->feature_groups = groups & IDNER__FEAT_ALL;
   m->checksum = want ? want : 1u;
   m->nprofiles = np;
@@ -376,19 +377,28 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
   }
   for (int p = 0; p <= IDNER__NLABELS; p++)
     for (int l = 0; l < IDNER__NLABELS; l++) rd_i16(&r, scale, &m->trans[p][l]);
-  for (uint32_t k = 0; k < rows; k++) {
-    rd_u32(&r, &m->keys[k]);
-    for (int l = 0; l < IDNER__NLABELS; l++) rd_i16(&r, scale, &m->w[(size_t)k * IDNER__NLABELS + l]);
-  }
-  if ((rc = idner__seqmodel_index(m))) {
+  /* Rows go straight into the tagging table (the size check above
+   * guarantees the bytes); a read model keeps no training-side copies. */
+  free(m->keys), free(m->w);
+  m->keys = NULL, m->w = NULL;
+  size_t nf = 16;
+  while (nf < (size_t)rows + rows / 2) nf *= 2;
+  m->fast = calloc(nf, sizeof *m->fast);
+  if (!m->fast) {
     idner__seqmodel_free(m);
-    return rc;
+    return IDNER_ERR_NOMEM;
   }
-  /* Tagging reads only the fast table: drop the training-side copies
-   * (about 6 MB for the default model). A read model is not written. */
-  free(m->keys), free(m->w), free(m->slots);
-  m->keys = NULL, m->w = NULL, m->slots = NULL;
-  m->nslots = 0;
+  m->nfast = nf;
+  const unsigned char *q = r.p;
+  for (uint32_t k = 0; k < rows; k++, q += 4 + 2 * IDNER__NLABELS) {
+    uint32_t key = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
+    if (!key) continue; /* 0 marks empty slots; features never hash to 0 */
+    size_t sl = key & (nf - 1);
+    while (m->fast[sl].key && m->fast[sl].key != key) sl = (sl + 1) & (nf - 1);
+    m->fast[sl].key = key;
+    for (int l = 0; l < IDNER__NLABELS; l++)
+      m->fast[sl].w[l] = (float)(int16_t)(uint16_t)(q[4 + 2 * l] | q[5 + 2 * l] << 8) * scale;
+  }
   *out = m;
   return IDNER_OK;
 }
