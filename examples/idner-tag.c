@@ -13,11 +13,13 @@
  * output, and a writer emits the jobs' outputs and error messages in input
  * order. With --jobs 1 (the default) the three run one after the other in
  * the main thread and output goes straight to stdout. With --jobs N > 1 a
- * reader thread fills a ring of 4*N jobs, N tagger threads (one idner_doc
- * each, one shared idner_model) format into per-job memory streams, and the
- * main thread writes them in order; memory is bounded by the jobs in
- * flight. The first failing document in input order decides the exit
- * status, exactly as with one job.
+ * reader thread fills a ring of 4*N batches of jobs (up to 64 documents or
+ * 64 KB of input each), N tagger threads (one idner_doc each, one shared
+ * idner_model) format each batch into a memory stream, and the main thread
+ * writes the batches in order; memory is bounded by the batches in flight.
+ * The first failing document in input order decides the exit status and is
+ * reported after the output of every document before it, exactly as with
+ * one job.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -42,7 +44,7 @@
 #define EXIT_USAGE 2
 #define STDIN_NAME "<stdin>"
 #define MAX_JOBS 256          /* --jobs upper bound */
-#define SLOTS_PER_JOB 4       /* documents in flight per tagger thread */
+#define SLOTS_PER_JOB 4       /* batches in flight per tagger thread */
 #define KEEP_BUFFER (1u << 20) /* larger per-slot input buffers are freed after use */
 
 /* ---- Command line ------------------------------------------------------- */
@@ -99,8 +101,9 @@ static void print_usage(FILE *out) {
       "  --no-model                 gazetteers and rules only, no sequence model\n"
       "  -j, --jobs N               analyze documents in N threads (default 1; 0 = one\n"
       "                             per online CPU); the output is the same as with\n"
-      "                             one job, in input order; at most 4*N documents\n"
-      "                             are held in memory at a time\n"
+      "                             one job, in input order; input is read ahead in\n"
+      "                             at most 4*N batches of up to 64 documents or\n"
+      "                             64 KB each\n"
       "  --version                  print the version and exit\n"
       "  --help                     print this help and exit\n"
       "\n"
@@ -803,31 +806,6 @@ static int tag_job(tagger *t, job *j) {
   }
 }
 
-/* Tags one job into its own memory buffer (j->out). */
-static void tag_job_to_memory(tagger *t, job *j) {
-  char where[512];
-  int status;
-  t->out = open_memstream(&j->out, &j->out_len);
-  if (!t->out) {
-    j->out = NULL;
-    j->out_len = 0;
-    t->job = j;
-    j->status = out_of_memory(t, j->name);
-    return;
-  }
-  status = tag_job(t, j);
-  if (fclose(t->out) != 0 && status == 0) {
-    if (j->kind == JOB_TEXT || j->kind == JOB_FAIL)
-      snprintf(where, sizeof where, "%s", j->name);
-    else
-      snprintf(where, sizeof where, "%s:%lu", j->name,
-               j->kind == JOB_CONLL ? j->conll.first_line : j->number);
-    status = out_of_memory(t, where);
-  }
-  t->out = NULL;
-  j->status = status;
-}
-
 /* ---- The reader: input files -> jobs, in order ------------------------------------------ */
 
 typedef struct reader {
@@ -1029,19 +1007,49 @@ static int run_serial(tagger *t, reader *r, writer *w) {
 
 /* ---- Threads: a reader, N taggers, the main thread writes ------------------------------------- */
 
+/* Documents travel in batches, so that threads meet once per batch rather
+ * than once per document (per-document hand-offs cost more than tagging a
+ * short line). A batch closes at BATCH_DOCS documents or BATCH_BYTES input
+ * bytes, at the end of the input, or when an idle tagger claims it, so a
+ * slow producer (a pipe, a terminal) is tagged as its lines arrive. */
+#define BATCH_DOCS 64
+#define BATCH_BYTES (64u * 1024)
+
+typedef struct batch {
+  job jobs[BATCH_DOCS];   /* jobs[0..n) are the batch's documents, in order */
+  size_t n;
+  size_t in_bytes;        /* input bytes of those documents */
+  size_t n_tagged;        /* jobs tagged: all, or up to the first failing one */
+  int done;               /* tagged, ready to write */
+  char *out;              /* the outputs of jobs[0..n_tagged), concatenated */
+  size_t out_len;
+} batch;
+
+static void batch_recycle(batch *b) {
+  for (size_t i = 0; i < b->n; i++) job_recycle(&b->jobs[i]);
+  free(b->out);
+  b->out = NULL;
+  b->out_len = 0;
+  b->n = b->in_bytes = b->n_tagged = 0;
+  b->done = 0;
+}
+
+/* The ring holds batches numbered n_written <= k < n_open (closed, being
+ * tagged or tagged), and batch n_open, which the reader is filling, when
+ * n_open - n_written < n_slots. */
 typedef struct pipeline {
   pthread_mutex_t mu;
   pthread_cond_t slot_free;   /* the reader waits for a written slot */
-  pthread_cond_t job_ready;   /* taggers wait for a read job */
-  pthread_cond_t job_done;    /* the writer waits for the next job in order */
-  job *slots;                 /* a ring: job number k lives in slots[k % n_slots] */
-  unsigned char *done;        /* done[k % n_slots]: job k is tagged */
+  pthread_cond_t job_ready;   /* taggers wait for a batch */
+  pthread_cond_t job_done;    /* the writer waits for the next batch in order */
+  batch *slots;               /* batch k lives in slots[k % n_slots] */
   size_t n_slots;
-  unsigned long long n_read;    /* jobs read so far */
-  unsigned long long n_taken;   /* jobs taken by taggers so far */
-  unsigned long long n_written; /* jobs written so far */
-  int reader_done;            /* the reader made its last job */
-  int stop;                   /* a job failed: everyone stops */
+  unsigned long long n_open;    /* the batch being filled; earlier ones are closed */
+  unsigned long long n_taken;   /* batches claimed by taggers */
+  unsigned long long n_written; /* batches written */
+  unsigned idle;              /* taggers waiting for work */
+  int reader_done;            /* the reader has closed its last batch */
+  int stop;                   /* a document failed: everyone stops */
   reader *rd;
 } pipeline;
 
@@ -1052,30 +1060,76 @@ typedef struct tagger_thread {
   int started;
 } tagger_thread;
 
+static int open_slot_free(const pipeline *p) { return p->n_open - p->n_written < p->n_slots; }
+
 static void *reader_main(void *arg) {
   pipeline *p = arg;
+  job next; /* read outside the lock, then swapped into the open batch */
+  job_init(&next);
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    job *j;
+    batch *b;
+    job tmp;
     int more;
-    while (!p->stop && p->n_read - p->n_written >= p->n_slots)
-      pthread_cond_wait(&p->slot_free, &p->mu);
-    if (p->stop) break;
-    j = &p->slots[p->n_read % p->n_slots];
-    /* The slot is free: no other thread touches it until n_read moves. */
     pthread_mutex_unlock(&p->mu);
-    more = reader_next(p->rd, j);
+    more = reader_next(p->rd, &next);
     pthread_mutex_lock(&p->mu);
-    if (!more) break;
-    p->done[p->n_read % p->n_slots] = 0;
-    p->n_read++;
-    pthread_cond_signal(&p->job_ready);
+    while (more && !p->stop && !open_slot_free(p)) pthread_cond_wait(&p->slot_free, &p->mu);
+    if (!more || p->stop) break;
+    b = &p->slots[p->n_open % p->n_slots];
+    tmp = b->jobs[b->n]; /* a recycled job: its buffers are reused */
+    b->jobs[b->n++] = next;
+    next = tmp;
+    b->in_bytes += b->jobs[b->n - 1].kind == JOB_CONLL ? b->jobs[b->n - 1].conll.n_bytes
+                                                       : b->jobs[b->n - 1].len;
+    if (b->n == BATCH_DOCS || b->in_bytes >= BATCH_BYTES || b->jobs[b->n - 1].kind == JOB_FAIL) {
+      p->n_open++; /* closed */
+      pthread_cond_signal(&p->job_ready);
+    } else if (p->idle > 0) {
+      pthread_cond_signal(&p->job_ready); /* an idle tagger takes what there is */
+    }
   }
+  if (!p->stop && open_slot_free(p) && p->slots[p->n_open % p->n_slots].n > 0) p->n_open++;
   p->reader_done = 1;
   pthread_cond_broadcast(&p->job_ready);
   pthread_cond_signal(&p->job_done);
   pthread_mutex_unlock(&p->mu);
+  job_free(&next);
   return NULL;
+}
+
+/* Tags a batch's jobs in order into one memory stream, up to the first
+ * failing one (the writer stops there). */
+static void tag_batch(tagger *t, batch *b) {
+  char where[512];
+  job *last;
+  t->out = open_memstream(&b->out, &b->out_len);
+  if (!t->out) {
+    b->out = NULL;
+    b->out_len = 0;
+  }
+  for (size_t i = 0; i < b->n; i++) {
+    job *j = &b->jobs[i];
+    b->n_tagged = i + 1;
+    if (!t->out) { /* no memory for the output */
+      t->job = j;
+      j->status = out_of_memory(t, j->name);
+    } else if (j->kind != JOB_FAIL) {
+      j->status = tag_job(t, j);
+    }
+    if (j->status != 0) break;
+  }
+  last = &b->jobs[b->n_tagged - 1];
+  if (t->out && fclose(t->out) != 0 && last->status == 0) {
+    if (last->kind == JOB_TEXT)
+      snprintf(where, sizeof where, "%s", last->name);
+    else
+      snprintf(where, sizeof where, "%s:%lu", last->name,
+               last->kind == JOB_CONLL ? last->conll.first_line : last->number);
+    t->job = last;
+    last->status = out_of_memory(t, where);
+  }
+  t->out = NULL;
 }
 
 static void *tagger_main(void *arg) {
@@ -1084,33 +1138,51 @@ static void *tagger_main(void *arg) {
   pthread_mutex_lock(&p->mu);
   for (;;) {
     unsigned long long k;
-    while (!p->stop && p->n_taken == p->n_read && !p->reader_done)
+    p->idle++;
+    while (!p->stop && p->n_taken == p->n_open && !p->reader_done &&
+           !(open_slot_free(p) && p->slots[p->n_open % p->n_slots].n > 0))
       pthread_cond_wait(&p->job_ready, &p->mu);
-    if (p->stop || p->n_taken == p->n_read) break;
+    p->idle--;
+    if (p->stop || (p->n_taken == p->n_open && p->reader_done)) break;
+    if (p->n_taken == p->n_open) p->n_open++; /* claim the reader's open batch */
     k = p->n_taken++;
     pthread_mutex_unlock(&p->mu);
-    tag_job_to_memory(&tt->t, &p->slots[k % p->n_slots]);
+    tag_batch(&tt->t, &p->slots[k % p->n_slots]);
     pthread_mutex_lock(&p->mu);
-    p->done[k % p->n_slots] = 1;
+    p->slots[k % p->n_slots].done = 1;
     if (k == p->n_written) pthread_cond_signal(&p->job_done);
   }
   pthread_mutex_unlock(&p->mu);
   return NULL;
 }
 
-/* The main thread: writes jobs in order until the end or the first error. */
+/* Writes a tagged batch; returns the status of its last tagged job. */
+static int write_batch(writer *w, const batch *b) {
+  const job *last = &b->jobs[b->n_tagged - 1];
+  if (b->out_len) fwrite(b->out, 1, b->out_len, stdout);
+  for (size_t i = 0; i < b->n_tagged; i++) w->docs_done += b->jobs[i].kind != JOB_FAIL;
+  progress_update(&w->prog, w->docs_done, last->bytes);
+  if (last->status != 0) {
+    progress_clear(&w->prog);
+    fflush(stdout); /* keep the output in order with the message */
+    fputs(last->msg ? last->msg : PROG ": out of memory\n", stderr);
+  }
+  return last->status;
+}
+
+/* The main thread: writes batches in order until the end or the first error. */
 static int write_in_order(pipeline *p, writer *w) {
   int rc = 0;
   pthread_mutex_lock(&p->mu);
   for (;;) {
-    size_t s = p->n_written % p->n_slots;
-    while (!(p->n_written < p->n_read && p->done[s]) &&
-           !(p->reader_done && p->n_written == p->n_read))
+    batch *b = &p->slots[p->n_written % p->n_slots];
+    while (!(p->n_written < p->n_open && b->done) &&
+           !(p->reader_done && p->n_written == p->n_open))
       pthread_cond_wait(&p->job_done, &p->mu);
-    if (p->n_written == p->n_read) break; /* the reader is done */
+    if (p->n_written == p->n_open) break; /* the reader is done */
     pthread_mutex_unlock(&p->mu);
-    rc = write_job(w, &p->slots[s]);
-    job_recycle(&p->slots[s]);
+    rc = write_batch(w, b);
+    batch_recycle(b);
     pthread_mutex_lock(&p->mu);
     p->n_written++;
     pthread_cond_signal(&p->slot_free);
@@ -1158,8 +1230,8 @@ static int thread_error(int err) {
   return EXIT_BAD_INPUT;
 }
 
-/* t is the main thread's tagger (model loaded, doc made): each thread gets
- * a copy with its own doc and scratch. */
+/* t is the main thread's tagger (model loaded): each thread gets a copy
+ * with its own doc and scratch. */
 static int run_threads(const tagger *t, reader *r, writer *w) {
   unsigned n = t->opts->jobs;
   pipeline p;
@@ -1169,16 +1241,15 @@ static int run_threads(const tagger *t, reader *r, writer *w) {
   memset(&p, 0, sizeof p);
   p.n_slots = (size_t)n * SLOTS_PER_JOB;
   p.slots = calloc(p.n_slots, sizeof *p.slots);
-  p.done = calloc(p.n_slots, 1);
   p.rd = r;
-  if (!threads || !p.slots || !p.done) {
+  if (!threads || !p.slots) {
     free(threads);
     free(p.slots);
-    free(p.done);
     fputs(PROG ": out of memory\n", stderr);
     return EXIT_BAD_INPUT;
   }
-  for (size_t i = 0; i < p.n_slots; i++) job_init(&p.slots[i]);
+  for (size_t i = 0; i < p.n_slots; i++)
+    for (size_t k = 0; k < BATCH_DOCS; k++) job_init(&p.slots[i].jobs[k]);
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.slot_free, NULL);
   pthread_cond_init(&p.job_ready, NULL);
@@ -1222,13 +1293,15 @@ static int run_threads(const tagger *t, reader *r, writer *w) {
     if (threads[i].started) pthread_join(threads[i].id, NULL);
     tagger_free(&threads[i].t);
   }
-  for (size_t i = 0; i < p.n_slots; i++) job_free(&p.slots[i]);
+  for (size_t i = 0; i < p.n_slots; i++) {
+    batch_recycle(&p.slots[i]);
+    for (size_t k = 0; k < BATCH_DOCS; k++) job_free(&p.slots[i].jobs[k]);
+  }
   pthread_cond_destroy(&p.job_done);
   pthread_cond_destroy(&p.job_ready);
   pthread_cond_destroy(&p.slot_free);
   pthread_mutex_destroy(&p.mu);
   free(p.slots);
-  free(p.done);
   free(threads);
   return rc;
 }
