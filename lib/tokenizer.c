@@ -673,6 +673,17 @@ static int is_ordinal(const scanner *sc, size_t p, size_t e) {
 
 /* ---- Token dispatch ----------------------------------------------------- */
 
+/* ASCII bytes after an alphanumeric run that some matcher may take on
+ * (URLs, e-mails, domains, abbreviations, connectors, "US$"); NUL = the
+ * end of the input, where the matchers decide too. */
+static int word_may_go_on(unsigned char b) {
+  switch (b) {
+    case '.': case '-': case '+': case ':': case '_': case '%': case '@': case '\'': case '$':
+    case '\0': return 1;
+    default: return 0;
+  }
+}
+
 static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
   size_t e;
   if (sc->s[p] < 0x80u) {
@@ -686,7 +697,7 @@ static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
      * or punctuation that cannot continue it: none of the matchers below
      * can take more or less than the run (each needs one of these bytes,
      * a non-ASCII letter or mark, or a currency prefix). */
-    if (b < 0x80u && !strchr(".-+:_%@'$", b) && !currency_prefix(sc, p))
+    if (b < 0x80u && !word_may_go_on(b) && !currency_prefix(sc, p))
       return *kind = IDNER_TOK_WORD, r;
     if (b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') {
       if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
