@@ -181,23 +181,31 @@ static void role_features(fbuf *b, const idner_doc *d, long j, int role, const s
   }
 }
 
+/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
+ * FNV has no finalization, so a string's hash is the state to go on from. */
+static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+/* Hash of "a|b" with a, b cut to cut bytes; ha is the hash of all of a. */
+static uint64_t joined_hash(const char *a, size_t la, uint64_t ha, const char *b, size_t lb,
+                            size_t cut) {
+  uint64_t h = la <= cut ? ha : idner__hash(a, cut);
+  return hash_more(hash_more(h, "|", 1), b, lb < cut ? lb : cut);
+}
+
 /* Context features of token i that involve more than one token. */
 static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const window *w) {
   size_t l0, lm1, lp1;
   const char *wd = form(d, (long)i, &l0), *m1 = form(d, (long)i - 1, &lm1),
              *p1 = form(d, (long)i + 1, &lp1);
-  char bi[128];
-  size_t a = lm1 < 60 ? lm1 : 60, c = l0 < 60 ? l0 : 60;
-  memcpy(bi, m1, a);
-  bi[a] = '|';
-  memcpy(bi + a + 1, wd, c);
-  put(b, F_BI_M1, bi, a + 1 + c);
-  a = l0 < 60 ? l0 : 60;
-  c = lp1 < 60 ? lp1 : 60;
-  memcpy(bi, wd, a);
-  bi[a] = '|';
-  memcpy(bi + a + 1, p1, c);
-  put(b, F_BI_P1, bi, a + 1 + c);
+  uint64_t hm1 = form_hash(d, (long)i - 1);
+  put_h(b, F_BI_M1, joined_hash(m1, lm1, hm1, wd, l0, 60));
+  put_h(b, F_BI_P1, joined_hash(wd, l0, d->fold_hash.v[i], p1, lp1, 60));
   const shape_s *sm = &w->sh[0], *s0 = &w->sh[1], *sp = &w->sh[2];
   char tri[80];
   size_t n = 0;
@@ -205,11 +213,8 @@ static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const w
   memcpy(tri + n, s0->s, s0->len), n += s0->len, tri[n++] = '|';
   memcpy(tri + n, sp->s, sp->len), n += sp->len;
   put(b, F_SHAPE_TRI, tri, n);
-  size_t l = lm1 < 40 ? lm1 : 40;
-  memcpy(tri, m1, l);
-  tri[l] = '|';
-  memcpy(tri + l + 1, s0->s, s0->len);
-  put(b, F_W_SHAPE_M1, tri, l + 1 + s0->len);
+  uint64_t h = hash_more(lm1 <= 40 ? hm1 : idner__hash(m1, 40), "|", 1);
+  put_h(b, F_W_SHAPE_M1, hash_more(h, s0->s, s0->len));
 }
 
 /* Gazetteer classes covering tokens: B (match starts here) / I (inside). */
