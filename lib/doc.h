@@ -97,6 +97,7 @@ struct idner_doc {
   int local_cached;                  /* the last extraction used the cache */
   struct idner__emslot *emcache;     /* IDNER__EMCACHE_SLOTS, lazily allocated */
   uint64_t emcache_model;            /* which model filled it */
+  int emcache_pending;               /* slots claimed but not yet filled */
 
   struct { idner_entity *v; size_t n, cap; } ents;
   idner__bytes strings;

@@ -340,7 +340,9 @@ static int32_t cache_prepare(idner_doc *d, const idner__seqmodel *m, int *usable
     d->emcache = calloc(IDNER__EMCACHE_SLOTS, sizeof *d->emcache);
     if (!d->emcache) return IDNER_ERR_NOMEM;
     d->emcache_model = id;
-  } else if (d->emcache_model != id) {
+  } else if (d->emcache_model != id || d->emcache_pending) {
+    /* another model's scores, or slots claimed by an extraction whose
+     * tagging never ran (an error in between) */
     memset(d->emcache, 0, IDNER__EMCACHE_SLOTS * sizeof *d->emcache);
     d->emcache_model = id;
   }
@@ -391,6 +393,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
       if (cached && d->emcache[slot].key == lr->key) {
         lr->hit = (uint32_t)slot + 1;
       } else {
+        /* Claim the slot: tagging fills it from this token's rows before
+         * any later token of the same form reads it (tokens go in order). */
+        if (cached) d->emcache[slot].key = lr->key, d->emcache_pending = 1;
         EMIT_GROUP(lr->count[0], local_features(&b, d, i, &w, groups));
         for (int r = 0; r < NROLES; r++)
           EMIT_GROUP(lr->count[1 + r], role_features(&b, d, (long)i, r, &w.sh[1], w.wc[1], groups));

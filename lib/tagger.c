@@ -220,9 +220,10 @@ int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
   size_t nf = d->feats.n;
   for (size_t k = 0; k < nf && k < 12; k++)
     IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
-  /* Form blocks: from the emission cache or from the rows. The cache is
-   * written only after all reads, because extraction decided which tokens
-   * hit before any slot changes. */
+  /* Form blocks: from the emission cache or from the rows, in token order.
+   * Extraction claimed a slot for each token that missed, and marked as
+   * hits the later tokens of the same form: the claiming token fills the
+   * slot here before they read it. */
   float *parts = d->parts.v;
   for (size_t i = 0; i < n; i++) {
     float *pt = parts + i * P * L;
@@ -237,15 +238,13 @@ int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
       add_rows(m, feats, a, a + lr->count[p], nf, pt + p * L);
       a += lr->count[p];
     }
-  }
-  if (d->local_cached)
-    for (size_t i = 0; i < n; i++) {
-      const idner__localref *lr = &d->local.v[i];
-      if (lr->hit) continue;
+    if (d->local_cached) {
       struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
       e->key = lr->key;
-      memcpy(e->w, parts + i * P * L, sizeof e->w);
+      memcpy(e->w, pt, sizeof e->w);
     }
+  }
+  d->emcache_pending = 0;
   /* score(i) = local(i) + what i-1, i-2, i+1, i+2 give it + its context */
   for (size_t i = 0; i < n; i++) {
     float *s = d->scores.v + i * L;
