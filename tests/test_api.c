@@ -250,6 +250,46 @@ START_TEST(test_doc_reuse) {
 }
 END_TEST
 
+/* A doc keeps an emission cache across calls (scores of token forms):
+ * whatever it saw before, with whatever profile, its results must equal a
+ * fresh doc's, entity for entity. */
+static int same_entities(const idner_doc *x, const idner_doc *y) {
+  uint32_t n = idner_doc_entity_count(x);
+  if (n != idner_doc_entity_count(y)) return 0;
+  const idner_entity *a = idner_doc_entities(x), *b = idner_doc_entities(y);
+  for (uint32_t i = 0; i < n; i++)
+    if (a[i].byte_start != b[i].byte_start || a[i].byte_end != b[i].byte_end ||
+        a[i].type != b[i].type)
+      return 0;
+  return 1;
+}
+
+START_TEST(test_reused_doc_equals_fresh_doc) {
+  static const char *const texts[] = {
+      "Presiden Joko Widodo bertemu Menteri Luar Negeri Retno Marsudi di Jakarta, Senin (18/9).",
+      "Warga Jakarta dan Bandung. Jakarta Jakarta Jakarta, kata Budi Santoso dari Bank Mandiri.",
+      "Universitas Gadjah Mada (UGM) di Yogyakarta menerima mahasiswa dari Rusia dan China.",
+      "PT Pertamina (Persero) dan Kementerian BUMN sepakat pada 17 Agustus 2023 lalu."};
+  const char *names[] = {NULL, "nerui", "nergrit", NULL};
+  for (int round = 0; round < 4; round++) {
+    idner_options o = ref_2023_09_19();
+    if (names[round])
+      ck_assert_int_eq(
+          idner_model_find_profile(model, names[round], strlen(names[round]), &o.profile),
+          IDNER_OK);
+    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+      idner_doc *fresh;
+      ck_assert_int_eq(idner_doc_new(&fresh), IDNER_OK);
+      const char *t = texts[(k + (size_t)round) % 4];
+      ck_assert_int_eq(idner_analyze(model, doc, t, strlen(t), &o), IDNER_OK);
+      ck_assert_int_eq(idner_analyze(model, fresh, t, strlen(t), &o), IDNER_OK);
+      ck_assert_msg(same_entities(doc, fresh), "round %d text %zu differs", round, k);
+      idner_doc_free(fresh);
+    }
+  }
+}
+END_TEST
+
 START_TEST(test_pretokenized) {
   const char *toks[] = {"Presiden", "AS", "Joe", "Biden", "tiba", ".", "Rusia", "menolak", "."};
   size_t lens[9];
@@ -316,6 +356,7 @@ int main(void) {
   tcase_add_test(tc, test_multibyte_offsets);
   tcase_add_test(tc, test_invalid_utf8_policies);
   tcase_add_test(tc, test_doc_reuse);
+  tcase_add_test(tc, test_reused_doc_equals_fresh_doc);
   tcase_add_test(tc, test_pretokenized);
   tcase_add_test(tc, test_empty_and_whitespace);
   tcase_add_test(tc, test_every_byte_value);
