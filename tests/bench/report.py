@@ -166,7 +166,8 @@ def main():
         sys.exit("report.py: gnuplot is missing (apt-get install gnuplot-nox)")
 
     src, cmake_args = ROOT, []
-    if a.commit:
+    if a.commit:  # resolved once: later commits to the branch do not change what is measured
+        a.commit = git("rev-parse", "--short", a.commit + "^{commit}")
         src = os.path.join(a.build, "src")
         shutil.rmtree(src, ignore_errors=True)
         os.makedirs(src)
@@ -188,7 +189,7 @@ def main():
                   file=sys.stderr)
             time.sleep(60)
     load_before = loadavg()
-    commit = git("rev-parse", "--short", (a.commit or "HEAD") + "^{commit}")
+    commit = a.commit or git("rev-parse", "--short", "HEAD")
     dirty = "" if a.commit else git("status", "--porcelain", "--", "lib", "include",
                                     "tests/bench", "CMakeLists.txt")
     date = time.strftime("%Y-%m-%d %H:%M %Z")
