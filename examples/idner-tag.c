@@ -45,7 +45,7 @@
 #define STDIN_NAME "<stdin>"
 #define MAX_JOBS 256          /* --jobs upper bound */
 #define SLOTS_PER_JOB 4       /* batches in flight per tagger thread */
-#define KEEP_BUFFER (1u << 20) /* larger per-slot input buffers are freed after use */
+#define KEEP_BUFFER (16u * 1024) /* larger input buffers of a job are freed after use */
 
 /* ---- Command line ------------------------------------------------------- */
 
