@@ -92,7 +92,6 @@ struct idner_doc {
   struct { float *v; size_t n, cap; } scores;   /* n x labels emission scores */
   struct { uint8_t *v; size_t n, cap; } back;   /* Viterbi back-pointers */
   struct { uint8_t *v; size_t n, cap; } labels; /* decoded label per token */
-  struct { float *v; size_t n, cap; } parts;    /* n x FORM_PARTS x labels */
   struct { idner__localref *v; size_t n, cap; } local;
   int local_cached;                  /* the last extraction used the cache */
   struct idner__emslot *emcache;     /* IDNER__EMCACHE_SLOTS, lazily allocated */

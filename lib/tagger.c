@@ -209,56 +209,63 @@ static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a
   }
 }
 
+/* Token j's form block into pt (FORM_PARTS x labels): from its cache slot,
+ * or summed from its rows and then stored in its slot. */
+static void form_block(const idner__seqmodel *m, idner_doc *d, size_t j, float *pt) {
+  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
+  const idner__localref *lr = &d->local.v[j];
+  if (lr->hit) {
+    memcpy(pt, d->emcache[lr->hit - 1].w, P * L * sizeof *pt);
+    return;
+  }
+  memset(pt, 0, P * L * sizeof *pt);
+  uint32_t a = d->feat_off.v[j];
+  for (int p = 0; p < P; p++) {
+    add_rows(m, d->feats.v, a, a + lr->count[p], d->feats.n, pt + p * L);
+    a += lr->count[p];
+  }
+  if (d->local_cached) {
+    struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
+    e->key = lr->key;
+    memcpy(e->w, pt, sizeof e->w);
+  }
+}
+
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
   enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
   size_t n = d->toks.n;
   int32_t rc;
   if ((rc = IDNER__RESERVE(&d->scores, n * L + 1)) || (rc = IDNER__RESERVE(&d->back, n * L + 1)) ||
-      (rc = IDNER__RESERVE(&d->labels, n + 1)) || (rc = IDNER__RESERVE(&d->parts, n * P * L + 1)))
+      (rc = IDNER__RESERVE(&d->labels, n + 1)))
     return rc;
   const uint32_t *feats = d->feats.v;
   size_t nf = d->feats.n;
   for (size_t k = 0; k < nf && k < 12; k++)
     IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
-  /* Form blocks: from the emission cache or from the rows, in token order.
+  /* One pass in token order with the form blocks of tokens i-2 .. i+2 in
+   * a ring: a block comes from the emission cache or from the rows.
    * Extraction claimed a slot for each token that missed, and marked as
    * hits the later tokens of the same form: the claiming token fills the
-   * slot here before they read it. */
-  float *parts = d->parts.v;
-  for (size_t i = 0; i < n; i++) {
-    float *pt = parts + i * P * L;
-    const idner__localref *lr = &d->local.v[i];
-    if (lr->hit) {
-      memcpy(pt, d->emcache[lr->hit - 1].w, P * L * sizeof *pt);
-      continue;
-    }
-    memset(pt, 0, P * L * sizeof *pt);
-    uint32_t a = d->feat_off.v[i];
-    for (int p = 0; p < P; p++) {
-      add_rows(m, feats, a, a + lr->count[p], nf, pt + p * L);
-      a += lr->count[p];
-    }
-    if (d->local_cached) {
-      struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
-      e->key = lr->key;
-      memcpy(e->w, pt, sizeof e->w);
-    }
-  }
-  d->emcache_pending = 0;
-  /* score(i) = local(i) + what i-1, i-2, i+1, i+2 give it + its context */
-  for (size_t i = 0; i < n; i++) {
+   * slot before they read it. score(i) = local(i) + what i-1, i-2, i+1,
+   * i+2 give it + its context. */
+  float ring[5][P * L];
+  for (size_t j = 0; j < n + 2; j++) {
+    if (j < n) form_block(m, d, j, ring[j % 5]);
+    if (j < 2) continue;
+    size_t i = j - 2;
     float *s = d->scores.v + i * L;
-    const float *own = parts + i * P * L;
+    const float *own = ring[i % 5];
     for (int l = 0; l < L; l++) s[l] = own[l];
-    if (i >= 1) for (int l = 0; l < L; l++) s[l] += parts[((i - 1) * P + 1) * L + l];
-    if (i >= 2) for (int l = 0; l < L; l++) s[l] += parts[((i - 2) * P + 2) * L + l];
-    if (i + 1 < n) for (int l = 0; l < L; l++) s[l] += parts[((i + 1) * P + 3) * L + l];
-    if (i + 2 < n) for (int l = 0; l < L; l++) s[l] += parts[((i + 2) * P + 4) * L + l];
+    if (i >= 1) for (int l = 0; l < L; l++) s[l] += ring[(i - 1) % 5][1 * L + l];
+    if (i >= 2) for (int l = 0; l < L; l++) s[l] += ring[(i - 2) % 5][2 * L + l];
+    if (i + 1 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 1) % 5][3 * L + l];
+    if (i + 2 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 2) % 5][4 * L + l];
     uint32_t a = d->feat_off.v[i];
     if (!d->local.v[i].hit)
       for (int p = 0; p < P; p++) a += d->local.v[i].count[p];
     add_rows(m, feats, a, d->feat_off.v[i + 1], nf, s);
   }
+  d->emcache_pending = 0;
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;
