@@ -86,6 +86,11 @@ typedef struct {
 /* Runs job in a forked child and fills *res (res->ok = 0 and res->note
  * when the child failed, was killed or timed out). */
 void bench_run_job(const bench_job *job, bench_result *res);
+/* Runs job in `runs` children, one sample each (a fresh process per run,
+ * so that per-process effects such as memory placement show in min and
+ * max): med/min/max over the runs, peak_kb the largest, cpu_ratio the mean.
+ * Stops at the first failure. */
+void bench_run_samples(const bench_job *job, int runs, bench_result *res);
 /* Median, min and max of n samples (sorts them). */
 void bench_stats(double *v, int n, double *med, double *min, double *max);
 
@@ -93,7 +98,7 @@ void bench_stats(double *v, int n, double *med, double *min, double *max);
 enum { SEC_INIT = 1, SEC_MEMORY = 2, SEC_STAGES = 4, SEC_SIZES = 8, SEC_DOC = 16, SEC_ADV = 32 };
 
 typedef struct {
-  int runs, big_runs, quick, sections, cpu_time;
+  int runs, big_runs, quick, sections, stages, cpu_time; /* stages: bit per STAGE_* */
   const char *shared, *data, *tsv_path;
   size_t max_size, max_doc, line_size, caps_words, parens, adv_size, mem_limit_mb;
   double min_time;

@@ -35,6 +35,7 @@ int failures;
 
 static const char *const section_names[] = {"init",  "memory", "stages",
                                             "sizes", "doc",    "adversarial"};
+static const char *const stage_names[STAGE_COUNT] = {"tokenize", "rules", "full"};
 
 /* ---- main ---------------------------------------------------------------- */
 
@@ -55,6 +56,7 @@ static void usage(FILE *f) {
         "  --timeout S      limit per measurement process (default 1800)\n"
         "  --mem-limit MB   address-space limit per measurement process (default 8000, 0 none)\n"
         "  --only LIST      sections, comma-separated: init,memory,stages,sizes,doc,adversarial\n"
+        "  --stages LIST    pipeline stages, comma-separated: tokenize,rules,full (default all)\n"
         "  --tsv FILE       also write every figure as tab-separated rows (for plots)\n"
         "  --quick          smoke run in seconds: 3 runs, inputs of at most 256 KB\n"
         "Sizes are decimal: 1 KB = 1000 bytes, 1 MB = 10^6 bytes (MB/s too).\n",
@@ -63,8 +65,23 @@ static void usage(FILE *f) {
 
 static size_t mb_arg(const char *s) { return (size_t)(atof(s) * 1e6); }
 
+/* Bit k set for each names[k] in the comma-separated list v; 0 when v names
+ * something else. */
+static int list_arg(const char *v, const char *const *names, int n) {
+  int mask = 0;
+  while (*v) {
+    size_t l = strcspn(v, ",");
+    int k = 0;
+    while (k < n && !(strlen(names[k]) == l && !strncmp(v, names[k], l))) k++;
+    if (k == n) return 0;
+    mask |= 1 << k;
+    v += l + (v[l] == ',');
+  }
+  return mask;
+}
+
 static int parse(int argc, char **argv) {
-  cfg.runs = 5, cfg.big_runs = 3, cfg.sections = 63;
+  cfg.runs = 5, cfg.big_runs = 3, cfg.sections = 63, cfg.stages = 7;
   cfg.shared = IDNER_BENCH_SHARED_DIR, cfg.data = IDNER_BENCH_DATA_DIR;
   cfg.max_size = 256 * BENCH_MB, cfg.max_doc = 16 * BENCH_MB, cfg.line_size = 100 * BENCH_MB;
   cfg.caps_words = 1000000, cfg.parens = 10000, cfg.adv_size = BENCH_MB, cfg.mem_limit_mb = 8000;
@@ -111,13 +128,9 @@ static int parse(int argc, char **argv) {
     else if (!strcmp(a, "--mem-limit")) cfg.mem_limit_mb = (size_t)atol(v);
     else if (!strcmp(a, "--tsv")) cfg.tsv_path = v;
     else if (!strcmp(a, "--only")) {
-      cfg.sections = 0;
-      for (int k = 0; k < 6; k++) {
-        const char *p = strstr(v, section_names[k]);
-        size_t l = strlen(section_names[k]);
-        if (p && (p == v || p[-1] == ',') && (p[l] == ',' || p[l] == '\0')) cfg.sections |= 1 << k;
-      }
-      if (!cfg.sections) return 0;
+      if (!(cfg.sections = list_arg(v, section_names, 6))) return 0;
+    } else if (!strcmp(a, "--stages")) {
+      if (!(cfg.stages = list_arg(v, stage_names, STAGE_COUNT))) return 0;
     } else return 0;
   }
   if (cfg.runs < 1 || cfg.runs > BENCH_MAX_RUNS) cfg.runs = 5;
@@ -182,8 +195,9 @@ int main(int argc, char **argv) {
     printf("corpus text: %.2f MB, %zu sentences (the corpora's tokens joined by spaces, one\n"
            "  sentence a line, from %s/corpora)\n", (double)corpus.n / 1e6, lines, cfg.shared);
   }
-  printf("figures: median [min, max] of %d runs (%d for inputs of 32 MB and more), each in a\n"
-         "  fresh process; %s; MB = 10^6 bytes; small inputs repeated to samples >= %g s\n",
+  printf("figures: median [min, max] of %d runs (%d for inputs of 32 MB and more), each run in\n"
+         "  a fresh process after a warm-up pass; %s; MB = 10^6 bytes; small inputs\n"
+         "  repeated to samples >= %g s\n",
          cfg.runs, cfg.runs < cfg.big_runs ? cfg.runs : cfg.big_runs,
          cfg.cpu_time ? "process CPU time (--cpu-time)" : "wall-clock time", cfg.min_time);
   if (tsv)

@@ -233,6 +233,24 @@ static void child(const bench_job *j, int fd) {
   _exit(0);
 }
 
+void bench_run_samples(const bench_job *job, int runs, bench_result *res) {
+  bench_job one = *job;
+  one.runs = 1;
+  double t[BENCH_MAX_RUNS], cpu = 0;
+  long peak = 0;
+  for (int k = 0; k < runs; k++) {
+    bench_run_job(&one, res);
+    if (!res->ok) return;
+    t[k] = res->med;
+    cpu += res->cpu_ratio;
+    if (res->peak_kb > peak) peak = res->peak_kb;
+  }
+  bench_stats(t, runs, &res->med, &res->min, &res->max);
+  res->runs = runs;
+  res->cpu_ratio = cpu / runs;
+  res->peak_kb = peak;
+}
+
 void bench_run_job(const bench_job *job, bench_result *res) {
   memset(res, 0, sizeof *res);
   int fds[2];

@@ -63,10 +63,11 @@ static bench_job job(int what) {
 static bench_result throughput(int stage, int input, size_t size, size_t doc_size) {
   bench_job j = job(JOB_THROUGHPUT);
   j.stage = stage, j.input = input, j.size = size, j.doc_size = doc_size;
-  if (input != IN_CAPS && input != IN_PARENS && size >= 32 * BENCH_MB)
-    j.runs = cfg.runs < cfg.big_runs ? cfg.runs : cfg.big_runs;
+  int runs = cfg.runs;
+  if (input != IN_CAPS && input != IN_PARENS && size >= 32 * BENCH_MB && cfg.big_runs < runs)
+    runs = cfg.big_runs;
   bench_result r;
-  bench_run_job(&j, &r);
+  bench_run_samples(&j, runs, &r);
   return r;
 }
 
@@ -147,31 +148,23 @@ void section_init(void) {
   printf("  %-40s %9s %-22s %8s  %s\n", "model", "ms", " [min, max]", "entries", "target");
   for (int i = 0; i < 4; i++) {
     const load_case *lc = &load_cases[i];
-    double t[BENCH_MAX_RUNS], med = 0, min = 0, max = 0;
+    bench_job j = job(JOB_INIT);
+    j.data_dir = lc->dir, j.load_flags = lc->flags;
     bench_result r;
-    memset(&r, 0, sizeof r);
-    int n = 0;
-    for (; n < cfg.runs; n++) {
-      bench_job j = job(JOB_INIT);
-      j.data_dir = lc->dir, j.load_flags = lc->flags;
-      bench_run_job(&j, &r);
-      if (!r.ok) break;
-      t[n] = r.med * 1e3;
-    }
+    bench_run_samples(&j, cfg.runs, &r);
     if (!r.ok) {
       printf("  %-40s FAILED: %s\n", lc->name, r.note);
       failures++;
       tsv_row("init", lc->name, "-", &r, 0, NULL, NULL);
       continue;
     }
-    bench_stats(t, n, &med, &min, &max);
+    double med = r.med * 1e3, min = r.min * 1e3, max = r.max * 1e3;
     init_med_ms[i] = med;
     char target[32] = "";
     if (lc->target_ms > 0) snprintf(target, sizeof target, "<= %g ms", lc->target_ms);
     printf("  %-40s %9.2f [%8.2f, %8.2f] %8llu  %-10s %s\n", lc->name, med, min, max,
            (unsigned long long)r.tokens, target,
            lc->target_ms > 0 ? verdict(med <= lc->target_ms) : "");
-    r.runs = n, r.med = med / 1e3, r.min = min / 1e3, r.max = max / 1e3;
     tsv_row("init", lc->name, "-", &r, 0, *target ? target : NULL,
             lc->target_ms > 0 ? verdict(med <= lc->target_ms) : NULL);
   }
@@ -216,8 +209,11 @@ void section_stages(void) {
   heading(title);
   tp_columns("input", "vs full", 1);
   bench_result rs[STAGE_COUNT];
-  for (int s = 0; s < STAGE_COUNT; s++) rs[s] = throughput(s, IN_CORPUS, corpus.n, BENCH_DOC);
+  memset(rs, 0, sizeof rs);
+  for (int s = 0; s < STAGE_COUNT; s++)
+    if (cfg.stages & 1 << s) rs[s] = throughput(s, IN_CORPUS, corpus.n, BENCH_DOC);
   for (int s = 0; s < STAGE_COUNT; s++) {
+    if (!(cfg.stages & 1 << s)) continue;
     const bench_result *r = &rs[s];
     char target[32];
     snprintf(target, sizeof target, ">= %g MB/s", stage_target[s]);
@@ -226,8 +222,9 @@ void section_stages(void) {
              r->ok && mbs(r, r->med) >= stage_target[s]);
     if (r->ok) news_s_per_byte[s] = r->med / (double)r->bytes, stage_mbs[s] = mbs(r, r->med);
   }
-  printf("  (vs full: the full pipeline's time over the stage's; %.0f tokens per document)\n",
-         rs[0].ok ? (double)rs[0].tokens / (double)rs[0].docs : 0.0);
+  if (rs[0].ok)
+    printf("  (vs full: the full pipeline's time over the stage's; %.0f tokens per document)\n",
+           (double)rs[0].tokens / (double)rs[0].docs);
   if (news_s_per_byte[0] > 0 && news_s_per_byte[1] > 0 && news_s_per_byte[2] > 0)
     printf("  time per MB by stage (medians): tokenize %.1f ms, + gazetteers and rules %.1f ms,\n"
            "  + model %.1f ms = %.1f ms\n", news_s_per_byte[0] * 1e9,
@@ -243,6 +240,7 @@ static char worst_linear_what[96];
 static void size_series(const char *section, const size_t *sizes, int nsizes, size_t doc_size) {
   tp_columns("size", "vs ref size", 0);
   for (int s = 0; s < STAGE_COUNT; s++) {
+    if (!(cfg.stages & 1 << s)) continue;
     bench_result rs[16];
     int ref = 0;
     for (int i = 0; i < nsizes; i++) {
@@ -309,6 +307,7 @@ void section_adversarial(void) {
     adv_name(name, sizeof name, in[i].kind, in[i].size);
     printf("  %s, %s:\n", desc, name);
     for (int s = 0; s < STAGE_COUNT; s++) {
+      if (!(cfg.stages & 1 << s)) continue;
       size_t size = in[i].size;
       bench_result r = throughput(s, in[i].kind, size, 0);
       while (!r.ok && size / 4 >= in[i].min) { /* say so, then try a quarter of it */
