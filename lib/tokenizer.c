@@ -819,6 +819,22 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
   return shape;
 }
 
+/* Shape of a token made of ASCII letters and digits only. */
+static uint32_t alnum_shape(const unsigned char *s, size_t b, size_t e) {
+  size_t upper = 0, lower = 0, digit = 0;
+  for (size_t i = b; i < e; i++) {
+    int cls = k_ascii_class[s[i]];
+    upper += cls == C_UPPER, lower += cls == C_LOWER, digit += cls == C_DIGIT;
+  }
+  uint32_t shape = digit ? IDNER_SHAPE_HAS_DIGIT : 0;
+  size_t k = b;
+  while (k < e && k_ascii_class[s[k]] == C_DIGIT) k++;
+  if (k < e && k_ascii_class[s[k]] == C_UPPER) shape |= IDNER_SHAPE_CAPITALIZED;
+  if (upper && !lower) shape |= IDNER_SHAPE_ALLCAPS;
+  if (lower && !upper) shape |= IDNER_SHAPE_LOWER;
+  return shape;
+}
+
 static int32_t push_token(idner__tokvec *out, const char *text, size_t b, size_t e,
                           uint32_t kind, uint32_t *chars) {
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
@@ -860,8 +876,34 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
       return IDNER_ERR_INVALID_UTF8;
     }
     uint32_t kind;
-    size_t e = match_token(&sc, p, &kind);
-    int32_t rc = push_token(out, text, p, e, kind, &chars);
+    size_t e;
+    int32_t rc;
+    if (sc.s[p] < 0x80u && (c.cls == C_UPPER || c.cls == C_LOWER)) {
+      /* A plain ASCII word: the same token match_letter_start() returns on
+       * its fast path, shaped without the general loop. */
+      size_t r = p < sc.alnum_run_end ? sc.alnum_run_end : p;
+      while (r < len && a_alnum(sc.s[r])) r++;
+      sc.alnum_run_end = r;
+      unsigned char b = r < len ? sc.s[r] : 0;
+      if (b < 0x80u && !word_may_go_on(b) && !currency_prefix(&sc, p)) {
+        if ((rc = IDNER__RESERVE(out, out->n + 1))) {
+          out->n = n0;
+          return rc;
+        }
+        idner_token *t = &out->v[out->n++];
+        memset(t, 0, sizeof *t);
+        t->flags = alnum_shape(sc.s, p, r);
+        t->kind = IDNER_TOK_WORD;
+        t->byte_start = (uint32_t)p;
+        t->byte_end = (uint32_t)r;
+        t->char_start = chars;
+        t->char_end = chars += (uint32_t)(r - p);
+        p = r;
+        continue;
+      }
+    }
+    e = match_token(&sc, p, &kind);
+    rc = push_token(out, text, p, e, kind, &chars);
     if (rc) {
       out->n = n0;
       return rc;
