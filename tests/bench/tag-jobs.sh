@@ -10,8 +10,10 @@
 # --mb: size of the speed-up input (default 32 MB); --big-mb: size of the
 # peak-RSS input (default 256 MB; 0 skips it); --runs: runs per -j (median).
 set -euo pipefail
+shopt -s inherit_errexit
 tag=${1:?usage: tag-jobs.sh IDNER_TAG [SHARED_DIR] [--mb N] [--big-mb N] [--runs N] [--doc]}
 shift
+[ -x "$tag" ] || { echo "tag-jobs.sh: $tag is not an executable" >&2; exit 2; }
 shared=../shared
 if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then shared=$1; shift; fi
 mb=32 big_mb=256 runs=3 doc=0
@@ -45,8 +47,11 @@ repeat_to() { # repeat_to MB FILE
 }
 
 measure() { # measure JOBS FILE -> "wall_s peak_kb"
-  /usr/bin/time -f '%e %M' -o "$work/t" "$tag" -j "$1" --date 2023-09-19 --input lines \
-    --format jsonl "$2" > "$work/out.$1"
+  if ! /usr/bin/time -f '%e %M' -o "$work/t" "$tag" -j "$1" --date 2023-09-19 --input lines \
+      --format jsonl "$2" > "$work/out.$1"; then
+    echo "tag-jobs.sh: idner-tag -j $1 failed" >&2
+    exit 1
+  fi
   cat "$work/t"
 }
 
