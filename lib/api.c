@@ -110,6 +110,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->dp.v);
   free(d->dp_pick.v);
   free(d->aliases.v);
+  free(d->alias_slots.v);
   free(d->feats.v);
   free(d->feat_off.v);
   free(d->gzmask.v);

@@ -81,6 +81,8 @@ struct idner_doc {
   struct { double *v; size_t n, cap; } dp;
   struct { int32_t *v; size_t n, cap; } dp_pick;
   struct { idner__alias *v; size_t n, cap; } aliases;
+  struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1 */
+  size_t alias_nslots;
 
   /* sequence model scratch (seqfeatures.c, tagger.c) */
   struct { uint32_t *v; size_t n, cap; } feats;

@@ -539,19 +539,60 @@ static int cmp_alias(const void *a, const void *b) {
 }
 
 /* Every later occurrence of a learned surface form becomes a candidate of
- * the same type. Aliases are sorted once, then found by binary search. */
+ * the same type. Aliases are sorted, and each distinct (hash, length) key
+ * is indexed by the alias a binary search over them finds (so equal keys of
+ * different types resolve as they always have); spans are then looked up
+ * in that hash index, their hashes grown one token at a time. */
+static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
+  size_t na = d->aliases.n, ns = 16;
+  while (ns < 2 * na) ns *= 2;
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns);
+  if (rc) return rc;
+  memset(d->alias_slots.v, 0, ns * sizeof *d->alias_slots.v);
+  d->alias_nslots = ns;
+  *maxlen = 0;
+  for (size_t k = 0; k < na; k++) {
+    const idner__alias *a = &d->aliases.v[k];
+    if (a->ntok > *maxlen) *maxlen = a->ntok;
+    if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
+    const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
+    size_t s = (size_t)a->hash & (ns - 1);
+    while (d->alias_slots.v[s]) s = (s + 1) & (ns - 1);
+    d->alias_slots.v[s] = (uint32_t)(hit - d->aliases.v) + 1;
+  }
+  return IDNER_OK;
+}
+
+static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_t ntok) {
+  size_t ns = d->alias_nslots;
+  for (size_t s = (size_t)hash & (ns - 1); d->alias_slots.v[s]; s = (s + 1) & (ns - 1)) {
+    const idner__alias *a = &d->aliases.v[d->alias_slots.v[s] - 1];
+    if (a->hash == hash && a->ntok == ntok) return a;
+  }
+  return NULL;
+}
+
 static int32_t propagate(idner_doc *d) {
-  size_t n = ntok(d);
+  size_t n = ntok(d), maxlen;
   if (d->aliases.n > 1) qsort(d->aliases.v, d->aliases.n, sizeof *d->aliases.v, cmp_alias);
+  int32_t rc = index_aliases(d, &maxlen);
+  if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
     if (!is_cap(&d->toks.v[i])) continue;
-    for (size_t len = 1; len <= MAX_ALIAS && i + len <= n; len++) {
+    uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
+    for (size_t len = 1; len <= maxlen && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
-      idner__alias key = {span_hash(d, i, i + len), (uint32_t)len, 0};
-      const idner__alias *al = bsearch(&key, d->aliases.v, d->aliases.n, sizeof key, cmp_alias);
+      /* span_hash(d, i, i + len): the folded forms are back to back */
+      const char *f = d->fold.v + d->fold_off.v[i + len - 1];
+      for (const char *e = d->fold.v + d->fold_off.v[i + len]; f < e; f++) {
+        h ^= (unsigned char)*f;
+        h *= 1099511628211ull;
+      }
+      const idner__alias *al = find_alias(d, h ^ ((uint64_t)len * 0x9E3779B97F4A7C15ull),
+                                          (uint32_t)len);
       if (!al) continue;
-      int32_t rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1);
-      if (rc) return rc;
+      if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1)))
+        return rc;
     }
   }
   return IDNER_OK;
