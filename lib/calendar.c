@@ -55,34 +55,34 @@ struct idner__calendar {
 
 /* ---- civil days ---------------------------------------------------------- */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+int idner__is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-static int days_in_month(int y, int m) {
+int idner__days_in_month(int y, int m) {
   static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+  return m == 2 && idner__is_leap(y) ? 29 : dim[m - 1];
 }
 
-static int valid_greg(int y, int m, int d) {
-  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
+int idner__valid_date(int y, int m, int d) {
+  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= idner__days_in_month(y, m);
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-static int32_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  int era = (y >= 0 ? y : y - 399) / 400;
-  int yoe = y - era * 400;
-  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (int32_t)(era * 146097 + doe - 719468);
+/* Howard Hinnant's days_from_civil / civil_from_days. */
+int64_t idner__days_from_civil(int y, int m, int d) {
+  int64_t yy = (int64_t)y - (m <= 2);
+  int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  int64_t yoe = yy - era * 400;
+  int64_t doy = (153 * (int64_t)(m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
 }
 
-static void civil_from_days(int32_t z, int *y, int *m, int *d) {
+void idner__civil_from_days(int64_t z, int *y, int *m, int *d) {
   z += 719468;
-  int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int32_t doe = z - era * 146097;
-  int32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int32_t mp = (5 * doy + 2) / 153;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
   *d = (int)(doy - (153 * mp + 2) / 5 + 1);
   *m = (int)(mp < 10 ? mp + 3 : mp - 9);
   *y = (int)(yoe + era * 400 + (*m <= 2));
@@ -172,9 +172,9 @@ static int parse_num(const char *s, size_t len, int digits, int *out) {
 static int parse_iso(const char *s, size_t len, int32_t *day) {
   int y, m, d;
   if (len != 10 || s[4] != '-' || s[7] != '-' || !parse_num(s, 4, 4, &y) ||
-      !parse_num(s + 5, 2, 2, &m) || !parse_num(s + 8, 2, 2, &d) || !valid_greg(y, m, d))
+      !parse_num(s + 5, 2, 2, &m) || !parse_num(s + 8, 2, 2, &d) || !idner__valid_date(y, m, d))
     return 0;
-  *day = days_from_civil(y, m, d);
+  *day = (int32_t)idner__days_from_civil(y, m, d);
   return 1;
 }
 
@@ -327,7 +327,7 @@ static int32_t parse_line(const ctx *x, const char *s, size_t len) {
   cal_holiday *h = &c->hol.v[id];
   if (KIND("fixed") || KIND("hijriday")) {
     int m, d, fixed = KIND("fixed");
-    if (!parse_md(f[2], fl[2], &m, &d) || d > (fixed ? days_in_month(2000, m) : 30))
+    if (!parse_md(f[2], fl[2], &m, &d) || d > (fixed ? idner__days_in_month(2000, m) : 30))
       return fail(x, fixed ? "bad day '%s' (expected MM-DD)" : "bad Hijri day '%s' (expected MM-DD, day 1-30)",
                   f[2], fl[2]);
     if (h->fixed_m || h->hijri_m)
@@ -506,7 +506,7 @@ int idner__cal_hijri_to_greg(const idner__calendar *c, int y, int m, int d, int 
     return IDNER_ERR_INVALID_ARG;
   long i = hidx(c, y, m);
   if (i < 0 || d > hlen(c, (size_t)i)) return IDNER__CAL_NONE;
-  civil_from_days(c->h_start[i] + d - 1, gy, gm, gd);
+  idner__civil_from_days(c->h_start[i] + d - 1, gy, gm, gd);
   return IDNER_OK;
 }
 
@@ -515,15 +515,15 @@ int idner__cal_hijri_month_end(const idner__calendar *c, int y, int m, int *gy, 
   if (!c || !gy || !gm || !gd || m < 1 || m > 12) return IDNER_ERR_INVALID_ARG;
   long i = hidx(c, y, m);
   if (i < 0 || hlen(c, (size_t)i) == 0) return IDNER__CAL_NONE;
-  civil_from_days(c->h_start[i + 1] - 1, gy, gm, gd);
+  idner__civil_from_days(c->h_start[i + 1] - 1, gy, gm, gd);
   if (len) *len = hlen(c, (size_t)i);
   return IDNER_OK;
 }
 
 int idner__cal_greg_to_hijri(const idner__calendar *c, int gy, int gm, int gd, int *y,
                              int *m, int *d) {
-  if (!c || !y || !m || !d || !valid_greg(gy, gm, gd)) return IDNER_ERR_INVALID_ARG;
-  int32_t day = days_from_civil(gy, gm, gd);
+  if (!c || !y || !m || !d || !idner__valid_date(gy, gm, gd)) return IDNER_ERR_INVALID_ARG;
+  int32_t day = (int32_t)idner__days_from_civil(gy, gm, gd);
   if (c->h_n < 2 || day < c->h_start[0] || day >= c->h_start[c->h_n - 1]) return IDNER__CAL_NONE;
   size_t lo = 0, hi = c->h_n - 1; /* start[lo] <= day < start[hi] */
   while (hi - lo > 1) {
@@ -539,7 +539,7 @@ int idner__cal_greg_to_hijri(const idner__calendar *c, int gy, int gm, int gd, i
 int idner__cal_hijri_year_for(const idner__calendar *c, int m, int gy, int *hy) {
   if (!c || !hy || m < 1 || m > 12) return IDNER_ERR_INVALID_ARG;
   if (gy < 1 || gy > 9999) return IDNER__CAL_NONE;
-  int32_t jan1 = days_from_civil(gy, 1, 1), dec31 = days_from_civil(gy, 12, 31);
+  int32_t jan1 = (int32_t)idner__days_from_civil(gy, 1, 1), dec31 = (int32_t)idner__days_from_civil(gy, 12, 31);
   for (size_t i = 0; i < c->h_n; i++) {
     int32_t idx = c->h_base + (int32_t)i;
     if (idx % 12 == m - 1 && c->h_start[i] >= jan1 && c->h_start[i] <= dec31) {
@@ -641,12 +641,12 @@ int idner__cal_holiday_date_nth(const idner__calendar *c, int id, int gy, int k,
   const cal_holiday *h = holiday(c, id);
   if (!h || !gm || !gd || k < 0) return IDNER_ERR_INVALID_ARG;
   if (gy < 1 || gy > 9999) return IDNER__CAL_NONE;
-  int32_t jan1 = days_from_civil(gy, 1, 1), dec31 = days_from_civil(gy, 12, 31);
+  int32_t jan1 = (int32_t)idner__days_from_civil(gy, 1, 1), dec31 = (int32_t)idner__days_from_civil(gy, 12, 31);
   int32_t base[4];
   int nb = 0;
   int covered = 1;
-  if (h->fixed_m && h->fixed_d <= days_in_month(gy, h->fixed_m))
-    base[nb++] = days_from_civil(gy, h->fixed_m, h->fixed_d);
+  if (h->fixed_m && h->fixed_d <= idner__days_in_month(gy, h->fixed_m))
+    base[nb++] = (int32_t)idner__days_from_civil(gy, h->fixed_m, h->fixed_d);
   if (h->hijri_m) {
     covered = c->h_n >= 2 && c->h_start[0] <= jan1 && c->h_start[c->h_n - 1] > dec31;
     for (size_t i = 0; covered && i + 1 < c->h_n && nb < 4; i++) {
@@ -675,7 +675,7 @@ int idner__cal_holiday_date_nth(const idner__calendar *c, int id, int gy, int k,
     else day = dv[di++].day;
     if (seen++ == k) {
       int y;
-      civil_from_days(day, &y, gm, gd);
+      idner__civil_from_days(day, &y, gm, gd);
       return IDNER_OK;
     }
   }
@@ -703,7 +703,7 @@ int idner__cal_holiday_date_hijri(const idner__calendar *c, int id, int hy, int 
   if (i < 0 || h->hijri_d > hlen(c, (size_t)i)) return IDNER__CAL_NONE;
   int32_t day = c->h_start[i] + h->hijri_d - 1;
   const cal_date *r = replacing(c, h, day);
-  civil_from_days(r ? r->day : day, gy, gm, gd);
+  idner__civil_from_days(r ? r->day : day, gy, gm, gd);
   return IDNER_OK;
 }
 

@@ -34,6 +34,14 @@ enum {
 
 typedef struct idner__calendar idner__calendar;
 
+/* Proleptic Gregorian arithmetic, days counted from 1970-01-01 (shared
+ * with the date grammar). m is 1..12; valid dates have years 1..9999. */
+int idner__is_leap(int y);
+int idner__days_in_month(int y, int m);
+int idner__valid_date(int y, int m, int d);
+int64_t idner__days_from_civil(int y, int m, int d);
+void idner__civil_from_days(int64_t z, int *y, int *m, int *d);
+
 /* Parses a calendar file held in memory (text[0..len), need not be NUL-terminated;
  * name is used in messages). On success *out is a new table (free it with
  * idner__cal_free). On error *out is NULL and the return is IDNER_ERR_DATA_FORMAT

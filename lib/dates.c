@@ -386,38 +386,9 @@ typedef struct ymd {
   int y, m, d;
 } ymd;
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-static int days_in_month(int y, int m) {
-  static const int k[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && is_leap(y) ? 29 : k[m - 1];
-}
-
-static int valid_ymd(int y, int m, int d) {
-  return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
-}
-
-/* Howard Hinnant's days_from_civil / civil_from_days. */
-static long days_from_civil(int y, int m, int d) {
-  long yy = (long)y - (m <= 2);
-  long era = (yy >= 0 ? yy : yy - 399) / 400;
-  long yoe = yy - era * 400;
-  long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
 static ymd civil_from_days(long z) {
-  z += 719468;
-  long era = (z >= 0 ? z : z - 146096) / 146097;
-  long doe = z - era * 146097;
-  long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  long mp = (5 * doy + 2) / 153;
   ymd r;
-  r.d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  r.m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  r.y = (int)(yoe + era * 400 + (r.m <= 2));
+  idner__civil_from_days(z, &r.y, &r.m, &r.d);
   return r;
 }
 
@@ -430,7 +401,7 @@ static void iso_week(long z, int *wyear, int *week) {
   long thursday = z - (iso_weekday(z) - 1) + 3;
   ymd t = civil_from_days(thursday);
   *wyear = t.y;
-  *week = (int)((thursday - days_from_civil(t.y, 1, 1)) / 7) + 1;
+  *week = (int)((thursday - idner__days_from_civil(t.y, 1, 1)) / 7) + 1;
 }
 
 /* ======================================================================
@@ -504,7 +475,7 @@ typedef struct anchor {
 static void format_value(char *out, size_t size, gran g, ymd t) {
   out[0] = '\0';
   if (t.y < 0 || t.y > 9999) return;
-  long z = (g == GR_WEEK || g == GR_WEEKEND) ? days_from_civil(t.y, t.m, t.d) : 0;
+  long z = (g == GR_WEEK || g == GR_WEEKEND) ? idner__days_from_civil(t.y, t.m, t.d) : 0;
   int wy, wn;
   switch (g) {
     case GR_DAY: snprintf(out, size, "%04d-%02d-%02d", t.y, t.m, t.d); break;
@@ -531,7 +502,7 @@ static ymd add_months(ymd t, int n) {
 
 /* SK_REL: the reference date moved by n units of the spec's granularity. */
 static ymd resolve_rel(const spec *s, ymd ref) {
-  long z = days_from_civil(ref.y, ref.m, ref.d);
+  long z = idner__days_from_civil(ref.y, ref.m, ref.d);
   ymd r = ref;
   switch (s->gran) {
     case GR_DAY: r = civil_from_days(z + s->n); break;
@@ -562,13 +533,13 @@ static int month_year(const spec *s, ymd ref) {
 /* Javanese market day of day z: 0 Legi .. 4 Kliwon (17 August 1945 was
  * Jumat Legi). */
 static int pasaran(long z) {
-  long k = (z - days_from_civil(1945, 8, 17)) % 5;
+  long k = (z - idner__days_from_civil(1945, 8, 17)) % 5;
   return (int)(k < 0 ? k + 5 : k);
 }
 
 /* Day of a weekday relative to the reference day. */
 static long weekday_day(const spec *s, ymd ref) {
-  long z = days_from_civil(ref.y, ref.m, ref.d);
+  long z = idner__days_from_civil(ref.y, ref.m, ref.d);
   if (s->pas) { /* "Jumat Kliwon": every 35 days; the last one, or the next */
     int ahead = s->dir == DIR_FUTURE || s->dir == DIR_SOON;
     long step = ahead ? 1 : -1, k = (s->dir == DIR_PAST || s->dir == DIR_FUTURE) ? z + step : z;
@@ -602,7 +573,7 @@ static int day_month_year(const spec *s, int base, const ymd *ref) {
   static const int k_tries[3] = {0, -1, 1};
   for (int i = 0; i < 3; i++) {
     int y = base + k_tries[i];
-    if (valid_ymd(y, s->m, s->d) && iso_weekday(days_from_civil(y, s->m, s->d)) == s->wd)
+    if (idner__valid_date(y, s->m, s->d) && iso_weekday(idner__days_from_civil(y, s->m, s->d)) == s->wd)
       return y;
   }
   return base;
@@ -618,13 +589,13 @@ typedef struct resolved {
 static void resolve_day_month(const spec *s, const ymd *ref, const anchor *a, resolved *r) {
   if (!ref && !a->valid) return;
   int y = day_month_year(s, ref ? ref->y : a->date.y, ref);
-  if (!valid_ymd(y, s->m, s->d)) return;
+  if (!idner__valid_date(y, s->m, s->d)) return;
   ymd t = {y, s->m, s->d};
   format_value(r->value, sizeof r->value, GR_DAY, t);
   r->is_day = 1;
   r->dated = 1;
   r->day = t;
-  if (s->end_d && valid_ymd(y, s->m, s->end_d)) {
+  if (s->end_d && idner__valid_date(y, s->m, s->end_d)) {
     ymd e = {y, s->m, s->end_d};
     format_value(r->end_value, sizeof r->end_value, GR_DAY, e);
   }
@@ -879,11 +850,11 @@ static int cap_year(const match *m, group g) {
 /* A day, month and optional year read from a match (year 0 = none). */
 static verdict day_month_spec(const match *m, spec *s, int d, int mo, int y, int wd) {
   if (y) {
-    if (!valid_ymd(y, mo, d)) return VD_REJECT;
+    if (!idner__valid_date(y, mo, d)) return VD_REJECT;
     set_abs(s, GR_DAY, y, mo, d);
     return VD_ACCEPT;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(2000, mo)) return VD_REJECT;
+  if (mo < 1 || mo > 12 || d < 1 || d > idner__days_in_month(2000, mo)) return VD_REJECT;
   spec_init(s, SK_DAY_MONTH, GR_DAY);
   s->m = mo, s->d = d, s->wd = wd;
   s->dir = DIR_NONE;
@@ -905,7 +876,7 @@ static verdict h_kompas(const match *m, spec *s) {
   if (!wd || (has(m, G_WD2) != (d2 >= 0))) return VD_REJECT; /* "Sabtu-Minggu (16-17/9)" */
   verdict v = day_month_spec(m, s, d, mo, y > 0 ? y : 0, wd->val);
   if (v != VD_ACCEPT || d2 < 0) return v;
-  if (d2 <= d || d2 > days_in_month(y > 0 ? y : 2000, mo)) return VD_REJECT;
+  if (d2 <= d || d2 > idner__days_in_month(y > 0 ? y : 2000, mo)) return VD_REJECT;
   if (s->kind == SK_ABS) s->end_y = y, s->end_m = mo;
   s->end_d = d2;
   return VD_ACCEPT;
@@ -932,7 +903,7 @@ static verdict h_day_month(const match *m, spec *s) {
   if (!mo) return VD_REJECT;
   verdict v = day_month_spec(m, s, d, mo->val, y > 0 ? y : 0, wd ? wd->val : 0);
   if (v != VD_ACCEPT || d2 < 0) return v;
-  int limit = y > 0 ? days_in_month(y, mo->val) : days_in_month(2000, mo->val);
+  int limit = y > 0 ? idner__days_in_month(y, mo->val) : idner__days_in_month(2000, mo->val);
   if (d2 <= d || d2 > limit) return VD_REJECT;
   if (s->kind == SK_ABS) s->end_y = y, s->end_m = mo->val;
   s->end_d = d2;
@@ -1330,8 +1301,8 @@ static verdict h_day_range(const match *m, spec *s) {
   if (!m1 || !m2 || (y1 < 0 && y2 < 0)) return VD_REJECT;
   if (y2 < 0) y2 = y1;
   if (y1 < 0) y1 = m1->val > m2->val ? y2 - 1 : y2;
-  if (!valid_ymd(y1, m1->val, d1) || !valid_ymd(y2, m2->val, d2)) return VD_REJECT;
-  if (days_from_civil(y2, m2->val, d2) <= days_from_civil(y1, m1->val, d1)) return VD_REJECT;
+  if (!idner__valid_date(y1, m1->val, d1) || !idner__valid_date(y2, m2->val, d2)) return VD_REJECT;
+  if (idner__days_from_civil(y2, m2->val, d2) <= idner__days_from_civil(y1, m1->val, d1)) return VD_REJECT;
   set_abs(s, GR_DAY, y1, m1->val, d1);
   s->end_y = y2, s->end_m = m2->val, s->end_d = d2;
   return VD_ACCEPT;
@@ -1406,13 +1377,13 @@ static verdict h_narrday(const match *m, spec *s) {
 
 /* A Gregorian day as the spec, the evening before it with "malam". */
 static verdict day_spec(const match *m, spec *s, int y, int mo, int d) {
-  if (!valid_ymd(y, mo, d)) return VD_REJECT;
-  ymd t = civil_from_days(days_from_civil(y, mo, d) - (has(m, G_EVE) ? 1 : 0));
+  if (!idner__valid_date(y, mo, d)) return VD_REJECT;
+  ymd t = civil_from_days(idner__days_from_civil(y, mo, d) - (has(m, G_EVE) ? 1 : 0));
   set_abs(s, GR_DAY, t.y, t.m, t.d);
   return VD_ACCEPT;
 }
 
-static long ref_day(const scan *sc) { return days_from_civil(sc->ref.y, sc->ref.m, sc->ref.d); }
+static long ref_day(const scan *sc) { return idner__days_from_civil(sc->ref.y, sc->ref.m, sc->ref.d); }
 
 /* Idul Fitri 2024, Lebaran tahun ini, Natal lalu, HUT RI ke-78, malam Natal,
  * Idul Fitri 1445 H. Without a year: the reference year's; with "lalu" the
@@ -1452,7 +1423,7 @@ static verdict h_holiday(const match *m, spec *s) {
     size_t i = m->tok_start;
     if (!mk && (future_context(sc, i) || (i > 0 && TOK_IN(sc, i - 1, W_FUTURE_PREPS)))) way = 2;
     if (way && idner__cal_holiday_date(cal, id, gy, &gm, &gd) == IDNER_OK) {
-      long z = days_from_civil(gy, gm, gd);
+      long z = idner__days_from_civil(gy, gm, gd);
       if (way < 0 && z >= ref_day(sc)) gy--;
       if (way == 1 && z <= ref_day(sc)) gy++;
       if (way == 2 && z < ref_day(sc)) gy++;
@@ -1503,7 +1474,7 @@ static verdict h_hijri(const match *m, spec *s) {
       int gy, gm, gd;
       if (idner__cal_hijri_to_greg(cal, hy, month, d > 0 ? d : 1, &gy, &gm, &gd) != IDNER_OK)
         return VD_REJECT;
-      long z = days_from_civil(gy, gm, gd);
+      long z = idner__days_from_civil(gy, gm, gd);
       if (mk->val < 0 && z > ref_day(sc)) hy--;
       if (mk->val > 0 && z <= ref_day(sc)) hy++;
     }
@@ -1682,7 +1653,7 @@ static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out
 }
 
 static int valid_ref(const idner__refdate *ref) {
-  return ref && ref->year != 0 && valid_ymd(ref->year, ref->month, ref->day);
+  return ref && ref->year != 0 && idner__valid_date(ref->year, ref->month, ref->day);
 }
 
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
