@@ -684,21 +684,32 @@ static int word_may_go_on(unsigned char b) {
   }
 }
 
+/* End of the ASCII alphanumeric run from p. Remembered: token starts only
+ * move forward, and a start inside the last run ends where it ends. */
+static inline size_t alnum_run(scanner *sc, size_t p) {
+  size_t r = p < sc->alnum_run_end ? sc->alnum_run_end : p;
+  while (a_alnum(byte_at(sc, r))) r++;
+  return sc->alnum_run_end = r;
+}
+
+/* Is the run [p, r) from an ASCII letter a whole plain word ("Jakarta",
+ * "5G") before a space or punctuation that cannot continue it? Then none
+ * of the matchers of match_letter_start() can take more or less (each
+ * needs one of the word_may_go_on() bytes, a non-ASCII letter or mark, or
+ * a currency prefix). */
+static inline int plain_word(const scanner *sc, size_t p, size_t r) {
+  unsigned char b = byte_at(sc, r);
+  return b < 0x80u && !word_may_go_on(b) && !currency_prefix(sc, p);
+}
+
 static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
   size_t e;
   if (sc->s[p] < 0x80u) {
+    size_t r = alnum_run(sc, p);
+    if (plain_word(sc, p, r)) return *kind = IDNER_TOK_WORD, r;
     /* A URL, e-mail or domain needs one of these right after the first
      * alphanumeric run; most words fail here without three scans. */
-    size_t r = p < sc->alnum_run_end ? sc->alnum_run_end : p;
-    while (a_alnum(byte_at(sc, r))) r++;
-    sc->alnum_run_end = r;
     unsigned char b = byte_at(sc, r);
-    /* The common case, a plain ASCII word ("Jakarta", "5G") before a space
-     * or punctuation that cannot continue it: none of the matchers below
-     * can take more or less than the run (each needs one of these bytes,
-     * a non-ASCII letter or mark, or a currency prefix). */
-    if (b < 0x80u && !word_may_go_on(b) && !currency_prefix(sc, p))
-      return *kind = IDNER_TOK_WORD, r;
     if (b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') {
       if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
       if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
@@ -835,20 +846,25 @@ static uint32_t alnum_shape(const unsigned char *s, size_t b, size_t e) {
   return shape;
 }
 
-static int32_t push_token(idner__tokvec *out, const char *text, size_t b, size_t e,
-                          uint32_t kind, uint32_t *chars) {
+static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32_t kind,
+                           uint32_t shape, uint32_t nchars, uint32_t *chars) {
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
   if (rc) return rc;
   idner_token *t = &out->v[out->n++];
-  uint32_t n;
   memset(t, 0, sizeof *t);
-  t->flags = token_shape(text, b, e, kind, &n);
+  t->flags = shape;
   t->kind = kind;
   t->byte_start = (uint32_t)b;
   t->byte_end = (uint32_t)e;
   t->char_start = *chars;
-  t->char_end = *chars += n;
+  t->char_end = *chars += nchars;
   return IDNER_OK;
+}
+
+static int32_t push_token(idner__tokvec *out, const char *text, size_t b, size_t e,
+                          uint32_t kind, uint32_t *chars) {
+  uint32_t n, shape = token_shape(text, b, e, kind, &n);
+  return push_shaped(out, b, e, kind, shape, n, chars);
 }
 
 int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
@@ -876,34 +892,19 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
       return IDNER_ERR_INVALID_UTF8;
     }
     uint32_t kind;
-    size_t e;
+    size_t e = 0;
     int32_t rc;
     if (sc.s[p] < 0x80u && (c.cls == C_UPPER || c.cls == C_LOWER)) {
-      /* A plain ASCII word: the same token match_letter_start() returns on
-       * its fast path, shaped without the general loop. */
-      size_t r = p < sc.alnum_run_end ? sc.alnum_run_end : p;
-      while (r < len && a_alnum(sc.s[r])) r++;
-      sc.alnum_run_end = r;
-      unsigned char b = r < len ? sc.s[r] : 0;
-      if (b < 0x80u && !word_may_go_on(b) && !currency_prefix(&sc, p)) {
-        if ((rc = IDNER__RESERVE(out, out->n + 1))) {
-          out->n = n0;
-          return rc;
-        }
-        idner_token *t = &out->v[out->n++];
-        memset(t, 0, sizeof *t);
-        t->flags = alnum_shape(sc.s, p, r);
-        t->kind = IDNER_TOK_WORD;
-        t->byte_start = (uint32_t)p;
-        t->byte_end = (uint32_t)r;
-        t->char_start = chars;
-        t->char_end = chars += (uint32_t)(r - p);
-        p = r;
-        continue;
-      }
+      size_t r = alnum_run(&sc, p);
+      if (plain_word(&sc, p, r)) e = r;
     }
-    e = match_token(&sc, p, &kind);
-    rc = push_token(out, text, p, e, kind, &chars);
+    if (e) { /* the token match_letter_start() returns, shaped without decoding */
+      rc = push_shaped(out, p, e, IDNER_TOK_WORD, alnum_shape(sc.s, p, e), (uint32_t)(e - p),
+                       &chars);
+    } else {
+      e = match_token(&sc, p, &kind);
+      rc = push_token(out, text, p, e, kind, &chars);
+    }
     if (rc) {
       out->n = n0;
       return rc;
