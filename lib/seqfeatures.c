@@ -372,21 +372,24 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
   if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
   if (tagging && (rc = cache_prepare(d, m, &cached))) return rc;
   fbuf b = {d};
+  /* Tagging needs a token's class only when its form block is extracted
+   * (a cache miss): the window leaves classes out then. */
+  uint32_t wgroups = tagging ? groups & ~IDNER__FEAT_CLASSES : groups;
   window w;
   if (n) {
-    window_fill(&w, 1, d, m, groups, -1);
-    window_fill(&w, 2, d, m, groups, 0);
+    window_fill(&w, 1, d, m, wgroups, -1);
+    window_fill(&w, 2, d, m, wgroups, 0);
   }
   shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
   for (size_t i = 0; i < n; i++) {
-    window_shift(&w, d, m, groups, (long)i + 1);
+    window_shift(&w, d, m, wgroups, (long)i + 1);
     if ((rc = IDNER__RESERVE(&d->feats, d->feats.n + 2 * MAX_TOKEN_FEATS))) return rc;
     uint32_t start = (uint32_t)d->feats.n;
     d->feat_off.v[i] = start;
     idner__localref *lr = &d->local.v[i];
     memset(lr, 0, sizeof *lr);
-    lr->key = local_key(d, i, profile);
     if (tagging) {
+      lr->key = local_key(d, i, profile);
       /* The token's form block: its local features and what it adds to
        * its neighbours' scores, unless the cache has them. */
       size_t slot = (size_t)(lr->key & (IDNER__EMCACHE_SLOTS - 1));
@@ -396,6 +399,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
         /* Claim the slot: tagging fills it from this token's rows before
          * any later token of the same form reads it (tokens go in order). */
         if (cached) d->emcache[slot].key = lr->key, d->emcache_pending = 1;
+        if (groups & IDNER__FEAT_CLASSES) w.wc[1] = word_class(d, m, (long)i);
         EMIT_GROUP(lr->count[0], local_features(&b, d, i, &w, groups));
         for (int r = 0; r < NROLES; r++)
           EMIT_GROUP(lr->count[1 + r], role_features(&b, d, (long)i, r, &w.sh[1], w.wc[1], groups));
