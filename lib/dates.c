@@ -24,17 +24,22 @@
  *      date mentioned earlier in the text.
  *
  * The grammar (compiled patterns, tables, trigger words) is immutable after
- * idner__dates_compile(); all per-call state lives on the stack or in the
+ * idner__dates_compile(), except that each rule is JIT-compiled on its first
+ * use (rule_code(), under a lock); all per-call state lives on the stack or in the
  * scratch (PCRE2 match data and match context). Matching is linear in the
  * text: anchored patterns, possessive whitespace, match and depth limits. */
+#define _POSIX_C_SOURCE 200809L
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "dates.h"
 
 #include "calendar.h"
 #include "embedded.h"
 #include "fold.h"
+#include "image.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,6 +259,13 @@ struct idner__dategrammar {
   lex_table cal_tab;               /* the calendar's names as lexicon entries */
   pcre2_code *code[R_COUNT];
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
+  /* JIT compilation is deferred to a rule's first use (it is most of the
+   * cost of building the grammar): the only state that changes after
+   * loading. A rule's code is matched only once its bit is set here, so a
+   * thread never reads a code another thread is JIT-compiling. */
+  _Atomic uint32_t jit_done;       /* bit per rule_id */
+  pthread_mutex_t jit_lock;
+  int jit_lock_ok;                 /* jit_lock initialized */
   trigger *triggers;               /* sorted, unique */
   size_t ntriggers;
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
@@ -1578,6 +1590,21 @@ static size_t end_token(const scan *sc, size_t i, size_t pos) {
   return i + 1;
 }
 
+/* Rule r's code, JIT-compiled on its first use by any thread (the
+ * interpreter stays the fallback if JIT is unavailable). */
+static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
+  idner__dategrammar *g = (idner__dategrammar *)cg; /* allocated mutable; see jit_done */
+  if (!(atomic_load_explicit(&g->jit_done, memory_order_acquire) & RULE_BIT(r))) {
+    pthread_mutex_lock(&g->jit_lock);
+    if (!(atomic_load_explicit(&g->jit_done, memory_order_relaxed) & RULE_BIT(r))) {
+      (void)pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE);
+      atomic_fetch_or_explicit(&g->jit_done, RULE_BIT(r), memory_order_release);
+    }
+    pthread_mutex_unlock(&g->jit_lock);
+  }
+  return g->code[r];
+}
+
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
@@ -1587,7 +1614,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   for (size_t k = 0; k < sc->g->nrules; k++) {
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
-    int rc = pcre2_match(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
+    int rc = pcre2_match(rule_code(sc->g, r), (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
                          0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
     if (rc <= 0) continue; /* no match, or a match/depth limit hit: no date */
@@ -1802,8 +1829,7 @@ static int32_t compile_rule(idner__dategrammar *g, rule_id r, idner__bytes *pat,
     int num = pcre2_substring_number_from_name(g->code[r], (PCRE2_SPTR)k_group_names[k]);
     g->group[r][k] = (int16_t)(num > 0 ? num : -1);
   }
-  (void)pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
-  return IDNER_OK;
+  return IDNER_OK; /* JIT on first use: rule_code() */
 }
 
 /* ---- the grammar file ---------------------------------------------------- */
@@ -2051,6 +2077,37 @@ static const idner__embedded_file *embedded(const char *name) {
   return NULL;
 }
 
+/* The rules' code from the embedded image (image.h), which was compiled at
+ * build time from the embedded grammar and calendar: 1 on success, 0 if
+ * there is none or this PCRE2 refuses it (another version), and then the
+ * caller compiles the rules. */
+static int rules_from_image(idner__dategrammar *g) {
+  const idner__dates_image *im = &idner__the_image.dates;
+  if (!idner__the_image.present || im->groups.size != sizeof g->group) return 0;
+  int32_t n = pcre2_serialize_get_number_of_codes(im->codes.p);
+  if (n != R_COUNT || pcre2_serialize_decode(g->code, R_COUNT, im->codes.p, NULL) != R_COUNT) {
+    for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]), g->code[r] = NULL;
+    return 0;
+  }
+  memcpy(g->group, im->groups.p, sizeof g->group);
+  return 1;
+}
+
+int32_t idner__dates_image_of(const idner__dategrammar *g, idner__dates_image *out) {
+  uint8_t *bytes = NULL;
+  PCRE2_SIZE size = 0;
+  int32_t n = pcre2_serialize_encode((const pcre2_code **)g->code, R_COUNT, &bytes, &size, NULL);
+  if (n != R_COUNT) return n == PCRE2_ERROR_NOMEMORY ? IDNER_ERR_NOMEM : IDNER_ERR_INTERNAL;
+  out->codes = (idner__blob){bytes, size};
+  out->groups = (idner__blob){g->group, sizeof g->group};
+  return IDNER_OK;
+}
+
+void idner__dates_image_free(idner__dates_image *im) {
+  pcre2_serialize_free((uint8_t *)im->codes.p);
+  im->codes = (idner__blob){NULL, 0};
+}
+
 int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz) {
   return idner__dates_compile_from(NULL, 0, NULL, NULL, 0, NULL, out, err, errsz);
 }
@@ -2059,6 +2116,7 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
                                   const char *calendar, size_t clen, const char *cname,
                                   idner__dategrammar **out, char *err, size_t errsz) {
   *out = NULL;
+  const int default_rules = !grammar && !calendar; /* the image holds their code */
   if (!grammar) {
     const idner__embedded_file *f = embedded(GRAMMAR_FILE);
     if (!f) {
@@ -2069,6 +2127,12 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
   }
   idner__dategrammar *g = calloc(1, sizeof *g);
   if (!g) return IDNER_ERR_NOMEM;
+  atomic_init(&g->jit_done, 0u);
+  if (pthread_mutex_init(&g->jit_lock, NULL) != 0) {
+    free(g);
+    return IDNER_ERR_NOMEM;
+  }
+  g->jit_lock_ok = 1;
   g->fname = gname ? gname : GRAMMAR_FILE;
   idner__bytes pat = {NULL, 0, 0};
   int32_t rc = parse_grammar(g, grammar, glen, err, errsz);
@@ -2077,7 +2141,8 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
                                      err, errsz)
                   : idner__cal_load_default(&g->cal, err, errsz);
   if (!rc) rc = calendar_lexicon(g);
-  for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
+  if (!rc && !(default_rules && rules_from_image(g)))
+    for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
   if (!rc) rc = build_triggers(g);
   if (rc) {
@@ -2101,6 +2166,7 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->frags.v);
   free(g->tsrc.v);
   free(g->text);
+  if (g->jit_lock_ok) pthread_mutex_destroy(&g->jit_lock);
   free(g);
 }
 

@@ -6,7 +6,8 @@
 #include "common.h"
 
 /* Compiled grammar (PCRE2 patterns, JIT where available). Immutable after
- * idner__dates_compile(); shared by threads through the model. */
+ * idner__dates_compile() but for each rule's JIT compilation, done on the
+ * rule's first use under a lock; shared by threads through the model. */
 typedef struct idner__dategrammar idner__dategrammar;
 
 /* Per-doc scratch (PCRE2 match data etc.); one thread at a time. */
@@ -45,6 +46,13 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
                                   const char *calendar, size_t clen, const char *cname,
                                   idner__dategrammar **out, char *err, size_t errsz);
 void idner__dates_free(idner__dategrammar *g);
+
+/* The embedded image (image.h): the rules' PCRE2 code serialized, and
+ * their group numbers (for the build-time generator and tests). Free with
+ * idner__dates_image_free. IDNER_OK, IDNER_ERR_NOMEM or IDNER_ERR_INTERNAL. */
+struct idner__dates_image;
+int32_t idner__dates_image_of(const idner__dategrammar *g, struct idner__dates_image *out);
+void idner__dates_image_free(struct idner__dates_image *im);
 
 int32_t idner__datescratch_new(idner__datescratch **out);
 void idner__datescratch_free(idner__datescratch *s);

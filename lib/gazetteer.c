@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fold.h"
+#include "image.h"
 #include "tokenizer.h"
 
 #define MAX_LINE 4096
@@ -26,6 +27,7 @@ struct idner__gazetteer {
   size_t nslots;          /* power of two */
   idner__tokvec scratch;  /* surface tokenization */
   idner__bytes fold;      /* folding scratch */
+  int borrowed;           /* v, pool and slots are the embedded image's: not freed */
 };
 
 static const char *const class_names[IDNER__GZ_NCLASSES] = {
@@ -42,10 +44,12 @@ int32_t idner__gz_new(idner__gazetteer **out) {
 
 void idner__gz_free(idner__gazetteer *g) {
   if (!g) return;
-  free(g->v);
-  free(g->pool.v);
+  if (!g->borrowed) {
+    free(g->v);
+    free(g->pool.v);
+    free(g->slots);
+  }
   free(g->first_hash);
-  free(g->slots);
   free(g->scratch.v);
   free(g->fold.v);
   free(g);
@@ -238,7 +242,9 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   size_t ns = 16;
   while (ns < g->n * 2) ns *= 2;
   free(g->slots);
-  g->slots = malloc(ns * sizeof *g->slots);
+  /* calloc: the padding of each slot is zero, so the store's bytes are the
+   * same from run to run (the embedded image is these bytes). */
+  g->slots = calloc(ns, sizeof *g->slots);
   if (!g->slots) return IDNER_ERR_NOMEM;
   g->nslots = ns;
   for (size_t i = 0; i < ns; i++) g->slots[i].head = UINT32_MAX;
@@ -256,6 +262,34 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   free(g->fold.v);
   memset(&g->scratch, 0, sizeof g->scratch);
   memset(&g->fold, 0, sizeof g->fold);
+  return IDNER_OK;
+}
+
+/* ---- the embedded image (image.h) ---------------------------------------- */
+
+void idner__gz_image_of(const idner__gazetteer *g, idner__gz_image *out) {
+  out->entries = (idner__blob){g->v, g->n * sizeof *g->v};
+  out->pool = (idner__blob){g->pool.v, g->pool.n};
+  out->slots = (idner__blob){g->slots, g->nslots * sizeof *g->slots};
+}
+
+int32_t idner__gz_adopt(const idner__gz_image *im, idner__gazetteer **out) {
+  *out = NULL;
+  size_t ns = im->slots.size / sizeof(slot);
+  if (im->entries.size % sizeof(idner__gz_entry) || im->slots.size % sizeof(slot) || ns < 16 ||
+      (ns & (ns - 1)) || !im->pool.size)
+    return IDNER_ERR_INTERNAL;
+  idner__gazetteer *g = calloc(1, sizeof *g);
+  if (!g) return IDNER_ERR_NOMEM;
+  /* Read-only from here on: the lookups never write the store. */
+  g->v = (idner__gz_entry *)im->entries.p;
+  g->n = im->entries.size / sizeof(idner__gz_entry);
+  g->pool.v = (char *)im->pool.p;
+  g->pool.n = im->pool.size;
+  g->slots = (slot *)im->slots.p;
+  g->nslots = ns;
+  g->borrowed = 1;
+  *out = g;
   return IDNER_OK;
 }
 

@@ -46,6 +46,13 @@ int32_t idner__gz_add_file(idner__gazetteer *g, const char *name,
 /* Builds the lookup index; call once after the last add_file. */
 int32_t idner__gz_finish(idner__gazetteer *g);
 
+/* The embedded image (image.h): image_of views a finished store's arrays
+ * (for the build-time generator and tests); adopt makes a store that reads
+ * an image's arrays in place (no copy; freeing the store leaves them). */
+struct idner__gz_image;
+void idner__gz_image_of(const idner__gazetteer *g, struct idner__gz_image *out);
+int32_t idner__gz_adopt(const struct idner__gz_image *im, idner__gazetteer **out);
+
 uint32_t idner__gz_count(const idner__gazetteer *g);
 const idner__gz_entry *idner__gz_entry_at(const idner__gazetteer *g, uint32_t i);
 const char *idner__gz_string(const idner__gazetteer *g, uint32_t off);

@@ -1,6 +1,8 @@
 /* model.c — model loading: the embedded default gazetteers and/or the *.tsv
  * files of a data directory, parsed into one gazetteer store, plus the
- * compiled date grammar. All or nothing: any error frees everything. */
+ * compiled date grammar and the sequence model. The embedded default alone
+ * needs no parsing: its store and sequence model are the build-time image
+ * (image.h), used in place. All or nothing: any error frees everything. */
 #define _POSIX_C_SOURCE 200809L
 #include "model.h"
 
@@ -11,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "embedded.h"
+#include "image.h"
 #include "tagger.h"
 
 #define MAX_FILE_BYTES (256u << 20) /* a data file larger than this is refused */
@@ -150,7 +153,8 @@ static int32_t load_gazetteers(idner__gazetteer *gz, const char *dir, uint32_t f
 #define MODEL_FILE "model.bin"
 
 /* The sequence model: data_dir/model.bin if present, else the embedded one
- * (none with IDNER_LOAD_NO_DEFAULT). */
+ * (none with IDNER_LOAD_NO_DEFAULT): the image's tables, or in a build
+ * without an image the embedded model.bin parsed. */
 static int32_t load_seqmodel(idner_model *m, const char *dir, uint32_t flags, char *err,
                              size_t errsz) {
   if (dir) {
@@ -172,6 +176,7 @@ static int32_t load_seqmodel(idner_model *m, const char *dir, uint32_t flags, ch
     free(path);
   }
   if (flags & IDNER_LOAD_NO_DEFAULT) return IDNER_OK;
+  if (idner__the_image.present) return idner__seqmodel_adopt(&idner__the_image.seq, &m->seq);
   for (unsigned i = 0; i < idner__embedded_count; i++) {
     const idner__embedded_file *f = &idner__embedded_files[i];
     if (strcmp(f->name, MODEL_FILE) == 0)
@@ -224,8 +229,13 @@ int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out
   }
   idner_model *m = calloc(1, sizeof *m);
   if (!m) return IDNER_ERR_NOMEM;
-  int32_t rc = idner__gz_new(&m->gz);
-  if (!rc) rc = load_gazetteers(m->gz, data_dir, flags, errbuf, errbuf_size);
+  /* The default alone is the image's store; with a data directory every
+   * file is parsed (the directory's files replace defaults of the same name
+   * and come after them in the store). */
+  int32_t rc = !data_dir && idner__the_image.present ? idner__gz_adopt(&idner__the_image.gz, &m->gz)
+                                                     : idner__gz_new(&m->gz);
+  if (!rc && (data_dir || !idner__the_image.present))
+    rc = load_gazetteers(m->gz, data_dir, flags, errbuf, errbuf_size);
   if (!rc) rc = load_dates(m, data_dir, errbuf, errbuf_size);
   if (!rc && !(flags & IDNER_LOAD_NO_MODEL)) rc = load_seqmodel(m, data_dir, flags, errbuf, errbuf_size);
   if (rc) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "image.h"
 #include "seqfeatures.h"
 
 #if defined(__GNUC__)
@@ -50,11 +51,13 @@ int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out) {
 
 void idner__seqmodel_free(idner__seqmodel *m) {
   if (!m) return;
-  free(m->wc_keys);
-  free(m->wc_left);
-  free(m->wc_right);
-  free(m->wc_slots);
-  free(m->fast);
+  if (!m->borrowed) {
+    free(m->wc_keys);
+    free(m->wc_left);
+    free(m->wc_right);
+    free(m->wc_slots);
+    free(m->fast);
+  }
   free(m->keys);
   free(m->w);
   free(m->slots);
@@ -351,7 +354,7 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
   memcpy(&scale, &scale_bits, 4);
   if (!(scale > 0 && scale < 1e6f)) return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad weight scale");
   uint32_t np = 0;
-  char names[IDNER__MAX_PROFILES][32];
+  char names[IDNER__MAX_PROFILES][32] = {{0}}; /* zero tails: the image holds these bytes */
   if (!rd_u32(&r, &np) || np > IDNER__MAX_PROFILES)
     return bad(err, errsz, name, IDNER_ERR_DATA_FORMAT, "bad profile count");
   for (uint32_t k = 0; k < np; k++) {
@@ -405,6 +408,46 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
     for (int l = 0; l < IDNER__NLABELS; l++)
       m->fast[sl].w[l] = (float)(int16_t)(uint16_t)(q[4 + 2 * l] | q[5 + 2 * l] << 8) * scale;
   }
+  *out = m;
+  return IDNER_OK;
+}
+
+/* ---- the embedded image ------------------------------------------------- */
+
+void idner__seqmodel_image_of(const idner__seqmodel *m, idner__seqmodel *head,
+                              idner__seq_image *out) {
+  memcpy(head, m, sizeof *head);
+  head->keys = NULL, head->w = NULL, head->slots = NULL, head->fast = NULL;
+  head->wc_keys = NULL, head->wc_slots = NULL, head->wc_left = NULL, head->wc_right = NULL;
+  head->borrowed = 0;
+  out->head = (idner__blob){head, sizeof *head};
+  out->fast = (idner__blob){m->fast, m->nfast * sizeof *m->fast};
+  out->wc_keys = (idner__blob){m->wc_keys, (size_t)m->nclasses * sizeof *m->wc_keys};
+  out->wc_left = (idner__blob){m->wc_left, m->nclasses};
+  out->wc_right = (idner__blob){m->wc_right, m->nclasses};
+  out->wc_slots = (idner__blob){m->wc_slots, m->wc_nslots * sizeof *m->wc_slots};
+}
+
+int32_t idner__seqmodel_adopt(const idner__seq_image *im, idner__seqmodel **out) {
+  *out = NULL;
+  if (im->head.size != sizeof(idner__seqmodel)) return IDNER_ERR_INTERNAL;
+  idner__seqmodel *m = malloc(sizeof *m);
+  if (!m) return IDNER_ERR_NOMEM;
+  memcpy(m, im->head.p, sizeof *m);
+  if (im->fast.size != m->nfast * sizeof *m->fast ||
+      im->wc_keys.size != (size_t)m->nclasses * sizeof *m->wc_keys ||
+      im->wc_left.size != m->nclasses || im->wc_right.size != m->nclasses ||
+      im->wc_slots.size != m->wc_nslots * sizeof *m->wc_slots || !m->nfast) {
+    free(m);
+    return IDNER_ERR_INTERNAL;
+  }
+  /* Read-only from here on: tagging never writes the tables. */
+  m->fast = (idner__wslot *)im->fast.p;
+  m->wc_keys = (uint32_t *)im->wc_keys.p;
+  m->wc_left = (uint8_t *)im->wc_left.p;
+  m->wc_right = (uint8_t *)im->wc_right.p;
+  m->wc_slots = (uint32_t *)im->wc_slots.p;
+  m->borrowed = 1;
   *out = m;
   return IDNER_OK;
 }

@@ -49,6 +49,7 @@ typedef struct idner__seqmodel {
   uint8_t *wc_left, *wc_right;
   uint32_t *wc_slots;
   size_t wc_nslots;
+  int borrowed;     /* fast and wc_* are the embedded image's: not freed */
 } idner__seqmodel;
 
 /* 32-bit word-class key of a folded form's 64-bit hash. */
@@ -82,6 +83,14 @@ uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat);
  * feature set from another version), NOMEM; err gets "name: what". */
 int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char *name,
                              idner__seqmodel **out, char *err, size_t errsz);
+/* The embedded image (image.h). image_of views a read model's tables (for
+ * the build-time generator and tests), with *head a copy of m whose pointers
+ * are zeroed; adopt makes a model that reads an image's tables in place. */
+struct idner__seq_image;
+void idner__seqmodel_image_of(const idner__seqmodel *m, idner__seqmodel *head,
+                              struct idner__seq_image *out);
+int32_t idner__seqmodel_adopt(const struct idner__seq_image *im, idner__seqmodel **out);
+
 /* Writes the model file (little-endian, int16-quantized weights). Returns
  * IDNER_OK or IDNER_ERR_IO. */
 int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f);

@@ -1,6 +1,7 @@
 /* test_model.c — the sequence model: file format round trip and every kind
  * of damaged file, BIO-valid Viterbi, deterministic training that learns,
- * and loading a trained model from a data directory. */
+ * loading a trained model from a data directory, and the embedded default's
+ * build-time image equal to a parse of the same files. */
 #define _XOPEN_SOURCE 700
 #include <check.h>
 #include <stdio.h>
@@ -8,8 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dates.h"
 #include "doc.h"
+#include "gazetteer.h"
 #include "idner.h"
+#include "image.h"
+#include "model.h"
 #include "seqfeatures.h"
 #include "tagger.h"
 #include "train.h"
@@ -238,6 +243,58 @@ START_TEST(test_profiles_api) {
 }
 END_TEST
 
+static void blob_eq(const idner__blob *a, const idner__blob *b, const char *what) {
+  ck_assert_msg(a->size == b->size, "%s: %zu bytes in the image, %zu parsed", what, a->size,
+                b->size);
+  ck_assert_msg(a->size == 0 || memcmp(a->p, b->p, a->size) == 0, "%s differs", what);
+}
+
+/* The image compiled into the library (lib/build-tools/mkimage.c) holds the
+ * same structures as a parse of lib/gazetteers: it cannot drift from the
+ * sources. The default is used in place (no copy). */
+START_TEST(test_image_matches_sources) {
+  const idner__image *im = &idner__the_image;
+  if (!im->present) return; /* built with IDNER_IMAGE=OFF */
+  char err[256];
+  idner_model *def = NULL, *dir = NULL;
+  ck_assert_int_eq(idner_model_load(NULL, 0, &def, err, sizeof err), IDNER_OK);
+  ck_assert_msg(idner_model_load(IDNER_SOURCE_GAZETTEERS, IDNER_LOAD_NO_DEFAULT, &dir, err,
+                                 sizeof err) == IDNER_OK, "%s", err);
+  idner__gz_image g_def, g_dir;
+  idner__gz_image_of(def->gz, &g_def);
+  idner__gz_image_of(dir->gz, &g_dir);
+  ck_assert_ptr_eq(g_def.entries.p, im->gz.entries.p);
+  blob_eq(&im->gz.entries, &g_dir.entries, "gazetteer entries");
+  blob_eq(&im->gz.pool, &g_dir.pool, "gazetteer string pool");
+  blob_eq(&im->gz.slots, &g_dir.slots, "gazetteer index");
+  idner__seq_image s_def, s_dir;
+  idner__seqmodel h_def, h_dir;
+  idner__seqmodel_image_of(def->seq, &h_def, &s_def);
+  idner__seqmodel_image_of(dir->seq, &h_dir, &s_dir);
+  ck_assert_ptr_eq(s_def.fast.p, im->seq.fast.p);
+  blob_eq(&im->seq.head, &s_dir.head, "model header (checksum, profiles, transitions)");
+  blob_eq(&s_def.head, &s_dir.head, "adopted model header");
+  blob_eq(&im->seq.fast, &s_dir.fast, "model weight table");
+  blob_eq(&im->seq.wc_keys, &s_dir.wc_keys, "word class keys");
+  blob_eq(&im->seq.wc_left, &s_dir.wc_left, "word class left");
+  blob_eq(&im->seq.wc_right, &s_dir.wc_right, "word class right");
+  blob_eq(&im->seq.wc_slots, &s_dir.wc_slots, "word class index");
+  /* The date rules: the code compiled from the files encodes to the image's
+   * bytes; the image's code decoded encodes to as many (PCRE2 marks a
+   * decoded code as owning its tables: one flag bit per code differs). */
+  idner__dates_image d_def, d_dir;
+  ck_assert_int_eq(idner__dates_image_of(def->dates, &d_def), IDNER_OK);
+  ck_assert_int_eq(idner__dates_image_of(dir->dates, &d_dir), IDNER_OK);
+  ck_assert_uint_eq(im->dates.codes.size, d_def.codes.size);
+  blob_eq(&im->dates.codes, &d_dir.codes, "date rules (compiled)");
+  blob_eq(&im->dates.groups, &d_dir.groups, "date rule groups");
+  idner__dates_image_free(&d_def);
+  idner__dates_image_free(&d_dir);
+  idner_model_free(def);
+  idner_model_free(dir);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("model");
   TCase *tc = tcase_create("seqmodel");
@@ -248,6 +305,7 @@ int main(void) {
   tcase_add_test(tc, test_viterbi_bio);
   tcase_add_test(tc, test_training_deterministic_and_learns);
   tcase_add_test(tc, test_profiles_api);
+  tcase_add_test(tc, test_image_matches_sources);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

@@ -1,10 +1,12 @@
 /* embed_data.c — build-time tool: turns the default gazetteer files into a
- * C source (byte arrays + a name table) that is compiled into the library,
- * so the embedded default needs nothing on disk. Usage:
+ * C source (string literals + a name table) that is compiled into the
+ * library, so the embedded default needs nothing on disk. Usage:
  *   idner_embed OUT.c FILE...   (files are embedded in the order given) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cstring.h"
 
 static const char *base_name(const char *path) {
   const char *s = strrchr(path, '/');
@@ -17,16 +19,25 @@ static int embed_one(FILE *out, const char *path, int idx, long *size) {
     fprintf(stderr, "idner_embed: cannot open %s\n", path);
     return 1;
   }
-  fprintf(out, "static const unsigned char f%d[] = {\n", idx);
-  int c;
-  long n = 0;
-  while ((c = getc(in)) != EOF) {
-    fprintf(out, "%d,", c);
-    if (++n % 24 == 0) fputc('\n', out);
+  size_t cap = 1 << 16, n = 0;
+  unsigned char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n, in)) > 0) {
+    n += got;
+    if (n == cap) {
+      unsigned char *nb = realloc(buf, cap *= 2);
+      if (!nb) free(buf);
+      buf = nb;
+    }
   }
-  fprintf(out, "0};\n");
   fclose(in);
-  *size = n;
+  if (!buf) return 1;
+  /* the literal's own NUL follows the last byte */
+  fprintf(out, "static const char f%d[] =\n", idx);
+  cstr_write(out, buf, n);
+  fprintf(out, ";\n");
+  free(buf);
+  *size = (long)n;
   return 0;
 }
 
@@ -49,7 +60,8 @@ int main(int argc, char **argv) {
     if (embed_one(out, argv[i + 2], i, &sizes[i])) return 1;
   fprintf(out, "const idner__embedded_file idner__embedded_files[] = {\n");
   for (int i = 0; i < n; i++)
-    fprintf(out, "  {\"%s\", f%d, %ld},\n", base_name(argv[i + 2]), i, sizes[i]);
+    fprintf(out, "  {\"%s\", (const unsigned char *)f%d, %ld},\n", base_name(argv[i + 2]), i,
+            sizes[i]);
   fprintf(out, "  {0, 0, 0}\n};\nconst unsigned idner__embedded_count = %d;\n", n);
   free(sizes);
   return fclose(out) == 0 ? 0 : 1;
