@@ -1,5 +1,7 @@
-/* embedded.h — the default gazetteer files compiled into the library by
- * lib/build-tools/embed_data.c (generated embedded_data.c). Read-only. */
+/* embedded.h — the default data files compiled into the library by
+ * lib/build-tools/embed_data.c (generated embedded_data.c). Read-only. With
+ * the embedded image (image.h) they are parsed only for a data directory
+ * that builds on the default, and model.bin is not among them. */
 #ifndef IDNER_EMBEDDED_H
 #define IDNER_EMBEDDED_H
 
