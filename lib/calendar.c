@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "embedded.h"
+#include "image.h"
 #include "tokenizer.h"
 
 #define HEADER "# idner-calendar "
@@ -51,6 +52,7 @@ struct idner__calendar {
   struct { cal_date *v; size_t n, cap; } dates;
   idner__bytes pool;
   size_t maxlen;
+  int borrowed;        /* h_start, hol, dates and pool are the embedded image's */
 };
 
 /* ---- civil days ---------------------------------------------------------- */
@@ -469,12 +471,89 @@ int32_t idner__cal_load_default(idner__calendar **out, char *err, size_t errsz) 
 
 void idner__cal_free(idner__calendar *c) {
   if (!c) return;
-  free(c->h_start);
+  if (!c->borrowed) {
+    free(c->h_start);
+    free(c->hol.v);
+    free(c->dates.v);
+    free(c->pool.v);
+  }
   free(c->forms.v);
-  free(c->hol.v);
-  free(c->dates.v);
-  free(c->pool.v);
   free(c);
+}
+
+/* ---- the embedded image ------------------------------------------------------ */
+
+int32_t idner__cal_image_of(const idner__calendar *c, idner__cal_image *out) {
+  memset(out, 0, sizeof *out);
+  idner__calendar *head = calloc(1, sizeof *head);
+  cal_form *forms = calloc(c->forms.n ? c->forms.n : 1, sizeof *forms);
+  if (!head || !forms) {
+    free(head), free(forms);
+    return IDNER_ERR_NOMEM;
+  }
+  /* field by field: padding and pointers stay zero, so the bytes are the same
+   * from run to run */
+  head->h_base = c->h_base;
+  head->h_n = c->h_n;
+  head->h_lastline = c->h_lastline;
+  head->forms.n = c->forms.n;
+  head->hol.n = c->hol.n;
+  head->dates.n = c->dates.n;
+  head->pool.n = c->pool.n;
+  head->maxlen = c->maxlen;
+  for (size_t i = 0; i < c->forms.n; i++) {
+    const cal_form *f = &c->forms.v[i];
+    forms[i].off = f->off, forms[i].len = f->len, forms[i].line = f->line;
+    forms[i].kind = f->kind, forms[i].value = f->value;
+  }
+  out->head = (idner__blob){head, sizeof *head};
+  out->h_start = (idner__blob){c->h_start, c->h_n * sizeof *c->h_start};
+  out->forms = (idner__blob){forms, c->forms.n * sizeof *forms};
+  out->hol = (idner__blob){c->hol.v, c->hol.n * sizeof *c->hol.v};
+  out->dates = (idner__blob){c->dates.v, c->dates.n * sizeof *c->dates.v};
+  out->pool = (idner__blob){c->pool.v, c->pool.n};
+  return IDNER_OK;
+}
+
+void idner__cal_image_free(idner__cal_image *im) {
+  free((void *)im->head.p);
+  free((void *)im->forms.p);
+  im->head = im->forms = (idner__blob){NULL, 0};
+}
+
+int32_t idner__cal_adopt(const idner__cal_image *im, idner__calendar **out) {
+  *out = NULL;
+  if (im->head.size != sizeof(idner__calendar)) return IDNER_ERR_INTERNAL;
+  idner__calendar *c = malloc(sizeof *c);
+  if (!c) return IDNER_ERR_NOMEM;
+  memcpy(c, im->head.p, sizeof *c);
+  if (im->h_start.size != c->h_n * sizeof *c->h_start ||
+      im->forms.size != c->forms.n * sizeof *c->forms.v ||
+      im->hol.size != c->hol.n * sizeof *c->hol.v ||
+      im->dates.size != c->dates.n * sizeof *c->dates.v || im->pool.size != c->pool.n) {
+    free(c);
+    return IDNER_ERR_INTERNAL;
+  }
+  c->forms.v = malloc(im->forms.size ? im->forms.size : 1);
+  if (!c->forms.v) {
+    free(c);
+    return IDNER_ERR_NOMEM;
+  }
+  if (im->forms.size) memcpy(c->forms.v, im->forms.p, im->forms.size);
+  /* Read-only from here on: queries never write the table. */
+  c->h_start = (int32_t *)im->h_start.p;
+  c->hol.v = (cal_holiday *)im->hol.p;
+  c->dates.v = (cal_date *)im->dates.p;
+  c->pool.v = (char *)im->pool.p;
+  c->borrowed = 1;
+  for (size_t i = 0; i < c->forms.n; i++) c->forms.v[i].s = c->pool.v + c->forms.v[i].off;
+  *out = c;
+  return IDNER_OK;
+}
+
+const char *idner__cal_pool(const idner__calendar *c, size_t *size) {
+  *size = c->pool.n;
+  return c->pool.v;
 }
 
 /* ---- Hijri queries ---------------------------------------------------------- */

@@ -61,6 +61,17 @@ int32_t idner__cal_load_default(idner__calendar **out, char *err, size_t errsz);
 /* Frees a table; NULL is allowed. */
 void idner__cal_free(idner__calendar *c);
 
+/* The embedded image (image.h). image_of views a parsed table's arrays,
+ * allocating the copies whose pointers it zeroes (free them with
+ * idner__cal_image_free); adopt makes a table that reads an image's arrays in
+ * place (only the forms are copied, to point at its names). pool gives the
+ * base and size of the string pool the forms point into. */
+struct idner__cal_image;
+int32_t idner__cal_image_of(const idner__calendar *c, struct idner__cal_image *out);
+void idner__cal_image_free(struct idner__cal_image *im);
+int32_t idner__cal_adopt(const struct idner__cal_image *im, idner__calendar **out);
+const char *idner__cal_pool(const idner__calendar *c, size_t *size);
+
 /* ---- Hijri months ---------------------------------------------------------- */
 
 /* The Hijri months whose full extent the table knows (every month but the last

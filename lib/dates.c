@@ -245,6 +245,8 @@ enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
 
 struct idner__dategrammar {
   char *text;                      /* the grammar file, split in place (owns every string) */
+  size_t text_size;                /* its bytes, with the final NUL */
+  int text_borrowed;               /* text is the embedded image's: not freed */
   const char *fname;               /* its name, for messages (static or the caller's) */
   lex_table tab[T_COUNT];
   word_list words[W_COUNT];
@@ -1971,6 +1973,7 @@ static int32_t parse_grammar(idner__dategrammar *g, const char *data, size_t len
   if (!(g->text = malloc(len + 1))) return IDNER_ERR_NOMEM;
   memcpy(g->text, data, len);
   g->text[len] = '\0';
+  g->text_size = len + 1;
   if (len < strlen(GRAMMAR_MAGIC) || memcmp(g->text, GRAMMAR_MAGIC, strlen(GRAMMAR_MAGIC)) != 0) {
     idner__fmt(err, errsz, "%s: not a date grammar (first line must be \"%s\")", g->fname,
                GRAMMAR_MAGIC);
@@ -2077,13 +2080,125 @@ static const idner__embedded_file *embedded(const char *name) {
   return NULL;
 }
 
-/* The rules' code from the embedded image (image.h), which was compiled at
- * build time from the embedded grammar and calendar: 1 on success, 0 if
- * there is none or this PCRE2 refuses it (another version), and then the
- * caller compiles the rules. */
-static int rules_from_image(idner__dategrammar *g) {
-  const idner__dates_image *im = &idner__the_image.dates;
-  if (!idner__the_image.present || im->groups.size != sizeof g->group) return 0;
+/* ---- the embedded image (image.h) ------------------------------------------
+ * The grammar built at compile time from the embedded files: the rules'
+ * serialized code and group numbers, the calendar, the split grammar text
+ * and, as uint32 words, the tables that point into it (a string as its
+ * offset in the text, or in the calendar's pool with bit 31 set):
+ *   nrules, order[R_COUNT], special[TS_COUNT], table sizes[T_COUNT], list
+ *   sizes[W_COUNT], triggers, trigger slots, then each table's entries
+ *   (form, val, flags), each list's words (string), the triggers (string,
+ *   len, rules) and the trigger slots.
+ * Loading it only turns offsets back into pointers. */
+
+#define IMG_CAL 0x80000000u
+#define IMG_HEAD (1 + R_COUNT + TS_COUNT + T_COUNT + W_COUNT + 2)
+
+typedef struct u32vec {
+  uint32_t *v;
+  size_t n, cap;
+} u32vec;
+
+static int32_t put(u32vec *w, uint32_t x) {
+  int32_t rc = IDNER__RESERVE(w, w->n + 1);
+  if (!rc) w->v[w->n++] = x;
+  return rc;
+}
+
+/* A string of the grammar as an image offset. */
+static uint32_t str_off(const idner__dategrammar *g, const char *p) {
+  size_t cn;
+  uintptr_t a = (uintptr_t)p, t = (uintptr_t)g->text, c = (uintptr_t)idner__cal_pool(g->cal, &cn);
+  if (a >= t && a < t + g->text_size) return (uint32_t)(a - t);
+  return IMG_CAL | (uint32_t)(a - c); /* calendar names: the trigger table only */
+}
+
+static const char *str_at(const idner__dategrammar *g, uint32_t off) {
+  size_t cn;
+  const char *cp = idner__cal_pool(g->cal, &cn);
+  if (off & IMG_CAL) return (off & ~IMG_CAL) < cn ? cp + (off & ~IMG_CAL) : NULL;
+  return off < g->text_size ? g->text + off : NULL;
+}
+
+static int32_t tables_image(const idner__dategrammar *g, u32vec *w) {
+  int32_t rc = put(w, (uint32_t)g->nrules);
+  for (int r = 0; r < R_COUNT && !rc; r++) rc = put(w, (uint32_t)g->order[r]);
+  for (int k = 0; k < TS_COUNT && !rc; k++) rc = put(w, g->special[k]);
+  for (int t = 0; t < T_COUNT && !rc; t++) rc = put(w, (uint32_t)g->tab[t].n);
+  for (int k = 0; k < W_COUNT && !rc; k++) rc = put(w, (uint32_t)g->words[k].n);
+  if (!rc) rc = put(w, (uint32_t)g->ntriggers);
+  if (!rc) rc = put(w, (uint32_t)g->trig_nslots);
+  for (int t = 0; t < T_COUNT; t++)
+    for (size_t i = 0; i < g->tab[t].n && !rc; i++) {
+      const lex *e = &g->tab[t].v[i];
+      if (!(rc = put(w, str_off(g, e->form))) && !(rc = put(w, (uint32_t)e->val)))
+        rc = put(w, e->flags);
+    }
+  for (int k = 0; k < W_COUNT; k++)
+    for (size_t i = 0; i < g->words[k].n && !rc; i++) rc = put(w, str_off(g, g->words[k].v[i]));
+  for (size_t i = 0; i < g->ntriggers && !rc; i++) {
+    const trigger *t = &g->triggers[i];
+    if (!(rc = put(w, str_off(g, t->s))) && !(rc = put(w, (uint32_t)t->len))) rc = put(w, t->rules);
+  }
+  for (size_t i = 0; i < g->trig_nslots && !rc; i++) rc = put(w, g->trig_slots[i]);
+  return rc;
+}
+
+/* Fills g's tables from the image's words (g->text and g->cal set). */
+static int32_t tables_from_image(idner__dategrammar *g, const uint32_t *w, size_t nw) {
+  if (nw < IMG_HEAD) return IDNER_ERR_INTERNAL;
+  const uint32_t *p = w, *end = w + nw;
+  g->nrules = *p++;
+  if (g->nrules > R_COUNT) return IDNER_ERR_INTERNAL;
+  for (int r = 0; r < R_COUNT; r++, p++) {
+    if (*p >= R_COUNT) return IDNER_ERR_INTERNAL;
+    g->order[r] = (rule_id)*p;
+  }
+  for (int k = 0; k < TS_COUNT; k++) g->special[k] = *p++;
+  const uint32_t *tab_n = p, *words_n = p + T_COUNT;
+  p += T_COUNT + W_COUNT;
+  size_t ntrig = *p++, nslots = *p++;
+  size_t need = 2 * ntrig + nslots; /* overflow-free: each term is below 2^33 */
+  for (int t = 0; t < T_COUNT; t++) need += 3 * (size_t)tab_n[t];
+  for (int k = 0; k < W_COUNT; k++) need += words_n[k];
+  need += ntrig;
+  if ((size_t)(end - p) != need || (nslots & (nslots - 1))) return IDNER_ERR_INTERNAL;
+  for (int t = 0; t < T_COUNT; t++) {
+    lex_table *tb = &g->tab[t];
+    if (IDNER__RESERVE(tb, tab_n[t])) return IDNER_ERR_NOMEM;
+    for (; tb->n < tab_n[t]; p += 3) {
+      if (!(tb->v[tb->n].form = str_at(g, p[0]))) return IDNER_ERR_INTERNAL;
+      tb->v[tb->n].val = (int)p[1];
+      tb->v[tb->n++].flags = p[2];
+    }
+  }
+  for (int k = 0; k < W_COUNT; k++) {
+    word_list *wl = &g->words[k];
+    if (IDNER__RESERVE(wl, words_n[k])) return IDNER_ERR_NOMEM;
+    for (; wl->n < words_n[k]; p++)
+      if (!(wl->v[wl->n++] = str_at(g, *p))) return IDNER_ERR_INTERNAL;
+  }
+  g->triggers = malloc((ntrig ? ntrig : 1) * sizeof *g->triggers);
+  g->trig_slots = malloc((nslots ? nslots : 1) * sizeof *g->trig_slots);
+  if (!g->triggers || !g->trig_slots) return IDNER_ERR_NOMEM;
+  for (size_t i = 0; i < ntrig; i++, p += 3) {
+    if (!(g->triggers[i].s = str_at(g, p[0]))) return IDNER_ERR_INTERNAL;
+    g->triggers[i].len = p[1];
+    g->triggers[i].rules = p[2];
+  }
+  g->ntriggers = ntrig;
+  for (size_t i = 0; i < nslots; i++, p++) {
+    if (p[0] > ntrig) return IDNER_ERR_INTERNAL;
+    g->trig_slots[i] = p[0];
+  }
+  g->trig_nslots = nslots;
+  return IDNER_OK;
+}
+
+/* The rules' code from the image: 1 on success, 0 if this PCRE2 refuses it
+ * (another version). */
+static int rules_from_image(idner__dategrammar *g, const idner__dates_image *im) {
+  if (im->groups.size != sizeof g->group) return 0;
   int32_t n = pcre2_serialize_get_number_of_codes(im->codes.p);
   if (n != R_COUNT || pcre2_serialize_decode(g->code, R_COUNT, im->codes.p, NULL) != R_COUNT) {
     for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]), g->code[r] = NULL;
@@ -2093,30 +2208,82 @@ static int rules_from_image(idner__dategrammar *g) {
   return 1;
 }
 
+/* The whole grammar from the image: IDNER_OK, or 1 when the caller must
+ * compile the embedded files instead (PCRE2 refused the code), or an error. */
+static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_image *im) {
+  if (!im->text.size || ((const char *)im->text.p)[im->text.size - 1] ||
+      im->tables.size % sizeof(uint32_t))
+    return IDNER_ERR_INTERNAL;
+  if (!rules_from_image(g, im)) return 1;
+  g->text = (char *)im->text.p; /* read-only: the tables point into it */
+  g->text_size = im->text.size;
+  g->text_borrowed = 1;
+  int32_t rc = idner__cal_adopt(&im->cal, &g->cal);
+  if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
+  return rc;
+}
+
 int32_t idner__dates_image_of(const idner__dategrammar *g, idner__dates_image *out) {
+  memset(out, 0, sizeof *out);
   uint8_t *bytes = NULL;
   PCRE2_SIZE size = 0;
   int32_t n = pcre2_serialize_encode((const pcre2_code **)g->code, R_COUNT, &bytes, &size, NULL);
   if (n != R_COUNT) return n == PCRE2_ERROR_NOMEMORY ? IDNER_ERR_NOMEM : IDNER_ERR_INTERNAL;
   out->codes = (idner__blob){bytes, size};
   out->groups = (idner__blob){g->group, sizeof g->group};
-  return IDNER_OK;
+  out->text = (idner__blob){g->text, g->text_size};
+  u32vec w = {NULL, 0, 0};
+  int32_t rc = tables_image(g, &w);
+  out->tables = (idner__blob){w.v, w.n * sizeof *w.v};
+  if (!rc) rc = idner__cal_image_of(g->cal, &out->cal);
+  if (rc) idner__dates_image_free(out);
+  return rc;
 }
 
 void idner__dates_image_free(idner__dates_image *im) {
   pcre2_serialize_free((uint8_t *)im->codes.p);
-  im->codes = (idner__blob){NULL, 0};
+  free((void *)im->tables.p);
+  idner__cal_image_free(&im->cal);
+  im->codes = im->tables = (idner__blob){NULL, 0};
 }
 
 int32_t idner__dates_compile(idner__dategrammar **out, char *err, size_t errsz) {
   return idner__dates_compile_from(NULL, 0, NULL, NULL, 0, NULL, out, err, errsz);
 }
 
+static idner__dategrammar *new_grammar(const char *fname) {
+  idner__dategrammar *g = calloc(1, sizeof *g);
+  if (!g) return NULL;
+  atomic_init(&g->jit_done, 0u);
+  if (pthread_mutex_init(&g->jit_lock, NULL) != 0) {
+    free(g);
+    return NULL;
+  }
+  g->jit_lock_ok = 1;
+  g->fname = fname;
+  return g;
+}
+
 int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *gname,
                                   const char *calendar, size_t clen, const char *cname,
                                   idner__dategrammar **out, char *err, size_t errsz) {
   *out = NULL;
-  const int default_rules = !grammar && !calendar; /* the image holds their code */
+  idner__dategrammar *g;
+  int32_t rc;
+  if (!grammar && !calendar && idner__the_image.present) {
+    /* The embedded files: their image, unless this PCRE2 refuses its code
+     * (then they are compiled below). */
+    if (!(g = new_grammar(GRAMMAR_FILE))) return IDNER_ERR_NOMEM;
+    rc = grammar_from_image(g, &idner__the_image.dates);
+    if (rc == IDNER_OK) {
+      *out = g;
+      return IDNER_OK;
+    }
+    idner__dates_free(g);
+    if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
+    if (rc == IDNER_ERR_INTERNAL) idner__fmt(err, errsz, "the embedded date grammar is damaged");
+    if (rc != 1) return rc;
+  }
   if (!grammar) {
     const idner__embedded_file *f = embedded(GRAMMAR_FILE);
     if (!f) {
@@ -2125,24 +2292,15 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
     }
     grammar = (const char *)f->data, glen = (size_t)f->size, gname = GRAMMAR_FILE;
   }
-  idner__dategrammar *g = calloc(1, sizeof *g);
-  if (!g) return IDNER_ERR_NOMEM;
-  atomic_init(&g->jit_done, 0u);
-  if (pthread_mutex_init(&g->jit_lock, NULL) != 0) {
-    free(g);
-    return IDNER_ERR_NOMEM;
-  }
-  g->jit_lock_ok = 1;
-  g->fname = gname ? gname : GRAMMAR_FILE;
+  if (!(g = new_grammar(gname ? gname : GRAMMAR_FILE))) return IDNER_ERR_NOMEM;
   idner__bytes pat = {NULL, 0, 0};
-  int32_t rc = parse_grammar(g, grammar, glen, err, errsz);
+  rc = parse_grammar(g, grammar, glen, err, errsz);
   if (!rc)
     rc = calendar ? idner__cal_parse(calendar, clen, cname ? cname : "dates-calendar.tsv", &g->cal,
                                      err, errsz)
                   : idner__cal_load_default(&g->cal, err, errsz);
   if (!rc) rc = calendar_lexicon(g);
-  if (!rc && !(default_rules && rules_from_image(g)))
-    for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
+  for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
   if (!rc) rc = build_triggers(g);
   if (rc) {
@@ -2165,7 +2323,7 @@ void idner__dates_free(idner__dategrammar *g) {
   for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
   free(g->frags.v);
   free(g->tsrc.v);
-  free(g->text);
+  if (!g->text_borrowed) free(g->text);
   if (g->jit_lock_ok) pthread_mutex_destroy(&g->jit_lock);
   free(g);
 }

@@ -47,9 +47,11 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
                                   idner__dategrammar **out, char *err, size_t errsz);
 void idner__dates_free(idner__dategrammar *g);
 
-/* The embedded image (image.h): the rules' PCRE2 code serialized, and
- * their group numbers (for the build-time generator and tests). Free with
- * idner__dates_image_free. IDNER_OK, IDNER_ERR_NOMEM or IDNER_ERR_INTERNAL. */
+/* The embedded image (image.h) of a compiled grammar: the rules' PCRE2 code
+ * serialized, their group numbers, the tables and the calendar (for the
+ * build-time generator and tests; idner__dates_compile uses an image for the
+ * embedded files). Free with idner__dates_image_free. IDNER_OK,
+ * IDNER_ERR_NOMEM or IDNER_ERR_INTERNAL. */
 struct idner__dates_image;
 int32_t idner__dates_image_of(const idner__dategrammar *g, struct idner__dates_image *out);
 void idner__dates_image_free(struct idner__dates_image *im);

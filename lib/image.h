@@ -30,10 +30,19 @@ typedef struct idner__seq_image {
   idner__blob head, fast, wc_keys, wc_left, wc_right, wc_slots;
 } idner__seq_image;
 
+/* Calendar table (calendar.c): the struct with its pointers zeroed, and its
+ * arrays (the forms with their string pointers zeroed). */
+typedef struct idner__cal_image {
+  idner__blob head, h_start, forms, hol, dates, pool;
+} idner__cal_image;
+
 /* Date grammar (dates.c): its rules' PCRE2 code (pcre2_serialize_encode, in
- * rule order) and their capture group numbers. */
+ * rule order), their capture group numbers, the grammar file split into
+ * strings, the tables that point into it (as offsets, see dates.c) and the
+ * calendar. */
 typedef struct idner__dates_image {
-  idner__blob codes, groups;
+  idner__blob codes, groups, text, tables;
+  idner__cal_image cal;
 } idner__dates_image;
 
 typedef struct idner__image {

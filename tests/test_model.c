@@ -288,6 +288,16 @@ START_TEST(test_image_matches_sources) {
   ck_assert_uint_eq(im->dates.codes.size, d_def.codes.size);
   blob_eq(&im->dates.codes, &d_dir.codes, "date rules (compiled)");
   blob_eq(&im->dates.groups, &d_dir.groups, "date rule groups");
+  blob_eq(&im->dates.text, &d_dir.text, "date grammar text");
+  blob_eq(&im->dates.tables, &d_dir.tables, "date grammar tables");
+  blob_eq(&d_def.tables, &d_dir.tables, "adopted date grammar tables");
+  blob_eq(&im->dates.cal.head, &d_dir.cal.head, "calendar header");
+  blob_eq(&im->dates.cal.h_start, &d_dir.cal.h_start, "calendar Hijri months");
+  blob_eq(&im->dates.cal.forms, &d_dir.cal.forms, "calendar names");
+  blob_eq(&d_def.cal.forms, &d_dir.cal.forms, "adopted calendar names");
+  blob_eq(&im->dates.cal.hol, &d_dir.cal.hol, "calendar holidays");
+  blob_eq(&im->dates.cal.dates, &d_dir.cal.dates, "calendar dates");
+  blob_eq(&im->dates.cal.pool, &d_dir.cal.pool, "calendar strings");
   idner__dates_image_free(&d_def);
   idner__dates_image_free(&d_dir);
   idner_model_free(def);

@@ -27,10 +27,6 @@ static int write_blob(FILE *out, const idner__blob *b) {
   return k;
 }
 
-static void ref(FILE *out, int k, const idner__blob *b, const char *sep) {
-  fprintf(out, "{b%d, %zu}%s", k, b->size, sep);
-}
-
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: idner_mkimage OUT.c\n");
@@ -79,16 +75,31 @@ int main(int argc, char **argv) {
           first ? "__ORDER_LITTLE_ENDIAN__" : "__ORDER_BIG_ENDIAN__", sizeof(void *),
           sizeof(size_t), sizeof(float), sizeof(idner__gz_entry), sizeof(idner__wslot),
           sizeof(idner__seqmodel));
-  const idner__blob *all[] = {&gz.entries,  &gz.pool,      &gz.slots,     &seq.head,
-                              &seq.fast,    &seq.wc_keys,  &seq.wc_left,  &seq.wc_right,
-                              &seq.wc_slots, &dates.codes, &dates.groups};
+  /* The blobs in the order of idner__image's fields; "{" and "}" in the
+   * layout open and close its nested structs. */
+  const idner__blob *all[] = {&gz.entries,     &gz.pool,         &gz.slots,      &seq.head,
+                              &seq.fast,       &seq.wc_keys,     &seq.wc_left,   &seq.wc_right,
+                              &seq.wc_slots,   &dates.codes,     &dates.groups,  &dates.text,
+                              &dates.tables,   &dates.cal.head,  &dates.cal.h_start,
+                              &dates.cal.forms, &dates.cal.hol,  &dates.cal.dates,
+                              &dates.cal.pool};
   enum { NB = sizeof all / sizeof *all };
+  const char *layout = "{bbb}{bbbbbb}{bbbb{bbbbbb}}";
   int idx[NB];
   for (int i = 0; i < NB; i++) idx[i] = write_blob(out, all[i]);
-  fputs("\nconst idner__image idner__the_image = {\n  1,\n  {", out);
-  for (int i = 0; i < NB; i++) {
-    ref(out, idx[i], all[i], i == 2 || i == 8 ? "},\n  {" : i == NB - 1 ? "}\n};\n" : ", ");
+  fputs("\nconst idner__image idner__the_image = {1", out);
+  int i = 0;
+  char prev = '1';
+  for (const char *l = layout; *l; prev = *l++) {
+    const char *sep = *l != '}' && prev != '{' ? ", " : "";
+    if (*l == 'b') {
+      fprintf(out, "%s{b%d, %zu}", sep, idx[i], all[i]->size);
+      i++;
+    } else {
+      fprintf(out, "%s%c", sep, *l);
+    }
   }
+  fputs("};\n", out);
   int bad = ferror(out);
   bad |= fclose(out) != 0;
   idner__dates_image_free(&dates);
