@@ -24,12 +24,14 @@ typedef struct idner__candvec {
   size_t n, cap;
 } idner__candvec;
 
-/* Longest gazetteer match of each class starting at a token. */
+/* Longest gazetteer match of each class starting at a token. Only the
+ * entity classes (PER..LOC) carry a value, so only their entries are kept:
+ * a small record is cheap to clear for every token. */
 typedef struct idner__tokev {
   uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
-  uint32_t entry[IDNER__GZ_NCLASSES];
   uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
   uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+  uint32_t entry[IDNER__GZ_LOC - IDNER__GZ_PER + 1]; /* by class - IDNER__GZ_PER */
 } idner__tokev;
 
 typedef struct idner__alias {

@@ -40,11 +40,40 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
   return IDNER_OK;
 }
 
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
+  if (out->n + len + 1 > out->cap) {
+    int32_t rc = IDNER__RESERVE(out, out->n + len + 1);
+    if (rc) return rc;
+  }
+  const unsigned char *u = (const unsigned char *)s;
+  char *o = out->v + out->n;
+  uint64_t h = FNV_OFFSET;
+  size_t i = 0;
+  for (; i < len && u[i] < 0x80u; i++) {
+    unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+    o[i] = (char)c;
+    h = (h ^ c) * FNV_PRIME;
+  }
+  size_t start = out->n;
+  out->n += i;
+  out->v[out->n] = '\0';
+  if (i < len) { /* the rest through the general path, then hash the whole form */
+    int32_t rc = idner__fold_append(s + i, len - i, out);
+    if (rc) return rc;
+    h = idner__hash(out->v + start, out->n - start);
+  }
+  *hash = h;
+  return IDNER_OK;
+}
+
 uint64_t idner__hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = FNV_OFFSET;
   for (size_t i = 0; i < len; i++) {
     h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
+    h *= FNV_PRIME;
   }
   return h;
 }

@@ -135,7 +135,7 @@ static int32_t add(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t evi
 }
 
 static const char *entry_value(const idner_model *m, const idner_doc *d, size_t i, int cls) {
-  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls]);
+  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls - IDNER__GZ_PER]);
   const char *v = idner__gz_string(m->gz, e->value_off);
   return v[0] ? v : NULL;
 }
@@ -151,9 +151,9 @@ static int32_t fold_tokens(idner_doc *d) {
   for (size_t i = 0; i < n; i++) {
     const idner_token *t = &d->toks.v[i];
     d->fold_off.v[i] = (uint32_t)d->fold.n;
-    if ((rc = idner__fold_append(d->text + t->byte_start, t->byte_end - t->byte_start, &d->fold)))
+    if ((rc = idner__fold_hash_append(d->text + t->byte_start, t->byte_end - t->byte_start,
+                                      &d->fold, &d->fold_hash.v[i])))
       return rc;
-    d->fold_hash.v[i] = idner__hash(d->fold.v + d->fold_off.v[i], d->fold.n - d->fold_off.v[i]);
   }
   d->fold_off.v[n] = (uint32_t)d->fold.n;
   return IDNER_OK;
@@ -166,18 +166,22 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
+/* Clears token i's record and fills in its gazetteer matches. An entry is
+ * only matched when the outcome could change the record: not when it is
+ * shorter than the match already kept for its class, nor when an ambiguous
+ * entity name at a sentence start would be skipped anyway. */
 static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
                            size_t i) {
   idner__tokev *x = &d->ev.v[i];
+  *x = (idner__tokev){{0}, 0, 0, {0}};
   int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
   for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
     const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
-    if (e->ntok <= 255 && idner__gz_matches(m->gz, e, t, i)) {
-      int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
-      if (!ambig_skip && e->ntok >= x->len[e->cls]) {
-        x->len[e->cls] = (uint8_t)e->ntok;
-        x->entry[e->cls] = k;
-      }
+    int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
+    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls] &&
+        idner__gz_matches(m->gz, e, t, i)) {
+      x->len[e->cls] = (uint8_t)e->ntok;
+      if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
     }
     k = e->next;
   }
@@ -187,7 +191,7 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc = fold_tokens(d);
   if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
-  memset(d->ev.v, 0, (n + 1) * sizeof *d->ev.v);
+  d->ev.v[n] = (idner__tokev){{0}, 0, 0, {0}};
   idner__gz_tokens t = gz_view(d);
   for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
