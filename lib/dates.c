@@ -227,6 +227,8 @@ static const char *const k_group_names[G_COUNT] = {
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
 
+#define MAX_DIGIT_NAMES 16
+
 typedef struct trigger {
   const char *s;  /* first word of a lexicon form (not NUL-terminated) */
   size_t len;
@@ -691,6 +693,11 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
+  /* calendar names that start with a digit ("17-an", "1 muharam"), found
+   * at the first digit token; ndigit_names < 0: not looked up yet */
+  const lex *digit_names[MAX_DIGIT_NAMES];
+  int ndigit_names;
+  uint8_t hmonth_first[32]; /* bit per first byte of a Hijri month name (lower-cased) */
 } scan;
 
 typedef struct match {
@@ -1566,6 +1573,161 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   return hit ? hit->rules : 0;
 }
 
+/* ---- digit-led attempts --------------------------------------------------
+ * "@digit" starts eleven rules at every number, and most numbers of news
+ * text ("10 persen", "Rp 5 miliar", "3,5") start none of them: each PCRE2
+ * attempt costs a call and a walk through the pattern's leading
+ * alternations. These tests are necessary conditions, read off the rules'
+ * templates in dates-grammar.tsv, on the digit run at the token start and
+ * the bytes after it: a rule is tried only where it could match. (A
+ * weekday, year word or eve word may precede the digits in some templates;
+ * those are letters, so they never match at a digit.) Calendar names that
+ * start with digits come from the calendar table, whatever it holds. */
+
+/* Finds, once per scan, the calendar names that start with a digit and
+ * the first bytes a Hijri month name can match (see may_start_with). */
+static void scan_calendar_names(scan *sc) {
+  const lex_table *t = &sc->g->cal_tab;
+  sc->ndigit_names = 0;
+  memset(sc->hmonth_first, 0, sizeof sc->hmonth_first);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned char c = (unsigned char)t->v[k].form[0];
+    if ((t->v[k].flags & (LX_HMONTH | LX_JMONTH)) != 0) {
+      if (c >= 0x80) memset(sc->hmonth_first, 0xFF, sizeof sc->hmonth_first);
+      sc->hmonth_first[c >> 3] |= (uint8_t)(1u << (c & 7));
+      if (c == 'k') sc->hmonth_first[0xE2 >> 3] |= 1u << (0xE2 & 7); /* U+212A KELVIN SIGN */
+      if (c == 's') sc->hmonth_first[0xC5 >> 3] |= 1u << (0xC5 & 7); /* U+017F LONG S */
+    }
+    if (!is_digit(c) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
+    if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
+    else sc->digit_names[sc->ndigit_names++] = &t->v[k];
+  }
+}
+
+/* Where a digit-led attempt starts: the digit run (capped at 5), the bytes
+ * after it, and the bytes after the white space that follows them. */
+typedef struct digit_start {
+  const unsigned char *s, *p, *q;
+  size_t run, pl, ql;
+  int space, dash;
+} digit_start;
+
+static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
+  x->s = (const unsigned char *)sc->text + pos;
+  size_t left = sc->len - pos;
+  x->run = 0;
+  while (x->run < left && x->run < 5 && is_digit(x->s[x->run])) x->run++;
+  x->p = x->s + x->run, x->pl = left - x->run;
+  x->space = hspace_len(x->p, x->pl) != 0;
+  x->dash = (x->pl >= 1 && x->p[0] == '-') ||
+            (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
+  x->q = x->p, x->ql = x->pl;
+  for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
+}
+
+static int may_start_with(const char *form, const unsigned char *t, size_t n);
+
+/* Could a calendar name of kind `flags` start at x->s? Its digits must be
+ * the run (the whole run: run < 5), and the rest must be able to start at
+ * x->p (a space of a form matches horizontal white space). */
+static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
+  if (sc->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  for (int k = 0; k < sc->ndigit_names; k++) {
+    const lex *e = sc->digit_names[k];
+    if (!(e->flags & flags) || strncmp(e->form, (const char *)x->s, x->run) != 0) continue;
+    const char *rest = e->form + x->run;
+    if (is_digit((unsigned char)rest[0])) continue;
+    if (rest[0] == ' ' ? x->space && may_start_with(rest + 1, x->q, x->ql)
+                       : may_start_with(rest, x->p, x->pl))
+      return 1;
+  }
+  return 0;
+}
+
+/* Could the lexicon form (lower case, a space for any run of horizontal
+ * white space) match at the start of t[0..n), caselessly as PCRE2 with UCP
+ * does? Beyond ASCII case, k also matches U+212A and s U+017F; a form
+ * byte outside ASCII is not checked (assumed to match). */
+static int may_start_with(const char *form, const unsigned char *t, size_t n) {
+  size_t i = 0;
+  for (const char *f = form; *f; f++) {
+    unsigned char c = (unsigned char)*f;
+    if (c >= 0x80) return 1;
+    if (c == ' ') {
+      size_t w = hspace_len(t + i, n - i);
+      if (!w) return 0;
+      while (w) i += w, w = hspace_len(t + i, n - i);
+      continue;
+    }
+    if (c == 'k' && n - i >= 3 && t[i] == 0xE2 && t[i + 1] == 0x84 && t[i + 2] == 0xAA) {
+      i += 3;
+      continue;
+    }
+    if (c == 's' && n - i >= 2 && t[i] == 0xC5 && t[i + 1] == 0xBF) {
+      i += 2;
+      continue;
+    }
+    if (i >= n || ascii_lower(t[i]) != c) return 0;
+    i++;
+  }
+  return 1;
+}
+
+/* Could a form of table t with all the flags `need` start at q? */
+static int table_may_start(const lex_table *t, unsigned need, const unsigned char *q, size_t n) {
+  for (size_t k = 0; k < t->n; k++)
+    if ((t->v[k].flags & need) == need && may_start_with(t->v[k].form, q, n)) return 1;
+  return 0;
+}
+
+/* Could {CONN} ("-", "hingga", "sampai", "s.d.", "s/d", "sd") follow the
+ * white space before q? */
+static int conn_may_start(const unsigned char *q, size_t n) {
+  return n >= 1 && (q[0] == '-' || q[0] == 'h' || q[0] == 'H' || q[0] == 's' || q[0] == 'S' ||
+                    q[0] >= 0x80);
+}
+
+/* Can rule r match at x, where a run of digits starts? */
+static int digit_rule_possible(scan *sc, rule_id r, const digit_start *x) {
+  const lex_table *tab = sc->g->tab;
+  size_t run = x->run;
+  switch (r) {
+    case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
+      return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
+             is_digit(x->p[1]);
+    case R_DAY_MONTH: /* d{1,2} ({CONN} d2)? \h++ month */
+      return run <= 2 && (x->dash || (x->space && (conn_may_start(x->q, x->ql) ||
+                                                   table_may_start(&tab[T_MONTHS], 0, x->q, x->ql))));
+    case R_DAY_RANGE: /* d{1,2} \h++ month ... */
+      return run <= 2 && x->space && table_may_start(&tab[T_MONTHS], 0, x->q, x->ql);
+    case R_YEAR: /* [0-9]{4} */
+      return run >= 4;
+    case R_DECADE: /* ([0-9]{3}0 | [0-9]0) -?an */
+      return (run == 2 || run == 4) && x->s[run - 1] == '0' && x->pl >= 1 &&
+             (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
+    case R_COUNTED: /* n{1,3} \h++ unit */
+    case R_NARRATIVE:
+      return run <= 3 && x->space && table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
+    case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
+      return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
+    case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
+      return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
+    case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
+      if (sc->ndigit_names < 0) scan_calendar_names(sc);
+      if (run <= 2 && x->space && x->ql >= 1 &&
+          (sc->hmonth_first[ascii_lower(x->q[0]) >> 3] >> (ascii_lower(x->q[0]) & 7) & 1u) &&
+          (table_may_start(&sc->g->cal_tab, LX_HMONTH, x->q, x->ql) ||
+           table_may_start(&sc->g->cal_tab, LX_JMONTH, x->q, x->ql)))
+        return 1;
+      return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
+    case R_HOLIDAY: /* a holiday name that starts with digits */
+      if (sc->ndigit_names < 0) scan_calendar_names(sc);
+      return digit_name_starts(sc, LX_HOLIDAY, x);
+    default:
+      return 1;
+  }
+}
+
 typedef struct candidate {
   verdict vd;
   size_t byte_end, tok_end;
@@ -1584,9 +1746,13 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   memset(best, 0, sizeof *best);
   best->vd = VD_REJECT;
   sc->cb_start = i;
+  digit_start x;
+  int digit = is_digit((unsigned char)sc->text[sc->toks[i].byte_start]);
+  if (digit) digit_start_at(sc, sc->toks[i].byte_start, &x);
   for (size_t k = 0; k < sc->g->nrules; k++) {
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
+    if (digit && !digit_rule_possible(sc, r, &x)) continue;
     int rc = pcre2_match(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
                          0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
@@ -1665,6 +1831,7 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
   sc.last_end = SIZE_MAX;
+  sc.ndigit_names = -1;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
