@@ -1535,9 +1535,10 @@ static int trigger_cmp(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n) {
+/* The trigger s[0..n), whose idner__hash is h, or NULL. */
+static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n, uint64_t h) {
   if (!g->trig_nslots) return NULL;
-  size_t k = (size_t)idner__hash(s, n) & (g->trig_nslots - 1);
+  size_t k = (size_t)h & (g->trig_nslots - 1);
   for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
     const trigger *t = &g->triggers[g->trig_slots[k] - 1];
     if (t->len == n && memcmp(t->s, s, n) == 0) return t;
@@ -1548,28 +1549,36 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
  * start the numeric rules; a word starts the rules of its lower-case form
  * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
- * token may hold several words ("Senin (18/9)"): its first word counts. */
+ * token may hold several words ("Senin (18/9)"): its first word counts.
+ * One pass over the word lower-cases and hashes it (FNV-1a, as
+ * idner__hash), and notes its first hyphen. */
 static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, const idner_token *t) {
-  const char *s = text + t->byte_start;
-  size_t n = t->byte_end - t->byte_start, w = 0;
+  const unsigned char *s = (const unsigned char *)text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start, w, hy = SIZE_MAX;
   char buf[MAX_TRIGGER_LEN];
   if (n == 0) return 0;
-  if (is_digit((unsigned char)s[0])) return g->special[TS_DIGIT];
+  if (is_digit(s[0])) return g->special[TS_DIGIT];
   if (s[0] == '(') return g->special[TS_PAREN];
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
-  while (w < n && !hspace_len((const unsigned char *)s + w, n - w) && s[w] != ',' && s[w] != '(')
-    w++;
-  n = w;
-  if (n > 1 && s[n - 1] == '.') n--;
-  if (n > sizeof buf) return 0;
-  for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
-  const trigger *hit = find_trigger(g, buf, n);
-  if (!hit) { /* "Juni-Agustus": the word before the hyphen */
-    const char *hy = memchr(buf, '-', n);
-    if (!hy || hy == buf) return 0;
-    hit = find_trigger(g, buf, (size_t)(hy - buf));
+  uint64_t h = 1469598103934665603ull, h_prev = h, h_hy = h;
+  for (w = 0; w < n; w++) {
+    unsigned char c = s[w];
+    if (c == ',' || c == '(') break;
+    /* horizontal white space starts with one of these bytes (hspace_len) */
+    if ((c == ' ' || c == '\t' || c >= 0xC2) && hspace_len(s + w, n - w)) break;
+    if (w == MAX_TRIGGER_LEN + 1) return 0; /* too long even without a final '.' */
+    c = (unsigned char)ascii_lower(c);
+    if (w < MAX_TRIGGER_LEN) buf[w] = (char)c;
+    if (c == '-' && hy == SIZE_MAX) hy = w, h_hy = h;
+    h_prev = h;
+    h = (h ^ c) * 1099511628211ull;
   }
+  if (w > 1 && s[w - 1] == '.') w--, h = h_prev;
+  if (w > sizeof buf) return 0;
+  const trigger *hit = find_trigger(g, buf, w, h);
+  /* "Juni-Agustus": the word before the hyphen */
+  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_trigger(g, buf, hy, h_hy);
   return hit ? hit->rules : 0;
 }
 
