@@ -17,12 +17,46 @@ static int cmp_cand(const void *a, const void *b) {
   return x->type < y->type ? -1 : x->type > y->type;
 }
 
+/* Sorts d->cands by cmp_cand, stably (as the merge sort of glibc's qsort
+ * did). The rules add candidates in token order, a few per start, so a
+ * counting sort by start then an insertion sort of each start's few
+ * candidates beats a general sort. The sorted copy goes to d->chosen's
+ * buffer (rebuilt after the DP anyway), and the two vectors swap. */
+static int32_t sort_cands(idner_doc *d) {
+  size_t n = d->toks.n, nc = d->cands.n;
+  int32_t rc;
+  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 2)))
+    return rc;
+  /* at[s]: where the candidates starting at s go (starts past n share n) */
+  int32_t *at = d->dp_pick.v;
+  memset(at, 0, (n + 2) * sizeof *at);
+  for (size_t k = 0; k < nc; k++) at[(d->cands.v[k].start < n ? d->cands.v[k].start : n) + 1]++;
+  for (size_t s = 1; s <= n + 1; s++) at[s] += at[s - 1];
+  idner__cand *out = d->chosen.v;
+  for (size_t k = 0; k < nc; k++)
+    out[at[d->cands.v[k].start < n ? d->cands.v[k].start : n]++] = d->cands.v[k];
+  /* now at[s] is the end of start s's run, at[s - 1] its beginning */
+  for (size_t s = 0, b = 0; s <= n; b = (size_t)at[s], s++)
+    for (size_t k = b + 1; k < (size_t)at[s]; k++) {
+      idner__cand x = out[k];
+      size_t j = k;
+      for (; j > b && cmp_cand(&out[j - 1], &x) > 0; j--) out[j] = out[j - 1];
+      out[j] = x;
+    }
+  idner__candvec sorted = d->chosen;
+  sorted.n = nc;
+  d->chosen = d->cands;
+  d->chosen.n = 0;
+  d->cands = sorted;
+  return IDNER_OK;
+}
+
 int32_t idner__decode(idner_doc *d) {
   size_t n = d->toks.n, nc = d->cands.n;
   int32_t rc;
+  if (nc > 1 && (rc = sort_cands(d))) return rc;
   if ((rc = IDNER__RESERVE(&d->dp, n + 1)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
     return rc;
-  if (nc > 1) qsort(d->cands.v, nc, sizeof *d->cands.v, cmp_cand);
   /* first[i]: index of the first candidate starting at i, via a scan */
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;

@@ -439,22 +439,39 @@ static int32_t rule_domains(idner_doc *d) {
 
 /* Context words: initials after "berinisial" are a person; an unknown
  * capitalized name after "di"/"ke"/"dari" is most often a place. */
+enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
+
+/* Which context cue token i is. The rule asks this of every token, so the
+ * words are compared by length first. */
+static int cue_of(const idner_doc *d, size_t i) {
+#define CUE(w, kind) {w, sizeof w - 1, kind}
+  static const struct { const char *w; size_t len; int kind; } cues[] = {
+      CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
+      CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
+      CUE("dari", CUE_PLACE)};
+#undef CUE
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  const char *f = d->fold.v + d->fold_off.v[i];
+  for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
+    if (cues[k].len == len && memcmp(f, cues[k].w, len) == 0) return cues[k].kind;
+  return CUE_NONE;
+}
+
 static int32_t rule_context(idner_doc *d) {
-  static const char *const initials_cue[] = {"berinisial", "inisial", NULL};
-  static const char *const place_cue[] = {"di", "ke", "dari", NULL};
-  static const char *const language_cue[] = {"bahasa", "berbahasa", NULL};
   for (size_t i = 1; i < ntok(d); i++) {
     const idner_token *t = &d->toks.v[i];
     int32_t rc = IDNER_OK;
     if (!same_sentence(d, i - 1, i)) continue;
-    if (tok_in(d, i - 1, language_cue) && has(d, i, IDNER__GZ_NAT)) {
+    int cue = cue_of(d, i - 1);
+    if (cue == CUE_NONE) continue;
+    if (cue == CUE_LANGUAGE && has(d, i, IDNER__GZ_NAT)) {
       /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
       rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
                W_BLOCK, NULL, -1);
-    } else if (tok_in(d, i - 1, initials_cue) && t->kind == IDNER_TOK_WORD &&
+    } else if (cue == CUE_INITIALS && t->kind == IDNER_TOK_WORD &&
         (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start <= 4) {
       rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_CONTEXT, W_STRONG, NULL, -1);
-    } else if (tok_in(d, i - 1, place_cue) && is_name_token(d, i) && !is_name_part(d, i) &&
+    } else if (cue == CUE_PLACE && is_name_token(d, i) && !is_name_part(d, i) &&
                !has(d, i, IDNER__GZ_COMMON)) {
       size_t k = name_run(d, i);
       rc = add(d, i, i + (k ? k : 1), IDNER_TYPE_LOC, IDNER_EV_CONTEXT, W_CONTEXT, NULL, -1);
