@@ -36,6 +36,7 @@ typedef struct idner__tokev {
 
 typedef struct idner__alias {
   uint64_t hash;   /* hash of the folded tokens joined by NUL */
+  uint64_t first;  /* fold hash of its first token */
   uint32_t ntok;
   uint32_t type;
 } idner__alias;
@@ -83,7 +84,8 @@ struct idner_doc {
   struct { double *v; size_t n, cap; } dp;
   struct { int32_t *v; size_t n, cap; } dp_pick;
   struct { idner__alias *v; size_t n, cap; } aliases;
-  struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1 */
+  struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1, then
+                                                        * the same by first token */
   size_t alias_nslots;
 
   /* sequence model scratch (seqfeatures.c, tagger.c) */

@@ -505,6 +505,7 @@ static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   if (rc) return rc;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
   a->hash = span_hash(d, s, e);
+  a->first = d->fold_hash.v[s];
   a->ntok = (uint32_t)(e - s);
   a->type = type;
   return IDNER_OK;
@@ -567,14 +568,18 @@ static int cmp_alias(const void *a, const void *b) {
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns);
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, ns * sizeof *d->alias_slots.v);
+  memset(d->alias_slots.v, 0, 2 * ns * sizeof *d->alias_slots.v);
   d->alias_nslots = ns;
   *maxlen = 0;
+  uint32_t *firsts = d->alias_slots.v + ns;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &d->aliases.v[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
+    size_t f = (size_t)a->first & (ns - 1);
+    while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
+    firsts[f] = (uint32_t)k + 1;
     if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
     const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
     size_t s = (size_t)a->hash & (ns - 1);
@@ -582,6 +587,15 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
     d->alias_slots.v[s] = (uint32_t)(hit - d->aliases.v) + 1;
   }
   return IDNER_OK;
+}
+
+/* Does some alias start with a token whose fold hash is h? */
+static int alias_first(const idner_doc *d, uint64_t h) {
+  size_t ns = d->alias_nslots;
+  const uint32_t *firsts = d->alias_slots.v + ns;
+  for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
+    if (d->aliases.v[firsts[f] - 1].first == h) return 1;
+  return 0;
 }
 
 static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_t ntok) {
@@ -599,7 +613,9 @@ static int32_t propagate(idner_doc *d) {
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
-    if (!is_cap(&d->toks.v[i])) continue;
+    /* a span can only be an alias if its first token starts one (short of
+     * a 64-bit hash collision, which the span hashes risk anyway) */
+    if (!is_cap(&d->toks.v[i]) || !alias_first(d, d->fold_hash.v[i])) continue;
     uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
     for (size_t len = 1; len <= maxlen && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
