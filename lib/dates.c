@@ -1546,13 +1546,27 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
+/* The first two bytes of each trigger word of two bytes or more, as a
+ * 32 x 32 bit table (bytes folded to 5 bits: a coarse but sure filter). */
+static void trigger_pairs_init(const idner__dategrammar *g, uint32_t pairs[32]) {
+  memset(pairs, 0, 32 * sizeof *pairs);
+  for (size_t k = 0; k < g->ntriggers; k++)
+    if (g->triggers[k].len >= 2)
+      pairs[(unsigned char)g->triggers[k].s[0] & 31u] |= 1u << ((unsigned char)g->triggers[k].s[1] & 31u);
+}
+
+static int trigger_pair(const uint32_t pairs[32], int a, int b) {
+  return (pairs[(unsigned)a & 31u] >> ((unsigned)b & 31u)) & 1u;
+}
+
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
  * start the numeric rules; a word starts the rules of its lower-case form
  * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
  * token may hold several words ("Senin (18/9)"): its first word counts.
  * One pass over the word lower-cases and hashes it (FNV-1a, as
  * idner__hash), and notes its first hyphen. */
-static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, const idner_token *t) {
+static uint32_t trigger_rules(const idner__dategrammar *g, const uint32_t pairs[32],
+                              const char *text, const idner_token *t) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
   size_t n = t->byte_end - t->byte_start, w, hy = SIZE_MAX;
   char buf[MAX_TRIGGER_LEN];
@@ -1561,6 +1575,11 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, con
   if (s[0] == '(') return g->special[TS_PAREN];
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
+  /* Where the word has a second byte (no stop, white space, '.' or '-'
+   * right after its first), every key looked up starts with those two. */
+  if (n >= 2 && s[1] < 0xC2 && s[1] != ',' && s[1] != '(' && s[1] != '.' && s[1] != '-' &&
+      s[1] != ' ' && s[1] != '\t' && !trigger_pair(pairs, ascii_lower(s[0]), ascii_lower(s[1])))
+    return 0;
   uint64_t h = 1469598103934665603ull, h_prev = h, h_hy = h;
   for (w = 0; w < n; w++) {
     unsigned char c = s[w];
@@ -1846,10 +1865,12 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
+  uint32_t pairs[32];
+  trigger_pairs_init(g, pairs);
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
-    uint32_t rules = trigger_rules(g, text, &toks[i]);
+    uint32_t rules = trigger_rules(g, pairs, text, &toks[i]);
     if (!rules) {
       i++;
       continue;
