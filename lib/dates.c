@@ -228,6 +228,7 @@ static const char *const k_group_names[G_COUNT] = {
 #define MAX_TRIGGER_LEN 32
 
 #define MAX_DIGIT_NAMES 16
+enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_COUNT };
 
 typedef struct trigger {
   const char *s;  /* first word of a lexicon form (not NUL-terminated) */
@@ -697,7 +698,7 @@ typedef struct scan {
    * at the first digit token; ndigit_names < 0: not looked up yet */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;
-  uint8_t hmonth_first[32]; /* bit per first byte of a Hijri month name (lower-cased) */
+  uint8_t first[FB_COUNT][32]; /* bytes that can start a month, unit, Hijri month */
 } scan;
 
 typedef struct match {
@@ -1612,21 +1613,39 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const uint32_t pairs[
  * those are letters, so they never match at a digit.) Calendar names that
  * start with digits come from the calendar table, whatever it holds. */
 
-/* Finds, once per scan, the calendar names that start with a digit and
- * the first bytes a Hijri month name can match (see may_start_with). */
-static void scan_calendar_names(scan *sc) {
-  const lex_table *t = &sc->g->cal_tab;
+/* Bit per byte that can start a match of the form (see may_start_with):
+ * its first byte, its upper case, U+212A for k and U+017F for s; every
+ * byte for a form that starts outside ASCII. Tested on the lower-cased
+ * text byte. */
+static void first_byte_add(uint8_t set[32], const char *form) {
+  unsigned char c = (unsigned char)form[0];
+  if (c >= 0x80 || c == ' ') {
+    memset(set, 0xFF, 32);
+    return;
+  }
+  set[c >> 3] |= (uint8_t)(1u << (c & 7));
+  if (c == 'k') set[0xE2 >> 3] |= (uint8_t)(1u << (0xE2 & 7));
+  if (c == 's') set[0xC5 >> 3] |= (uint8_t)(1u << (0xC5 & 7));
+}
+
+static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t n) {
+  unsigned c = n ? (unsigned)ascii_lower(q[0]) : 0u;
+  return n && (set[c >> 3] >> (c & 7) & 1u);
+}
+
+/* Once per scan, at the first digit token: the calendar names that start
+ * with a digit, and the bytes that can start a month, a counted unit or a
+ * Hijri month name. */
+static void scan_digit_tables(scan *sc) {
+  const lex_table *t = &sc->g->cal_tab, *tab = sc->g->tab;
   sc->ndigit_names = 0;
-  memset(sc->hmonth_first, 0, sizeof sc->hmonth_first);
+  memset(sc->first, 0, sizeof sc->first);
+  for (size_t k = 0; k < tab[T_MONTHS].n; k++) first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
+  for (size_t k = 0; k < tab[T_UNITS].n; k++)
+    if (tab[T_UNITS].v[k].flags & UN_COUNTED) first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
-    unsigned char c = (unsigned char)t->v[k].form[0];
-    if ((t->v[k].flags & (LX_HMONTH | LX_JMONTH)) != 0) {
-      if (c >= 0x80) memset(sc->hmonth_first, 0xFF, sizeof sc->hmonth_first);
-      sc->hmonth_first[c >> 3] |= (uint8_t)(1u << (c & 7));
-      if (c == 'k') sc->hmonth_first[0xE2 >> 3] |= 1u << (0xE2 & 7); /* U+212A KELVIN SIGN */
-      if (c == 's') sc->hmonth_first[0xC5 >> 3] |= 1u << (0xC5 & 7); /* U+017F LONG S */
-    }
-    if (!is_digit(c) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
+    if (t->v[k].flags & (LX_HMONTH | LX_JMONTH)) first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
+    if (!is_digit((unsigned char)t->v[k].form[0]) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
     if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
     else sc->digit_names[sc->ndigit_names++] = &t->v[k];
   }
@@ -1638,6 +1657,7 @@ typedef struct digit_start {
   const unsigned char *s, *p, *q;
   size_t run, pl, ql;
   int space, dash;
+  int month; /* a month name may start at q: -1 not yet known */
 } digit_start;
 
 static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
@@ -1650,6 +1670,7 @@ static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
   x->dash = (x->pl >= 1 && x->p[0] == '-') ||
             (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
   x->q = x->p, x->ql = x->pl;
+  x->month = -1;
   for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
 }
 
@@ -1715,19 +1736,28 @@ static int conn_may_start(const unsigned char *q, size_t n) {
                     q[0] >= 0x80);
 }
 
+/* Could a month name start at x->q? (Asked by two rules: kept.) */
+static int month_may_start(const scan *sc, digit_start *x) {
+  if (x->month < 0)
+    x->month = first_byte_may(sc->first[FB_MONTH], x->q, x->ql) &&
+               table_may_start(&sc->g->tab[T_MONTHS], 0, x->q, x->ql);
+  return x->month;
+}
+
 /* Can rule r match at x, where a run of digits starts? */
-static int digit_rule_possible(scan *sc, rule_id r, const digit_start *x) {
+static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
   const lex_table *tab = sc->g->tab;
   size_t run = x->run;
+  if (sc->ndigit_names < 0) scan_digit_tables(sc);
   switch (r) {
     case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
       return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
              is_digit(x->p[1]);
     case R_DAY_MONTH: /* d{1,2} ({CONN} d2)? \h++ month */
-      return run <= 2 && (x->dash || (x->space && (conn_may_start(x->q, x->ql) ||
-                                                   table_may_start(&tab[T_MONTHS], 0, x->q, x->ql))));
+      return run <= 2 &&
+             (x->dash || (x->space && (conn_may_start(x->q, x->ql) || month_may_start(sc, x))));
     case R_DAY_RANGE: /* d{1,2} \h++ month ... */
-      return run <= 2 && x->space && table_may_start(&tab[T_MONTHS], 0, x->q, x->ql);
+      return run <= 2 && x->space && month_may_start(sc, x);
     case R_YEAR: /* [0-9]{4} */
       return run >= 4;
     case R_DECADE: /* ([0-9]{3}0 | [0-9]0) -?an */
@@ -1735,21 +1765,19 @@ static int digit_rule_possible(scan *sc, rule_id r, const digit_start *x) {
              (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
     case R_COUNTED: /* n{1,3} \h++ unit */
     case R_NARRATIVE:
-      return run <= 3 && x->space && table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
+      return run <= 3 && x->space && first_byte_may(sc->first[FB_UNIT], x->q, x->ql) &&
+             table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
     case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
       return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
     case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
       return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
     case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
-      if (sc->ndigit_names < 0) scan_calendar_names(sc);
-      if (run <= 2 && x->space && x->ql >= 1 &&
-          (sc->hmonth_first[ascii_lower(x->q[0]) >> 3] >> (ascii_lower(x->q[0]) & 7) & 1u) &&
+      if (run <= 2 && x->space && first_byte_may(sc->first[FB_HMONTH], x->q, x->ql) &&
           (table_may_start(&sc->g->cal_tab, LX_HMONTH, x->q, x->ql) ||
            table_may_start(&sc->g->cal_tab, LX_JMONTH, x->q, x->ql)))
         return 1;
       return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
     case R_HOLIDAY: /* a holiday name that starts with digits */
-      if (sc->ndigit_names < 0) scan_calendar_names(sc);
       return digit_name_starts(sc, LX_HOLIDAY, x);
     default:
       return 1;
