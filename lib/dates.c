@@ -1547,17 +1547,45 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
-/* The first two bytes of each trigger word of two bytes or more, as a
- * 32 x 32 bit table (bytes folded to 5 bits: a coarse but sure filter). */
-static void trigger_pairs_init(const idner__dategrammar *g, uint32_t pairs[32]) {
-  memset(pairs, 0, 32 * sizeof *pairs);
-  for (size_t k = 0; k < g->ntriggers; k++)
-    if (g->triggers[k].len >= 2)
-      pairs[(unsigned char)g->triggers[k].s[0] & 31u] |= 1u << ((unsigned char)g->triggers[k].s[1] & 31u);
+/* A coarse but sure filter on trigger words, built per call: a bit for the
+ * first two bytes of each trigger of two bytes or more, and one for the
+ * first three of each of three or more (bytes folded to 5 bits). */
+typedef struct trigger_filter {
+  uint32_t pairs[32];
+  uint32_t triples[4096 / 32];
+} trigger_filter;
+
+static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
+  return (((a & 31u) << 7) ^ ((b & 31u) << 2) ^ (c & 31u)) & 4095u;
 }
 
-static int trigger_pair(const uint32_t pairs[32], int a, int b) {
-  return (pairs[(unsigned)a & 31u] >> ((unsigned)b & 31u)) & 1u;
+static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) {
+  memset(f, 0, sizeof *f);
+  for (size_t k = 0; k < g->ntriggers; k++) {
+    const unsigned char *w = (const unsigned char *)g->triggers[k].s;
+    if (g->triggers[k].len >= 2) f->pairs[w[0] & 31u] |= 1u << (w[1] & 31u);
+    if (g->triggers[k].len >= 3) {
+      unsigned b = triple_bit(w[0], w[1], w[2]);
+      f->triples[b >> 5] |= 1u << (b & 31u);
+    }
+  }
+}
+
+/* Is s[i] a byte that continues a word and is kept in the key (not a stop,
+ * white space, nor a '.' or '-' that may end or split the key)? */
+static int key_byte(unsigned char c) {
+  return c < 0xC2 && c != ',' && c != '(' && c != '.' && c != '-' && c != ' ' && c != '\t';
+}
+
+/* 0 if no trigger can be looked up from the word at s[0..n) (n >= 1). */
+static int trigger_may(const trigger_filter *f, const unsigned char *s, size_t n) {
+  if (n < 2 || !key_byte(s[1])) return 1;
+  unsigned a = (unsigned)ascii_lower(s[0]), b = (unsigned)ascii_lower(s[1]);
+  if (n >= 3 && key_byte(s[2])) {
+    unsigned t = triple_bit(a, b, (unsigned)ascii_lower(s[2]));
+    return (f->triples[t >> 5] >> (t & 31u)) & 1u;
+  }
+  return (f->pairs[a & 31u] >> (b & 31u)) & 1u;
 }
 
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
@@ -1566,7 +1594,7 @@ static int trigger_pair(const uint32_t pairs[32], int a, int b) {
  * token may hold several words ("Senin (18/9)"): its first word counts.
  * One pass over the word lower-cases and hashes it (FNV-1a, as
  * idner__hash), and notes its first hyphen. */
-static uint32_t trigger_rules(const idner__dategrammar *g, const uint32_t pairs[32],
+static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter *f,
                               const char *text, const idner_token *t) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
   size_t n = t->byte_end - t->byte_start, w, hy = SIZE_MAX;
@@ -1576,11 +1604,9 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const uint32_t pairs[
   if (s[0] == '(') return g->special[TS_PAREN];
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
-  /* Where the word has a second byte (no stop, white space, '.' or '-'
-   * right after its first), every key looked up starts with those two. */
-  if (n >= 2 && s[1] < 0xC2 && s[1] != ',' && s[1] != '(' && s[1] != '.' && s[1] != '-' &&
-      s[1] != ' ' && s[1] != '\t' && !trigger_pair(pairs, ascii_lower(s[0]), ascii_lower(s[1])))
-    return 0;
+  /* Every key looked up (the word, less a final '.', or its part before a
+   * hyphen) starts with the word's leading key bytes. */
+  if (!trigger_may(f, s, n)) return 0;
   uint64_t h = 1469598103934665603ull, h_prev = h, h_hy = h;
   for (w = 0; w < n; w++) {
     unsigned char c = s[w];
@@ -1893,12 +1919,12 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
-  uint32_t pairs[32];
-  trigger_pairs_init(g, pairs);
+  trigger_filter filter;
+  trigger_filter_init(g, &filter);
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
-    uint32_t rules = trigger_rules(g, pairs, text, &toks[i]);
+    uint32_t rules = trigger_rules(g, &filter, text, &toks[i]);
     if (!rules) {
       i++;
       continue;
