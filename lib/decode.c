@@ -21,23 +21,23 @@ static int cmp_cand(const void *a, const void *b) {
  * did). The rules add candidates in token order, a few per start, so a
  * counting sort by start then an insertion sort of each start's few
  * candidates beats a general sort. The sorted copy goes to d->chosen's
- * buffer (rebuilt after the DP anyway), and the two vectors swap. */
+ * buffer (rebuilt after the DP anyway), and the two vectors swap. Leaves
+ * in d->cand_end[s] the end of start s's candidates (they begin at
+ * cand_end[s - 1], or 0); starts past the last token share slot n. */
 static int32_t sort_cands(idner_doc *d) {
   size_t n = d->toks.n, nc = d->cands.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 2)))
+  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 2)))
     return rc;
-  /* at[s]: where the candidates starting at s go (starts past n share n) */
-  int32_t *at = d->dp_pick.v;
+  uint32_t *at = d->cand_end.v; /* first where start s goes, then where its run ends */
   memset(at, 0, (n + 2) * sizeof *at);
   for (size_t k = 0; k < nc; k++) at[(d->cands.v[k].start < n ? d->cands.v[k].start : n) + 1]++;
   for (size_t s = 1; s <= n + 1; s++) at[s] += at[s - 1];
   idner__cand *out = d->chosen.v;
   for (size_t k = 0; k < nc; k++)
     out[at[d->cands.v[k].start < n ? d->cands.v[k].start : n]++] = d->cands.v[k];
-  /* now at[s] is the end of start s's run, at[s - 1] its beginning */
-  for (size_t s = 0, b = 0; s <= n; b = (size_t)at[s], s++)
-    for (size_t k = b + 1; k < (size_t)at[s]; k++) {
+  for (size_t s = 0, b = 0; s <= n; b = at[s], s++)
+    for (size_t k = b + 1; k < at[s]; k++) {
       idner__cand x = out[k];
       size_t j = k;
       for (; j > b && cmp_cand(&out[j - 1], &x) > 0; j--) out[j] = out[j - 1];
@@ -52,22 +52,20 @@ static int32_t sort_cands(idner_doc *d) {
 }
 
 int32_t idner__decode(idner_doc *d) {
-  size_t n = d->toks.n, nc = d->cands.n;
+  size_t n = d->toks.n;
   int32_t rc;
-  if (nc > 1 && (rc = sort_cands(d))) return rc;
-  if ((rc = IDNER__RESERVE(&d->dp, n + 1)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
+  if ((rc = sort_cands(d)) || (rc = IDNER__RESERVE(&d->dp, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
     return rc;
-  /* first[i]: index of the first candidate starting at i, via a scan */
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;
+  const uint32_t *end = d->cand_end.v;
   best[n] = 0;
   pick[n] = -1;
-  size_t c = nc;
   for (size_t i = n; i-- > 0;) {
     best[i] = best[i + 1];
     pick[i] = -1;
-    while (c > 0 && d->cands.v[c - 1].start >= i) c--;
-    for (size_t k = c; k < nc && d->cands.v[k].start == i; k++) {
+    for (size_t k = i ? end[i - 1] : 0; k < end[i]; k++) {
       const idner__cand *x = &d->cands.v[k];
       if (x->end > n || x->end <= x->start) continue;
       double s = x->weight * (double)(x->end - x->start) + best[x->end];
