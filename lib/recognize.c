@@ -560,6 +560,22 @@ static int cmp_alias(const void *a, const void *b) {
   return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
 }
 
+/* Sorts aliases by cmp_alias, stably (the array index_aliases searches
+ * must not depend on the sort): an insertion sort for the few aliases of a
+ * typical document (tens), glibc's merge sort beyond. */
+static void sort_aliases(idner__alias *a, size_t n) {
+  if (n > 96) {
+    qsort(a, n, sizeof *a, cmp_alias);
+    return;
+  }
+  for (size_t k = 1; k < n; k++) {
+    idner__alias x = a[k];
+    size_t j = k;
+    for (; j > 0 && cmp_alias(&a[j - 1], &x) > 0; j--) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
 /* Every later occurrence of a learned surface form becomes a candidate of
  * the same type. Aliases are sorted, and each distinct (hash, length) key
  * is indexed by the alias a binary search over them finds (so equal keys of
@@ -609,7 +625,7 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
 
 static int32_t propagate(idner_doc *d) {
   size_t n = ntok(d), maxlen;
-  if (d->aliases.n > 1) qsort(d->aliases.v, d->aliases.n, sizeof *d->aliases.v, cmp_alias);
+  sort_aliases(d->aliases.v, d->aliases.n);
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
