@@ -1537,7 +1537,8 @@ static int trigger_cmp(const void *a, const void *b) {
 }
 
 /* The trigger s[0..n), whose idner__hash is h, or NULL. */
-static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n, uint64_t h) {
+static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n,
+                                   uint64_t h) {
   if (!g->trig_nslots) return NULL;
   size_t k = (size_t)h & (g->trig_nslots - 1);
   for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
@@ -1641,11 +1642,11 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter 
 
 /* Bit per byte that can start a match of the form (see may_start_with):
  * its first byte, its upper case, U+212A for k and U+017F for s; every
- * byte for a form that starts outside ASCII. Tested on the lower-cased
- * text byte. */
+ * byte for a form that starts outside ASCII (or is empty). Tested on the
+ * lower-cased text byte. */
 static void first_byte_add(uint8_t set[32], const char *form) {
   unsigned char c = (unsigned char)form[0];
-  if (c >= 0x80 || c == ' ') {
+  if (c >= 0x80 || c == ' ' || c == '\0') {
     memset(set, 0xFF, 32);
     return;
   }
@@ -1666,11 +1667,14 @@ static void scan_digit_tables(scan *sc) {
   const lex_table *t = &sc->g->cal_tab, *tab = sc->g->tab;
   sc->ndigit_names = 0;
   memset(sc->first, 0, sizeof sc->first);
-  for (size_t k = 0; k < tab[T_MONTHS].n; k++) first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
+  for (size_t k = 0; k < tab[T_MONTHS].n; k++)
+    first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
-    if (tab[T_UNITS].v[k].flags & UN_COUNTED) first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
+    if (tab[T_UNITS].v[k].flags & UN_COUNTED)
+      first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
-    if (t->v[k].flags & (LX_HMONTH | LX_JMONTH)) first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
+    if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
+      first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
     if (!is_digit((unsigned char)t->v[k].form[0]) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
     if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
     else sc->digit_names[sc->ndigit_names++] = &t->v[k];

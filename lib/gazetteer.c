@@ -290,7 +290,8 @@ int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
   int cs = (e->flags & IDNER__GZF_CS) != 0;
   /* tokens that must start upper-case in the text (TITLE and NONE entries
    * match in any case, cs entries compare the case anyway) */
-  unsigned upper = cs || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ? 0u : e->first_upper;
+  unsigned upper =
+      cs || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ? 0u : e->first_upper;
   /* A cs entry compares its original tokens, any other its folded ones:
    * walk only the string list that is compared. */
   size_t off = cs ? e->exact_off : e->form_off;
