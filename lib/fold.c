@@ -3,6 +3,7 @@
  * and lower-casing keeps byte lengths close to the original. */
 #include "fold.h"
 
+#include <string.h>
 #include <utf8proc.h>
 
 #include "tokenizer.h"
@@ -52,6 +53,18 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   char *o = out->v + out->n;
   uint64_t h = FNV_OFFSET;
   size_t i = 0;
+  /* Eight ASCII bytes at a time: each byte b < 0x80 is upper-case when
+   * b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not (b <= 'Z'); no
+   * carry crosses bytes, and 0x80 >> 2 is the 0x20 that lower-cases. */
+  for (; i + 8 <= len; i += 8) {
+    uint64_t v;
+    memcpy(&v, u + i, 8);
+    if (v & 0x8080808080808080ull) break;
+    uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull) & 0x8080808080808080ull;
+    v |= upper >> 2;
+    memcpy(o + i, &v, 8);
+    for (size_t k = i; k < i + 8; k++) h = (h ^ (unsigned char)o[k]) * FNV_PRIME;
+  }
   for (; i < len && u[i] < 0x80u; i++) {
     unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
     o[i] = (char)c;
