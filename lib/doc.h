@@ -31,8 +31,10 @@ typedef struct idner__tokev {
   uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
   uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
   uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+  uint16_t classes;     /* bit c set when len[c] != 0: one test for several classes */
   uint32_t entry[IDNER__GZ_LOC - IDNER__GZ_PER + 1]; /* by class - IDNER__GZ_PER */
 } idner__tokev;
+_Static_assert(IDNER__GZ_NCLASSES <= 16, "idner__tokev.classes has a bit per class");
 
 typedef struct idner__alias {
   uint64_t hash;   /* hash of the folded tokens joined by NUL */

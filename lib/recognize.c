@@ -35,7 +35,14 @@
 
 static size_t ntok(const idner_doc *d) { return d->toks.n; }
 static const idner__tokev *ev(const idner_doc *d, size_t i) { return &d->ev.v[i]; }
-static int has(const idner_doc *d, size_t i, int cls) { return d->ev.v[i].len[cls] != 0; }
+static int has(const idner_doc *d, size_t i, int cls) { return (d->ev.v[i].classes >> cls) & 1u; }
+
+#define BIT(cls) (1u << (cls))
+
+/* Has token i a match of any class in the mask? */
+static int has_any(const idner_doc *d, size_t i, unsigned mask) {
+  return (d->ev.v[i].classes & mask) != 0;
+}
 
 static int same_sentence(const idner_doc *d, size_t i, size_t j) {
   return d->toks.v[i].sentence == d->toks.v[j].sentence;
@@ -59,12 +66,8 @@ static int is_cap(const idner_token *t) {
   return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
 }
 
-static int is_entity_gz(const idner_doc *d, size_t i) {
-  return has(d, i, IDNER__GZ_NAT) || has(d, i, IDNER__GZ_LOC) || has(d, i, IDNER__GZ_ORG);
-}
-
 static int is_name_part(const idner_doc *d, size_t i) {
-  return has(d, i, IDNER__GZ_GIVEN) || has(d, i, IDNER__GZ_SURNAME) || has(d, i, IDNER__GZ_PER);
+  return has_any(d, i, BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER));
 }
 
 /* An initial such as "M." (one letter and a period). */
@@ -82,9 +85,10 @@ static int is_name_token(const idner_doc *d, size_t i) {
   if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
   if ((t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start > 1) return 0;
   if (t->flags & IDNER_SHAPE_HAS_PERIOD) return 0;
-  if (ev(d, i)->in_date || is_entity_gz(d, i)) return 0;
-  if (has(d, i, IDNER__GZ_STOP) || has(d, i, IDNER__GZ_TITLE) || has(d, i, IDNER__GZ_DEGREE) ||
-      has(d, i, IDNER__GZ_NONE))
+  if (ev(d, i)->in_date) return 0;
+  if (has_any(d, i, BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) |
+                        BIT(IDNER__GZ_STOP) | BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) |
+                        BIT(IDNER__GZ_NONE)))
     return 0;
   if ((t->flags & IDNER_SHAPE_SENT_START) && has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i))
     return 0;
@@ -173,7 +177,7 @@ static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__
 static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
                            size_t i) {
   idner__tokev *x = &d->ev.v[i];
-  *x = (idner__tokev){{0}, 0, 0, {0}};
+  *x = (idner__tokev){{0}, 0, 0, 0, {0}};
   int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
   for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
     const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
@@ -181,6 +185,7 @@ static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_t
     if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls] &&
         idner__gz_matches(m->gz, e, t, i)) {
       x->len[e->cls] = (uint8_t)e->ntok;
+      x->classes |= (uint16_t)BIT(e->cls);
       if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
     }
     k = e->next;
@@ -191,7 +196,7 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc = fold_tokens(d);
   if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
-  d->ev.v[n] = (idner__tokev){{0}, 0, 0, {0}};
+  d->ev.v[n] = (idner__tokev){{0}, 0, 0, 0, {0}};
   idner__gz_tokens t = gz_view(d);
   for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
@@ -203,7 +208,10 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
 
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
   static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
+  const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
+                          BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
   for (size_t i = 0; i < ntok(d); i++) {
+    if (!has_any(d, i, wanted)) continue;
     for (size_t c = 0; c < 4; c++) {
       int cls = classes[c];
       size_t len = ev(d, i)->len[cls];
