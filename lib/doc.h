@@ -85,7 +85,7 @@ struct idner_doc {
   idner__candvec chosen;
   struct { double *v; size_t n, cap; } dp;
   struct { int32_t *v; size_t n, cap; } dp_pick;
-  struct { uint32_t *v; size_t n, cap; } cand_end; /* decode.c: sorted candidates by start */
+  struct { uint32_t *v; size_t n, cap; } cand_end; /* decode.c: end of each start's candidates */
   struct { idner__alias *v; size_t n, cap; } aliases;
   struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1, then
                                                         * the same by first token */

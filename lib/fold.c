@@ -60,8 +60,8 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
     uint64_t v;
     memcpy(&v, u + i, 8);
     if (v & 0x8080808080808080ull) break;
-    uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull) & 0x8080808080808080ull;
-    v |= upper >> 2;
+    uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+    v |= (upper & 0x8080808080808080ull) >> 2;
     memcpy(o + i, &v, 8);
     for (size_t k = i; k < i + 8; k++) h = (h ^ (unsigned char)o[k]) * FNV_PRIME;
   }

@@ -286,8 +286,8 @@ static int pool_token_is(const idner__gazetteer *g, size_t off, const char *tok,
 int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
                       const idner__gz_tokens *t, size_t i) {
   if (e->ntok == 1 && !(e->flags & IDNER__GZF_CS)) { /* most entries: one folded word */
-    if (!pool_token_is(g, e->form_off, t->fold + t->fold_off[i], t->fold_off[i + 1] - t->fold_off[i]))
-      return 0;
+    size_t len = t->fold_off[i + 1] - t->fold_off[i];
+    if (!pool_token_is(g, e->form_off, t->fold + t->fold_off[i], len)) return 0;
     return !(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ||
            token_is_upper(&t->toks[i]);
   }

@@ -177,7 +177,7 @@ static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__
 static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
                            size_t i) {
   idner__tokev *x = &d->ev.v[i];
-  *x = (idner__tokev){{0}, 0, 0, 0, {0}};
+  memset(x, 0, sizeof *x);
   int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
   for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
     const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
@@ -196,7 +196,7 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc = fold_tokens(d);
   if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
-  d->ev.v[n] = (idner__tokev){{0}, 0, 0, 0, {0}};
+  memset(&d->ev.v[n], 0, sizeof d->ev.v[n]); /* the record past the end reads as no match */
   idner__gz_tokens t = gz_view(d);
   for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
