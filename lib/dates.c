@@ -1839,8 +1839,12 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
-    int rc = pcre2_match(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
-                         0, sc->md, sc->mctx);
+    /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
+     * do after its own checks); the interpreter is the fallback */
+    size_t jit = 0;
+    pcre2_pattern_info(sc->g->code[r], PCRE2_INFO_JITSIZE, &jit);
+    int rc = (jit ? pcre2_jit_match : pcre2_match)(sc->g->code[r], (PCRE2_SPTR)sc->text, sc->len,
+                                                   sc->toks[i].byte_start, 0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
     if (rc <= 0) continue; /* no match, or a match/depth limit hit: no date */
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
