@@ -1548,10 +1548,12 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
-/* A coarse but sure filter on trigger words, built per call: a bit for the
- * first two bytes of each trigger of two bytes or more, and one for the
- * first three of each of three or more (bytes folded to 5 bits). */
+/* A coarse but sure filter on trigger words, built per call: a bit for
+ * each one-byte trigger, for the first two bytes of each trigger of two
+ * bytes or more, and for the first three of each of three or more (bytes
+ * folded to 5 bits in the last two). */
 typedef struct trigger_filter {
+  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
   uint32_t pairs[32];
   uint32_t triples[4096 / 32];
 } trigger_filter;
@@ -1564,6 +1566,8 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
   memset(f, 0, sizeof *f);
   for (size_t k = 0; k < g->ntriggers; k++) {
     const unsigned char *w = (const unsigned char *)g->triggers[k].s;
+    if (g->triggers[k].len == 0) memset(f->singles, 0xFF, sizeof f->singles);
+    if (g->triggers[k].len == 1) f->singles[w[0] >> 5] |= 1u << (w[0] & 31u);
     if (g->triggers[k].len >= 2) f->pairs[w[0] & 31u] |= 1u << (w[1] & 31u);
     if (g->triggers[k].len >= 3) {
       unsigned b = triple_bit(w[0], w[1], w[2]);
@@ -1580,7 +1584,11 @@ static int key_byte(unsigned char c) {
 
 /* 0 if no trigger can be looked up from the word at s[0..n) (n >= 1). */
 static int trigger_may(const trigger_filter *f, const unsigned char *s, size_t n) {
-  if (n < 2 || !key_byte(s[1])) return 1;
+  if (n == 1) { /* a one-byte token ("," "."): the key is that byte, or empty */
+    unsigned c = (unsigned)ascii_lower(s[0]);
+    return (f->singles[c >> 5] >> (c & 31u)) & 1u;
+  }
+  if (!key_byte(s[1])) return 1;
   unsigned a = (unsigned)ascii_lower(s[0]), b = (unsigned)ascii_lower(s[1]);
   if (n >= 3 && key_byte(s[2])) {
     unsigned t = triple_bit(a, b, (unsigned)ascii_lower(s[2]));
