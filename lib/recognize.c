@@ -103,8 +103,9 @@ static size_t name_run(const idner_doc *d, size_t i) {
   size_t j = i, n = ntok(d);
   while (j < n && j - i < MAX_NAME && same_sentence(d, i, j)) {
     if (is_name_token(d, j)) { j++; continue; }
-    if (j > i && j + 1 < n && tok_in(d, j, particles) && is_name_token(d, j + 1) &&
-        same_sentence(d, j, j + 1)) {
+    /* a particle between two names ("Ali bin Hasan"); the cheaper tests first */
+    if (j > i && j + 1 < n && same_sentence(d, j, j + 1) && is_name_token(d, j + 1) &&
+        tok_in(d, j, particles)) {
       j += 2;
       continue;
     }
@@ -261,8 +262,8 @@ static size_t org_extent(const idner_doc *d, size_t i, size_t j) {
     /* a tail in parentheses: "PT Pertamina (Persero)" */
     if (end > j && end + 2 < n && tok_is(d, end, "(") && has(d, end + 1, IDNER__GZ_ORG_TAIL) &&
         tok_is(d, end + 2, ")") && same_sentence(d, end, end + 2)) { end += 3; break; }
-    if (end > j && end + 1 < n && tok_in(d, end, connectors) && is_cap(&d->toks.v[end + 1]) &&
-        same_sentence(d, end, end + 1)) { end++; continue; }
+    if (end > j && end + 1 < n && is_cap(&d->toks.v[end + 1]) && same_sentence(d, end, end + 1) &&
+        tok_in(d, end, connectors)) { end++; continue; }
     break;
   }
   return end;
