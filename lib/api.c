@@ -109,6 +109,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->chosen.v);
   free(d->dp.v);
   free(d->dp_pick.v);
+  free(d->cand_end.v);
   free(d->aliases.v);
   free(d->alias_slots.v);
   free(d->feats.v);

@@ -232,6 +232,9 @@ static const char *const k_group_names[G_COUNT] = {
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
 
+#define MAX_DIGIT_NAMES 16
+enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_COUNT };
+
 typedef struct trigger {
   const char *s;  /* first word of a lexicon form (not NUL-terminated) */
   size_t len;
@@ -705,6 +708,11 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
+  /* calendar names that start with a digit ("17-an", "1 muharam"), found
+   * at the first digit token; ndigit_names < 0: not looked up yet */
+  const lex *digit_names[MAX_DIGIT_NAMES];
+  int ndigit_names;
+  uint8_t first[FB_COUNT][32]; /* bytes that can start a month, unit, Hijri month */
 } scan;
 
 typedef struct match {
@@ -1542,9 +1550,11 @@ static int trigger_cmp(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n) {
+/* The trigger s[0..n), whose idner__hash is h, or NULL. */
+static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n,
+                                   uint64_t h) {
   if (!g->trig_nslots) return NULL;
-  size_t k = (size_t)idner__hash(s, n) & (g->trig_nslots - 1);
+  size_t k = (size_t)h & (g->trig_nslots - 1);
   for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
     const trigger *t = &g->triggers[g->trig_slots[k] - 1];
     if (t->len == n && memcmp(t->s, s, n) == 0) return t;
@@ -1552,32 +1562,278 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
+/* A coarse but sure filter on trigger words, built per call: a bit for
+ * each one-byte trigger, for the first two bytes of each trigger of two
+ * bytes or more, and for the first three of each of three or more (bytes
+ * folded to 5 bits in the last two). */
+typedef struct trigger_filter {
+  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
+  uint32_t pairs[32];
+  uint32_t triples[4096 / 32];
+} trigger_filter;
+
+static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
+  return (((a & 31u) << 7) ^ ((b & 31u) << 2) ^ (c & 31u)) & 4095u;
+}
+
+static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) {
+  memset(f, 0, sizeof *f);
+  for (size_t k = 0; k < g->ntriggers; k++) {
+    const unsigned char *w = (const unsigned char *)g->triggers[k].s;
+    if (g->triggers[k].len == 0) memset(f->singles, 0xFF, sizeof f->singles);
+    if (g->triggers[k].len == 1) f->singles[w[0] >> 5] |= 1u << (w[0] & 31u);
+    if (g->triggers[k].len >= 2) f->pairs[w[0] & 31u] |= 1u << (w[1] & 31u);
+    if (g->triggers[k].len >= 3) {
+      unsigned b = triple_bit(w[0], w[1], w[2]);
+      f->triples[b >> 5] |= 1u << (b & 31u);
+    }
+  }
+}
+
+/* Is s[i] a byte that continues a word and is kept in the key (not a stop,
+ * white space, nor a '.' or '-' that may end or split the key)? */
+static int key_byte(unsigned char c) {
+  return c < 0xC2 && c != ',' && c != '(' && c != '.' && c != '-' && c != ' ' && c != '\t';
+}
+
+/* 0 if no trigger can be looked up from the word at s[0..n) (n >= 1). */
+static int trigger_may(const trigger_filter *f, const unsigned char *s, size_t n) {
+  if (n == 1) { /* a one-byte token ("," "."): the key is that byte, or empty */
+    unsigned c = (unsigned)ascii_lower(s[0]);
+    return (f->singles[c >> 5] >> (c & 31u)) & 1u;
+  }
+  if (!key_byte(s[1])) return 1;
+  unsigned a = (unsigned)ascii_lower(s[0]), b = (unsigned)ascii_lower(s[1]);
+  if (n >= 3 && key_byte(s[2])) {
+    unsigned t = triple_bit(a, b, (unsigned)ascii_lower(s[2]));
+    return (f->triples[t >> 5] >> (t & 31u)) & 1u;
+  }
+  return (f->pairs[a & 31u] >> (b & 31u)) & 1u;
+}
+
 /* Cheap filter: the rules that can start at this token (0 = none). Digits
  * start the numeric rules; a word starts the rules of its lower-case form
  * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
- * token may hold several words ("Senin (18/9)"): its first word counts. */
-static uint32_t trigger_rules(const idner__dategrammar *g, const char *text, const idner_token *t) {
-  const char *s = text + t->byte_start;
-  size_t n = t->byte_end - t->byte_start, w = 0;
+ * token may hold several words ("Senin (18/9)"): its first word counts.
+ * One pass over the word lower-cases and hashes it (FNV-1a, as
+ * idner__hash), and notes its first hyphen. */
+static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter *f,
+                              const char *text, const idner_token *t) {
+  const unsigned char *s = (const unsigned char *)text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start, w, hy = SIZE_MAX;
   char buf[MAX_TRIGGER_LEN];
   if (n == 0) return 0;
-  if (is_digit((unsigned char)s[0])) return g->special[TS_DIGIT];
+  if (is_digit(s[0])) return g->special[TS_DIGIT];
   if (s[0] == '(') return g->special[TS_PAREN];
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
-  while (w < n && !hspace_len((const unsigned char *)s + w, n - w) && s[w] != ',' && s[w] != '(')
-    w++;
-  n = w;
-  if (n > 1 && s[n - 1] == '.') n--;
-  if (n > sizeof buf) return 0;
-  for (size_t i = 0; i < n; i++) buf[i] = (char)ascii_lower((unsigned char)s[i]);
-  const trigger *hit = find_trigger(g, buf, n);
-  if (!hit) { /* "Juni-Agustus": the word before the hyphen */
-    const char *hy = memchr(buf, '-', n);
-    if (!hy || hy == buf) return 0;
-    hit = find_trigger(g, buf, (size_t)(hy - buf));
+  /* Every key looked up (the word, less a final '.', or its part before a
+   * hyphen) starts with the word's leading key bytes. */
+  if (!trigger_may(f, s, n)) return 0;
+  uint64_t h = 1469598103934665603ull, h_prev = h, h_hy = h;
+  for (w = 0; w < n; w++) {
+    unsigned char c = s[w];
+    if (c == ',' || c == '(') break;
+    /* horizontal white space starts with one of these bytes (hspace_len) */
+    if ((c == ' ' || c == '\t' || c >= 0xC2) && hspace_len(s + w, n - w)) break;
+    if (w == MAX_TRIGGER_LEN + 1) return 0; /* too long even without a final '.' */
+    c = (unsigned char)ascii_lower(c);
+    if (w < MAX_TRIGGER_LEN) buf[w] = (char)c;
+    if (c == '-' && hy == SIZE_MAX) hy = w, h_hy = h;
+    h_prev = h;
+    h = (h ^ c) * 1099511628211ull;
   }
+  if (w > 1 && s[w - 1] == '.') w--, h = h_prev;
+  if (w > sizeof buf) return 0;
+  const trigger *hit = find_trigger(g, buf, w, h);
+  /* "Juni-Agustus": the word before the hyphen */
+  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_trigger(g, buf, hy, h_hy);
   return hit ? hit->rules : 0;
+}
+
+/* ---- digit-led attempts --------------------------------------------------
+ * "@digit" starts eleven rules at every number, and most numbers of news
+ * text ("10 persen", "Rp 5 miliar", "3,5") start none of them: each PCRE2
+ * attempt costs a call and a walk through the pattern's leading
+ * alternations. These tests are necessary conditions, read off the rules'
+ * templates in dates-grammar.tsv, on the digit run at the token start and
+ * the bytes after it: a rule is tried only where it could match. (A
+ * weekday, year word or eve word may precede the digits in some templates;
+ * those are letters, so they never match at a digit.) Calendar names that
+ * start with digits come from the calendar table, whatever it holds. */
+
+/* Bit per byte that can start a match of the form (see may_start_with):
+ * its first byte, its upper case, U+212A for k and U+017F for s; every
+ * byte for a form that starts outside ASCII (or is empty). Tested on the
+ * lower-cased text byte. */
+static void first_byte_add(uint8_t set[32], const char *form) {
+  unsigned char c = (unsigned char)form[0];
+  if (c >= 0x80 || c == ' ' || c == '\0') {
+    memset(set, 0xFF, 32);
+    return;
+  }
+  set[c >> 3] |= (uint8_t)(1u << (c & 7));
+  if (c == 'k') set[0xE2 >> 3] |= (uint8_t)(1u << (0xE2 & 7));
+  if (c == 's') set[0xC5 >> 3] |= (uint8_t)(1u << (0xC5 & 7));
+}
+
+static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t n) {
+  unsigned c = n ? (unsigned)ascii_lower(q[0]) : 0u;
+  return n && (set[c >> 3] >> (c & 7) & 1u);
+}
+
+/* Once per scan, at the first digit token: the calendar names that start
+ * with a digit, and the bytes that can start a month, a counted unit or a
+ * Hijri month name. */
+static void scan_digit_tables(scan *sc) {
+  const lex_table *t = &sc->g->cal_tab, *tab = sc->g->tab;
+  sc->ndigit_names = 0;
+  memset(sc->first, 0, sizeof sc->first);
+  for (size_t k = 0; k < tab[T_MONTHS].n; k++)
+    first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
+  for (size_t k = 0; k < tab[T_UNITS].n; k++)
+    if (tab[T_UNITS].v[k].flags & UN_COUNTED)
+      first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
+  for (size_t k = 0; k < t->n; k++) {
+    if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
+      first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
+    if (!is_digit((unsigned char)t->v[k].form[0]) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
+    if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
+    else sc->digit_names[sc->ndigit_names++] = &t->v[k];
+  }
+}
+
+/* Where a digit-led attempt starts: the digit run (capped at 5), the bytes
+ * after it, and the bytes after the white space that follows them. */
+typedef struct digit_start {
+  const unsigned char *s, *p, *q;
+  size_t run, pl, ql;
+  int space, dash;
+  int month; /* a month name may start at q: -1 not yet known */
+} digit_start;
+
+static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
+  x->s = (const unsigned char *)sc->text + pos;
+  size_t left = sc->len - pos;
+  x->run = 0;
+  while (x->run < left && x->run < 5 && is_digit(x->s[x->run])) x->run++;
+  x->p = x->s + x->run, x->pl = left - x->run;
+  x->space = hspace_len(x->p, x->pl) != 0;
+  x->dash = (x->pl >= 1 && x->p[0] == '-') ||
+            (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
+  x->q = x->p, x->ql = x->pl;
+  x->month = -1;
+  for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
+}
+
+static int may_start_with(const char *form, const unsigned char *t, size_t n);
+
+/* Could a calendar name of kind `flags` start at x->s? Its digits must be
+ * the run (the whole run: run < 5), and the rest must be able to start at
+ * x->p (a space of a form matches horizontal white space). */
+static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
+  if (sc->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  for (int k = 0; k < sc->ndigit_names; k++) {
+    const lex *e = sc->digit_names[k];
+    if (!(e->flags & flags) || strncmp(e->form, (const char *)x->s, x->run) != 0) continue;
+    const char *rest = e->form + x->run;
+    if (is_digit((unsigned char)rest[0])) continue;
+    if (rest[0] == ' ' ? x->space && may_start_with(rest + 1, x->q, x->ql)
+                       : may_start_with(rest, x->p, x->pl))
+      return 1;
+  }
+  return 0;
+}
+
+/* Could the lexicon form (lower case, a space for any run of horizontal
+ * white space) match at the start of t[0..n), caselessly as PCRE2 with UCP
+ * does? Beyond ASCII case, k also matches U+212A and s U+017F; a form
+ * byte outside ASCII is not checked (assumed to match). */
+static int may_start_with(const char *form, const unsigned char *t, size_t n) {
+  size_t i = 0;
+  for (const char *f = form; *f; f++) {
+    unsigned char c = (unsigned char)*f;
+    if (c >= 0x80) return 1;
+    if (c == ' ') {
+      size_t w = hspace_len(t + i, n - i);
+      if (!w) return 0;
+      while (w) i += w, w = hspace_len(t + i, n - i);
+      continue;
+    }
+    if (c == 'k' && n - i >= 3 && t[i] == 0xE2 && t[i + 1] == 0x84 && t[i + 2] == 0xAA) {
+      i += 3;
+      continue;
+    }
+    if (c == 's' && n - i >= 2 && t[i] == 0xC5 && t[i + 1] == 0xBF) {
+      i += 2;
+      continue;
+    }
+    if (i >= n || ascii_lower(t[i]) != c) return 0;
+    i++;
+  }
+  return 1;
+}
+
+/* Could a form of table t with all the flags `need` start at q? */
+static int table_may_start(const lex_table *t, unsigned need, const unsigned char *q, size_t n) {
+  for (size_t k = 0; k < t->n; k++)
+    if ((t->v[k].flags & need) == need && may_start_with(t->v[k].form, q, n)) return 1;
+  return 0;
+}
+
+/* Could {CONN} ("-", "hingga", "sampai", "s.d.", "s/d", "sd") follow the
+ * white space before q? */
+static int conn_may_start(const unsigned char *q, size_t n) {
+  return n >= 1 && (q[0] == '-' || q[0] == 'h' || q[0] == 'H' || q[0] == 's' || q[0] == 'S' ||
+                    q[0] >= 0x80);
+}
+
+/* Could a month name start at x->q? (Asked by two rules: kept.) */
+static int month_may_start(const scan *sc, digit_start *x) {
+  if (x->month < 0)
+    x->month = first_byte_may(sc->first[FB_MONTH], x->q, x->ql) &&
+               table_may_start(&sc->g->tab[T_MONTHS], 0, x->q, x->ql);
+  return x->month;
+}
+
+/* Can rule r match at x, where a run of digits starts? */
+static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
+  const lex_table *tab = sc->g->tab;
+  size_t run = x->run;
+  if (sc->ndigit_names < 0) scan_digit_tables(sc);
+  switch (r) {
+    case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
+      return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
+             is_digit(x->p[1]);
+    case R_DAY_MONTH: /* d{1,2} ({CONN} d2)? \h++ month */
+      return run <= 2 &&
+             (x->dash || (x->space && (conn_may_start(x->q, x->ql) || month_may_start(sc, x))));
+    case R_DAY_RANGE: /* d{1,2} \h++ month ... */
+      return run <= 2 && x->space && month_may_start(sc, x);
+    case R_YEAR: /* [0-9]{4} */
+      return run >= 4;
+    case R_DECADE: /* ([0-9]{3}0 | [0-9]0) -?an */
+      return (run == 2 || run == 4) && x->s[run - 1] == '0' && x->pl >= 1 &&
+             (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
+    case R_COUNTED: /* n{1,3} \h++ unit */
+    case R_NARRATIVE:
+      return run <= 3 && x->space && first_byte_may(sc->first[FB_UNIT], x->q, x->ql) &&
+             table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
+    case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
+      return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
+    case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
+      return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
+    case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
+      if (run <= 2 && x->space && first_byte_may(sc->first[FB_HMONTH], x->q, x->ql) &&
+          (table_may_start(&sc->g->cal_tab, LX_HMONTH, x->q, x->ql) ||
+           table_may_start(&sc->g->cal_tab, LX_JMONTH, x->q, x->ql)))
+        return 1;
+      return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
+    case R_HOLIDAY: /* a holiday name that starts with digits */
+      return digit_name_starts(sc, LX_HOLIDAY, x);
+    default:
+      return 1;
+  }
 }
 
 typedef struct candidate {
@@ -1613,11 +1869,20 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   memset(best, 0, sizeof *best);
   best->vd = VD_REJECT;
   sc->cb_start = i;
+  digit_start x;
+  int digit = is_digit((unsigned char)sc->text[sc->toks[i].byte_start]);
+  if (digit) digit_start_at(sc, sc->toks[i].byte_start, &x);
   for (size_t k = 0; k < sc->g->nrules; k++) {
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
-    int rc = pcre2_match(rule_code(sc->g, r), (PCRE2_SPTR)sc->text, sc->len, sc->toks[i].byte_start,
-                         0, sc->md, sc->mctx);
+    if (digit && !digit_rule_possible(sc, r, &x)) continue;
+    /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
+     * do after its own checks); the interpreter is the fallback */
+    const pcre2_code *code = rule_code(sc->g, r);
+    size_t jit = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit);
+    int rc = (jit ? pcre2_jit_match : pcre2_match)(code, (PCRE2_SPTR)sc->text, sc->len,
+                                                   sc->toks[i].byte_start, 0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
     if (rc <= 0) continue; /* no match, or a match/depth limit hit: no date */
     const PCRE2_SIZE *ov = pcre2_get_ovector_pointer(sc->md);
@@ -1694,15 +1959,18 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
   sc.last_end = SIZE_MAX;
+  sc.ndigit_names = -1;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
+  trigger_filter filter;
+  trigger_filter_init(g, &filter);
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
-    uint32_t rules = trigger_rules(g, text, &toks[i]);
+    uint32_t rules = trigger_rules(g, &filter, text, &toks[i]);
     if (!rules) {
       i++;
       continue;

@@ -17,23 +17,63 @@ static int cmp_cand(const void *a, const void *b) {
   return x->type < y->type ? -1 : x->type > y->type;
 }
 
-int32_t idner__decode(idner_doc *d) {
+/* Puts v[b..e) in cmp_cand order, stably: an insertion sort, as one start
+ * has only a few candidates. */
+static void sort_run(idner__cand *v, size_t b, size_t e) {
+  for (size_t k = b + 1; k < e; k++) {
+    idner__cand x = v[k];
+    size_t j = k;
+    for (; j > b && cmp_cand(&v[j - 1], &x) > 0; j--) v[j] = v[j - 1];
+    v[j] = x;
+  }
+}
+
+/* Groups d->cands by start, stably, with a counting sort: the rules add
+ * candidates in token order, a few per start, so this and an insertion
+ * sort of each start's run (sort_run, done by the DP as it visits the
+ * start) give the order of a stable sort by cmp_cand (as glibc's qsort, a
+ * merge sort, did) for less than a general sort. The grouped copy goes to
+ * d->chosen's buffer (rebuilt after the DP anyway), and the two vectors
+ * swap. Leaves in d->cand_end[s] the end of start s's run (it begins at
+ * cand_end[s - 1], or 0); starts past the last token share slot n. */
+static int32_t group_cands(idner_doc *d) {
   size_t n = d->toks.n, nc = d->cands.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->dp, n + 1)) || (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 2)))
     return rc;
-  if (nc > 1) qsort(d->cands.v, nc, sizeof *d->cands.v, cmp_cand);
-  /* first[i]: index of the first candidate starting at i, via a scan */
+  uint32_t *at = d->cand_end.v; /* first where start s goes, then where its run ends */
+  memset(at, 0, (n + 2) * sizeof *at);
+  for (size_t k = 0; k < nc; k++) at[(d->cands.v[k].start < n ? d->cands.v[k].start : n) + 1]++;
+  for (size_t s = 1; s <= n + 1; s++) at[s] += at[s - 1];
+  idner__cand *out = d->chosen.v;
+  for (size_t k = 0; k < nc; k++)
+    out[at[d->cands.v[k].start < n ? d->cands.v[k].start : n]++] = d->cands.v[k];
+  sort_run(out, n ? at[n - 1] : 0, at[n]); /* the DP never visits slot n */
+  idner__candvec grouped = d->chosen;
+  grouped.n = nc;
+  d->chosen = d->cands;
+  d->chosen.n = 0;
+  d->cands = grouped;
+  return IDNER_OK;
+}
+
+int32_t idner__decode(idner_doc *d) {
+  size_t n = d->toks.n;
+  int32_t rc;
+  if ((rc = group_cands(d)) || (rc = IDNER__RESERVE(&d->dp, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
+    return rc;
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;
+  const uint32_t *end = d->cand_end.v;
   best[n] = 0;
   pick[n] = -1;
-  size_t c = nc;
   for (size_t i = n; i-- > 0;) {
+    size_t b = i ? end[i - 1] : 0, e = end[i];
     best[i] = best[i + 1];
     pick[i] = -1;
-    while (c > 0 && d->cands.v[c - 1].start >= i) c--;
-    for (size_t k = c; k < nc && d->cands.v[k].start == i; k++) {
+    if (e - b > 1) sort_run(d->cands.v, b, e);
+    for (size_t k = b; k < e; k++) {
       const idner__cand *x = &d->cands.v[k];
       if (x->end > n || x->end <= x->start) continue;
       double s = x->weight * (double)(x->end - x->start) + best[x->end];
@@ -43,6 +83,7 @@ int32_t idner__decode(idner_doc *d) {
       }
     }
   }
+  /* every start's run is in order now: d->cands is sorted by cmp_cand */
   d->chosen.n = 0;
   for (size_t i = 0; i < n;) {
     if (pick[i] < 0) { i++; continue; }

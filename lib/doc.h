@@ -24,16 +24,21 @@ typedef struct idner__candvec {
   size_t n, cap;
 } idner__candvec;
 
-/* Longest gazetteer match of each class starting at a token. */
+/* Longest gazetteer match of each class starting at a token. Only the
+ * entity classes (PER..LOC) carry a value, so only their entries are kept:
+ * a small record is cheap to clear for every token. */
 typedef struct idner__tokev {
   uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
-  uint32_t entry[IDNER__GZ_NCLASSES];
   uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
   uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+  uint16_t classes;     /* bit c set when len[c] != 0: one test for several classes */
+  uint32_t entry[IDNER__GZ_LOC - IDNER__GZ_PER + 1]; /* by class - IDNER__GZ_PER */
 } idner__tokev;
+_Static_assert(IDNER__GZ_NCLASSES <= 16, "idner__tokev.classes has a bit per class");
 
 typedef struct idner__alias {
   uint64_t hash;   /* hash of the folded tokens joined by NUL */
+  uint64_t first;  /* fold hash of its first token */
   uint32_t ntok;
   uint32_t type;
 } idner__alias;
@@ -80,8 +85,10 @@ struct idner_doc {
   idner__candvec chosen;
   struct { double *v; size_t n, cap; } dp;
   struct { int32_t *v; size_t n, cap; } dp_pick;
+  struct { uint32_t *v; size_t n, cap; } cand_end; /* decode.c: end of each start's candidates */
   struct { idner__alias *v; size_t n, cap; } aliases;
-  struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1 */
+  struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1, then
+                                                        * the same by first token */
   size_t alias_nslots;
 
   /* sequence model scratch (seqfeatures.c, tagger.c) */

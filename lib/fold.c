@@ -3,6 +3,7 @@
  * and lower-casing keeps byte lengths close to the original. */
 #include "fold.h"
 
+#include <string.h>
 #include <utf8proc.h>
 
 #include "tokenizer.h"
@@ -40,11 +41,52 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
   return IDNER_OK;
 }
 
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
+  if (out->n + len + 1 > out->cap) {
+    int32_t rc = IDNER__RESERVE(out, out->n + len + 1);
+    if (rc) return rc;
+  }
+  const unsigned char *u = (const unsigned char *)s;
+  char *o = out->v + out->n;
+  uint64_t h = FNV_OFFSET;
+  size_t i = 0;
+  /* Eight ASCII bytes at a time: each byte b < 0x80 is upper-case when
+   * b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not (b <= 'Z'); no
+   * carry crosses bytes, and 0x80 >> 2 is the 0x20 that lower-cases. */
+  for (; i + 8 <= len; i += 8) {
+    uint64_t v;
+    memcpy(&v, u + i, 8);
+    if (v & 0x8080808080808080ull) break;
+    uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+    v |= (upper & 0x8080808080808080ull) >> 2;
+    memcpy(o + i, &v, 8);
+    for (size_t k = i; k < i + 8; k++) h = (h ^ (unsigned char)o[k]) * FNV_PRIME;
+  }
+  for (; i < len && u[i] < 0x80u; i++) {
+    unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
+    o[i] = (char)c;
+    h = (h ^ c) * FNV_PRIME;
+  }
+  size_t start = out->n;
+  out->n += i;
+  out->v[out->n] = '\0';
+  if (i < len) { /* the rest through the general path, then hash the whole form */
+    int32_t rc = idner__fold_append(s + i, len - i, out);
+    if (rc) return rc;
+    h = idner__hash(out->v + start, out->n - start);
+  }
+  *hash = h;
+  return IDNER_OK;
+}
+
 uint64_t idner__hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = FNV_OFFSET;
   for (size_t i = 0; i < len; i++) {
     h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
+    h *= FNV_PRIME;
   }
   return h;
 }

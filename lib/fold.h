@@ -11,6 +11,10 @@
  * copied unchanged. Returns IDNER_OK or IDNER_ERR_NOMEM. */
 int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out);
 
+/* idner__fold_append, and *hash = idner__hash of the form appended: one
+ * pass over ASCII text (the common case) instead of fold, copy, then hash. */
+int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash);
+
 /* 64-bit FNV-1a hash of a byte string (used on folded forms). */
 uint64_t idner__hash(const char *s, size_t len);
 

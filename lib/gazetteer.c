@@ -308,28 +308,41 @@ static int token_is_upper(const idner_token *t) {
   return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
 }
 
+/* 1 if the pool string at off equals tok[0..len). Pool strings are tokens
+ * of surface forms, which never hold a NUL (the tokenizer treats NUL as a
+ * space), so the string has length len exactly when its byte len, inside
+ * the pool, is its terminator: one memcmp instead of strlen + memcmp. */
+static int pool_token_is(const idner__gazetteer *g, size_t off, const char *tok, size_t len) {
+  return len != 0 && off + len < g->pool.n && g->pool.v[off + len] == '\0' &&
+         memcmp(g->pool.v + off, tok, len) == 0;
+}
+
 int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,
                       const idner__gz_tokens *t, size_t i) {
+  if (e->ntok == 1 && !(e->flags & IDNER__GZF_CS)) { /* most entries: one folded word */
+    size_t len = t->fold_off[i + 1] - t->fold_off[i];
+    if (!pool_token_is(g, e->form_off, t->fold + t->fold_off[i], len)) return 0;
+    return !(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ||
+           token_is_upper(&t->toks[i]);
+  }
   if (i + e->ntok > t->n) return 0;
-  const char *form = g->pool.v + e->form_off;
-  const char *exact = g->pool.v + e->exact_off;
   uint32_t sent = t->toks[i].sentence;
   int cs = (e->flags & IDNER__GZF_CS) != 0;
-  int case_free = e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE;
+  /* tokens that must start upper-case in the text (TITLE and NONE entries
+   * match in any case, cs entries compare the case anyway) */
+  unsigned upper =
+      cs || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ? 0u : e->first_upper;
   /* A cs entry compares its original tokens, any other its folded ones:
    * walk only the string list that is compared. */
-  const char *s = cs ? exact : form;
+  size_t off = cs ? e->exact_off : e->form_off;
   for (size_t k = 0; k < e->ntok; k++) {
     const idner_token *tk = &t->toks[i + k];
     if (tk->sentence != sent) return 0;
     const char *tok = cs ? t->text + tk->byte_start : t->fold + t->fold_off[i + k];
     size_t len = cs ? tk->byte_end - tk->byte_start : t->fold_off[i + k + 1] - t->fold_off[i + k];
-    if (len == 0 || tok[0] != s[0]) return 0; /* cheap reject */
-    size_t sl = strlen(s);
-    if (len != sl || memcmp(tok, s, sl) != 0) return 0;
-    if (!cs && !case_free && k < 8 && (e->first_upper >> k & 1u) && !token_is_upper(tk))
-      return 0;
-    s += sl + 1;
+    if (!pool_token_is(g, off, tok, len)) return 0;
+    if (k < 8 && (upper >> k & 1u) && !token_is_upper(tk)) return 0;
+    off += len + 1;
   }
   return 1;
 }

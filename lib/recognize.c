@@ -35,7 +35,14 @@
 
 static size_t ntok(const idner_doc *d) { return d->toks.n; }
 static const idner__tokev *ev(const idner_doc *d, size_t i) { return &d->ev.v[i]; }
-static int has(const idner_doc *d, size_t i, int cls) { return d->ev.v[i].len[cls] != 0; }
+static int has(const idner_doc *d, size_t i, int cls) { return (d->ev.v[i].classes >> cls) & 1u; }
+
+#define BIT(cls) (1u << (cls))
+
+/* Has token i a match of any class in the mask? */
+static int has_any(const idner_doc *d, size_t i, unsigned mask) {
+  return (d->ev.v[i].classes & mask) != 0;
+}
 
 static int same_sentence(const idner_doc *d, size_t i, size_t j) {
   return d->toks.v[i].sentence == d->toks.v[j].sentence;
@@ -59,12 +66,8 @@ static int is_cap(const idner_token *t) {
   return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
 }
 
-static int is_entity_gz(const idner_doc *d, size_t i) {
-  return has(d, i, IDNER__GZ_NAT) || has(d, i, IDNER__GZ_LOC) || has(d, i, IDNER__GZ_ORG);
-}
-
 static int is_name_part(const idner_doc *d, size_t i) {
-  return has(d, i, IDNER__GZ_GIVEN) || has(d, i, IDNER__GZ_SURNAME) || has(d, i, IDNER__GZ_PER);
+  return has_any(d, i, BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER));
 }
 
 /* An initial such as "M." (one letter and a period). */
@@ -82,9 +85,10 @@ static int is_name_token(const idner_doc *d, size_t i) {
   if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
   if ((t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start > 1) return 0;
   if (t->flags & IDNER_SHAPE_HAS_PERIOD) return 0;
-  if (ev(d, i)->in_date || is_entity_gz(d, i)) return 0;
-  if (has(d, i, IDNER__GZ_STOP) || has(d, i, IDNER__GZ_TITLE) || has(d, i, IDNER__GZ_DEGREE) ||
-      has(d, i, IDNER__GZ_NONE))
+  if (ev(d, i)->in_date) return 0;
+  if (has_any(d, i, BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) |
+                        BIT(IDNER__GZ_STOP) | BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) |
+                        BIT(IDNER__GZ_NONE)))
     return 0;
   if ((t->flags & IDNER_SHAPE_SENT_START) && has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i))
     return 0;
@@ -99,8 +103,9 @@ static size_t name_run(const idner_doc *d, size_t i) {
   size_t j = i, n = ntok(d);
   while (j < n && j - i < MAX_NAME && same_sentence(d, i, j)) {
     if (is_name_token(d, j)) { j++; continue; }
-    if (j > i && j + 1 < n && tok_in(d, j, particles) && is_name_token(d, j + 1) &&
-        same_sentence(d, j, j + 1)) {
+    /* a particle between two names ("Ali bin Hasan"); the cheaper tests first */
+    if (j > i && j + 1 < n && same_sentence(d, j, j + 1) && is_name_token(d, j + 1) &&
+        tok_in(d, j, particles)) {
       j += 2;
       continue;
     }
@@ -135,7 +140,7 @@ static int32_t add(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t evi
 }
 
 static const char *entry_value(const idner_model *m, const idner_doc *d, size_t i, int cls) {
-  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls]);
+  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls - IDNER__GZ_PER]);
   const char *v = idner__gz_string(m->gz, e->value_off);
   return v[0] ? v : NULL;
 }
@@ -151,9 +156,9 @@ static int32_t fold_tokens(idner_doc *d) {
   for (size_t i = 0; i < n; i++) {
     const idner_token *t = &d->toks.v[i];
     d->fold_off.v[i] = (uint32_t)d->fold.n;
-    if ((rc = idner__fold_append(d->text + t->byte_start, t->byte_end - t->byte_start, &d->fold)))
+    if ((rc = idner__fold_hash_append(d->text + t->byte_start, t->byte_end - t->byte_start,
+                                      &d->fold, &d->fold_hash.v[i])))
       return rc;
-    d->fold_hash.v[i] = idner__hash(d->fold.v + d->fold_off.v[i], d->fold.n - d->fold_off.v[i]);
   }
   d->fold_off.v[n] = (uint32_t)d->fold.n;
   return IDNER_OK;
@@ -166,18 +171,23 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
+/* Clears token i's record and fills in its gazetteer matches. An entry is
+ * only matched when the outcome could change the record: not when it is
+ * shorter than the match already kept for its class, nor when an ambiguous
+ * entity name at a sentence start would be skipped anyway. */
 static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
                            size_t i) {
   idner__tokev *x = &d->ev.v[i];
+  memset(x, 0, sizeof *x);
   int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
   for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
     const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
-    if (e->ntok <= 255 && idner__gz_matches(m->gz, e, t, i)) {
-      int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
-      if (!ambig_skip && e->ntok >= x->len[e->cls]) {
-        x->len[e->cls] = (uint8_t)e->ntok;
-        x->entry[e->cls] = k;
-      }
+    int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
+    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls] &&
+        idner__gz_matches(m->gz, e, t, i)) {
+      x->len[e->cls] = (uint8_t)e->ntok;
+      x->classes |= (uint16_t)BIT(e->cls);
+      if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
     }
     k = e->next;
   }
@@ -187,7 +197,7 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc = fold_tokens(d);
   if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
-  memset(d->ev.v, 0, (n + 1) * sizeof *d->ev.v);
+  memset(&d->ev.v[n], 0, sizeof d->ev.v[n]); /* the record past the end reads as no match */
   idner__gz_tokens t = gz_view(d);
   for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
@@ -199,7 +209,10 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
 
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
   static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
+  const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
+                          BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
   for (size_t i = 0; i < ntok(d); i++) {
+    if (!has_any(d, i, wanted)) continue;
     for (size_t c = 0; c < 4; c++) {
       int cls = classes[c];
       size_t len = ev(d, i)->len[cls];
@@ -249,8 +262,8 @@ static size_t org_extent(const idner_doc *d, size_t i, size_t j) {
     /* a tail in parentheses: "PT Pertamina (Persero)" */
     if (end > j && end + 2 < n && tok_is(d, end, "(") && has(d, end + 1, IDNER__GZ_ORG_TAIL) &&
         tok_is(d, end + 2, ")") && same_sentence(d, end, end + 2)) { end += 3; break; }
-    if (end > j && end + 1 < n && tok_in(d, end, connectors) && is_cap(&d->toks.v[end + 1]) &&
-        same_sentence(d, end, end + 1)) { end++; continue; }
+    if (end > j && end + 1 < n && is_cap(&d->toks.v[end + 1]) && same_sentence(d, end, end + 1) &&
+        tok_in(d, end, connectors)) { end++; continue; }
     break;
   }
   return end;
@@ -435,22 +448,39 @@ static int32_t rule_domains(idner_doc *d) {
 
 /* Context words: initials after "berinisial" are a person; an unknown
  * capitalized name after "di"/"ke"/"dari" is most often a place. */
+enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
+
+/* Which context cue token i is. The rule asks this of every token, so the
+ * words are compared by length first. */
+static int cue_of(const idner_doc *d, size_t i) {
+#define CUE(w, kind) {w, sizeof w - 1, kind}
+  static const struct { const char *w; size_t len; int kind; } cues[] = {
+      CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
+      CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
+      CUE("dari", CUE_PLACE)};
+#undef CUE
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  const char *f = d->fold.v + d->fold_off.v[i];
+  for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
+    if (cues[k].len == len && memcmp(f, cues[k].w, len) == 0) return cues[k].kind;
+  return CUE_NONE;
+}
+
 static int32_t rule_context(idner_doc *d) {
-  static const char *const initials_cue[] = {"berinisial", "inisial", NULL};
-  static const char *const place_cue[] = {"di", "ke", "dari", NULL};
-  static const char *const language_cue[] = {"bahasa", "berbahasa", NULL};
   for (size_t i = 1; i < ntok(d); i++) {
     const idner_token *t = &d->toks.v[i];
     int32_t rc = IDNER_OK;
     if (!same_sentence(d, i - 1, i)) continue;
-    if (tok_in(d, i - 1, language_cue) && has(d, i, IDNER__GZ_NAT)) {
+    int cue = cue_of(d, i - 1);
+    if (cue == CUE_NONE) continue;
+    if (cue == CUE_LANGUAGE && has(d, i, IDNER__GZ_NAT)) {
       /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
       rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
                W_BLOCK, NULL, -1);
-    } else if (tok_in(d, i - 1, initials_cue) && t->kind == IDNER_TOK_WORD &&
+    } else if (cue == CUE_INITIALS && t->kind == IDNER_TOK_WORD &&
         (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start <= 4) {
       rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_CONTEXT, W_STRONG, NULL, -1);
-    } else if (tok_in(d, i - 1, place_cue) && is_name_token(d, i) && !is_name_part(d, i) &&
+    } else if (cue == CUE_PLACE && is_name_token(d, i) && !is_name_part(d, i) &&
                !has(d, i, IDNER__GZ_COMMON)) {
       size_t k = name_run(d, i);
       rc = add(d, i, i + (k ? k : 1), IDNER_TYPE_LOC, IDNER_EV_CONTEXT, W_CONTEXT, NULL, -1);
@@ -484,6 +514,7 @@ static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   if (rc) return rc;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
   a->hash = span_hash(d, s, e);
+  a->first = d->fold_hash.v[s];
   a->ntok = (uint32_t)(e - s);
   a->type = type;
   return IDNER_OK;
@@ -538,6 +569,22 @@ static int cmp_alias(const void *a, const void *b) {
   return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
 }
 
+/* Sorts aliases by cmp_alias, stably (the array index_aliases searches
+ * must not depend on the sort): an insertion sort for the few aliases of a
+ * typical document (tens), glibc's merge sort beyond. */
+static void sort_aliases(idner__alias *a, size_t n) {
+  if (n > 96) {
+    qsort(a, n, sizeof *a, cmp_alias);
+    return;
+  }
+  for (size_t k = 1; k < n; k++) {
+    idner__alias x = a[k];
+    size_t j = k;
+    for (; j > 0 && cmp_alias(&a[j - 1], &x) > 0; j--) a[j] = a[j - 1];
+    a[j] = x;
+  }
+}
+
 /* Every later occurrence of a learned surface form becomes a candidate of
  * the same type. Aliases are sorted, and each distinct (hash, length) key
  * is indexed by the alias a binary search over them finds (so equal keys of
@@ -546,14 +593,18 @@ static int cmp_alias(const void *a, const void *b) {
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns);
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, ns * sizeof *d->alias_slots.v);
+  memset(d->alias_slots.v, 0, 2 * ns * sizeof *d->alias_slots.v);
   d->alias_nslots = ns;
   *maxlen = 0;
+  uint32_t *firsts = d->alias_slots.v + ns;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &d->aliases.v[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
+    size_t f = (size_t)a->first & (ns - 1);
+    while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
+    firsts[f] = (uint32_t)k + 1;
     if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
     const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
     size_t s = (size_t)a->hash & (ns - 1);
@@ -561,6 +612,15 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
     d->alias_slots.v[s] = (uint32_t)(hit - d->aliases.v) + 1;
   }
   return IDNER_OK;
+}
+
+/* Does some alias start with a token whose fold hash is h? */
+static int alias_first(const idner_doc *d, uint64_t h) {
+  size_t ns = d->alias_nslots;
+  const uint32_t *firsts = d->alias_slots.v + ns;
+  for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
+    if (d->aliases.v[firsts[f] - 1].first == h) return 1;
+  return 0;
 }
 
 static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_t ntok) {
@@ -574,11 +634,13 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
 
 static int32_t propagate(idner_doc *d) {
   size_t n = ntok(d), maxlen;
-  if (d->aliases.n > 1) qsort(d->aliases.v, d->aliases.n, sizeof *d->aliases.v, cmp_alias);
+  sort_aliases(d->aliases.v, d->aliases.n);
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
   for (size_t i = 0; i < n; i++) {
-    if (!is_cap(&d->toks.v[i])) continue;
+    /* a span can only be an alias if its first token starts one (short of
+     * a 64-bit hash collision, which the span hashes risk anyway) */
+    if (!is_cap(&d->toks.v[i]) || !alias_first(d, d->fold_hash.v[i])) continue;
     uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
     for (size_t len = 1; len <= maxlen && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
