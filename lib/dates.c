@@ -2488,6 +2488,8 @@ static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_imag
   g->text_borrowed = 1;
   int32_t rc = idner__cal_adopt(&im->cal, &g->cal);
   if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
+  /* the matcher's digit filter reads the calendar names (scan_digit_tables) */
+  if (!rc) rc = calendar_lexicon(g);
   return rc;
 }
 
