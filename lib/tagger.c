@@ -16,12 +16,6 @@
 
 #include "seqfeatures.h"
 
-#if defined(__GNUC__)
-#define IDNER__PREFETCH(p) __builtin_prefetch(p)
-#else
-#define IDNER__PREFETCH(p) ((void)(p))
-#endif
-
 #define MAGIC "IDNERSEQ"
 #define FILE_FORMAT 1u
 
@@ -144,15 +138,6 @@ uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat) {
   return UINT32_MAX;
 }
 
-const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
-  size_t s = feat & (m->nfast - 1);
-  while (m->fast[s].key) {
-    if (m->fast[s].key == feat) return m->fast[s].w;
-    s = (s + 1) & (m->nfast - 1);
-  }
-  return NULL;
-}
-
 /* ---- Viterbi ------------------------------------------------------------ */
 
 /* I-X may only follow B-X or I-X. */
@@ -161,28 +146,50 @@ static int allowed(int prev, int cur) {
   return prev == cur || prev == cur - 1;
 }
 
+/* For each label the best previous label: the first of the highest
+ * prev[p] + trans(p, l) over the allowed p (a forbidden step is -inf and
+ * never wins). O and B-X may follow any label: one loop over p serves all
+ * of them side by side (lanes of NB, which compilers vectorize); I-X has
+ * only B-X and I-X before it. */
 void idner__viterbi(const float *trans, const float *scores,
                     size_t n, uint8_t *back, uint8_t *out) {
-  enum { L = IDNER__NLABELS };
+  enum { L = IDNER__NLABELS, NB = 1 + IDNER__NTYPES };
   if (n == 0) return;
-  /* Transitions with the BIO constraint folded in: a forbidden step costs
-   * -inf, so the inner loop has no branches but the max. */
-  float tr[L][L];
+  float tb[L][NB]; /* tb[p][k]: transition p -> label 2k - (k > 0), that is O, B-X */
   for (int p = 0; p < L; p++)
-    for (int l = 0; l < L; l++) tr[p][l] = allowed(p, l) ? trans[(p + 1) * L + l] : -INFINITY;
+    for (int k = 0; k < NB; k++) tb[p][k] = trans[(p + 1) * L + (k ? 2 * k - 1 : 0)];
+  float ti[IDNER__NTYPES][2]; /* B-X -> I-X, I-X -> I-X */
+  for (int k = 0; k < IDNER__NTYPES; k++)
+    ti[k][0] = trans[(2 * k + 2) * L + 2 * k + 2], ti[k][1] = trans[(2 * k + 3) * L + 2 * k + 2];
   float prev[L], cur[L];
   for (int l = 0; l < L; l++)
     prev[l] = allowed(0, l) ? trans[l] + scores[l] : -INFINITY;
   for (size_t i = 1; i < n; i++) {
-    for (int l = 0; l < L; l++) {
-      float best = -INFINITY;
-      int arg = 0;
-      for (int p = 0; p < L; p++) {
-        float s = prev[p] + tr[p][l];
-        if (s > best) best = s, arg = p;
+    float best[NB];
+    int32_t arg[NB];
+    for (int k = 0; k < NB; k++) best[k] = -INFINITY, arg[k] = 0;
+    for (int p = 0; p < L; p++)
+      for (int k = 0; k < NB; k++) {
+        float s = prev[p] + tb[p][k];
+        int better = s > best[k];
+        best[k] = better ? s : best[k];
+        arg[k] = better ? p : arg[k];
       }
-      cur[l] = best + scores[i * L + (size_t)l];
-      back[i * L + (size_t)l] = (uint8_t)arg;
+    const float *sc = scores + i * L;
+    uint8_t *bk = back + i * L;
+    for (int k = 0; k < NB; k++) {
+      int l = k ? 2 * k - 1 : 0;
+      cur[l] = best[k] + sc[l];
+      bk[l] = (uint8_t)arg[k];
+    }
+    for (int k = 0; k < IDNER__NTYPES; k++) {
+      int l = 2 * k + 2;
+      float b = -INFINITY, s;
+      int a = 0;
+      if ((s = prev[l - 1] + ti[k][0]) > b) b = s, a = l - 1;
+      if ((s = prev[l] + ti[k][1]) > b) b = s, a = l;
+      cur[l] = b + sc[l];
+      bk[l] = (uint8_t)a;
     }
     memcpy(prev, cur, sizeof prev);
   }
@@ -195,77 +202,12 @@ void idner__viterbi(const float *trans, const float *scores,
   }
 }
 
-/* Adds the weight rows of features [a, b) to s, prefetching ahead: the
- * weight table is larger than the caches and every lookup is a miss of its
- * own, so the misses must overlap. */
-static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
-                     size_t nf, float *s) {
-  enum { AHEAD = 12 };
-  for (uint32_t k = a; k < b; k++) {
-    if (k + AHEAD < nf) IDNER__PREFETCH(&m->fast[feats[k + AHEAD] & (m->nfast - 1)]);
-    const float *row = idner__seqmodel_row(m, feats[k]);
-    if (!row) continue;
-    for (int l = 0; l < IDNER__NLABELS; l++) s[l] += row[l];
-  }
-}
-
-/* Token j's form block into pt (FORM_PARTS x labels): from its cache slot,
- * or summed from its rows and then stored in its slot. */
-static void form_block(const idner__seqmodel *m, idner_doc *d, size_t j, float *pt) {
-  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
-  const idner__localref *lr = &d->local.v[j];
-  if (lr->hit) {
-    memcpy(pt, d->emcache[lr->hit - 1].w, P * L * sizeof *pt);
-    return;
-  }
-  memset(pt, 0, P * L * sizeof *pt);
-  uint32_t a = d->feat_off.v[j];
-  for (int p = 0; p < P; p++) {
-    add_rows(m, d->feats.v, a, a + lr->count[p], d->feats.n, pt + p * L);
-    a += lr->count[p];
-  }
-  if (d->local_cached) {
-    struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
-    e->key = lr->key;
-    memcpy(e->w, pt, sizeof e->w);
-  }
-}
-
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
-  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
+  enum { L = IDNER__NLABELS };
   size_t n = d->toks.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->scores, n * L + 1)) || (rc = IDNER__RESERVE(&d->back, n * L + 1)) ||
-      (rc = IDNER__RESERVE(&d->labels, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->back, n * L + 1)) || (rc = IDNER__RESERVE(&d->labels, n + 1)))
     return rc;
-  const uint32_t *feats = d->feats.v;
-  size_t nf = d->feats.n;
-  for (size_t k = 0; k < nf && k < 12; k++)
-    IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
-  /* One pass in token order with the form blocks of tokens i-2 .. i+2 in
-   * a ring: a block comes from the emission cache or from the rows.
-   * Extraction claimed a slot for each token that missed, and marked as
-   * hits the later tokens of the same form: the claiming token fills the
-   * slot before they read it. score(i) = local(i) + what i-1, i-2, i+1,
-   * i+2 give it + its context. */
-  float ring[5][P * L];
-  for (size_t j = 0; j < n + 2; j++) {
-    if (j < n) form_block(m, d, j, ring[j % 5]);
-    if (j < 2) continue;
-    size_t i = j - 2;
-    float *s = d->scores.v + i * L;
-    const float *own = ring[i % 5];
-    for (int l = 0; l < L; l++) s[l] = own[l];
-    if (i >= 1) for (int l = 0; l < L; l++) s[l] += ring[(i - 1) % 5][1 * L + l];
-    if (i >= 2) for (int l = 0; l < L; l++) s[l] += ring[(i - 2) % 5][2 * L + l];
-    if (i + 1 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 1) % 5][3 * L + l];
-    if (i + 2 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 2) % 5][4 * L + l];
-    uint32_t a = d->feat_off.v[i];
-    if (!d->local.v[i].hit)
-      for (int p = 0; p < P; p++) a += d->local.v[i].count[p];
-    add_rows(m, feats, a, d->feat_off.v[i + 1], nf, s);
-  }
-  d->emcache_pending = 0;
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;
