@@ -41,10 +41,6 @@ static void put_h(fbuf *b, uint32_t tmpl, uint64_t h) {
   b->d->feats.v[b->d->feats.n++] = mix_h(tmpl, h);
 }
 
-static void put(fbuf *b, uint32_t tmpl, const char *s, size_t len) {
-  put_h(b, tmpl, idner__hash(s, len));
-}
-
 #define FNV_OFFSET 1469598103934665603ull
 #define FNV_PRIME 1099511628211ull
 
@@ -62,6 +58,16 @@ static uint32_t feat_u32(uint32_t tmpl, uint32_t v) { return mix_h(tmpl, hash_u3
 
 static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
   b->d->feats.v[b->d->feats.n++] = feat_u32(tmpl, v);
+}
+
+/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
+ * FNV has no finalization, so a string's hash is the state to go on from. */
+static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) {
+    h ^= (unsigned char)s[i];
+    h *= FNV_PRIME;
+  }
+  return h;
 }
 
 /* folded form of token i, or a boundary marker outside the document (the
@@ -109,12 +115,14 @@ static size_t shape(const idner_doc *d, size_t i, char *out, size_t cap) {
 typedef struct shape_s {
   char s[24];
   size_t len;
+  uint64_t hash; /* idner__hash of s */
 } shape_s;
 
 static void shape_at(const idner_doc *d, long i, shape_s *out) {
   if (i < 0) strcpy(out->s, "<s>"), out->len = 3;
   else if ((size_t)i >= d->toks.n) strcpy(out->s, "</s>"), out->len = 4;
   else out->len = shape(d, (size_t)i, out->s, sizeof out->s);
+  out->hash = hash_more(FNV_OFFSET, out->s, out->len);
 }
 
 /* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
@@ -151,14 +159,16 @@ static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *
                            uint32_t groups) {
   size_t l0;
   const char *wd = form(d, (long)i, &l0);
-  put(b, F_BIAS, "", 0);
+  put_h(b, F_BIAS, FNV_OFFSET); /* the hash of "" */
   put_h(b, F_W, d->fold_hash.v[i]);
-  /* affixes on bytes of the folded form (Indonesian affixes are ASCII) */
+  /* affixes on bytes of the folded form (Indonesian affixes are ASCII); a
+   * prefix's hash goes on from the shorter one's */
   static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
-  for (size_t k = 1; k <= 3 && k < l0; k++) put(b, pre[k - 1], wd, k);
-  for (size_t k = 1; k <= 4 && k < l0; k++) put(b, suf[k - 1], wd + l0 - k, k);
+  uint64_t h = FNV_OFFSET;
+  for (size_t k = 1; k <= 3 && k < l0; k++) put_h(b, pre[k - 1], h = hash_more(h, wd + k - 1, 1));
+  for (size_t k = 1; k <= 4 && k < l0; k++) put_h(b, suf[k - 1], hash_more(FNV_OFFSET, wd + l0 - k, k));
   put_u32(b, F_LEN, l0 > 12 ? 12 : (uint32_t)l0);
-  put(b, F_SHAPE, w->sh[1].s, w->sh[1].len);
+  put_h(b, F_SHAPE, w->sh[1].hash);
   const idner_token *t = &d->toks.v[i];
   uint32_t cap = (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_LOWER)) |
                  ((t->flags & IDNER_SHAPE_SENT_START) ? 0x100u : 0u);
@@ -185,27 +195,17 @@ static void role_features(fbuf *b, const idner_doc *d, long j, int role, const s
   switch (role) {
     case ROLE_M1:
       put_h(b, F_WM1, form_hash(d, j));
-      put(b, F_SHAPE_M1, sh->s, sh->len);
+      put_h(b, F_SHAPE_M1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_M1, wc);
       break;
     case ROLE_M2: put_h(b, F_WM2, form_hash(d, j)); break;
     case ROLE_P1:
       put_h(b, F_WP1, form_hash(d, j));
-      put(b, F_SHAPE_P1, sh->s, sh->len);
+      put_h(b, F_SHAPE_P1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_P1, wc);
       break;
     default: put_h(b, F_WP2, form_hash(d, j)); break;
   }
-}
-
-/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
- * FNV has no finalization, so a string's hash is the state to go on from. */
-static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= FNV_PRIME;
-  }
-  return h;
 }
 
 /* Hash of "a|b" with a, b cut to cut bytes; ha is the hash of all of a. */
@@ -396,7 +396,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
     window_fill(&w, 1, d, m, groups, -1);
     window_fill(&w, 2, d, m, groups, 0);
   }
-  shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
+  shape_s edge_m, edge_p; /* the boundary markers' (M2 and P2 use no shape) */
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
   for (size_t i = 0; i < n; i++) {
     window_shift(&w, d, m, groups, (long)i + 1);
     if ((rc = IDNER__RESERVE(&d->feats, d->feats.n + 2 * MAX_TOKEN_FEATS))) return rc;
@@ -449,7 +451,6 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 /* An emission-cache slot: a token form's block and its shape. */
 typedef struct formslot {
   uint64_t key; /* form_key; 0 = empty */
-  uint64_t shape_hash;
   shape_s shape;
   float w[FORM_PARTS][LW];
 } formslot;
@@ -619,14 +620,12 @@ static void acc_row(acc8 *a, const float *r) {
 static void acc_get(const acc8 *a, float *out) { memcpy(out, a->v, sizeof a->v); }
 #endif
 
-/* Adds the rows of features [a, b) to acc in order, prefetching ahead (the
- * weight table is larger than the caches: the misses must overlap). */
+/* Adds the rows of features [a, b) to acc in order (the caller prefetched
+ * them: the weight table is larger than the caches, the misses must
+ * overlap). */
 static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
                      acc8 *acc) {
-  enum { AHEAD = 12 };
-  for (uint32_t k = a; k < b && k < a + AHEAD; k++) idner__seqmodel_prefetch(m, feats[k]);
   for (uint32_t k = a; k < b; k++) {
-    if (k + AHEAD < b) idner__seqmodel_prefetch(m, feats[k + AHEAD]);
     const float *row = idner__seqmodel_row(m, feats[k]);
     if (row) acc_row(acc, row);
   }
@@ -646,6 +645,7 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
   EMIT_GROUP(count[0], local_features(&b, d, j, &w, groups));
   for (int r = 0; r < NROLES; r++)
     EMIT_GROUP(count[1 + r], role_features(&b, d, (long)j, r, &w.sh[1], w.wc[1], groups));
+  for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
   for (uint32_t p = 0, a = 0; p < FORM_PARTS; a += count[p], p++) {
     acc8 acc;
     acc_zero(&acc);
@@ -653,15 +653,16 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
     acc_get(&acc, slot->w[p]);
   }
   slot->shape = w.sh[1];
-  slot->shape_hash = idner__hash(w.sh[1].s, w.sh[1].len);
   return IDNER_OK;
 }
 
 /* What the document's edges give token i (its neighbours outside). */
 static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t profile,
                              const idner__seqmodel *m, acc8 *acc) {
-  static const shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
   size_t n = d->toks.n;
+  shape_s edge_m, edge_p;
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
   int32_t rc;
   d->feats.n = 0;
   if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
@@ -671,6 +672,7 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
   if (i + 1 >= n) role_features(&b, d, (long)n, ROLE_P1, &edge_p, 0xFFFEu, groups);
   if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
   if (profile && (rc = conjoin_profile(d, 0, profile))) return rc;
+  for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
   add_rows(m, d->feats.v, 0, (uint32_t)d->feats.n, acc);
   return IDNER_OK;
 }
@@ -688,12 +690,11 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
   if ((rc = IDNER__RESERVE(&d->scores, n * L_ + 1)) ||
       (rc = tagcache_prepare(d, m, groups, profile, &tc)))
     return rc;
-  static const shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
-  const uint64_t edge_m_hash = idner__hash(edge_m.s, edge_m.len),
-                 edge_p_hash = idner__hash(edge_p.s, edge_p.len);
+  shape_s edge_m, edge_p;
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
   float blk[RING][FORM_PARTS][LW];   /* form blocks of tokens j - LEAD - 2 .. j */
   shape_s sh[RING];                  /* their shapes */
-  uint64_t shh[RING];                /* and the shapes' hashes */
   uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined) */
   int nconj = profile ? 2 : 1;
   uint64_t pair_prev = n ? pair_hash(d, -1) : 0, key_next = n ? form_key(d, 0, profile) : 0;
@@ -714,7 +715,6 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       }
       memcpy(blk[r], fs->w, sizeof blk[r]);
       sh[r] = fs->shape;
-      shh[r] = fs->shape_hash;
       uint64_t pair = pair_hash(d, (long)j);
       lex[r][0][0] = mix_h(F_BI_M1, pair_prev);
       lex[r][0][1] = mix_h(F_BI_P1, pair);
@@ -735,13 +735,11 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
     if (i + 2 < n) acc_cached(&acc, blk[(i + 2) % RING][4]);
     if ((i < 2 || i + 2 >= n) && (rc = edge_features(d, i, groups, profile, m, &acc))) return rc;
     /* the context's rows */
-    uint64_t tri_key = mix64(mix64(mix64(i ? shh[(i - 1) % RING] : edge_m_hash, shh[r]),
-                                   i + 1 < n ? shh[(i + 1) % RING] : edge_p_hash),
-                             profile) | 1u;
+    const shape_s *sm = i ? &sh[(i - 1) % RING] : &edge_m,
+                  *sp = i + 1 < n ? &sh[(i + 1) % RING] : &edge_p;
+    uint64_t tri_key = mix64(mix64(mix64(sm->hash, sh[r].hash), sp->hash), profile) | 1u;
     rowslot *tri = &tc->tri[tri_key & (TRI_SLOTS - 1)];
     if (tri->key != tri_key) {
-      const shape_s *sm = i ? &sh[(i - 1) % RING] : &edge_m,
-                    *sp = i + 1 < n ? &sh[(i + 1) % RING] : &edge_p;
       tri->key = tri_key;
       fill_rows(tri->w, m, mix_h(F_SHAPE_TRI, shape_tri_hash(sm, &sh[r], sp)), profile);
     }

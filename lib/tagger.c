@@ -13,6 +13,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "seqfeatures.h"
 
@@ -167,6 +170,19 @@ void idner__viterbi(const float *trans, const float *scores,
   for (size_t i = 1; i < n; i++) {
     float best[NB];
     int32_t arg[NB];
+#if defined(__SSE2__) && IDNER__NTYPES == 3
+    /* the loop below, four lanes at once (max_ps(s, b) is s > b ? s : b) */
+    __m128 vb = _mm_set1_ps(-INFINITY);
+    __m128i va = _mm_setzero_si128();
+    for (int p = 0; p < L; p++) {
+      __m128 s = _mm_add_ps(_mm_set1_ps(prev[p]), _mm_loadu_ps(tb[p]));
+      __m128i gt = _mm_castps_si128(_mm_cmpgt_ps(s, vb));
+      vb = _mm_max_ps(s, vb);
+      va = _mm_or_si128(_mm_and_si128(gt, _mm_set1_epi32(p)), _mm_andnot_si128(gt, va));
+    }
+    _mm_storeu_ps(best, vb);
+    _mm_storeu_si128((__m128i *)(void *)arg, va);
+#else
     for (int k = 0; k < NB; k++) best[k] = -INFINITY, arg[k] = 0;
     for (int p = 0; p < L; p++)
       for (int k = 0; k < NB; k++) {
@@ -175,6 +191,7 @@ void idner__viterbi(const float *trans, const float *scores,
         best[k] = better ? s : best[k];
         arg[k] = better ? p : arg[k];
       }
+#endif
     const float *sc = scores + i * L;
     uint8_t *bk = back + i * L;
     for (int k = 0; k < NB; k++) {
