@@ -115,6 +115,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->gzmask.v);
   free(d->candmask.v);
   free(d->formtab.v);
+  free(d->formslot.v);
   free(d->scores.v);
   free(d->back.v);
   free(d->labels.v);

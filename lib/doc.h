@@ -76,6 +76,7 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } candmask;
   struct { struct idner__formcount *v; size_t n, cap; } formtab;
   size_t formtab_slots;
+  struct { uint32_t *v; size_t n, cap; } formslot; /* token -> formtab slot; n: filled */
   struct { float *v; size_t n, cap; } scores;   /* n x labels emission scores */
   struct { uint8_t *v; size_t n, cap; } back;   /* Viterbi back-pointers */
   struct { uint8_t *v; size_t n, cap; } labels; /* decoded label per token */

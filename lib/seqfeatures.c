@@ -63,10 +63,15 @@ static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
 /* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
  * FNV has no finalization, so a string's hash is the state to go on from. */
 static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= FNV_PRIME;
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    h = (h ^ p[i]) * FNV_PRIME;
+    h = (h ^ p[i + 1]) * FNV_PRIME;
+    h = (h ^ p[i + 2]) * FNV_PRIME;
+    h = (h ^ p[i + 3]) * FNV_PRIME;
   }
+  for (; i < len; i++) h = (h ^ p[i]) * FNV_PRIME;
   return h;
 }
 
@@ -219,6 +224,14 @@ static uint64_t joined_hash(const char *a, size_t la, uint64_t ha, const char *b
  * boundary markers), each cut to 60 bytes: the bigram of F_BI_P1 at a and
  * of F_BI_M1 at a + 1. */
 static uint64_t pair_hash(const idner_doc *d, long a) {
+  if (a >= 0 && (size_t)a + 1 < d->toks.n) {
+    /* both tokens inside (the common case, without form()'s tests) */
+    const uint32_t *off = d->fold_off.v + a;
+    size_t la = off[1] - off[0], lb = off[2] - off[1];
+    uint64_t h = la <= 60 ? d->fold_hash.v[a] : idner__hash(d->fold.v + off[0], 60);
+    h = (h ^ '|') * FNV_PRIME;
+    return hash_more(h, d->fold.v + off[1], lb < 60 ? lb : 60);
+  }
   size_t la, lb;
   const char *sa = form(d, a, &la), *sb = form(d, a + 1, &lb);
   return joined_hash(sa, la, form_hash(d, a), sb, lb, 60);
@@ -227,6 +240,11 @@ static uint64_t pair_hash(const idner_doc *d, long a) {
 /* Hash of F_W_SHAPE_M1 at i: the form before (cut to 40 bytes), '|' and
  * token i's shape. */
 static uint64_t word_shape_hash(const idner_doc *d, long i, const shape_s *s0) {
+  if (i >= 1) {
+    const uint32_t *off = d->fold_off.v + i - 1;
+    uint64_t h = off[1] - off[0] <= 40 ? d->fold_hash.v[i - 1] : idner__hash(d->fold.v + off[0], 40);
+    return hash_more((h ^ '|') * FNV_PRIME, s0->s, s0->len);
+  }
   size_t lm1;
   const char *m1 = form(d, i - 1, &lm1);
   uint64_t h = hash_more(lm1 <= 40 ? form_hash(d, i - 1) : idner__hash(m1, 40), "|", 1);
@@ -276,6 +294,26 @@ static void gz_features(fbuf *b, const idner_doc *d, size_t i) {
   put_u32(b, F_TITLE_NEAR, title_near(d, i));
 }
 
+/* Index of the lowest set bit of x != 0. */
+static uint32_t ctz32(uint32_t x) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctz(x);
+#else
+  uint32_t c = 0;
+  while (!(x & 1u)) x >>= 1, c++;
+  return c;
+#endif
+}
+static uint32_t ctz64(uint64_t x) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctzll(x);
+#else
+  uint32_t c = 0;
+  while (!(x & 1u)) x >>= 1, c++;
+  return c;
+#endif
+}
+
 /* Per-token masks: gazetteer class bits (low 16: B, high 16: I) and first
  * pass candidate bits (low 16: type B/I, high 16: evidence at B). */
 static int32_t build_masks(idner_doc *d) {
@@ -286,9 +324,23 @@ static int32_t build_masks(idner_doc *d) {
   memset(d->gzmask.v, 0, (n + 1) * sizeof *d->gzmask.v);
   memset(d->candmask.v, 0, (n + 1) * sizeof *d->candmask.v);
   for (size_t i = 0; i < n; i++) {
-    for (uint32_t c = 1; c < IDNER__GZ_NCLASSES; c++) {
-      size_t len = d->ev.v[i].len[c];
-      if (!len) continue;
+    const uint8_t *lens = d->ev.v[i].len;
+    _Static_assert(IDNER__GZ_NCLASSES >= 10 && IDNER__GZ_NCLASSES <= 17, "two words cover lens");
+    uint64_t lo, hi; /* lens[1..8], lens[NC - 8..NC - 1]: most tokens match nothing */
+    memcpy(&lo, lens + 1, 8);
+    memcpy(&hi, lens + IDNER__GZ_NCLASSES - 8, 8);
+    if (!(lo | hi)) continue;
+    /* bit 8k + 7 set for each nonzero byte k; hi without the bytes lo has */
+    const uint64_t b7 = 0x8080808080808080ull, l7 = 0x7F7F7F7F7F7F7F7Full;
+    uint32_t classes = 0;
+    for (uint64_t nz = (((lo & l7) + l7) | lo) & b7; nz; nz &= nz - 1)
+      classes |= 1u << (1 + ctz64(nz) / 8);
+    hi &= ~0ull << 8 * (9 - (IDNER__GZ_NCLASSES - 8));
+    for (uint64_t nz = (((hi & l7) + l7) | hi) & b7; nz; nz &= nz - 1)
+      classes |= 1u << (IDNER__GZ_NCLASSES - 8 + ctz64(nz) / 8);
+    for (; classes; classes &= classes - 1) {
+      uint32_t c = ctz32(classes);
+      size_t len = lens[c];
       d->gzmask.v[i] |= 1u << c;
       for (size_t k = i + 1; k < i + len && k < n; k++) d->gzmask.v[k] |= 1u << (16 + c);
     }
@@ -310,13 +362,23 @@ static int32_t count_forms(idner_doc *d) {
   size_t n = d->toks.n, ns = 16;
   while (ns < 2 * n) ns *= 2;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->formtab, ns))) return rc;
-  memset(d->formtab.v, 0, ns * sizeof *d->formtab.v);
-  d->formtab_slots = ns;
+  if ((rc = IDNER__RESERVE(&d->formslot, n + 1))) return rc;
+  if (ns > d->formtab_slots) {
+    if ((rc = IDNER__RESERVE(&d->formtab, ns))) return rc;
+    memset(d->formtab.v, 0, ns * sizeof *d->formtab.v);
+    d->formtab_slots = ns;
+  } else {
+    /* the table outlives calls: empty only the slots the last doc used */
+    for (size_t k = 0; k < d->formslot.n; k++)
+      memset(&d->formtab.v[d->formslot.v[k]], 0, sizeof *d->formtab.v);
+    ns = d->formtab_slots;
+  }
+  d->formslot.n = 0;
   for (size_t i = 0; i < n; i++) {
     uint64_t h = d->fold_hash.v[i] | 1u;
     size_t s = (size_t)h & (ns - 1);
     while (d->formtab.v[s].hash && d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
+    d->formslot.v[i] = (uint32_t)s;
     d->formtab.v[s].hash = h;
     const idner_token *t = &d->toks.v[i];
     d->formtab.v[s].cand_types |= d->candmask.v[i] & 0xFEu;
@@ -324,6 +386,7 @@ static int32_t count_forms(idner_doc *d) {
     else if ((t->flags & IDNER_SHAPE_CAPITALIZED) && !(t->flags & IDNER_SHAPE_SENT_START))
       d->formtab.v[s].capmid++;
   }
+  d->formslot.n = n;
   return IDNER_OK;
 }
 
@@ -332,9 +395,7 @@ static int32_t count_forms(idner_doc *d) {
  * and the candidate types the rules proposed for the form anywhere in the
  * document (bits 1..7, one F_DOC_CAND each). */
 static uint32_t doc_evidence(const idner_doc *d, size_t i, uint32_t *cand_types) {
-  uint64_t h = d->fold_hash.v[i] | 1u;
-  size_t ns = d->formtab_slots, s = (size_t)h & (ns - 1);
-  while (d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
+  size_t s = d->formslot.v[i];
   const idner_token *t = &d->toks.v[i];
   uint32_t self_cap = (t->flags & IDNER_SHAPE_CAPITALIZED) && !(t->flags & IDNER_SHAPE_SENT_START);
   uint32_t self_low = (t->flags & IDNER_SHAPE_LOWER) != 0;
@@ -573,17 +634,6 @@ static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__s
   return r;
 }
 
-/* Index of the lowest set bit of x != 0. */
-static uint32_t ctz32(uint32_t x) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_ctz(x);
-#else
-  uint32_t c = 0;
-  while (!(x & 1u)) x >>= 1, c++;
-  return c;
-#endif
-}
-
 /* A score being summed, LW lanes: acc_cached adds a cached row (LW wide,
  * zero last lane), acc_row a weight-table row (labels wide). Lane by lane
  * these are the same float additions as a plain loop: SSE only does seven
@@ -693,8 +743,10 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
   shape_s edge_m, edge_p;
   shape_at(d, -1, &edge_m);
   shape_at(d, (long)n, &edge_p);
-  float blk[RING][FORM_PARTS][LW];   /* form blocks of tokens j - LEAD - 2 .. j */
-  shape_s sh[RING];                  /* their shapes */
+  /* Tokens j - LEAD - 2 .. j: their form slots, or a copy kept when a
+   * later token's miss takes over a slot still needed. */
+  const formslot *blk[RING];
+  formslot kept[RING];
   uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined) */
   int nconj = profile ? 2 : 1;
   uint64_t pair_prev = n ? pair_hash(d, -1) : 0, key_next = n ? form_key(d, 0, profile) : 0;
@@ -709,16 +761,17 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       }
       formslot *fs = &tc->forms[key & (FORM_SLOTS - 1)];
       if (fs->key != key) {
+        for (size_t q = j > LEAD + 2 ? j - LEAD - 2 : 0; q < j; q++)
+          if (blk[q % RING] == fs) kept[q % RING] = *fs, blk[q % RING] = &kept[q % RING];
         fs->key = 0;
         if ((rc = form_block(d, j, groups, profile, m, fs))) return rc;
         fs->key = key;
       }
-      memcpy(blk[r], fs->w, sizeof blk[r]);
-      sh[r] = fs->shape;
+      blk[r] = fs;
       uint64_t pair = pair_hash(d, (long)j);
       lex[r][0][0] = mix_h(F_BI_M1, pair_prev);
       lex[r][0][1] = mix_h(F_BI_P1, pair);
-      lex[r][0][2] = mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &sh[r]));
+      lex[r][0][2] = mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape));
       pair_prev = pair;
       for (int c = 0; c < NLEX; c++) {
         if (profile) lex[r][1][c] = conj_hash(lex[r][0][c], profile);
@@ -728,25 +781,26 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
     if (j < LEAD) continue;
     size_t i = j - LEAD, r = i % RING;
     acc8 acc;
-    acc_set(&acc, blk[r][0]);
-    if (i >= 1) acc_cached(&acc, blk[(i - 1) % RING][1]);
-    if (i >= 2) acc_cached(&acc, blk[(i - 2) % RING][2]);
-    if (i + 1 < n) acc_cached(&acc, blk[(i + 1) % RING][3]);
-    if (i + 2 < n) acc_cached(&acc, blk[(i + 2) % RING][4]);
+    acc_set(&acc, blk[r]->w[0]);
+    if (i >= 1) acc_cached(&acc, blk[(i - 1) % RING]->w[1]);
+    if (i >= 2) acc_cached(&acc, blk[(i - 2) % RING]->w[2]);
+    if (i + 1 < n) acc_cached(&acc, blk[(i + 1) % RING]->w[3]);
+    if (i + 2 < n) acc_cached(&acc, blk[(i + 2) % RING]->w[4]);
     if ((i < 2 || i + 2 >= n) && (rc = edge_features(d, i, groups, profile, m, &acc))) return rc;
     /* the context's rows */
-    const shape_s *sm = i ? &sh[(i - 1) % RING] : &edge_m,
-                  *sp = i + 1 < n ? &sh[(i + 1) % RING] : &edge_p;
-    uint64_t tri_key = mix64(mix64(mix64(sm->hash, sh[r].hash), sp->hash), profile) | 1u;
+    const shape_s *sm = i ? &blk[(i - 1) % RING]->shape : &edge_m, *s0 = &blk[r]->shape,
+                  *sp = i + 1 < n ? &blk[(i + 1) % RING]->shape : &edge_p;
+    uint64_t tri_key = mix64(mix64(mix64(sm->hash, s0->hash), sp->hash), profile) | 1u;
     rowslot *tri = &tc->tri[tri_key & (TRI_SLOTS - 1)];
     if (tri->key != tri_key) {
       tri->key = tri_key;
-      fill_rows(tri->w, m, mix_h(F_SHAPE_TRI, shape_tri_hash(sm, &sh[r], sp)), profile);
+      fill_rows(tri->w, m, mix_h(F_SHAPE_TRI, shape_tri_hash(sm, s0, sp)), profile);
     }
     uint32_t in_date = d->ev.v[i].in_date, here = 0, cm = 0, near = 0, dv = 0, ct = 0;
-    float date_rows[2][LW]; /* (in_date is 0 or 1) */
-    if (in_date < 2) memcpy(date_rows, tc->fixed[FX_DATE + in_date], sizeof date_rows);
-    else fill_rows(date_rows, m, feat_u32(F_DATE, in_date), profile);
+    float other_date[2][LW]; /* (in_date is 0 or 1) */
+    float(*date)[LW] = other_date;
+    if (in_date < 2) date = tc->fixed[FX_DATE + in_date];
+    else fill_rows(other_date, m, feat_u32(F_DATE, in_date), profile);
     const rowslot *gzm = NULL, *gzp = NULL;
     if (groups & IDNER__FEAT_GAZETTEER) {
       here = d->gzmask.v[i], cm = d->candmask.v[i], near = title_near(d, i);
@@ -760,7 +814,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       if ((row = idner__seqmodel_row(m, lex[r][k][1]))) acc_row(&acc, row);
       acc_cached(&acc, tri->w[k]);
       if ((row = idner__seqmodel_row(m, lex[r][k][2]))) acc_row(&acc, row);
-      acc_cached(&acc, date_rows[k]);
+      acc_cached(&acc, date[k]);
       if (groups & IDNER__FEAT_GAZETTEER) {
         for (uint32_t b = here; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_GZ + ctz32(b)][k]);
         acc_cached(&acc, gzm->w[k]);
