@@ -504,6 +504,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 
 #define L_ IDNER__NLABELS
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
+_Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
 #define FORM_SLOTS 8192u /* emission cache (direct-mapped): token forms */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
@@ -567,8 +568,7 @@ static uint64_t form_key(const idner_doc *d, size_t i, uint32_t profile) {
     memcpy(&w, p, 8);
     h = mix64(h, w);
   }
-  if (len) h = mix64(h, load_tail(p, len));
-  h = mix64(h, 0x2545F4914F6CDD1Dull);
+  h = mix64(h, len ? load_tail(p, len) : 0x2545F4914F6CDD1Dull);
   return h ? h : 1u;
 }
 
@@ -626,7 +626,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
 static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__seqmodel *m,
                                  uint32_t tmpl, uint32_t v, uint32_t profile) {
   uint64_t key = (uint64_t)v << 32 | tmpl << 8 | profile << 1 | 1u;
-  rowslot *r = &cache[mix64(key, 0) & (nslots - 1)];
+  rowslot *r = &cache[(key * 0x9E3779B97F4A7C15ull) >> 40 & (nslots - 1)];
   if (r->key != key) {
     r->key = key;
     fill_rows(r->w, m, feat_u32(tmpl, v), profile);
@@ -790,7 +790,8 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
     /* the context's rows */
     const shape_s *sm = i ? &blk[(i - 1) % RING]->shape : &edge_m, *s0 = &blk[r]->shape,
                   *sp = i + 1 < n ? &blk[(i + 1) % RING]->shape : &edge_p;
-    uint64_t tri_key = mix64(mix64(mix64(sm->hash, s0->hash), sp->hash), profile) | 1u;
+    uint64_t tri_key =
+        mix64(sm->hash * 0xD6E8FEB86659FD93ull ^ s0->hash * 0xA0761D6478BD642Full ^ sp->hash, profile) | 1u;
     rowslot *tri = &tc->tri[tri_key & (TRI_SLOTS - 1)];
     if (tri->key != tri_key) {
       tri->key = tri_key;
@@ -828,9 +829,9 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
           acc_cached(&acc, tc->fixed[FX_DOC_CAND + ctz32(b)][k]);
       }
     }
-    float out[LW];
-    acc_get(&acc, out);
-    memcpy(d->scores.v + i * L_, out, L_ * sizeof *out);
+    /* LW floats: the last lands on token i + 1's first score, written
+     * next (scores has room for n x labels + 1) */
+    acc_get(&acc, d->scores.v + i * L_);
   }
   return IDNER_OK;
 }
