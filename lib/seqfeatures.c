@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -638,7 +638,7 @@ static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__s
  * zero last lane), acc_row a weight-table row (labels wide). Lane by lane
  * these are the same float additions as a plain loop: SSE only does seven
  * of them at once. */
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
 typedef struct acc8 {
   __m128 lo, hi;
 } acc8;

@@ -13,7 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
 #include <emmintrin.h>
 #endif
 
@@ -151,9 +151,82 @@ static int allowed(int prev, int cur) {
 
 /* For each label the best previous label: the first of the highest
  * prev[p] + trans(p, l) over the allowed p (a forbidden step is -inf and
- * never wins). O and B-X may follow any label: one loop over p serves all
- * of them side by side (lanes of NB, which compilers vectorize); I-X has
- * only B-X and I-X before it. */
+ * never wins). O and B-X may follow any label; I-X only B-X and I-X. */
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD) && IDNER__NTYPES == 3
+/* The same steps on SSE lanes: a = (O, B-PER, B-ORG, B-LOC) and
+ * in = (I-PER, I-ORG, I-LOC, -inf); every lane does the scalar code's
+ * additions and comparisons in the same order (max_ps(s, b) is
+ * s > b ? s : b). Back-pointers of a step are stored in lane order:
+ * label l's at pos[l]. */
+void idner__viterbi(const float *trans, const float *scores,
+                    size_t n, uint8_t *back, uint8_t *out) {
+  enum { L = IDNER__NLABELS };
+  static const uint8_t pos[L] = {0, 1, 4, 2, 5, 3, 6};
+  if (n == 0) return;
+#define T_(p, l) trans[((p) + 1) * L + (l)]
+  __m128 tb[L];
+  for (int p = 0; p < L; p++) tb[p] = _mm_setr_ps(T_(p, 0), T_(p, 1), T_(p, 3), T_(p, 5));
+  const __m128 ninf = _mm_set1_ps(-INFINITY);
+  const __m128 ti_b = _mm_setr_ps(T_(1, 2), T_(3, 4), T_(5, 6), -INFINITY),
+               ti_i = _mm_setr_ps(T_(2, 2), T_(4, 4), T_(6, 6), -INFINITY);
+#undef T_
+  const __m128i arg_b = _mm_setr_epi32(1, 3, 5, 0), arg_i = _mm_setr_epi32(2, 4, 6, 0);
+  float prev[L];
+  for (int l = 0; l < L; l++)
+    prev[l] = allowed(0, l) ? trans[l] + scores[l] : -INFINITY;
+  __m128 a = _mm_setr_ps(prev[0], prev[1], prev[3], prev[5]),
+         in = _mm_setr_ps(prev[2], prev[4], prev[6], -INFINITY);
+  for (size_t i = 1; i < n; i++) {
+    __m128 vb = ninf;
+    __m128i va = _mm_setzero_si128();
+#define STEP_(x, p)                                                                         \
+  do {                                                                                      \
+    __m128 s_ = _mm_add_ps((x), tb[p]);                                                     \
+    __m128i gt_ = _mm_castps_si128(_mm_cmpgt_ps(s_, vb));                                   \
+    vb = _mm_max_ps(s_, vb);                                                                \
+    va = _mm_or_si128(_mm_and_si128(gt_, _mm_set1_epi32(p)), _mm_andnot_si128(gt_, va));    \
+  } while (0)
+    STEP_(_mm_shuffle_ps(a, a, 0x00), 0);   /* O */
+    STEP_(_mm_shuffle_ps(a, a, 0x55), 1);   /* B-PER */
+    STEP_(_mm_shuffle_ps(in, in, 0x00), 2); /* I-PER */
+    STEP_(_mm_shuffle_ps(a, a, 0xAA), 3);   /* B-ORG */
+    STEP_(_mm_shuffle_ps(in, in, 0x55), 4); /* I-ORG */
+    STEP_(_mm_shuffle_ps(a, a, 0xFF), 5);   /* B-LOC */
+    STEP_(_mm_shuffle_ps(in, in, 0xAA), 6); /* I-LOC */
+#undef STEP_
+    /* I-X: from B-X, then from I-X */
+    __m128 s1 = _mm_add_ps(_mm_shuffle_ps(a, a, _MM_SHUFFLE(3, 3, 2, 1)), ti_b);
+    __m128i gt = _mm_castps_si128(_mm_cmpgt_ps(s1, ninf));
+    __m128 ib = _mm_max_ps(s1, ninf);
+    __m128i ia = _mm_and_si128(gt, arg_b);
+    __m128 s2 = _mm_add_ps(in, ti_i);
+    gt = _mm_castps_si128(_mm_cmpgt_ps(s2, ib));
+    ib = _mm_max_ps(s2, ib);
+    ia = _mm_or_si128(_mm_and_si128(gt, arg_i), _mm_andnot_si128(gt, ia));
+    /* this token's scores: (s0, s1, s3, s5) and (s2, s4, s6, s6) */
+    const float *sc = scores + i * L;
+    __m128 lo = _mm_loadu_ps(sc), hi = _mm_loadu_ps(sc + 3);
+    __m128 t = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 2, 2));
+    a = _mm_add_ps(vb, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 1, 0)));
+    in = _mm_add_ps(ib, _mm_shuffle_ps(t, t, _MM_SHUFFLE(3, 3, 2, 0)));
+    __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(va, ia), _mm_setzero_si128());
+    uint32_t b4 = (uint32_t)_mm_cvtsi128_si32(bytes), i4 = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(bytes, 4));
+    uint8_t *bk = back + i * L;
+    memcpy(bk, &b4, 4);
+    bk[4] = (uint8_t)i4, bk[5] = (uint8_t)(i4 >> 8), bk[6] = (uint8_t)(i4 >> 16);
+  }
+  float fa[4], fi[4];
+  _mm_storeu_ps(fa, a), _mm_storeu_ps(fi, in);
+  const float last[L] = {fa[0], fa[1], fi[0], fa[2], fi[1], fa[3], fi[2]};
+  int arg = 0;
+  for (int l = 1; l < L; l++)
+    if (last[l] > last[arg]) arg = l;
+  for (size_t i = n; i-- > 0;) {
+    out[i] = (uint8_t)arg;
+    if (i) arg = back[i * L + pos[arg]];
+  }
+}
+#else
 void idner__viterbi(const float *trans, const float *scores,
                     size_t n, uint8_t *back, uint8_t *out) {
   enum { L = IDNER__NLABELS, NB = 1 + IDNER__NTYPES };
@@ -170,19 +243,6 @@ void idner__viterbi(const float *trans, const float *scores,
   for (size_t i = 1; i < n; i++) {
     float best[NB];
     int32_t arg[NB];
-#if defined(__SSE2__) && IDNER__NTYPES == 3
-    /* the loop below, four lanes at once (max_ps(s, b) is s > b ? s : b) */
-    __m128 vb = _mm_set1_ps(-INFINITY);
-    __m128i va = _mm_setzero_si128();
-    for (int p = 0; p < L; p++) {
-      __m128 s = _mm_add_ps(_mm_set1_ps(prev[p]), _mm_loadu_ps(tb[p]));
-      __m128i gt = _mm_castps_si128(_mm_cmpgt_ps(s, vb));
-      vb = _mm_max_ps(s, vb);
-      va = _mm_or_si128(_mm_and_si128(gt, _mm_set1_epi32(p)), _mm_andnot_si128(gt, va));
-    }
-    _mm_storeu_ps(best, vb);
-    _mm_storeu_si128((__m128i *)(void *)arg, va);
-#else
     for (int k = 0; k < NB; k++) best[k] = -INFINITY, arg[k] = 0;
     for (int p = 0; p < L; p++)
       for (int k = 0; k < NB; k++) {
@@ -191,7 +251,6 @@ void idner__viterbi(const float *trans, const float *scores,
         best[k] = better ? s : best[k];
         arg[k] = better ? p : arg[k];
       }
-#endif
     const float *sc = scores + i * L;
     uint8_t *bk = back + i * L;
     for (int k = 0; k < NB; k++) {
@@ -218,6 +277,7 @@ void idner__viterbi(const float *trans, const float *scores,
     if (i) arg = back[i * L + (size_t)arg];
   }
 }
+#endif
 
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
   enum { L = IDNER__NLABELS };
