@@ -1,7 +1,8 @@
 /* seqfeatures.c — feature extraction for the sequence model. Every feature is
  * a template id plus a string, hashed to 32 bits; the model maps hashes to
  * weight rows. Features only read the doc, so training and tagging see
- * exactly the same ones. */
+ * exactly the same ones. When tagging, the features' rows are summed into
+ * emission scores right away, through per-doc caches (the second half). */
 #include "seqfeatures.h"
 
 #include <stdlib.h>
@@ -159,7 +160,7 @@ static void window_shift(window *w, const idner_doc *d, const idner__seqmodel *m
 
 /* Features of token i that depend on the token alone (its bytes, flags,
  * kind): the same for every occurrence, so their summed weights can be
- * cached per token form (tagger.c). */
+ * cached per token form (emission_scores). */
 static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *w,
                            uint32_t groups) {
   size_t l0;
