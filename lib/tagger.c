@@ -1,5 +1,6 @@
-/* tagger.c — the sequence model at run time: weight lookup by feature hash,
- * emission scores, BIO-constrained Viterbi, and the model file format:
+/* tagger.c — the sequence model at run time: its weight index (lookup by
+ * feature hash is inline in tagger.h), BIO-constrained Viterbi over the
+ * emission scores (seqfeatures.c sums them), and the model file format:
  *
  *   "IDNERSEQ" | u32 format (1) | u32 feature set | u32 feature groups |
  *   u32 labels (7) | u32 rows | f32 scale | u32 profiles | profiles x
