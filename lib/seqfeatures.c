@@ -507,7 +507,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
 _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
-#define FORM_SLOTS 8192u /* emission cache (direct-mapped): token forms */
+#define FORM_SLOTS 16384u /* emission cache (direct-mapped): token forms */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 256u
 
