@@ -507,7 +507,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
 _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
-#define FORM_SLOTS 16384u /* emission cache (direct-mapped): token forms */
+#define FORM_SETS 8192u /* emission cache (two-way): token forms */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 256u
 
@@ -533,7 +533,8 @@ struct idner__tagcache {
   float fixed[NFIXED][2][LW];
   rowslot tri[TRI_SLOTS];                     /* F_SHAPE_TRI by the three shapes */
   rowslot gz_before[GZ_SLOTS], gz_after[GZ_SLOTS]; /* F_GZ_M1, F_GZ_P1 by value */
-  formslot forms[FORM_SLOTS];
+  formslot forms[FORM_SETS][2];
+  uint8_t recent[FORM_SETS]; /* the way of the set used last: the other goes first */
 };
 
 /* Loads 1..8 bytes (little-endian) without reading past p + len. */
@@ -601,6 +602,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
     memset(tc->gz_before, 0, sizeof tc->gz_before);
     memset(tc->gz_after, 0, sizeof tc->gz_after);
     memset(tc->forms, 0, sizeof tc->forms);
+    memset(tc->recent, 0, sizeof tc->recent);
     tc->model = id;
     tc->profile = UINT32_MAX;
   }
@@ -757,17 +759,23 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       uint64_t key = key_next;
       if (j + 1 < n) {
         key_next = form_key(d, j + 1, profile);
-        const char *p = (const char *)&tc->forms[key_next & (FORM_SLOTS - 1)];
-        IDNER__PREFETCH(p), IDNER__PREFETCH(p + 64), IDNER__PREFETCH(p + 128);
+        IDNER__PREFETCH(&tc->forms[key_next & (FORM_SETS - 1)][0]);
+        IDNER__PREFETCH(&tc->forms[key_next & (FORM_SETS - 1)][1]);
       }
-      formslot *fs = &tc->forms[key & (FORM_SLOTS - 1)];
-      if (fs->key != key) {
+      size_t set = key & (FORM_SETS - 1);
+      unsigned way = tc->forms[set][0].key == key ? 0 : tc->forms[set][1].key == key ? 1 : 2;
+      if (way == 2) {
+        way = !tc->recent[set];
+        formslot *fs = &tc->forms[set][way];
         for (size_t q = j > LEAD + 2 ? j - LEAD - 2 : 0; q < j; q++)
           if (blk[q % RING] == fs) kept[q % RING] = *fs, blk[q % RING] = &kept[q % RING];
         fs->key = 0;
         if ((rc = form_block(d, j, groups, profile, m, fs))) return rc;
         fs->key = key;
       }
+      tc->recent[set] = (uint8_t)way;
+      const formslot *fs = &tc->forms[set][way];
+      IDNER__PREFETCH(fs->w[1]), IDNER__PREFETCH(fs->w[3]);
       blk[r] = fs;
       uint64_t pair = pair_hash(d, (long)j);
       lex[r][0][0] = mix_h(F_BI_M1, pair_prev);
