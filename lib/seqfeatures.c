@@ -752,15 +752,17 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
   formslot kept[RING];
   uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined) */
   int nconj = profile ? 2 : 1;
-  uint64_t pair_prev = n ? pair_hash(d, -1) : 0, key_next = n ? form_key(d, 0, profile) : 0;
+  uint64_t pair_prev = n ? pair_hash(d, -1) : 0;
+  /* form keys two tokens ahead, their sets prefetched */
+  uint64_t keys[2] = {n ? form_key(d, 0, profile) : 0, n > 1 ? form_key(d, 1, profile) : 0};
   for (size_t j = 0; j < n + LEAD; j++) {
     if (j < n) {
       size_t r = j % RING;
-      uint64_t key = key_next;
-      if (j + 1 < n) {
-        key_next = form_key(d, j + 1, profile);
-        IDNER__PREFETCH(&tc->forms[key_next & (FORM_SETS - 1)][0]);
-        IDNER__PREFETCH(&tc->forms[key_next & (FORM_SETS - 1)][1]);
+      uint64_t key = keys[j & 1];
+      if (j + 2 < n) {
+        uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
+        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][0]);
+        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][1]);
       }
       size_t set = key & (FORM_SETS - 1);
       unsigned way = tc->forms[set][0].key == key ? 0 : tc->forms[set][1].key == key ? 1 : 2;
