@@ -491,9 +491,8 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  * its context features, then (with a profile) their conjoined copies. The
  * caches hold weight rows, never reordered sums, so every score is the same
  * float as a plain lookup of every feature in that order would give:
- *   - form blocks: per token form, its local features summed, and what it
- *     gives each neighbour summed (the same sums as when they are computed
- *     on a miss);
+ *   - form blocks (two-way, 8192 sets): per token form, its local features
+ *     summed and what it gives each neighbour summed, and its shape;
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
