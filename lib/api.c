@@ -100,7 +100,6 @@ void idner_doc_free(idner_doc *d) {
   free(d->fold.v);
   free(d->fold_off.v);
   free(d->fold_hash.v);
-  free(d->local.v);
   free(d->emcache);
   free(d->ev.v);
   free(d->dates.v);
@@ -117,6 +116,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->gzmask.v);
   free(d->candmask.v);
   free(d->formtab.v);
+  free(d->formslot.v);
   free(d->scores.v);
   free(d->back.v);
   free(d->labels.v);

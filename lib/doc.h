@@ -49,22 +49,7 @@ typedef struct idner__formcount {
   uint32_t cand_types;  /* candidate types (B) over all occurrences */
 } idner__formcount;
 
-/* Token i's form block (seqfeatures.c, when tagging): the cache key of its
- * form; the counts of its local features and of the features it gives its
- * neighbours at -1, -2, +1, +2 (these come first in its feature list); its
- * emission-cache slot + 1 when their scores are cached (then none of them
- * are extracted). */
-typedef struct idner__localref {
-  uint64_t key;
-  uint32_t hit;
-  uint32_t count[5];
-} idner__localref;
-
-/* Emission cache size (direct-mapped; a power of two): the summed weights
- * of the form blocks of recently seen token forms. */
-#define IDNER__EMCACHE_SLOTS 8192u
-#define IDNER__FORM_PARTS 5 /* local, as the token before, two before, after, two after */
-struct idner__emslot;
+struct idner__tagcache;
 
 struct idner_doc {
   idner__tokvec toks;
@@ -98,14 +83,11 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } candmask;
   struct { struct idner__formcount *v; size_t n, cap; } formtab;
   size_t formtab_slots;
+  struct { uint32_t *v; size_t n, cap; } formslot; /* token -> formtab slot; n: filled */
   struct { float *v; size_t n, cap; } scores;   /* n x labels emission scores */
   struct { uint8_t *v; size_t n, cap; } back;   /* Viterbi back-pointers */
   struct { uint8_t *v; size_t n, cap; } labels; /* decoded label per token */
-  struct { idner__localref *v; size_t n, cap; } local;
-  int local_cached;                  /* the last extraction used the cache */
-  struct idner__emslot *emcache;     /* IDNER__EMCACHE_SLOTS, lazily allocated */
-  uint64_t emcache_model;            /* which model filled it */
-  int emcache_pending;               /* slots claimed but not yet filled */
+  struct idner__tagcache *emcache;   /* tagging's caches (seqfeatures.c), lazily allocated */
 
   struct { idner_entity *v; size_t n, cap; } ents;
   idner__bytes strings;

@@ -1,11 +1,15 @@
 /* seqfeatures.c — feature extraction for the sequence model. Every feature is
  * a template id plus a string, hashed to 32 bits; the model maps hashes to
  * weight rows. Features only read the doc, so training and tagging see
- * exactly the same ones. */
+ * exactly the same ones. When tagging, the features' rows are summed into
+ * emission scores right away, through per-doc caches (the second half). */
 #include "seqfeatures.h"
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #include "fold.h"
 #include "tagger.h"
@@ -38,13 +42,38 @@ static void put_h(fbuf *b, uint32_t tmpl, uint64_t h) {
   b->d->feats.v[b->d->feats.n++] = mix_h(tmpl, h);
 }
 
-static void put(fbuf *b, uint32_t tmpl, const char *s, size_t len) {
-  put_h(b, tmpl, idner__hash(s, len));
+#define FNV_OFFSET 1469598103934665603ull
+#define FNV_PRIME 1099511628211ull
+
+/* idner__hash of v's four little-endian bytes, unrolled. */
+static uint64_t hash_u32(uint32_t v) {
+  uint64_t h = FNV_OFFSET;
+  h = (h ^ (v & 0xFFu)) * FNV_PRIME;
+  h = (h ^ (v >> 8 & 0xFFu)) * FNV_PRIME;
+  h = (h ^ (v >> 16 & 0xFFu)) * FNV_PRIME;
+  return (h ^ (v >> 24)) * FNV_PRIME;
 }
 
+/* The feature of template tmpl with an integer value. */
+static uint32_t feat_u32(uint32_t tmpl, uint32_t v) { return mix_h(tmpl, hash_u32(v)); }
+
 static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
-  char s[4] = {(char)(v & 0xFF), (char)(v >> 8 & 0xFF), (char)(v >> 16 & 0xFF), (char)(v >> 24)};
-  put(b, tmpl, s, 4);
+  b->d->feats.v[b->d->feats.n++] = feat_u32(tmpl, v);
+}
+
+/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
+ * FNV has no finalization, so a string's hash is the state to go on from. */
+static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  for (; i + 4 <= len; i += 4) {
+    h = (h ^ p[i]) * FNV_PRIME;
+    h = (h ^ p[i + 1]) * FNV_PRIME;
+    h = (h ^ p[i + 2]) * FNV_PRIME;
+    h = (h ^ p[i + 3]) * FNV_PRIME;
+  }
+  for (; i < len; i++) h = (h ^ p[i]) * FNV_PRIME;
+  return h;
 }
 
 /* folded form of token i, or a boundary marker outside the document (the
@@ -92,12 +121,14 @@ static size_t shape(const idner_doc *d, size_t i, char *out, size_t cap) {
 typedef struct shape_s {
   char s[24];
   size_t len;
+  uint64_t hash; /* idner__hash of s */
 } shape_s;
 
 static void shape_at(const idner_doc *d, long i, shape_s *out) {
   if (i < 0) strcpy(out->s, "<s>"), out->len = 3;
   else if ((size_t)i >= d->toks.n) strcpy(out->s, "</s>"), out->len = 4;
   else out->len = shape(d, (size_t)i, out->s, sizeof out->s);
+  out->hash = hash_more(FNV_OFFSET, out->s, out->len);
 }
 
 /* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
@@ -129,19 +160,21 @@ static void window_shift(window *w, const idner_doc *d, const idner__seqmodel *m
 
 /* Features of token i that depend on the token alone (its bytes, flags,
  * kind): the same for every occurrence, so their summed weights can be
- * cached per token form (tagger.c). */
+ * cached per token form (emission_scores). */
 static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *w,
                            uint32_t groups) {
   size_t l0;
   const char *wd = form(d, (long)i, &l0);
-  put(b, F_BIAS, "", 0);
+  put_h(b, F_BIAS, FNV_OFFSET); /* the hash of "" */
   put_h(b, F_W, d->fold_hash.v[i]);
-  /* affixes on bytes of the folded form (Indonesian affixes are ASCII) */
+  /* affixes on bytes of the folded form (Indonesian affixes are ASCII); a
+   * prefix's hash goes on from the shorter one's */
   static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
-  for (size_t k = 1; k <= 3 && k < l0; k++) put(b, pre[k - 1], wd, k);
-  for (size_t k = 1; k <= 4 && k < l0; k++) put(b, suf[k - 1], wd + l0 - k, k);
+  uint64_t h = FNV_OFFSET;
+  for (size_t k = 1; k <= 3 && k < l0; k++) put_h(b, pre[k - 1], h = hash_more(h, wd + k - 1, 1));
+  for (size_t k = 1; k <= 4 && k < l0; k++) put_h(b, suf[k - 1], hash_more(FNV_OFFSET, wd + l0 - k, k));
   put_u32(b, F_LEN, l0 > 12 ? 12 : (uint32_t)l0);
-  put(b, F_SHAPE, w->sh[1].s, w->sh[1].len);
+  put_h(b, F_SHAPE, w->sh[1].hash);
   const idner_token *t = &d->toks.v[i];
   uint32_t cap = (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_LOWER)) |
                  ((t->flags & IDNER_SHAPE_SENT_START) ? 0x100u : 0u);
@@ -168,27 +201,17 @@ static void role_features(fbuf *b, const idner_doc *d, long j, int role, const s
   switch (role) {
     case ROLE_M1:
       put_h(b, F_WM1, form_hash(d, j));
-      put(b, F_SHAPE_M1, sh->s, sh->len);
+      put_h(b, F_SHAPE_M1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_M1, wc);
       break;
     case ROLE_M2: put_h(b, F_WM2, form_hash(d, j)); break;
     case ROLE_P1:
       put_h(b, F_WP1, form_hash(d, j));
-      put(b, F_SHAPE_P1, sh->s, sh->len);
+      put_h(b, F_SHAPE_P1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_P1, wc);
       break;
     default: put_h(b, F_WP2, form_hash(d, j)); break;
   }
-}
-
-/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
- * FNV has no finalization, so a string's hash is the state to go on from. */
-static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= 1099511628211ull;
-  }
-  return h;
 }
 
 /* Hash of "a|b" with a, b cut to cut bytes; ha is the hash of all of a. */
@@ -198,23 +221,63 @@ static uint64_t joined_hash(const char *a, size_t la, uint64_t ha, const char *b
   return hash_more(hash_more(h, "|", 1), b, lb < cut ? lb : cut);
 }
 
+/* idner__hash of "a|b" for the folded forms of tokens a and a + 1 (or the
+ * boundary markers), each cut to 60 bytes: the bigram of F_BI_P1 at a and
+ * of F_BI_M1 at a + 1. */
+static uint64_t pair_hash(const idner_doc *d, long a) {
+  if (a >= 0 && (size_t)a + 1 < d->toks.n) {
+    /* both tokens inside (the common case, without form()'s tests) */
+    const uint32_t *off = d->fold_off.v + a;
+    size_t la = off[1] - off[0], lb = off[2] - off[1];
+    uint64_t h = la <= 60 ? d->fold_hash.v[a] : idner__hash(d->fold.v + off[0], 60);
+    h = (h ^ '|') * FNV_PRIME;
+    return hash_more(h, d->fold.v + off[1], lb < 60 ? lb : 60);
+  }
+  size_t la, lb;
+  const char *sa = form(d, a, &la), *sb = form(d, a + 1, &lb);
+  return joined_hash(sa, la, form_hash(d, a), sb, lb, 60);
+}
+
+/* Hash of F_W_SHAPE_M1 at i: the form before (cut to 40 bytes), '|' and
+ * token i's shape. */
+static uint64_t word_shape_hash(const idner_doc *d, long i, const shape_s *s0) {
+  if (i >= 1) {
+    const uint32_t *off = d->fold_off.v + i - 1;
+    uint64_t h = off[1] - off[0] <= 40 ? d->fold_hash.v[i - 1] : idner__hash(d->fold.v + off[0], 40);
+    return hash_more((h ^ '|') * FNV_PRIME, s0->s, s0->len);
+  }
+  size_t lm1;
+  const char *m1 = form(d, i - 1, &lm1);
+  uint64_t h = hash_more(lm1 <= 40 ? form_hash(d, i - 1) : idner__hash(m1, 40), "|", 1);
+  return hash_more(h, s0->s, s0->len);
+}
+
+/* Hash of F_SHAPE_TRI: the shapes of i - 1, i, i + 1 joined by '|'. */
+static uint64_t shape_tri_hash(const shape_s *sm, const shape_s *s0, const shape_s *sp) {
+  uint64_t h = hash_more(FNV_OFFSET, sm->s, sm->len);
+  h = hash_more(hash_more(h, "|", 1), s0->s, s0->len);
+  return hash_more(hash_more(h, "|", 1), sp->s, sp->len);
+}
+
 /* Context features of token i that involve more than one token. */
 static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const window *w) {
-  size_t l0, lm1, lp1;
-  const char *wd = form(d, (long)i, &l0), *m1 = form(d, (long)i - 1, &lm1),
-             *p1 = form(d, (long)i + 1, &lp1);
-  uint64_t hm1 = form_hash(d, (long)i - 1);
-  put_h(b, F_BI_M1, joined_hash(m1, lm1, hm1, wd, l0, 60));
-  put_h(b, F_BI_P1, joined_hash(wd, l0, d->fold_hash.v[i], p1, lp1, 60));
-  const shape_s *sm = &w->sh[0], *s0 = &w->sh[1], *sp = &w->sh[2];
-  char tri[80];
-  size_t n = 0;
-  memcpy(tri + n, sm->s, sm->len), n += sm->len, tri[n++] = '|';
-  memcpy(tri + n, s0->s, s0->len), n += s0->len, tri[n++] = '|';
-  memcpy(tri + n, sp->s, sp->len), n += sp->len;
-  put(b, F_SHAPE_TRI, tri, n);
-  uint64_t h = hash_more(lm1 <= 40 ? hm1 : idner__hash(m1, 40), "|", 1);
-  put_h(b, F_W_SHAPE_M1, hash_more(h, s0->s, s0->len));
+  put_h(b, F_BI_M1, pair_hash(d, (long)i - 1));
+  put_h(b, F_BI_P1, pair_hash(d, (long)i));
+  put_h(b, F_SHAPE_TRI, shape_tri_hash(&w->sh[0], &w->sh[1], &w->sh[2]));
+  put_h(b, F_W_SHAPE_M1, word_shape_hash(d, (long)i, &w->sh[1]));
+}
+
+/* The values of F_GZ_M1 / F_GZ_P1 (gazetteer starts at i - 1 / i + 1) and
+ * F_TITLE_NEAR (a title within the two previous tokens) at token i. */
+static uint32_t gz_before(const idner_doc *d, size_t i) {
+  return i > 0 ? d->gzmask.v[i - 1] & 0xFFFFu : 0xFFFFFFFFu;
+}
+static uint32_t gz_after(const idner_doc *d, size_t i) {
+  return i + 1 < d->toks.n ? d->gzmask.v[i + 1] & 0xFFFFu : 0xFFFFFFFFu;
+}
+static uint32_t title_near(const idner_doc *d, size_t i) {
+  return (i > 0 && (d->gzmask.v[i - 1] & (1u << IDNER__GZ_TITLE))) ||
+         (i > 1 && (d->gzmask.v[i - 2] & (1u << IDNER__GZ_TITLE)));
 }
 
 /* Gazetteer classes covering tokens: B (match starts here) / I (inside). */
@@ -222,17 +285,34 @@ static void gz_features(fbuf *b, const idner_doc *d, size_t i) {
   uint32_t here = d->gzmask.v[i];
   for (uint32_t c = 0; c < 32; c++)
     if (here >> c & 1u) put_u32(b, F_GZ, c);
-  put_u32(b, F_GZ_M1, i > 0 ? d->gzmask.v[i - 1] & 0xFFFFu : 0xFFFFFFFFu);
-  put_u32(b, F_GZ_P1, i + 1 < d->toks.n ? d->gzmask.v[i + 1] & 0xFFFFu : 0xFFFFFFFFu);
+  put_u32(b, F_GZ_M1, gz_before(d, i));
+  put_u32(b, F_GZ_P1, gz_after(d, i));
   uint32_t cm = d->candmask.v[i];
   for (uint32_t c = 0; c < 16; c++)
     if (cm >> c & 1u) put_u32(b, F_CAND_T, c);
   for (uint32_t c = 16; c < 32; c++)
     if (cm >> c & 1u) put_u32(b, F_CAND_E, c);
-  /* a title within the two previous tokens */
-  int near = (i > 0 && (d->gzmask.v[i - 1] & (1u << IDNER__GZ_TITLE))) ||
-             (i > 1 && (d->gzmask.v[i - 2] & (1u << IDNER__GZ_TITLE)));
-  put_u32(b, F_TITLE_NEAR, (uint32_t)near);
+  put_u32(b, F_TITLE_NEAR, title_near(d, i));
+}
+
+/* Index of the lowest set bit of x != 0. */
+static uint32_t ctz32(uint32_t x) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctz(x);
+#else
+  uint32_t c = 0;
+  while (!(x & 1u)) x >>= 1, c++;
+  return c;
+#endif
+}
+static uint32_t ctz64(uint64_t x) {
+#if defined(__GNUC__)
+  return (uint32_t)__builtin_ctzll(x);
+#else
+  uint32_t c = 0;
+  while (!(x & 1u)) x >>= 1, c++;
+  return c;
+#endif
 }
 
 /* Per-token masks: gazetteer class bits (low 16: B, high 16: I) and first
@@ -245,9 +325,23 @@ static int32_t build_masks(idner_doc *d) {
   memset(d->gzmask.v, 0, (n + 1) * sizeof *d->gzmask.v);
   memset(d->candmask.v, 0, (n + 1) * sizeof *d->candmask.v);
   for (size_t i = 0; i < n; i++) {
-    for (uint32_t c = 1; c < IDNER__GZ_NCLASSES; c++) {
-      size_t len = d->ev.v[i].len[c];
-      if (!len) continue;
+    const uint8_t *lens = d->ev.v[i].len;
+    _Static_assert(IDNER__GZ_NCLASSES >= 10 && IDNER__GZ_NCLASSES <= 17, "two words cover lens");
+    uint64_t lo, hi; /* lens[1..8], lens[NC - 8..NC - 1]: most tokens match nothing */
+    memcpy(&lo, lens + 1, 8);
+    memcpy(&hi, lens + IDNER__GZ_NCLASSES - 8, 8);
+    if (!(lo | hi)) continue;
+    /* bit 8k + 7 set for each nonzero byte k; hi without the bytes lo has */
+    const uint64_t b7 = 0x8080808080808080ull, l7 = 0x7F7F7F7F7F7F7F7Full;
+    uint32_t classes = 0;
+    for (uint64_t nz = (((lo & l7) + l7) | lo) & b7; nz; nz &= nz - 1)
+      classes |= 1u << (1 + ctz64(nz) / 8);
+    hi &= ~0ull << 8 * (9 - (IDNER__GZ_NCLASSES - 8));
+    for (uint64_t nz = (((hi & l7) + l7) | hi) & b7; nz; nz &= nz - 1)
+      classes |= 1u << (IDNER__GZ_NCLASSES - 8 + ctz64(nz) / 8);
+    for (; classes; classes &= classes - 1) {
+      uint32_t c = ctz32(classes);
+      size_t len = lens[c];
       d->gzmask.v[i] |= 1u << c;
       for (size_t k = i + 1; k < i + len && k < n; k++) d->gzmask.v[k] |= 1u << (16 + c);
     }
@@ -269,13 +363,23 @@ static int32_t count_forms(idner_doc *d) {
   size_t n = d->toks.n, ns = 16;
   while (ns < 2 * n) ns *= 2;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->formtab, ns))) return rc;
-  memset(d->formtab.v, 0, ns * sizeof *d->formtab.v);
-  d->formtab_slots = ns;
+  if ((rc = IDNER__RESERVE(&d->formslot, n + 1))) return rc;
+  if (ns > d->formtab_slots) {
+    if ((rc = IDNER__RESERVE(&d->formtab, ns))) return rc;
+    memset(d->formtab.v, 0, ns * sizeof *d->formtab.v);
+    d->formtab_slots = ns;
+  } else {
+    /* the table outlives calls: empty only the slots the last doc used */
+    for (size_t k = 0; k < d->formslot.n; k++)
+      memset(&d->formtab.v[d->formslot.v[k]], 0, sizeof *d->formtab.v);
+    ns = d->formtab_slots;
+  }
+  d->formslot.n = 0;
   for (size_t i = 0; i < n; i++) {
     uint64_t h = d->fold_hash.v[i] | 1u;
     size_t s = (size_t)h & (ns - 1);
     while (d->formtab.v[s].hash && d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
+    d->formslot.v[i] = (uint32_t)s;
     d->formtab.v[s].hash = h;
     const idner_token *t = &d->toks.v[i];
     d->formtab.v[s].cand_types |= d->candmask.v[i] & 0xFEu;
@@ -283,23 +387,38 @@ static int32_t count_forms(idner_doc *d) {
     else if ((t->flags & IDNER_SHAPE_CAPITALIZED) && !(t->flags & IDNER_SHAPE_SENT_START))
       d->formtab.v[s].capmid++;
   }
+  d->formslot.n = n;
   return IDNER_OK;
 }
 
-static void doc_features(fbuf *b, const idner_doc *d, size_t i) {
-  uint64_t h = d->fold_hash.v[i] | 1u;
-  size_t ns = d->formtab_slots, s = (size_t)h & (ns - 1);
-  while (d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
+/* Token i's document evidence: the value of F_DOC (the form elsewhere
+ * capitalized mid-sentence: 1, in lower case: 2; i starts a sentence: 4)
+ * and the candidate types the rules proposed for the form anywhere in the
+ * document (bits 1..7, one F_DOC_CAND each). */
+static uint32_t doc_evidence(const idner_doc *d, size_t i, uint32_t *cand_types) {
+  size_t s = d->formslot.v[i];
   const idner_token *t = &d->toks.v[i];
   uint32_t self_cap = (t->flags & IDNER_SHAPE_CAPITALIZED) && !(t->flags & IDNER_SHAPE_SENT_START);
   uint32_t self_low = (t->flags & IDNER_SHAPE_LOWER) != 0;
   uint32_t capmid = d->formtab.v[s].capmid - self_cap, lower = d->formtab.v[s].lower - self_low;
-  put_u32(b, F_DOC, (capmid ? 1u : 0u) | (lower ? 2u : 0u) |
-                    ((t->flags & IDNER_SHAPE_SENT_START) ? 4u : 0u));
-  /* what the rules proposed for this form anywhere in the document */
-  uint32_t ct = d->formtab.v[s].cand_types;
+  *cand_types = d->formtab.v[s].cand_types;
+  return (capmid ? 1u : 0u) | (lower ? 2u : 0u) | ((t->flags & IDNER_SHAPE_SENT_START) ? 4u : 0u);
+}
+
+static void doc_features(fbuf *b, const idner_doc *d, size_t i) {
+  uint32_t ct;
+  put_u32(b, F_DOC, doc_evidence(d, i, &ct));
   for (uint32_t c = 1; c < 8; c++)
     if (ct >> c & 1u) put_u32(b, F_DOC_CAND, c);
+}
+
+/* A feature conjoined with the profile. */
+static uint32_t conj_hash(uint32_t f, uint32_t profile) {
+  f ^= profile * 0x9E3779B1u;
+  f ^= f >> 15;
+  f *= 0x2C1B3C6Du;
+  f ^= f >> 12;
+  return f ? f : 1u;
 }
 
 /* Appends each of token i's features conjoined with the profile. */
@@ -307,46 +426,7 @@ static int32_t conjoin_profile(idner_doc *d, uint32_t start, uint32_t profile) {
   uint32_t end = (uint32_t)d->feats.n;
   int32_t rc = IDNER__RESERVE(&d->feats, d->feats.n + (end - start));
   if (rc) return rc;
-  for (uint32_t k = start; k < end; k++) {
-    uint32_t f = d->feats.v[k] ^ (profile * 0x9E3779B1u);
-    f ^= f >> 15;
-    f *= 0x2C1B3C6Du;
-    f ^= f >> 12;
-    d->feats.v[d->feats.n++] = f ? f : 1u;
-  }
-  return IDNER_OK;
-}
-
-
-/* Key of token i's local features: its bytes, shape flags, kind and the
- * profile (64-bit; a collision would only borrow another form's local
- * scores). Never 0, which marks an empty cache slot. */
-static uint64_t local_key(const idner_doc *d, size_t i, uint32_t profile) {
-  const idner_token *t = &d->toks.v[i];
-  uint64_t h = idner__hash(d->text + t->byte_start, t->byte_end - t->byte_start);
-  h ^= ((uint64_t)t->flags << 40 | (uint64_t)t->kind << 24 | profile) * 0x9E3779B97F4A7C15ull;
-  h ^= h >> 31;
-  return h ? h : 1u;
-}
-
-/* Empties the doc's emission cache when it was filled with another model
- * (the cache outlives calls; models are told apart by their file checksum
- * and feature groups). Returns 0 if the model cannot be cached. */
-static int32_t cache_prepare(idner_doc *d, const idner__seqmodel *m, int *usable) {
-  *usable = 0;
-  if (!m || !m->checksum) return IDNER_OK; /* a model being trained */
-  uint64_t id = (uint64_t)m->checksum << 32 | m->feature_groups | 1u << 31;
-  if (!d->emcache) {
-    d->emcache = calloc(IDNER__EMCACHE_SLOTS, sizeof *d->emcache);
-    if (!d->emcache) return IDNER_ERR_NOMEM;
-    d->emcache_model = id;
-  } else if (d->emcache_model != id || d->emcache_pending) {
-    /* another model's scores, or slots claimed by an extraction whose
-     * tagging never ran (an error in between) */
-    memset(d->emcache, 0, IDNER__EMCACHE_SLOTS * sizeof *d->emcache);
-    d->emcache_model = id;
-  }
-  *usable = 1;
+  for (uint32_t k = start; k < end; k++) d->feats.v[d->feats.n++] = conj_hash(d->feats.v[k], profile);
   return IDNER_OK;
 }
 
@@ -360,66 +440,38 @@ static int32_t cache_prepare(idner_doc *d, const idner__seqmodel *m, int *usable
     (count) = (uint32_t)d->feats.n - g0_;                                    \
   } while (0)
 
+static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
+                               const idner__seqmodel *m);
+
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
                                 const idner__seqmodel *m, int tagging) {
   size_t n = d->toks.n;
   int32_t rc;
-  int cached = 0;
   d->feats.n = 0;
-  if ((rc = IDNER__RESERVE(&d->feat_off, n + 1)) || (rc = IDNER__RESERVE(&d->local, n + 1)) ||
-      (rc = build_masks(d)))
-    return rc;
+  if ((rc = build_masks(d))) return rc;
   if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
-  if (tagging && (rc = cache_prepare(d, m, &cached))) return rc;
+  if (tagging) return emission_scores(d, groups, profile, m);
+  if ((rc = IDNER__RESERVE(&d->feat_off, n + 1))) return rc;
   fbuf b = {d};
-  /* Tagging needs a token's class only when its form block is extracted
-   * (a cache miss): the window leaves classes out then. */
-  uint32_t wgroups = tagging ? groups & ~IDNER__FEAT_CLASSES : groups;
   window w;
   if (n) {
-    window_fill(&w, 1, d, m, wgroups, -1);
-    window_fill(&w, 2, d, m, wgroups, 0);
+    window_fill(&w, 1, d, m, groups, -1);
+    window_fill(&w, 2, d, m, groups, 0);
   }
-  shape_s edge_m = {"<s>", 3}, edge_p = {"</s>", 4};
+  shape_s edge_m, edge_p; /* the boundary markers' (M2 and P2 use no shape) */
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
   for (size_t i = 0; i < n; i++) {
-    window_shift(&w, d, m, wgroups, (long)i + 1);
+    window_shift(&w, d, m, groups, (long)i + 1);
     if ((rc = IDNER__RESERVE(&d->feats, d->feats.n + 2 * MAX_TOKEN_FEATS))) return rc;
     uint32_t start = (uint32_t)d->feats.n;
     d->feat_off.v[i] = start;
-    idner__localref *lr = &d->local.v[i];
-    memset(lr, 0, sizeof *lr);
-    if (tagging) {
-      lr->key = local_key(d, i, profile);
-      /* The token's form block: its local features and what it adds to
-       * its neighbours' scores, unless the cache has them. */
-      size_t slot = (size_t)(lr->key & (IDNER__EMCACHE_SLOTS - 1));
-      if (cached && d->emcache[slot].key == lr->key) {
-        lr->hit = (uint32_t)slot + 1;
-      } else {
-        /* Claim the slot: tagging fills it from this token's rows before
-         * any later token of the same form reads it (tokens go in order). */
-        if (cached) d->emcache[slot].key = lr->key, d->emcache_pending = 1;
-        if (groups & IDNER__FEAT_CLASSES) w.wc[1] = word_class(d, m, (long)i);
-        EMIT_GROUP(lr->count[0], local_features(&b, d, i, &w, groups));
-        for (int r = 0; r < NROLES; r++)
-          EMIT_GROUP(lr->count[1 + r], role_features(&b, d, (long)i, r, &w.sh[1], w.wc[1], groups));
-      }
-      /* Neighbours outside the document contribute here. */
-      uint32_t ctx = (uint32_t)d->feats.n;
-      if (i < 1) role_features(&b, d, -1, ROLE_M1, &edge_m, 0xFFFEu, groups);
-      if (i < 2) role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0xFFFEu, groups);
-      if (i + 1 >= n) role_features(&b, d, (long)n, ROLE_P1, &edge_p, 0xFFFEu, groups);
-      if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
-      if (profile && (rc = conjoin_profile(d, ctx, profile))) return rc;
-    } else {
-      /* Training: every feature of the token itself. */
-      local_features(&b, d, i, &w, groups);
-      role_features(&b, d, (long)i - 1, ROLE_M1, &w.sh[0], w.wc[0], groups);
-      role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0, groups);
-      role_features(&b, d, (long)i + 1, ROLE_P1, &w.sh[2], w.wc[2], groups);
-      role_features(&b, d, (long)i + 2, ROLE_P2, &edge_p, 0, groups);
-      if (profile && (rc = conjoin_profile(d, start, profile))) return rc;
-    }
+    local_features(&b, d, i, &w, groups);
+    role_features(&b, d, (long)i - 1, ROLE_M1, &w.sh[0], w.wc[0], groups);
+    role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0, groups);
+    role_features(&b, d, (long)i + 1, ROLE_P1, &w.sh[2], w.wc[2], groups);
+    role_features(&b, d, (long)i + 2, ROLE_P2, &edge_p, 0, groups);
+    if (profile && (rc = conjoin_profile(d, start, profile))) return rc;
     uint32_t ctx = (uint32_t)d->feats.n;
     context_word_features(&b, d, i, &w);
     put_u32(&b, F_DATE, d->ev.v[i].in_date);
@@ -428,6 +480,368 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
     if (profile && (rc = conjoin_profile(d, ctx, profile))) return rc;
   }
   d->feat_off.v[n] = (uint32_t)d->feats.n;
-  d->local_cached = cached;
+  return IDNER_OK;
+}
+
+/* ---- tagging: emission scores through the doc's caches -------------------
+ *
+ * Token i's score is, in this order (float sums: the order is part of the
+ * result): its form block's local part, the parts its neighbours i - 1,
+ * i - 2, i + 1, i + 2 give it, the features of the document's edges, then
+ * its context features, then (with a profile) their conjoined copies. The
+ * caches hold weight rows, never reordered sums, so every score is the same
+ * float as a plain lookup of every feature in that order would give:
+ *   - form blocks (two-way, 8192 sets): per token form, its local features
+ *     summed and what it gives each neighbour summed, and its shape;
+ *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
+ *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
+ *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
+ *     F_GZ_M1 / F_GZ_P1 (keyed by their value);
+ * and the word bigrams and F_W_SHAPE_M1, which rarely repeat, are looked up
+ * in the weight table, prefetched a few tokens ahead. A row the model lacks
+ * is cached as zeros: adding +0 leaves a score unchanged (scores are never
+ * -0: they start from +0). */
+
+#define L_ IDNER__NLABELS
+#define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
+_Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
+#define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
+#define FORM_SETS 8192u /* emission cache (two-way): token forms */
+#define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
+#define GZ_SLOTS 256u
+
+/* An emission-cache slot: a token form's block and its shape. */
+typedef struct formslot {
+  uint64_t key; /* form_key; 0 = empty */
+  shape_s shape;
+  float w[FORM_PARTS][LW];
+} formslot;
+
+/* A row-cache slot: a feature's row and its conjoined copy's. */
+typedef struct rowslot {
+  uint64_t key; /* 0 = empty */
+  float w[2][LW];
+} rowslot;
+
+/* Fixed rows: index of each small-integer template's value 0. */
+enum { FX_DATE = 0, FX_GZ = 2, FX_CAND = 34, FX_TITLE = 66, FX_DOC = 68, FX_DOC_CAND = 76, NFIXED = 84 };
+
+struct idner__tagcache {
+  uint64_t model;   /* which model (checksum, groups) the rows are from; 0 = none */
+  uint32_t profile; /* of the fixed rows' conjoined copies */
+  float fixed[NFIXED][2][LW];
+  rowslot tri[TRI_SLOTS];                     /* F_SHAPE_TRI by the three shapes */
+  rowslot gz_before[GZ_SLOTS], gz_after[GZ_SLOTS]; /* F_GZ_M1, F_GZ_P1 by value */
+  formslot forms[FORM_SETS][2];
+  uint8_t recent[FORM_SETS]; /* the way of the set used last: the other goes first */
+};
+
+/* Loads 1..8 bytes (little-endian) without reading past p + len. */
+static uint64_t load_tail(const unsigned char *p, size_t len) {
+  uint32_t a, b;
+  if (len >= 4) {
+    memcpy(&a, p, 4);
+    memcpy(&b, p + len - 4, 4);
+    return (uint64_t)a << 32 | b;
+  }
+  return (uint64_t)p[0] << 16 | (uint64_t)p[len >> 1] << 8 | p[len - 1];
+}
+
+/* A 64-bit mix for cache keys and slots. */
+static uint64_t mix64(uint64_t a, uint64_t b) {
+  a ^= b * 0x9E3779B97F4A7C15ull;
+  a ^= a >> 29;
+  a *= 0xBF58476D1CE4E5B9ull;
+  a ^= a >> 32;
+  return a;
+}
+
+/* Key of token i's form block: its bytes, shape flags, kind and the profile
+ * (64-bit, word at a time; a collision would only borrow another form's
+ * scores). Never 0. */
+static uint64_t form_key(const idner_doc *d, size_t i, uint32_t profile) {
+  const idner_token *t = &d->toks.v[i];
+  const unsigned char *p = (const unsigned char *)d->text + t->byte_start;
+  size_t len = t->byte_end - t->byte_start;
+  uint64_t h = (uint64_t)len << 40 ^ (uint64_t)t->flags << 16 ^ (uint64_t)t->kind << 8 ^ profile;
+  for (; len > 8; p += 8, len -= 8) {
+    uint64_t w;
+    memcpy(&w, p, 8);
+    h = mix64(h, w);
+  }
+  h = mix64(h, len ? load_tail(p, len) : 0x2545F4914F6CDD1Dull);
+  return h ? h : 1u;
+}
+
+/* Feature f's row (zeros if the model lacks it) into w[0], its conjoined
+ * copy's into w[1] (zeros without a profile). */
+static void fill_rows(float w[2][LW], const idner__seqmodel *m, uint32_t f, uint32_t profile) {
+  const float *r = idner__seqmodel_row(m, f);
+  for (int l = 0; l < LW; l++) w[0][l] = r && l < L_ ? r[l] : 0.0f;
+  r = profile ? idner__seqmodel_row(m, conj_hash(f, profile)) : NULL;
+  for (int l = 0; l < LW; l++) w[1][l] = r && l < L_ ? r[l] : 0.0f;
+}
+
+/* Readies the doc's cache for model m, groups and profile: emptied when it
+ * holds another model's rows (the cache outlives calls; models are told
+ * apart by their file checksum; one without, built in memory, is never
+ * trusted across calls), fixed rows for the profile. A slot is marked
+ * empty while it is filled, so an error mid-call leaves nothing stale. */
+static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t groups,
+                                uint32_t profile, struct idner__tagcache **out) {
+  uint64_t id = m->checksum ? (uint64_t)m->checksum << 32 | groups | 1u << 31 : 0;
+  struct idner__tagcache *tc = d->emcache;
+  if (!tc) {
+    tc = d->emcache = calloc(1, sizeof *tc);
+    if (!tc) return IDNER_ERR_NOMEM;
+    tc->model = id;
+    tc->profile = UINT32_MAX;
+  } else if (tc->model != id || !id) {
+    memset(tc->tri, 0, sizeof tc->tri);
+    memset(tc->gz_before, 0, sizeof tc->gz_before);
+    memset(tc->gz_after, 0, sizeof tc->gz_after);
+    memset(tc->forms, 0, sizeof tc->forms);
+    memset(tc->recent, 0, sizeof tc->recent);
+    tc->model = id;
+    tc->profile = UINT32_MAX;
+  }
+  if (tc->profile != profile) {
+    for (uint32_t v = 0; v < 2; v++) {
+      fill_rows(tc->fixed[FX_DATE + v], m, feat_u32(F_DATE, v), profile);
+      fill_rows(tc->fixed[FX_TITLE + v], m, feat_u32(F_TITLE_NEAR, v), profile);
+    }
+    for (uint32_t c = 0; c < 32; c++) {
+      fill_rows(tc->fixed[FX_GZ + c], m, feat_u32(F_GZ, c), profile);
+      fill_rows(tc->fixed[FX_CAND + c], m, feat_u32(c < 16 ? F_CAND_T : F_CAND_E, c), profile);
+    }
+    for (uint32_t v = 0; v < 8; v++) {
+      fill_rows(tc->fixed[FX_DOC + v], m, feat_u32(F_DOC, v), profile);
+      fill_rows(tc->fixed[FX_DOC_CAND + v], m, feat_u32(F_DOC_CAND, v), profile);
+    }
+    tc->profile = profile;
+  }
+  *out = tc;
+  return IDNER_OK;
+}
+
+/* The rows of an integer-valued feature through a row cache. */
+static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__seqmodel *m,
+                                 uint32_t tmpl, uint32_t v, uint32_t profile) {
+  uint64_t key = (uint64_t)v << 32 | tmpl << 8 | profile << 1 | 1u;
+  rowslot *r = &cache[(key * 0x9E3779B97F4A7C15ull) >> 40 & (nslots - 1)];
+  if (r->key != key) {
+    r->key = key;
+    fill_rows(r->w, m, feat_u32(tmpl, v), profile);
+  }
+  return r;
+}
+
+/* A score being summed, LW lanes: acc_cached adds a cached row (LW wide,
+ * zero last lane), acc_row a weight-table row (labels wide). Lane by lane
+ * these are the same float additions as a plain loop: SSE only does seven
+ * of them at once. */
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
+typedef struct acc8 {
+  __m128 lo, hi;
+} acc8;
+static void acc_set(acc8 *a, const float *r) { a->lo = _mm_loadu_ps(r), a->hi = _mm_loadu_ps(r + 4); }
+static void acc_zero(acc8 *a) { a->lo = a->hi = _mm_setzero_ps(); }
+static void acc_cached(acc8 *a, const float *r) {
+  a->lo = _mm_add_ps(a->lo, _mm_loadu_ps(r));
+  a->hi = _mm_add_ps(a->hi, _mm_loadu_ps(r + 4));
+}
+static void acc_row(acc8 *a, const float *r) {
+  a->lo = _mm_add_ps(a->lo, _mm_loadu_ps(r));
+  /* r[4..6] and a zero: r[3..6] shifted down a lane */
+  __m128 t = _mm_castsi128_ps(_mm_srli_si128(_mm_castps_si128(_mm_loadu_ps(r + 3)), 4));
+  a->hi = _mm_add_ps(a->hi, t);
+}
+static void acc_get(const acc8 *a, float *out) { _mm_storeu_ps(out, a->lo), _mm_storeu_ps(out + 4, a->hi); }
+#else
+typedef struct acc8 {
+  float v[LW];
+} acc8;
+static void acc_set(acc8 *a, const float *r) { memcpy(a->v, r, sizeof a->v); }
+static void acc_zero(acc8 *a) { memset(a->v, 0, sizeof a->v); }
+static void acc_cached(acc8 *a, const float *r) {
+  for (int l = 0; l < LW; l++) a->v[l] += r[l];
+}
+static void acc_row(acc8 *a, const float *r) {
+  for (int l = 0; l < L_; l++) a->v[l] += r[l];
+}
+static void acc_get(const acc8 *a, float *out) { memcpy(out, a->v, sizeof a->v); }
+#endif
+
+/* Adds the rows of features [a, b) to acc in order (the caller prefetched
+ * them: the weight table is larger than the caches, the misses must
+ * overlap). */
+static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
+                     acc8 *acc) {
+  for (uint32_t k = a; k < b; k++) {
+    const float *row = idner__seqmodel_row(m, feats[k]);
+    if (row) acc_row(acc, row);
+  }
+}
+
+/* Token j's form block and shape, summed from the weight rows, into slot. */
+static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t profile,
+                          const idner__seqmodel *m, formslot *slot) {
+  int32_t rc;
+  window w;
+  shape_at(d, (long)j, &w.sh[1]);
+  w.wc[1] = (groups & IDNER__FEAT_CLASSES) ? word_class(d, m, (long)j) : 0;
+  d->feats.n = 0;
+  if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
+  fbuf b = {d};
+  uint32_t count[FORM_PARTS];
+  EMIT_GROUP(count[0], local_features(&b, d, j, &w, groups));
+  for (int r = 0; r < NROLES; r++)
+    EMIT_GROUP(count[1 + r], role_features(&b, d, (long)j, r, &w.sh[1], w.wc[1], groups));
+  for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
+  for (uint32_t p = 0, a = 0; p < FORM_PARTS; a += count[p], p++) {
+    acc8 acc;
+    acc_zero(&acc);
+    add_rows(m, d->feats.v, a, a + count[p], &acc);
+    acc_get(&acc, slot->w[p]);
+  }
+  slot->shape = w.sh[1];
+  return IDNER_OK;
+}
+
+/* What the document's edges give token i (its neighbours outside). */
+static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t profile,
+                             const idner__seqmodel *m, acc8 *acc) {
+  size_t n = d->toks.n;
+  shape_s edge_m, edge_p;
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
+  int32_t rc;
+  d->feats.n = 0;
+  if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
+  fbuf b = {d};
+  if (i < 1) role_features(&b, d, -1, ROLE_M1, &edge_m, 0xFFFEu, groups);
+  if (i < 2) role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0xFFFEu, groups);
+  if (i + 1 >= n) role_features(&b, d, (long)n, ROLE_P1, &edge_p, 0xFFFEu, groups);
+  if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
+  if (profile && (rc = conjoin_profile(d, 0, profile))) return rc;
+  for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
+  add_rows(m, d->feats.v, 0, (uint32_t)d->feats.n, acc);
+  return IDNER_OK;
+}
+
+/* Tagging: d->scores (n x labels) for every token, in one pass. Stage j
+ * gets token j's form block (from the cache or the rows) and the hashes of
+ * its word bigrams, prefetching their rows; token j - LEAD, whose
+ * neighbours' blocks are all in the ring by then, is scored. */
+static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
+                               const idner__seqmodel *m) {
+  enum { LEAD = 4, RING = 8, NLEX = 3 };
+  size_t n = d->toks.n;
+  int32_t rc;
+  struct idner__tagcache *tc;
+  if ((rc = IDNER__RESERVE(&d->scores, n * L_ + 1)) ||
+      (rc = tagcache_prepare(d, m, groups, profile, &tc)))
+    return rc;
+  shape_s edge_m, edge_p;
+  shape_at(d, -1, &edge_m);
+  shape_at(d, (long)n, &edge_p);
+  /* Tokens j - LEAD - 2 .. j: their form slots, or a copy kept when a
+   * later token's miss takes over a slot still needed. */
+  const formslot *blk[RING];
+  formslot kept[RING];
+  uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined) */
+  int nconj = profile ? 2 : 1;
+  uint64_t pair_prev = n ? pair_hash(d, -1) : 0;
+  /* form keys two tokens ahead, their sets prefetched */
+  uint64_t keys[2] = {n ? form_key(d, 0, profile) : 0, n > 1 ? form_key(d, 1, profile) : 0};
+  for (size_t j = 0; j < n + LEAD; j++) {
+    if (j < n) {
+      size_t r = j % RING;
+      uint64_t key = keys[j & 1];
+      if (j + 2 < n) {
+        uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
+        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][0]);
+        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][1]);
+      }
+      size_t set = key & (FORM_SETS - 1);
+      unsigned way = tc->forms[set][0].key == key ? 0 : tc->forms[set][1].key == key ? 1 : 2;
+      if (way == 2) {
+        way = !tc->recent[set];
+        formslot *fs = &tc->forms[set][way];
+        for (size_t q = j > LEAD + 2 ? j - LEAD - 2 : 0; q < j; q++)
+          if (blk[q % RING] == fs) kept[q % RING] = *fs, blk[q % RING] = &kept[q % RING];
+        fs->key = 0;
+        if ((rc = form_block(d, j, groups, profile, m, fs))) return rc;
+        fs->key = key;
+      }
+      tc->recent[set] = (uint8_t)way;
+      const formslot *fs = &tc->forms[set][way];
+      IDNER__PREFETCH(fs->w[1]), IDNER__PREFETCH(fs->w[3]);
+      blk[r] = fs;
+      uint64_t pair = pair_hash(d, (long)j);
+      lex[r][0][0] = mix_h(F_BI_M1, pair_prev);
+      lex[r][0][1] = mix_h(F_BI_P1, pair);
+      lex[r][0][2] = mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape));
+      pair_prev = pair;
+      for (int c = 0; c < NLEX; c++) {
+        if (profile) lex[r][1][c] = conj_hash(lex[r][0][c], profile);
+        for (int k = 0; k < nconj; k++) idner__seqmodel_prefetch(m, lex[r][k][c]);
+      }
+    }
+    if (j < LEAD) continue;
+    size_t i = j - LEAD, r = i % RING;
+    acc8 acc;
+    acc_set(&acc, blk[r]->w[0]);
+    if (i >= 1) acc_cached(&acc, blk[(i - 1) % RING]->w[1]);
+    if (i >= 2) acc_cached(&acc, blk[(i - 2) % RING]->w[2]);
+    if (i + 1 < n) acc_cached(&acc, blk[(i + 1) % RING]->w[3]);
+    if (i + 2 < n) acc_cached(&acc, blk[(i + 2) % RING]->w[4]);
+    if ((i < 2 || i + 2 >= n) && (rc = edge_features(d, i, groups, profile, m, &acc))) return rc;
+    /* the context's rows */
+    const shape_s *sm = i ? &blk[(i - 1) % RING]->shape : &edge_m, *s0 = &blk[r]->shape,
+                  *sp = i + 1 < n ? &blk[(i + 1) % RING]->shape : &edge_p;
+    uint64_t tri_key =
+        mix64(sm->hash * 0xD6E8FEB86659FD93ull ^ s0->hash * 0xA0761D6478BD642Full ^ sp->hash, profile) | 1u;
+    rowslot *tri = &tc->tri[tri_key & (TRI_SLOTS - 1)];
+    if (tri->key != tri_key) {
+      tri->key = tri_key;
+      fill_rows(tri->w, m, mix_h(F_SHAPE_TRI, shape_tri_hash(sm, s0, sp)), profile);
+    }
+    uint32_t in_date = d->ev.v[i].in_date, here = 0, cm = 0, near = 0, dv = 0, ct = 0;
+    float other_date[2][LW]; /* (in_date is 0 or 1) */
+    float(*date)[LW] = other_date;
+    if (in_date < 2) date = tc->fixed[FX_DATE + in_date];
+    else fill_rows(other_date, m, feat_u32(F_DATE, in_date), profile);
+    const rowslot *gzm = NULL, *gzp = NULL;
+    if (groups & IDNER__FEAT_GAZETTEER) {
+      here = d->gzmask.v[i], cm = d->candmask.v[i], near = title_near(d, i);
+      gzm = cached_u32(tc->gz_before, GZ_SLOTS, m, F_GZ_M1, gz_before(d, i), profile);
+      gzp = cached_u32(tc->gz_after, GZ_SLOTS, m, F_GZ_P1, gz_after(d, i), profile);
+    }
+    if (groups & IDNER__FEAT_DOCUMENT) dv = doc_evidence(d, i, &ct);
+    for (int k = 0; k < nconj; k++) {
+      const float *row;
+      if ((row = idner__seqmodel_row(m, lex[r][k][0]))) acc_row(&acc, row);
+      if ((row = idner__seqmodel_row(m, lex[r][k][1]))) acc_row(&acc, row);
+      acc_cached(&acc, tri->w[k]);
+      if ((row = idner__seqmodel_row(m, lex[r][k][2]))) acc_row(&acc, row);
+      acc_cached(&acc, date[k]);
+      if (groups & IDNER__FEAT_GAZETTEER) {
+        for (uint32_t b = here; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_GZ + ctz32(b)][k]);
+        acc_cached(&acc, gzm->w[k]);
+        acc_cached(&acc, gzp->w[k]);
+        for (uint32_t b = cm; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_CAND + ctz32(b)][k]);
+        acc_cached(&acc, tc->fixed[FX_TITLE + near][k]);
+      }
+      if (groups & IDNER__FEAT_DOCUMENT) {
+        acc_cached(&acc, tc->fixed[FX_DOC + dv][k]);
+        for (uint32_t b = ct & 0xFEu; b; b &= b - 1)
+          acc_cached(&acc, tc->fixed[FX_DOC_CAND + ctz32(b)][k]);
+      }
+    }
+    /* LW floats: the last lands on token i + 1's first score, written
+     * next (scores has room for n x labels + 1) */
+    acc_get(&acc, d->scores.v + i * L_);
+  }
   return IDNER_OK;
 }

@@ -18,20 +18,17 @@
 
 struct idner__seqmodel;
 
-/* Fills d->feats with the features of every token: token i's hashes are
- * d->feats.v[d->feat_off.v[i] .. d->feat_off.v[i + 1]). Needs the evidence
- * and the first-pass candidates (idner__compute_evidence,
- * idner__recognize). With profile != 0 every feature is also emitted
- * conjoined with the profile, so the model learns shared weights plus
- * per-corpus corrections (Daume's "frustratingly easy" domain adaptation).
- * m (may be NULL) supplies the word context classes.
- * tagging = 0 (training): each token's list holds exactly its own features.
- * tagging = 1 (idner__seqmodel_tag): the list starts with the token's form
- * block (d->local.v[i]: its local features, then the features it gives the
- * tokens at +1, +2, -1, -2 as their neighbour), which is left out when the
- * doc's emission cache holds its scores; the features that the token's
- * neighbours give it are in their blocks, except at the document's edges.
- * Same features, same scores, fewer weight lookups.
+/* Training (tagging = 0): fills d->feats with the features of every
+ * token: token i's hashes are d->feats.v[d->feat_off.v[i] ..
+ * d->feat_off.v[i + 1]). Needs the evidence and the first-pass candidates
+ * (idner__compute_evidence, idner__recognize). With profile != 0 every
+ * feature is also emitted conjoined with the profile, so the model learns
+ * shared weights plus per-corpus corrections (Daume's "frustratingly easy"
+ * domain adaptation). m (may be NULL) supplies the word context classes.
+ * Tagging (tagging = 1, m required): the same features' weight rows summed
+ * into d->scores (n x labels) for idner__seqmodel_tag, through the doc's
+ * caches (seqfeatures.c): every score is the float a plain lookup of the
+ * token's features in a fixed order gives, only most lookups are cached.
  * Returns IDNER_OK or IDNER_ERR_NOMEM. */
 int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
                                 const struct idner__seqmodel *m, int tagging);

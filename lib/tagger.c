@@ -1,5 +1,6 @@
-/* tagger.c — the sequence model at run time: weight lookup by feature hash,
- * emission scores, BIO-constrained Viterbi, and the model file format:
+/* tagger.c — the sequence model at run time: its weight index (lookup by
+ * feature hash is inline in tagger.h), BIO-constrained Viterbi over the
+ * emission scores (seqfeatures.c sums them), and the model file format:
  *
  *   "IDNERSEQ" | u32 format (1) | u32 feature set | u32 feature groups |
  *   u32 labels (7) | u32 rows | f32 scale | u32 profiles | profiles x
@@ -13,15 +14,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 #include "image.h"
 #include "seqfeatures.h"
-
-#if defined(__GNUC__)
-#define IDNER__PREFETCH(p) __builtin_prefetch(p)
-#else
-#define IDNER__PREFETCH(p) ((void)(p))
-#endif
 
 #define MAGIC "IDNERSEQ"
 #define FILE_FORMAT 1u
@@ -147,15 +145,6 @@ uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat) {
   return UINT32_MAX;
 }
 
-const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
-  size_t s = feat & (m->nfast - 1);
-  while (m->fast[s].key) {
-    if (m->fast[s].key == feat) return m->fast[s].w;
-    s = (s + 1) & (m->nfast - 1);
-  }
-  return NULL;
-}
-
 /* ---- Viterbi ------------------------------------------------------------ */
 
 /* I-X may only follow B-X or I-X. */
@@ -164,28 +153,123 @@ static int allowed(int prev, int cur) {
   return prev == cur || prev == cur - 1;
 }
 
+/* For each label the best previous label: the first of the highest
+ * prev[p] + trans(p, l) over the allowed p (a forbidden step is -inf and
+ * never wins). O and B-X may follow any label; I-X only B-X and I-X. */
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD) && IDNER__NTYPES == 3
+/* The same steps on SSE lanes: a = (O, B-PER, B-ORG, B-LOC) and
+ * in = (I-PER, I-ORG, I-LOC, -inf); every lane does the scalar code's
+ * additions and comparisons in the same order (max_ps(s, b) is
+ * s > b ? s : b). Back-pointers of a step are stored in lane order:
+ * label l's at pos[l]. */
 void idner__viterbi(const float *trans, const float *scores,
                     size_t n, uint8_t *back, uint8_t *out) {
   enum { L = IDNER__NLABELS };
+  static const uint8_t pos[L] = {0, 1, 4, 2, 5, 3, 6};
   if (n == 0) return;
-  /* Transitions with the BIO constraint folded in: a forbidden step costs
-   * -inf, so the inner loop has no branches but the max. */
-  float tr[L][L];
+#define T_(p, l) trans[((p) + 1) * L + (l)]
+  __m128 tb[L];
+  for (int p = 0; p < L; p++) tb[p] = _mm_setr_ps(T_(p, 0), T_(p, 1), T_(p, 3), T_(p, 5));
+  const __m128 ninf = _mm_set1_ps(-INFINITY);
+  const __m128 ti_b = _mm_setr_ps(T_(1, 2), T_(3, 4), T_(5, 6), -INFINITY),
+               ti_i = _mm_setr_ps(T_(2, 2), T_(4, 4), T_(6, 6), -INFINITY);
+#undef T_
+  const __m128i arg_b = _mm_setr_epi32(1, 3, 5, 0), arg_i = _mm_setr_epi32(2, 4, 6, 0);
+  float prev[L];
+  for (int l = 0; l < L; l++)
+    prev[l] = allowed(0, l) ? trans[l] + scores[l] : -INFINITY;
+  __m128 a = _mm_setr_ps(prev[0], prev[1], prev[3], prev[5]),
+         in = _mm_setr_ps(prev[2], prev[4], prev[6], -INFINITY);
+  for (size_t i = 1; i < n; i++) {
+    __m128 vb = ninf;
+    __m128i va = _mm_setzero_si128();
+#define STEP_(x, p)                                                                         \
+  do {                                                                                      \
+    __m128 s_ = _mm_add_ps((x), tb[p]);                                                     \
+    __m128i gt_ = _mm_castps_si128(_mm_cmpgt_ps(s_, vb));                                   \
+    vb = _mm_max_ps(s_, vb);                                                                \
+    va = _mm_or_si128(_mm_and_si128(gt_, _mm_set1_epi32(p)), _mm_andnot_si128(gt_, va));    \
+  } while (0)
+    STEP_(_mm_shuffle_ps(a, a, 0x00), 0);   /* O */
+    STEP_(_mm_shuffle_ps(a, a, 0x55), 1);   /* B-PER */
+    STEP_(_mm_shuffle_ps(in, in, 0x00), 2); /* I-PER */
+    STEP_(_mm_shuffle_ps(a, a, 0xAA), 3);   /* B-ORG */
+    STEP_(_mm_shuffle_ps(in, in, 0x55), 4); /* I-ORG */
+    STEP_(_mm_shuffle_ps(a, a, 0xFF), 5);   /* B-LOC */
+    STEP_(_mm_shuffle_ps(in, in, 0xAA), 6); /* I-LOC */
+#undef STEP_
+    /* I-X: from B-X, then from I-X */
+    __m128 s1 = _mm_add_ps(_mm_shuffle_ps(a, a, _MM_SHUFFLE(3, 3, 2, 1)), ti_b);
+    __m128i gt = _mm_castps_si128(_mm_cmpgt_ps(s1, ninf));
+    __m128 ib = _mm_max_ps(s1, ninf);
+    __m128i ia = _mm_and_si128(gt, arg_b);
+    __m128 s2 = _mm_add_ps(in, ti_i);
+    gt = _mm_castps_si128(_mm_cmpgt_ps(s2, ib));
+    ib = _mm_max_ps(s2, ib);
+    ia = _mm_or_si128(_mm_and_si128(gt, arg_i), _mm_andnot_si128(gt, ia));
+    /* this token's scores: (s0, s1, s3, s5) and (s2, s4, s6, s6) */
+    const float *sc = scores + i * L;
+    __m128 lo = _mm_loadu_ps(sc), hi = _mm_loadu_ps(sc + 3);
+    __m128 t = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 2, 2));
+    a = _mm_add_ps(vb, _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 1, 0)));
+    in = _mm_add_ps(ib, _mm_shuffle_ps(t, t, _MM_SHUFFLE(3, 3, 2, 0)));
+    __m128i bytes = _mm_packus_epi16(_mm_packs_epi32(va, ia), _mm_setzero_si128());
+    uint32_t b4 = (uint32_t)_mm_cvtsi128_si32(bytes), i4 = (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(bytes, 4));
+    uint8_t *bk = back + i * L;
+    memcpy(bk, &b4, 4);
+    bk[4] = (uint8_t)i4, bk[5] = (uint8_t)(i4 >> 8), bk[6] = (uint8_t)(i4 >> 16);
+  }
+  float fa[4], fi[4];
+  _mm_storeu_ps(fa, a), _mm_storeu_ps(fi, in);
+  const float last[L] = {fa[0], fa[1], fi[0], fa[2], fi[1], fa[3], fi[2]};
+  int arg = 0;
+  for (int l = 1; l < L; l++)
+    if (last[l] > last[arg]) arg = l;
+  for (size_t i = n; i-- > 0;) {
+    out[i] = (uint8_t)arg;
+    if (i) arg = back[i * L + pos[arg]];
+  }
+}
+#else
+void idner__viterbi(const float *trans, const float *scores,
+                    size_t n, uint8_t *back, uint8_t *out) {
+  enum { L = IDNER__NLABELS, NB = 1 + IDNER__NTYPES };
+  if (n == 0) return;
+  float tb[L][NB]; /* tb[p][k]: transition p -> label 2k - (k > 0), that is O, B-X */
   for (int p = 0; p < L; p++)
-    for (int l = 0; l < L; l++) tr[p][l] = allowed(p, l) ? trans[(p + 1) * L + l] : -INFINITY;
+    for (int k = 0; k < NB; k++) tb[p][k] = trans[(p + 1) * L + (k ? 2 * k - 1 : 0)];
+  float ti[IDNER__NTYPES][2]; /* B-X -> I-X, I-X -> I-X */
+  for (int k = 0; k < IDNER__NTYPES; k++)
+    ti[k][0] = trans[(2 * k + 2) * L + 2 * k + 2], ti[k][1] = trans[(2 * k + 3) * L + 2 * k + 2];
   float prev[L], cur[L];
   for (int l = 0; l < L; l++)
     prev[l] = allowed(0, l) ? trans[l] + scores[l] : -INFINITY;
   for (size_t i = 1; i < n; i++) {
-    for (int l = 0; l < L; l++) {
-      float best = -INFINITY;
-      int arg = 0;
-      for (int p = 0; p < L; p++) {
-        float s = prev[p] + tr[p][l];
-        if (s > best) best = s, arg = p;
+    float best[NB];
+    int32_t arg[NB];
+    for (int k = 0; k < NB; k++) best[k] = -INFINITY, arg[k] = 0;
+    for (int p = 0; p < L; p++)
+      for (int k = 0; k < NB; k++) {
+        float s = prev[p] + tb[p][k];
+        int better = s > best[k];
+        best[k] = better ? s : best[k];
+        arg[k] = better ? p : arg[k];
       }
-      cur[l] = best + scores[i * L + (size_t)l];
-      back[i * L + (size_t)l] = (uint8_t)arg;
+    const float *sc = scores + i * L;
+    uint8_t *bk = back + i * L;
+    for (int k = 0; k < NB; k++) {
+      int l = k ? 2 * k - 1 : 0;
+      cur[l] = best[k] + sc[l];
+      bk[l] = (uint8_t)arg[k];
+    }
+    for (int k = 0; k < IDNER__NTYPES; k++) {
+      int l = 2 * k + 2;
+      float b = -INFINITY, s;
+      int a = 0;
+      if ((s = prev[l - 1] + ti[k][0]) > b) b = s, a = l - 1;
+      if ((s = prev[l] + ti[k][1]) > b) b = s, a = l;
+      cur[l] = b + sc[l];
+      bk[l] = (uint8_t)a;
     }
     memcpy(prev, cur, sizeof prev);
   }
@@ -197,78 +281,14 @@ void idner__viterbi(const float *trans, const float *scores,
     if (i) arg = back[i * L + (size_t)arg];
   }
 }
-
-/* Adds the weight rows of features [a, b) to s, prefetching ahead: the
- * weight table is larger than the caches and every lookup is a miss of its
- * own, so the misses must overlap. */
-static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
-                     size_t nf, float *s) {
-  enum { AHEAD = 12 };
-  for (uint32_t k = a; k < b; k++) {
-    if (k + AHEAD < nf) IDNER__PREFETCH(&m->fast[feats[k + AHEAD] & (m->nfast - 1)]);
-    const float *row = idner__seqmodel_row(m, feats[k]);
-    if (!row) continue;
-    for (int l = 0; l < IDNER__NLABELS; l++) s[l] += row[l];
-  }
-}
-
-/* Token j's form block into pt (FORM_PARTS x labels): from its cache slot,
- * or summed from its rows and then stored in its slot. */
-static void form_block(const idner__seqmodel *m, idner_doc *d, size_t j, float *pt) {
-  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
-  const idner__localref *lr = &d->local.v[j];
-  if (lr->hit) {
-    memcpy(pt, d->emcache[lr->hit - 1].w, P * L * sizeof *pt);
-    return;
-  }
-  memset(pt, 0, P * L * sizeof *pt);
-  uint32_t a = d->feat_off.v[j];
-  for (int p = 0; p < P; p++) {
-    add_rows(m, d->feats.v, a, a + lr->count[p], d->feats.n, pt + p * L);
-    a += lr->count[p];
-  }
-  if (d->local_cached) {
-    struct idner__emslot *e = &d->emcache[lr->key & (IDNER__EMCACHE_SLOTS - 1)];
-    e->key = lr->key;
-    memcpy(e->w, pt, sizeof e->w);
-  }
-}
+#endif
 
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d) {
-  enum { L = IDNER__NLABELS, P = IDNER__FORM_PARTS };
+  enum { L = IDNER__NLABELS };
   size_t n = d->toks.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->scores, n * L + 1)) || (rc = IDNER__RESERVE(&d->back, n * L + 1)) ||
-      (rc = IDNER__RESERVE(&d->labels, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->back, n * L + 1)) || (rc = IDNER__RESERVE(&d->labels, n + 1)))
     return rc;
-  const uint32_t *feats = d->feats.v;
-  size_t nf = d->feats.n;
-  for (size_t k = 0; k < nf && k < 12; k++)
-    IDNER__PREFETCH(&m->fast[feats[k] & (m->nfast - 1)]);
-  /* One pass in token order with the form blocks of tokens i-2 .. i+2 in
-   * a ring: a block comes from the emission cache or from the rows.
-   * Extraction claimed a slot for each token that missed, and marked as
-   * hits the later tokens of the same form: the claiming token fills the
-   * slot before they read it. score(i) = local(i) + what i-1, i-2, i+1,
-   * i+2 give it + its context. */
-  float ring[5][P * L];
-  for (size_t j = 0; j < n + 2; j++) {
-    if (j < n) form_block(m, d, j, ring[j % 5]);
-    if (j < 2) continue;
-    size_t i = j - 2;
-    float *s = d->scores.v + i * L;
-    const float *own = ring[i % 5];
-    for (int l = 0; l < L; l++) s[l] = own[l];
-    if (i >= 1) for (int l = 0; l < L; l++) s[l] += ring[(i - 1) % 5][1 * L + l];
-    if (i >= 2) for (int l = 0; l < L; l++) s[l] += ring[(i - 2) % 5][2 * L + l];
-    if (i + 1 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 1) % 5][3 * L + l];
-    if (i + 2 < n) for (int l = 0; l < L; l++) s[l] += ring[(i + 2) % 5][4 * L + l];
-    uint32_t a = d->feat_off.v[i];
-    if (!d->local.v[i].hit)
-      for (int p = 0; p < P; p++) a += d->local.v[i].count[p];
-    add_rows(m, feats, a, d->feat_off.v[i + 1], nf, s);
-  }
-  d->emcache_pending = 0;
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && d->toks.v[j].sentence == d->toks.v[i].sentence) j++;

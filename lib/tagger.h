@@ -19,12 +19,6 @@ typedef struct idner__wslot {
   float w[IDNER__NLABELS];
 } idner__wslot;
 
-/* One emission-cache slot (doc.h): key 0 = empty. */
-struct idner__emslot {
-  uint64_t key;
-  float w[IDNER__FORM_PARTS][IDNER__NLABELS];
-};
-
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
   uint32_t checksum;  /* of the model file it was read from; 0 = built in memory */
@@ -73,8 +67,26 @@ int32_t idner__seqmodel_new(uint32_t nrows, idner__seqmodel **out);
 void idner__seqmodel_free(idner__seqmodel *m);
 /* (Re)builds the hash indexes over keys[0..nrows) and w. */
 int32_t idner__seqmodel_index(idner__seqmodel *m);
+#if defined(__GNUC__)
+#define IDNER__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define IDNER__PREFETCH(p) ((void)(p))
+#endif
+
 /* Weight row of a feature hash, or NULL. */
-const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat);
+static inline const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
+  size_t s = feat & (m->nfast - 1);
+  while (m->fast[s].key) {
+    if (m->fast[s].key == feat) return m->fast[s].w;
+    s = (s + 1) & (m->nfast - 1);
+  }
+  return NULL;
+}
+
+/* Starts loading the slot where feat's row would be. */
+static inline void idner__seqmodel_prefetch(const idner__seqmodel *m, uint32_t feat) {
+  IDNER__PREFETCH(&m->fast[feat & (m->nfast - 1)]);
+}
 /* Row number of a feature hash, or UINT32_MAX (training). */
 uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat);
 
@@ -101,8 +113,8 @@ int32_t idner__seqmodel_write(const idner__seqmodel *m, FILE *f);
 void idner__viterbi(const float *trans, const float *scores,
                     size_t n, uint8_t *back, uint8_t *out);
 
-/* Emission scores of the doc's tokens (features must be extracted) into
- * d->scores, then Viterbi per sentence into d->labels. */
+/* Viterbi per sentence over d->scores (the emission scores that
+ * idner__extract_features computes when tagging) into d->labels. */
 int32_t idner__seqmodel_tag(const idner__seqmodel *m, idner_doc *d);
 
 #endif

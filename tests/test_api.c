@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "idner.h"
+#include "tagger.h" /* the doc's emission scores, for the reuse test */
 
 static idner_model *model;
 static idner_doc *doc;
@@ -265,25 +266,43 @@ static int same_entities(const idner_doc *x, const idner_doc *y) {
 }
 
 START_TEST(test_reused_doc_equals_fresh_doc) {
-  static const char *const texts[] = {
+  /* The doc keeps caches across calls (token forms' scores, rows of
+   * context features, the per-document form table): a reused doc must
+   * answer as a fresh one whatever came before it, with another profile
+   * or after a longer document. */
+  static char long_text[4096];
+  static const char *texts[] = {
       "Presiden Joko Widodo bertemu Menteri Luar Negeri Retno Marsudi di Jakarta, Senin (18/9).",
       "Warga Jakarta dan Bandung. Jakarta Jakarta Jakarta, kata Budi Santoso dari Bank Mandiri.",
       "Universitas Gadjah Mada (UGM) di Yogyakarta menerima mahasiswa dari Rusia dan China.",
-      "PT Pertamina (Persero) dan Kementerian BUMN sepakat pada 17 Agustus 2023 lalu."};
-  const char *names[] = {NULL, "nerui", "nergrit", NULL};
-  for (int round = 0; round < 4; round++) {
+      "PT Pertamina (Persero) dan Kementerian BUMN sepakat pada 17 Agustus 2023 lalu.",
+      long_text};
+  enum { NTEXTS = sizeof texts / sizeof *texts };
+  long_text[0] = '\0';
+  for (int r = 0; r < 8; r++)
+    for (int k = 0; k < NTEXTS - 1; k++) {
+      strcat(long_text, texts[(k + r) % (NTEXTS - 1)]);
+      strcat(long_text, r % 2 ? "\n" : " ");
+    }
+  const char *names[] = {NULL, "nerui", "nergrit", NULL, "nerugm", NULL};
+  for (int round = 0; round < 6; round++) {
     idner_options o = ref_2023_09_19();
     if (names[round])
       ck_assert_int_eq(
           idner_model_find_profile(model, names[round], strlen(names[round]), &o.profile),
           IDNER_OK);
-    for (size_t k = 0; k < sizeof texts / sizeof *texts; k++) {
+    for (size_t k = 0; k < NTEXTS; k++) {
       idner_doc *fresh;
       ck_assert_int_eq(idner_doc_new(&fresh), IDNER_OK);
-      const char *t = texts[(k + (size_t)round) % 4];
+      const char *t = texts[(k + (size_t)round) % NTEXTS];
       ck_assert_int_eq(idner_analyze(model, doc, t, strlen(t), &o), IDNER_OK);
       ck_assert_int_eq(idner_analyze(model, fresh, t, strlen(t), &o), IDNER_OK);
       ck_assert_msg(same_entities(doc, fresh), "round %d text %zu differs", round, k);
+      /* and the sequence model's scores to the bit, not only its answers */
+      ck_assert_uint_eq(doc->toks.n, fresh->toks.n);
+      ck_assert_msg(memcmp(doc->scores.v, fresh->scores.v,
+                           doc->toks.n * IDNER__NLABELS * sizeof *doc->scores.v) == 0,
+                    "round %d text %zu: emission scores differ", round, k);
       idner_doc_free(fresh);
     }
   }
