@@ -9,7 +9,10 @@
  *
  * THREAD SAFETY
  *   An idner_model is immutable after idner_model_load() returns: any number
- *   of threads may use one model at the same time without locks. An idner_doc
+ *   of threads may use one model at the same time without locks. (Inside,
+ *   each date rule is JIT-compiled the first time an analysis needs it,
+ *   once, under the model's own lock: the first analyses with a new model
+ *   pay that, up to about 5 ms in all; callers see no change.) An idner_doc
  *   holds one call's results and scratch space: use each doc from one thread
  *   at a time (one doc per thread). There is no global state, no init
  *   function, and the library never prints and never reads the environment.
@@ -120,7 +123,8 @@ IDNER_API uint32_t idner_type_from_name(const char *name, size_t len);
 
 /* ---- Handles ------------------------------------------------------------ */
 
-/* Gazetteers + compiled date grammar; immutable after load; share freely. */
+/* Gazetteers + compiled date grammar; immutable after load (see THREAD
+ * SAFETY for the date rules' JIT on first use); share freely. */
 typedef struct idner_model idner_model;
 /* One analysis' results and scratch; one thread at a time; reusable. */
 typedef struct idner_doc idner_doc;
