@@ -89,34 +89,68 @@ static int is_invisible_space(int32_t cp) {
          cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* Classes of the ASCII characters: the tokenizer looks at every byte, and
- * most bytes of news text are ASCII. */
-#define S_ C_SPACE
-#define P_ C_PUNCT
-#define Y_ C_SYMBOL
-#define D_ C_DIGIT
-#define U_ C_UPPER
-#define L_ C_LOWER
-static const unsigned char k_ascii_class[128] = {
-    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, /* 00 */
-    S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, S_, /* 10 */
-    S_, P_, P_, P_, Y_, P_, P_, P_, P_, P_, P_, Y_, P_, P_, P_, P_, /*  !"#$%&'()*+,-./ */
-    D_, D_, D_, D_, D_, D_, D_, D_, D_, D_, P_, P_, Y_, Y_, Y_, P_, /* 0-9 :;<=>? */
-    P_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, /* @A-O */
-    U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, U_, P_, P_, P_, Y_, P_, /* P-Z [\]^_ */
-    Y_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, /* `a-o */
-    L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, L_, P_, Y_, P_, Y_, S_, /* p-z {|}~ DEL */
+/* What the tokenizer needs to know of a byte, in one table lookup: its
+ * class (ASCII only) in the low bits, and flags. Most bytes of news text
+ * are ASCII, and the tokenizer looks at every byte. */
+enum {
+  B_CLASS = 0x0F,    /* C_* of an ASCII byte */
+  B_UPPER = 0x10,    /* A-Z */
+  B_LOWER = 0x20,    /* a-z */
+  B_DIGIT = 0x40,    /* 0-9 */
+  B_GOES_ON = 0x80,  /* after a word, a matcher may take it on: word_may_go_on() */
+  B_CURRENCY = 0x100, /* first letter of a currency prefix: r u i s (any case) */
+  B_HIGH = 0x200     /* >= 0x80: decode */
 };
-#undef S_
-#undef P_
-#undef Y_
-#undef D_
-#undef U_
-#undef L_
+#define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
+#define NU (C_SPACE | B_GOES_ON) /* NUL: as the end of the input */
+#define SP C_SPACE
+#define PU C_PUNCT
+#define PG (C_PUNCT | B_GOES_ON)
+#define SY C_SYMBOL
+#define YG (C_SYMBOL | B_GOES_ON)
+#define DG (C_DIGIT | B_DIGIT)
+#define UP (C_UPPER | B_UPPER)
+#define UC (C_UPPER | B_UPPER | B_CURRENCY)
+#define LO (C_LOWER | B_LOWER)
+#define LC (C_LOWER | B_LOWER | B_CURRENCY)
+#define HI B_HIGH
+static const uint16_t k_byte[256] = {
+    NU, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 00 */
+    SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
+    SP, PU, PU, PU, YG, PG, PU, PG, PU, PU, PU, YG, PU, PG, PG, PU, /*  !"#$%&'()*+,-./ */
+    DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PU, /* 0-9 :;<=>? */
+    PG, UP, UP, UP, UP, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
+    UP, UP, UC, UC, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
+    SY, LO, LO, LO, LO, LO, LO, LO, LO, LC, LO, LO, LO, LO, LO, LO, /* `a-o */
+    LO, LO, LC, LC, LO, LC, LO, LO, LO, LO, LO, PU, SY, PU, SY, SP, /* p-z {|}~ DEL */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* 80 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* 90 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* A0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* B0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* C0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* D0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* E0 */
+    HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* F0 */
+};
+#undef NU
+#undef SP
+#undef PU
+#undef PG
+#undef SY
+#undef YG
+#undef DG
+#undef UP
+#undef UC
+#undef LO
+#undef LC
+#undef HI
+
+/* Class of an ASCII byte. */
+static inline int ascii_class(unsigned char b) { return k_byte[b] & B_CLASS; }
 
 static int cp_class(int32_t cp) {
   if (cp < 0) return C_INVALID;
-  if (cp < 0x80) return k_ascii_class[cp];
+  if (cp < 0x80) return ascii_class((unsigned char)cp);
   if (is_invisible_space(cp)) return C_SPACE;
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
@@ -169,7 +203,7 @@ static inline chr chr_at(const scanner *sc, size_t i) {
   if (sc->s[i] < 0x80u) { /* ASCII fast path */
     c.cp = sc->s[i];
     c.n = 1;
-    c.cls = k_ascii_class[sc->s[i]];
+    c.cls = ascii_class(sc->s[i]);
     return c;
   }
   c.n = (uint32_t)idner__utf8_decode((const char *)sc->s, sc->len, i, &c.cp);
@@ -645,7 +679,7 @@ static size_t scan_word(const scanner *sc, size_t p) {
     for (;;) {
       unsigned char b = byte_at(sc, q);
       if (b < 0x80u) { /* ASCII fast path */
-        int cls = k_ascii_class[b];
+        int cls = ascii_class(b);
         if (cls == C_LOWER) nlower++, seg_digits = 0;
         else if (cls == C_UPPER) all_lower = 0, seg_digits = 0;
         else if (cls == C_DIGIT) all_lower = 0;
@@ -673,16 +707,10 @@ static int is_ordinal(const scanner *sc, size_t p, size_t e) {
 
 /* ---- Token dispatch ----------------------------------------------------- */
 
-/* ASCII bytes after an alphanumeric run that some matcher may take on
- * (URLs, e-mails, domains, abbreviations, connectors, "US$"); NUL = the
- * end of the input, where the matchers decide too. */
-static int word_may_go_on(unsigned char b) {
-  switch (b) {
-    case '.': case '-': case '+': case ':': case '_': case '%': case '@': case '\'': case '$':
-    case '\0': return 1;
-    default: return 0;
-  }
-}
+/* The ASCII bytes after an alphanumeric run that some matcher may take on
+ * (URLs, e-mails, domains, abbreviations, connectors, "US$") are flagged
+ * B_GOES_ON in k_byte: . - + : _ % @ ' $, and NUL, which stands for the
+ * end of the input too (byte_at), where the matchers decide as well. */
 
 /* End of the ASCII alphanumeric run from p. Remembered: token starts only
  * move forward, and a start inside the last run ends where it ends. */
@@ -695,11 +723,42 @@ static inline size_t alnum_run(scanner *sc, size_t p) {
 /* Is the run [p, r) from an ASCII letter a whole plain word ("Jakarta",
  * "5G") before a space or punctuation that cannot continue it? Then none
  * of the matchers of match_letter_start() can take more or less (each
- * needs one of the word_may_go_on() bytes, a non-ASCII letter or mark, or
- * a currency prefix). */
+ * needs one of the B_GOES_ON bytes, a non-ASCII letter or mark, or a
+ * currency prefix, and only r, u, i, s begin one with a letter). */
 static inline int plain_word(const scanner *sc, size_t p, size_t r) {
   unsigned char b = byte_at(sc, r);
-  return b < 0x80u && !word_may_go_on(b) && !currency_prefix(sc, p);
+  return !(k_byte[b] & (B_HIGH | B_GOES_ON)) &&
+         (!(k_byte[sc->s[p]] & B_CURRENCY) || !currency_prefix(sc, p));
+}
+
+/* Shape of a plain word from the k_byte flags of its bytes or'ed together
+ * and its first byte (a letter), as token_shape() would give it. */
+static inline uint32_t plain_shape(unsigned seen, unsigned char first) {
+  uint32_t shape = seen & B_DIGIT ? IDNER_SHAPE_HAS_DIGIT : 0;
+  if (k_byte[first] & B_UPPER) shape |= IDNER_SHAPE_CAPITALIZED;
+  if ((seen & (B_UPPER | B_LOWER)) == B_UPPER) shape |= IDNER_SHAPE_ALLCAPS;
+  if ((seen & (B_UPPER | B_LOWER)) == B_LOWER) shape |= IDNER_SHAPE_LOWER;
+  return shape;
+}
+
+/* The token at the ASCII letter p when it is a plain word: returns its end
+ * and sets *shape, in one pass over its bytes; 0 when it is not. The same
+ * as match_letter_start() and token_shape() for such a word. */
+static inline size_t plain_word_at(scanner *sc, size_t p, uint32_t *shape) {
+  const unsigned char *s = sc->s;
+  unsigned seen = 0, f;
+  size_t r = p;
+  if (p < sc->alnum_run_end) {
+    r = sc->alnum_run_end; /* inside a run measured before */
+  } else {
+    while (r < sc->len && ((f = k_byte[s[r]]) & B_ALNUM)) seen |= f, r++;
+    sc->alnum_run_end = r;
+  }
+  if (!plain_word(sc, p, r)) return 0;
+  if (!seen) /* the run measured before: flag its bytes now that they are taken */
+    for (size_t i = p; i < r; i++) seen |= k_byte[s[i]];
+  *shape = plain_shape(seen, s[p]);
+  return r;
 }
 
 static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
@@ -801,7 +860,7 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
   const unsigned char *u = (const unsigned char *)s;
   size_t i = b;
   for (; i < e && u[i] < 0x80u; i++, n++) { /* ASCII prefix: no decoding */
-    int cls = k_ascii_class[u[i]];
+    int cls = ascii_class(u[i]);
     if (cls == C_LOWER) seen_letter = 1, lower++;
     else if (cls == C_UPPER) {
       if (!seen_letter) shape |= IDNER_SHAPE_CAPITALIZED;
@@ -830,34 +889,19 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
   return shape;
 }
 
-/* Shape of a token made of ASCII letters and digits only. */
-static uint32_t alnum_shape(const unsigned char *s, size_t b, size_t e) {
-  size_t upper = 0, lower = 0, digit = 0;
-  for (size_t i = b; i < e; i++) {
-    int cls = k_ascii_class[s[i]];
-    upper += cls == C_UPPER, lower += cls == C_LOWER, digit += cls == C_DIGIT;
-  }
-  uint32_t shape = digit ? IDNER_SHAPE_HAS_DIGIT : 0;
-  size_t k = b;
-  while (k < e && k_ascii_class[s[k]] == C_DIGIT) k++;
-  if (k < e && k_ascii_class[s[k]] == C_UPPER) shape |= IDNER_SHAPE_CAPITALIZED;
-  if (upper && !lower) shape |= IDNER_SHAPE_ALLCAPS;
-  if (lower && !upper) shape |= IDNER_SHAPE_LOWER;
-  return shape;
-}
-
 static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32_t kind,
-                           uint32_t shape, uint32_t nchars, uint32_t *chars) {
+                                  uint32_t shape, uint32_t nchars, uint32_t *chars) {
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
   if (rc) return rc;
   idner_token *t = &out->v[out->n++];
-  memset(t, 0, sizeof *t);
-  t->flags = shape;
-  t->kind = kind;
   t->byte_start = (uint32_t)b;
   t->byte_end = (uint32_t)e;
   t->char_start = *chars;
   t->char_end = *chars += nchars;
+  t->kind = kind;
+  t->flags = shape;
+  t->sentence = 0;
+  t->reserved = 0;
   return IDNER_OK;
 }
 
@@ -875,33 +919,30 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
   size_t n0 = out->n, p = 0;
   uint32_t chars = 0;
   while (p < len) {
-    if (sc.s[p] == ' ') { /* the most frequent byte */
+    unsigned k = k_byte[sc.s[p]];
+    if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
       p++;
       chars++;
       continue;
     }
-    chr c = chr_at(&sc, p);
-    if (c.cls == C_SPACE) {
-      p += c.n;
-      chars++;
-      continue;
-    }
-    if (c.cls == C_INVALID && strict) {
-      out->n = n0;
-      if (bad_offset) *bad_offset = p;
-      return IDNER_ERR_INVALID_UTF8;
-    }
-    uint32_t kind;
-    size_t e = 0;
+    size_t e;
+    uint32_t shape;
     int32_t rc;
-    if (sc.s[p] < 0x80u && (c.cls == C_UPPER || c.cls == C_LOWER)) {
-      size_t r = alnum_run(&sc, p);
-      if (plain_word(&sc, p, r)) e = r;
-    }
-    if (e) { /* the token match_letter_start() returns, shaped without decoding */
-      rc = push_shaped(out, p, e, IDNER_TOK_WORD, alnum_shape(sc.s, p, e), (uint32_t)(e - p),
-                       &chars);
+    if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
+      rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, (uint32_t)(e - p), &chars);
     } else {
+      chr c = chr_at(&sc, p);
+      if (c.cls == C_SPACE) {
+        p += c.n;
+        chars++;
+        continue;
+      }
+      if (c.cls == C_INVALID && strict) {
+        out->n = n0;
+        if (bad_offset) *bad_offset = p;
+        return IDNER_ERR_INVALID_UTF8;
+      }
+      uint32_t kind;
       e = match_token(&sc, p, &kind);
       rc = push_token(out, text, p, e, kind, &chars);
     }
