@@ -17,10 +17,13 @@ static int is_closing_cp(int32_t cp) {
          cp == 0xFF09;
 }
 
-/* A PUNCT token made only of terminal characters ("." "?!" "..." "…"). */
-static int is_terminal(const char *text, const idner_token *t) {
+/* A PUNCT token made only of terminal characters ("." "?!" "..." "…").
+ * Most PUNCT tokens start with another ASCII byte (, " ( ) -). */
+static inline int is_terminal(const char *text, const idner_token *t) {
   if (t->kind != IDNER_TOK_PUNCT || t->byte_end <= t->byte_start) return 0;
   const char *s = text + t->byte_start;
+  unsigned char b = (unsigned char)*s;
+  if (b < 0x80u && b != '.' && b != '!' && b != '?') return 0;
   size_t len = t->byte_end - t->byte_start;
   for (size_t i = 0; i < len;) {
     int32_t cp;
@@ -51,6 +54,13 @@ static int has_line_break(const char *text, uint32_t b, uint32_t e) {
   return 0;
 }
 
+/* The same for the gap between two tokens, which is mostly empty or one
+ * space: those are decided without a call. */
+static inline int gap_has_line_break(const char *text, uint32_t b, uint32_t e) {
+  if (e <= b || (e - b == 1 && text[b] == ' ')) return 0;
+  return has_line_break(text, b, e);
+}
+
 /* Does toks[i] begin a new sentence, given that a terminal token is
  * pending before it? Closing quotes glued to the terminal and further
  * terminals (". . .") stay with the sentence. */
@@ -64,19 +74,21 @@ uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n) {
   uint32_t sent = 0;
   int pending = 0; /* a terminal token ended the sentence so far */
   if (n == 0) return 0;
-  for (size_t i = 0; i < n; i++) {
+  toks[0].flags |= IDNER_SHAPE_SENT_START;
+  toks[0].sentence = 0;
+  if (text && is_terminal(text, &toks[0])) pending = 1;
+  for (size_t i = 1; i < n; i++) {
     idner_token *t = &toks[i];
-    if (i > 0 && text) {
-      const idner_token *prev = &toks[i - 1];
-      if (has_line_break(text, prev->byte_end, t->byte_start) ||
-          (pending && starts_after_terminal(text, prev, t))) {
-        sent++;
-        pending = 0;
-      }
+    const idner_token *prev = &toks[i - 1];
+    if (text && (gap_has_line_break(text, prev->byte_end, t->byte_start) ||
+                 (pending && starts_after_terminal(text, prev, t)))) {
+      sent++;
+      pending = 0;
+      t->flags |= IDNER_SHAPE_SENT_START;
+    } else {
+      t->flags &= ~IDNER_SHAPE_SENT_START;
     }
     t->sentence = sent;
-    if (i == 0 || (i > 0 && toks[i - 1].sentence != sent)) t->flags |= IDNER_SHAPE_SENT_START;
-    else t->flags &= ~IDNER_SHAPE_SENT_START;
     if (text && is_terminal(text, t)) pending = 1;
   }
   return sent + 1;

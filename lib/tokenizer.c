@@ -825,6 +825,29 @@ static size_t match_punct(const scanner *sc, size_t p, chr c, uint32_t *kind) {
   return p + c.n;
 }
 
+/* The token at the ASCII punctuation byte p when match_punct() makes it
+ * of ASCII bytes only: its end, else 0 ('#', '@', and a period run that
+ * "…" may continue). Its shape is 0: periods and hyphens count only in
+ * other tokens. */
+static inline size_t ascii_punct_end(const scanner *sc, size_t p) {
+  size_t e = p + 1;
+  switch (sc->s[p]) {
+    case '#':
+    case '@': return 0;
+    case '.':
+      while (byte_at(sc, e) == '.') e++;
+      return byte_at(sc, e) == 0xE2u ? 0 : e;
+    case '-':
+      while (byte_at(sc, e) == '-') e++;
+      return e;
+    case '!':
+    case '?':
+      while (byte_at(sc, e) == '!' || byte_at(sc, e) == '?') e++;
+      return e;
+    default: return e;
+  }
+}
+
 /* A symbol (or a stray combining mark) with the marks that follow it. */
 static size_t match_symbol(const scanner *sc, size_t p, chr c, uint32_t *kind) {
   size_t e;
@@ -889,15 +912,19 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
   return shape;
 }
 
+/* Appends a token. Code point offsets are byte offsets less *shrink, the
+ * bytes past the first of each multi-byte character before (0 for ASCII
+ * text, so ASCII spaces and words need no counting). */
 static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32_t kind,
-                                  uint32_t shape, uint32_t nchars, uint32_t *chars) {
+                                  uint32_t shape, size_t nchars, size_t *shrink) {
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
   if (rc) return rc;
   idner_token *t = &out->v[out->n++];
   t->byte_start = (uint32_t)b;
   t->byte_end = (uint32_t)e;
-  t->char_start = *chars;
-  t->char_end = *chars += nchars;
+  t->char_start = (uint32_t)(b - *shrink);
+  *shrink += e - b - nchars;
+  t->char_end = (uint32_t)(e - *shrink);
   t->kind = kind;
   t->flags = shape;
   t->sentence = 0;
@@ -906,9 +933,9 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
 }
 
 static int32_t push_token(idner__tokvec *out, const char *text, size_t b, size_t e,
-                          uint32_t kind, uint32_t *chars) {
+                          uint32_t kind, size_t *shrink) {
   uint32_t n, shape = token_shape(text, b, e, kind, &n);
-  return push_shaped(out, b, e, kind, shape, n, chars);
+  return push_shaped(out, b, e, kind, shape, n, shrink);
 }
 
 int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
@@ -916,25 +943,25 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
   if (len > IDNER_MAX_INPUT) return IDNER_ERR_TOO_LARGE; /* offsets are 32-bit */
   scanner sc = {(const unsigned char *)text, len, 0, 0, 0};
-  size_t n0 = out->n, p = 0;
-  uint32_t chars = 0;
+  size_t n0 = out->n, p = 0, shrink = 0;
   while (p < len) {
     unsigned k = k_byte[sc.s[p]];
-    if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
-      p++;
-      chars++;
-      continue;
-    }
     size_t e;
     uint32_t shape;
     int32_t rc;
+    if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
+      p++;
+      continue;
+    }
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
-      rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, (uint32_t)(e - p), &chars);
+      rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, e - p, &shrink);
+    } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
+      rc = push_shaped(out, p, e, IDNER_TOK_PUNCT, 0, e - p, &shrink);
     } else {
       chr c = chr_at(&sc, p);
       if (c.cls == C_SPACE) {
         p += c.n;
-        chars++;
+        shrink += c.n - 1;
         continue;
       }
       if (c.cls == C_INVALID && strict) {
@@ -944,7 +971,7 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
       }
       uint32_t kind;
       e = match_token(&sc, p, &kind);
-      rc = push_token(out, text, p, e, kind, &chars);
+      rc = push_token(out, text, p, e, kind, &shrink);
     }
     if (rc) {
       out->n = n0;
