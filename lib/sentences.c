@@ -54,13 +54,6 @@ static int has_line_break(const char *text, uint32_t b, uint32_t e) {
   return 0;
 }
 
-/* The same for the gap between two tokens, which is mostly empty or one
- * space: those are decided without a call. */
-static inline int gap_has_line_break(const char *text, uint32_t b, uint32_t e) {
-  if (e <= b || (e - b == 1 && text[b] == ' ')) return 0;
-  return has_line_break(text, b, e);
-}
-
 /* Does toks[i] begin a new sentence, given that a terminal token is
  * pending before it? Closing quotes glued to the terminal and further
  * terminals (". . .") stay with the sentence. */
@@ -70,26 +63,26 @@ static int starts_after_terminal(const char *text, const idner_token *prev,
   return !(prev->byte_end == t->byte_start && is_closing(text, t));
 }
 
-uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n) {
-  uint32_t sent = 0;
-  int pending = 0; /* a terminal token ended the sentence so far */
-  if (n == 0) return 0;
-  toks[0].flags |= IDNER_SHAPE_SENT_START;
-  toks[0].sentence = 0;
-  if (text && is_terminal(text, &toks[0])) pending = 1;
-  for (size_t i = 1; i < n; i++) {
-    idner_token *t = &toks[i];
-    const idner_token *prev = &toks[i - 1];
-    if (text && (gap_has_line_break(text, prev->byte_end, t->byte_start) ||
-                 (pending && starts_after_terminal(text, prev, t)))) {
-      sent++;
-      pending = 0;
-      t->flags |= IDNER_SHAPE_SENT_START;
-    } else {
-      t->flags &= ~IDNER_SHAPE_SENT_START;
-    }
-    t->sentence = sent;
-    if (text && is_terminal(text, t)) pending = 1;
+void idner__sentence_next(idner__sentences *st, const char *text, const idner_token *prev,
+                          idner_token *t, int line_break) {
+  int starts = prev == NULL;
+  if (prev && text && (line_break || (st->pending && starts_after_terminal(text, prev, t)))) {
+    st->sent++;
+    st->pending = 0;
+    starts = 1;
   }
-  return sent + 1;
+  t->sentence = st->sent;
+  if (starts) t->flags |= IDNER_SHAPE_SENT_START;
+  else t->flags &= ~IDNER_SHAPE_SENT_START;
+  if (text && is_terminal(text, t)) st->pending = 1;
+}
+
+uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n) {
+  idner__sentences st = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    const idner_token *prev = i ? &toks[i - 1] : NULL;
+    int line_break = prev && text && has_line_break(text, prev->byte_end, toks[i].byte_start);
+    idner__sentence_next(&st, text, prev, &toks[i], line_break);
+  }
+  return n ? st.sent + 1 : 0;
 }

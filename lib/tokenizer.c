@@ -99,13 +99,19 @@ enum {
   B_DIGIT = 0x40,    /* 0-9 */
   B_GOES_ON = 0x80,  /* after a word, a matcher may take it on: word_may_go_on() */
   B_CURRENCY = 0x100, /* first letter of a currency prefix: r u i s (any case) */
-  B_HIGH = 0x200     /* >= 0x80: decode */
+  B_HIGH = 0x200,    /* >= 0x80: decode */
+  B_BREAK = 0x400,   /* a line break (LF VT FF CR) */
+  B_TERMINAL = 0x800, /* . ! ? may end a sentence */
+  B_FIRST = 0x1000   /* not in the table: the first token of the split */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
 #define NU (C_SPACE | B_GOES_ON) /* NUL: as the end of the input */
 #define SP C_SPACE
+#define BR (C_SPACE | B_BREAK)
 #define PU C_PUNCT
 #define PG (C_PUNCT | B_GOES_ON)
+#define PT (C_PUNCT | B_TERMINAL)
+#define PX (C_PUNCT | B_GOES_ON | B_TERMINAL)
 #define SY C_SYMBOL
 #define YG (C_SYMBOL | B_GOES_ON)
 #define DG (C_DIGIT | B_DIGIT)
@@ -115,10 +121,10 @@ enum {
 #define LC (C_LOWER | B_LOWER | B_CURRENCY)
 #define HI B_HIGH
 static const uint16_t k_byte[256] = {
-    NU, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 00 */
+    NU, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
-    SP, PU, PU, PU, YG, PG, PU, PG, PU, PU, PU, YG, PU, PG, PG, PU, /*  !"#$%&'()*+,-./ */
-    DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PU, /* 0-9 :;<=>? */
+    SP, PT, PU, PU, YG, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
+    DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PT, /* 0-9 :;<=>? */
     PG, UP, UP, UP, UP, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
     UP, UP, UC, UC, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
     SY, LO, LO, LO, LO, LO, LO, LO, LO, LC, LO, LO, LO, LO, LO, LO, /* `a-o */
@@ -134,8 +140,11 @@ static const uint16_t k_byte[256] = {
 };
 #undef NU
 #undef SP
+#undef BR
 #undef PU
 #undef PG
+#undef PT
+#undef PX
 #undef SY
 #undef YG
 #undef DG
@@ -916,7 +925,8 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
  * bytes past the first of each multi-byte character before (0 for ASCII
  * text, so ASCII spaces and words need no counting). */
 static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32_t kind,
-                                  uint32_t shape, size_t nchars, size_t *shrink) {
+                                  uint32_t shape, size_t nchars, size_t *shrink,
+                                  uint32_t sentence) {
   int32_t rc = IDNER__RESERVE(out, out->n + 1);
   if (rc) return rc;
   idner_token *t = &out->v[out->n++];
@@ -927,39 +937,43 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
   t->char_end = (uint32_t)(e - *shrink);
   t->kind = kind;
   t->flags = shape;
-  t->sentence = 0;
+  t->sentence = sentence;
   t->reserved = 0;
   return IDNER_OK;
 }
 
-static int32_t push_token(idner__tokvec *out, const char *text, size_t b, size_t e,
-                          uint32_t kind, size_t *shrink) {
-  uint32_t n, shape = token_shape(text, b, e, kind, &n);
-  return push_shaped(out, b, e, kind, shape, n, shrink);
-}
+/* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
+static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
-int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
-                        size_t *bad_offset) {
+/* idner__tokenize(), and with st != NULL the sentence split as well. */
+static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
+                        size_t *bad_offset, idner__sentences *st) {
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
   if (len > IDNER_MAX_INPUT) return IDNER_ERR_TOO_LARGE; /* offsets are 32-bit */
   scanner sc = {(const unsigned char *)text, len, 0, 0, 0};
   size_t n0 = out->n, p = 0, shrink = 0;
+  unsigned gap = 0; /* k_byte flags of the ASCII spaces since the last token */
+  /* For the sentence split, what the next token follows: nothing (B_FIRST
+   * | B_BREAK), a pending terminal (B_TERMINAL) or neither (0). */
+  unsigned after = B_FIRST | B_BREAK;
   while (p < len) {
     unsigned k = k_byte[sc.s[p]];
-    size_t e;
-    uint32_t shape;
-    int32_t rc;
+    size_t e, nchars;
+    uint32_t kind, shape;
+    unsigned step; /* B_TERMINAL: the token may end a sentence */
     if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
+      gap |= k;
       p++;
       continue;
     }
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
-      rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, e - p, &shrink);
+      kind = IDNER_TOK_WORD, nchars = e - p, step = 0;
     } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
-      rc = push_shaped(out, p, e, IDNER_TOK_PUNCT, 0, e - p, &shrink);
+      kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
     } else {
       chr c = chr_at(&sc, p);
       if (c.cls == C_SPACE) {
+        if (is_line_break(c.cp)) gap |= B_BREAK;
         p += c.n;
         shrink += c.n - 1;
         continue;
@@ -969,17 +983,42 @@ int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec 
         if (bad_offset) *bad_offset = p;
         return IDNER_ERR_INVALID_UTF8;
       }
-      uint32_t kind;
+      uint32_t n;
       e = match_token(&sc, p, &kind);
-      rc = push_token(out, text, p, e, kind, &shrink);
+      shape = token_shape(text, p, e, kind, &n);
+      nchars = n;
+      step = kind == IDNER_TOK_PUNCT ? B_TERMINAL : 0;
     }
+    int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st ? st->sent : 0);
     if (rc) {
       out->n = n0;
       return rc;
     }
+    /* Most tokens only take the sentence number: the rest are the first,
+     * those after a line break or a terminal, and terminal candidates. */
+    if (st && ((step | gap | after) & (B_TERMINAL | B_BREAK))) {
+      idner_token *t = &out->v[out->n - 1];
+      idner__sentence_next(st, text, after & B_FIRST ? NULL : t - 1, t, (gap & B_BREAK) != 0);
+      after = st->pending ? B_TERMINAL : 0;
+    }
+    gap = 0;
     p = e;
   }
   return IDNER_OK;
+}
+
+int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
+                        size_t *bad_offset) {
+  return tokenize(text, len, strict, out, bad_offset, NULL);
+}
+
+int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__tokvec *out,
+                              size_t *bad_offset, uint32_t *nsent) {
+  idner__sentences st = {0, 0};
+  size_t n0 = out ? out->n : 0;
+  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  *nsent = rc == IDNER_OK && out->n > n0 ? st.sent + 1 : 0;
+  return rc;
 }
 
 /* Kind of a token the tokenizer would not produce whole ("Ukraina.",
