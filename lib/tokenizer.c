@@ -740,14 +740,24 @@ static inline int plain_word(const scanner *sc, size_t p, size_t r) {
          (!(k_byte[sc->s[p]] & B_CURRENCY) || !currency_prefix(sc, p));
 }
 
+/* Shape flags of an ASCII alphanumeric word by which of B_UPPER, B_LOWER,
+ * B_DIGIT (>> 4) its bytes have: ALLCAPS, LOWER, HAS_DIGIT. */
+static const uint8_t k_run_shape[8] = {
+    0,
+    IDNER_SHAPE_ALLCAPS,
+    IDNER_SHAPE_LOWER,
+    0,
+    IDNER_SHAPE_HAS_DIGIT,
+    IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_DIGIT,
+    IDNER_SHAPE_LOWER | IDNER_SHAPE_HAS_DIGIT,
+    IDNER_SHAPE_HAS_DIGIT,
+};
+
 /* Shape of a plain word from the k_byte flags of its bytes or'ed together
  * and its first byte (a letter), as token_shape() would give it. */
 static inline uint32_t plain_shape(unsigned seen, unsigned char first) {
-  uint32_t shape = seen & B_DIGIT ? IDNER_SHAPE_HAS_DIGIT : 0;
-  if (k_byte[first] & B_UPPER) shape |= IDNER_SHAPE_CAPITALIZED;
-  if ((seen & (B_UPPER | B_LOWER)) == B_UPPER) shape |= IDNER_SHAPE_ALLCAPS;
-  if ((seen & (B_UPPER | B_LOWER)) == B_LOWER) shape |= IDNER_SHAPE_LOWER;
-  return shape;
+  uint32_t shape = k_run_shape[(seen & B_ALNUM) >> 4];
+  return k_byte[first] & B_UPPER ? shape | IDNER_SHAPE_CAPITALIZED : shape;
 }
 
 /* The token at the ASCII letter p when it is a plain word: returns its end
@@ -767,6 +777,19 @@ static inline size_t plain_word_at(scanner *sc, size_t p, uint32_t *shape) {
   if (!seen) /* the run measured before: flag its bytes now that they are taken */
     for (size_t i = p; i < r; i++) seen |= k_byte[s[i]];
   *shape = plain_shape(seen, s[p]);
+  return r;
+}
+
+/* The token at the ASCII digit p when it is a plain number ("2013")
+ * before a space or punctuation that cannot continue it: its end, else 0.
+ * Then match_digit_start() tries the other matchers in vain (each needs
+ * a letter, a B_GOES_ON byte, '/', ',' or a non-ASCII character after the
+ * digits) and takes the digits as a NUMBER; its shape is HAS_DIGIT. */
+static inline size_t plain_number_at(const scanner *sc, size_t p) {
+  size_t r = p + 1;
+  while (r < sc->len && a_digit(sc->s[r])) r++;
+  unsigned char b = byte_at(sc, r);
+  if ((k_byte[b] & (B_ALNUM | B_GOES_ON | B_HIGH)) || b == '/' || b == ',') return 0;
   return r;
 }
 
@@ -970,6 +993,8 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
       kind = IDNER_TOK_WORD, nchars = e - p, step = 0;
     } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
       kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
+    } else if ((k & B_DIGIT) && (e = plain_number_at(&sc, p))) {
+      kind = IDNER_TOK_NUMBER, shape = IDNER_SHAPE_HAS_DIGIT, nchars = e - p, step = 0;
     } else {
       chr c = chr_at(&sc, p);
       if (c.cls == C_SPACE) {
@@ -1003,6 +1028,7 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
     }
     gap = 0;
     p = e;
+    if (p < len && sc.s[p] == ' ') p++; /* the usual gap, without a turn of the loop */
   }
   return IDNER_OK;
 }
