@@ -97,7 +97,7 @@ enum {
   B_UPPER = 0x10,    /* A-Z */
   B_LOWER = 0x20,    /* a-z */
   B_DIGIT = 0x40,    /* 0-9 */
-  B_GOES_ON = 0x80,  /* after a word, a matcher may take it on: word_may_go_on() */
+  B_GOES_ON = 0x80,  /* after a word, a matcher may take it on: plain_word() */
   B_CURRENCY = 0x100, /* first letter of a currency prefix: r u i s (any case) */
   B_HIGH = 0x200,    /* >= 0x80: decode */
   B_BREAK = 0x400,   /* a line break (LF VT FF CR) */
@@ -105,7 +105,6 @@ enum {
   B_FIRST = 0x1000   /* not in the table: the first token of the split */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
-#define NU (C_SPACE | B_GOES_ON) /* NUL: as the end of the input */
 #define SP C_SPACE
 #define BR (C_SPACE | B_BREAK)
 #define PU C_PUNCT
@@ -121,7 +120,7 @@ enum {
 #define LC (C_LOWER | B_LOWER | B_CURRENCY)
 #define HI B_HIGH
 static const uint16_t k_byte[256] = {
-    NU, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
+    SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
     SP, PT, PU, PU, YG, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
     DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PT, /* 0-9 :;<=>? */
@@ -138,7 +137,6 @@ static const uint16_t k_byte[256] = {
     HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* E0 */
     HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* F0 */
 };
-#undef NU
 #undef SP
 #undef BR
 #undef PU
@@ -718,8 +716,8 @@ static int is_ordinal(const scanner *sc, size_t p, size_t e) {
 
 /* The ASCII bytes after an alphanumeric run that some matcher may take on
  * (URLs, e-mails, domains, abbreviations, connectors, "US$") are flagged
- * B_GOES_ON in k_byte: . - + : _ % @ ' $, and NUL, which stands for the
- * end of the input too (byte_at), where the matchers decide as well. */
+ * B_GOES_ON in k_byte: . - + : _ % @ ' $. The end of the input, which
+ * byte_at() reads as NUL, is not one: every matcher needs more there. */
 
 /* End of the ASCII alphanumeric run from p. Remembered: token starts only
  * move forward, and a start inside the last run ends where it ends. */
@@ -729,15 +727,19 @@ static inline size_t alnum_run(scanner *sc, size_t p) {
   return sc->alnum_run_end = r;
 }
 
+/* plain_word() given next, the k_byte flags of the byte after the run. */
+static inline int plain_word_before(const scanner *sc, size_t p, unsigned next) {
+  return !(next & (B_HIGH | B_GOES_ON)) &&
+         (!(k_byte[sc->s[p]] & B_CURRENCY) || !currency_prefix(sc, p));
+}
+
 /* Is the run [p, r) from an ASCII letter a whole plain word ("Jakarta",
  * "5G") before a space or punctuation that cannot continue it? Then none
  * of the matchers of match_letter_start() can take more or less (each
  * needs one of the B_GOES_ON bytes, a non-ASCII letter or mark, or a
  * currency prefix, and only r, u, i, s begin one with a letter). */
 static inline int plain_word(const scanner *sc, size_t p, size_t r) {
-  unsigned char b = byte_at(sc, r);
-  return !(k_byte[b] & (B_HIGH | B_GOES_ON)) &&
-         (!(k_byte[sc->s[p]] & B_CURRENCY) || !currency_prefix(sc, p));
+  return plain_word_before(sc, p, k_byte[byte_at(sc, r)]);
 }
 
 /* Shape flags of an ASCII alphanumeric word by which of B_UPPER, B_LOWER,
@@ -765,15 +767,20 @@ static inline uint32_t plain_shape(unsigned seen, unsigned char first) {
  * as match_letter_start() and token_shape() for such a word. */
 static inline size_t plain_word_at(scanner *sc, size_t p, uint32_t *shape) {
   const unsigned char *s = sc->s;
-  unsigned seen = 0, f;
+  unsigned seen = 0, next = k_byte[0]; /* the end of the input reads as NUL */
   size_t r = p;
   if (p < sc->alnum_run_end) {
     r = sc->alnum_run_end; /* inside a run measured before */
+    next = k_byte[byte_at(sc, r)];
   } else {
-    while (r < sc->len && ((f = k_byte[s[r]]) & B_ALNUM)) seen |= f, r++;
+    for (unsigned f; r < sc->len; seen |= f, r++)
+      if (!((f = k_byte[s[r]]) & B_ALNUM)) {
+        next = f;
+        break;
+      }
     sc->alnum_run_end = r;
   }
-  if (!plain_word(sc, p, r)) return 0;
+  if (!plain_word_before(sc, p, next)) return 0;
   if (!seen) /* the run measured before: flag its bytes now that they are taken */
     for (size_t i = p; i < r; i++) seen |= k_byte[s[i]];
   *shape = plain_shape(seen, s[p]);
@@ -968,7 +975,7 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
 /* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
 static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
-/* idner__tokenize(), and with st != NULL the sentence split as well. */
+/* idner__tokenize() and the sentence split of the new tokens (*st). */
 static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
                         size_t *bad_offset, idner__sentences *st) {
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
@@ -1014,16 +1021,19 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
       nchars = n;
       step = kind == IDNER_TOK_PUNCT ? B_TERMINAL : 0;
     }
-    int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st ? st->sent : 0);
+    int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st->sent);
     if (rc) {
       out->n = n0;
       return rc;
     }
     /* Most tokens only take the sentence number: the rest are the first,
      * those after a line break or a terminal, and terminal candidates. */
-    if (st && ((step | gap | after) & (B_TERMINAL | B_BREAK))) {
+    if ((step | gap | after) & (B_TERMINAL | B_BREAK)) {
       idner_token *t = &out->v[out->n - 1];
-      idner__sentence_next(st, text, after & B_FIRST ? NULL : t - 1, t, (gap & B_BREAK) != 0);
+      if ((after & B_FIRST) && !step) /* sentence 0, and no terminal pending */
+        t->flags |= IDNER_SHAPE_SENT_START;
+      else
+        idner__sentence_next(st, text, after & B_FIRST ? NULL : t - 1, t, (gap & B_BREAK) != 0);
       after = st->pending ? B_TERMINAL : 0;
     }
     gap = 0;
@@ -1035,7 +1045,15 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
 
 int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
                         size_t *bad_offset) {
-  return tokenize(text, len, strict, out, bad_offset, NULL);
+  idner__sentences st = {0, 0};
+  size_t n0 = out ? out->n : 0;
+  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  if (rc == IDNER_OK) /* tokens only: no sentences */
+    for (size_t i = n0; i < out->n; i++) {
+      out->v[i].sentence = 0;
+      out->v[i].flags &= ~IDNER_SHAPE_SENT_START;
+    }
+  return rc;
 }
 
 int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__tokvec *out,
