@@ -347,7 +347,7 @@ static size_t amount_dash(const scanner *sc, size_t e) {
 /* Length of the currency prefix glued to an amount at p ("Rp10.000",
  * "Rp.5", "USD5", "US$5", "IDR5", "S$5", "$5", "€5", "£5", "¥5"), or 0;
  * ASCII letters match in any case ("rp", "usd"). */
-static size_t currency_prefix(const scanner *sc, size_t p) {
+static inline size_t currency_prefix(const scanner *sc, size_t p) {
   unsigned char b1 = byte_at(sc, p + 1), b2 = byte_at(sc, p + 2);
   switch (a_tolower(sc->s[p])) {
     case 'r': return a_tolower(b1) != 'p' ? 0 : b2 == '.' ? 3 : 2;
@@ -826,8 +826,16 @@ static size_t match_digit_start(scanner *sc, size_t p, uint32_t *kind) {
   size_t e;
   *kind = IDNER_TOK_NUMBER;
   if (sc->s[p] < 0x80u) {
-    if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
-    if ((e = match_domain(sc, p))) return *kind = IDNER_TOK_URL, e;
+    /* An e-mail or domain needs one of these after the first alphanumeric
+     * run ("1.2", "10-an", "5@x"); dates, times and amounts ("29/10",
+     * "3,5") fail here without two scans. */
+    size_t r = p + 1;
+    while (a_alnum(byte_at(sc, r))) r++;
+    unsigned char b = byte_at(sc, r);
+    if (b == '.' || b == '-' || b == '_' || b == '%' || b == '+' || b == '@') {
+      if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
+      if ((e = match_domain(sc, p))) return *kind = IDNER_TOK_URL, e;
+    }
     if ((e = match_date(sc, p))) return *kind = IDNER_TOK_DATE, e;
     if ((e = match_time(sc, p))) return *kind = IDNER_TOK_TIME, e;
     int grouped;
