@@ -806,9 +806,12 @@ static size_t match_letter_start(scanner *sc, size_t p, uint32_t *kind) {
     size_t r = alnum_run(sc, p);
     if (plain_word(sc, p, r)) return *kind = IDNER_TOK_WORD, r;
     /* A URL, e-mail or domain needs one of these right after the first
-     * alphanumeric run; most words fail here without three scans. */
-    unsigned char b = byte_at(sc, r);
-    if (b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') {
+     * alphanumeric run, and after a period an alphanumeric or one of
+     * . _ % + - @ : (not so "Ukraina." at a sentence end); most words fail
+     * here without three scans. */
+    unsigned char b = byte_at(sc, r), c = byte_at(sc, r + 1);
+    if ((b == '.' || b == '-' || b == '+' || b == ':' || b == '_' || b == '%' || b == '@') &&
+        (b != '.' || a_alnum(c) || (c && strchr("._%+-@:", c)))) {
       if ((e = match_scheme_url(sc, p))) return *kind = IDNER_TOK_URL, e;
       if ((e = match_email(sc, p))) return *kind = IDNER_TOK_EMAIL, e;
       if ((e = match_domain(sc, p))) return *kind = IDNER_TOK_URL, e;
