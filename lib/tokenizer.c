@@ -105,7 +105,8 @@ enum {
   B_HIGH = 0x200,    /* >= 0x80: decode */
   B_BREAK = 0x400,   /* a line break (LF VT FF CR) */
   B_TERMINAL = 0x800, /* . ! ? may end a sentence */
-  B_FIRST = 0x1000   /* not in the table: the first token of the split */
+  B_FIRST = 0x1000,  /* not in the table: the first token of the split */
+  B_CURRENCY2 = 0x2000 /* second byte of a currency prefix: p s d $ (any case) */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
 #define SP C_SPACE
@@ -119,18 +120,23 @@ enum {
 #define DG (C_DIGIT | B_DIGIT)
 #define UP (C_UPPER | B_UPPER)
 #define UC (C_UPPER | B_UPPER | B_CURRENCY)
+#define U2 (C_UPPER | B_UPPER | B_CURRENCY2)
+#define UB (C_UPPER | B_UPPER | B_CURRENCY | B_CURRENCY2)
 #define LO (C_LOWER | B_LOWER)
 #define LC (C_LOWER | B_LOWER | B_CURRENCY)
+#define L2 (C_LOWER | B_LOWER | B_CURRENCY2)
+#define LB (C_LOWER | B_LOWER | B_CURRENCY | B_CURRENCY2)
+#define Y2 (C_SYMBOL | B_GOES_ON | B_CURRENCY2)
 #define HI B_HIGH
 static const uint16_t k_byte[256] = {
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
-    SP, PT, PU, PU, YG, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
+    SP, PT, PU, PU, Y2, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
     DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PT, /* 0-9 :;<=>? */
-    PG, UP, UP, UP, UP, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
-    UP, UP, UC, UC, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
-    SY, LO, LO, LO, LO, LO, LO, LO, LO, LC, LO, LO, LO, LO, LO, LO, /* `a-o */
-    LO, LO, LC, LC, LO, LC, LO, LO, LO, LO, LO, PU, SY, PU, SY, SP, /* p-z {|}~ DEL */
+    PG, UP, UP, UP, U2, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
+    U2, UP, UC, UB, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
+    SY, LO, LO, LO, L2, LO, LO, LO, LO, LC, LO, LO, LO, LO, LO, LO, /* `a-o */
+    L2, LO, LC, LB, LO, LC, LO, LO, LO, LO, LO, PU, SY, PU, SY, SP, /* p-z {|}~ DEL */
     HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* 80 */
     HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* 90 */
     HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, /* A0 */
@@ -151,8 +157,13 @@ static const uint16_t k_byte[256] = {
 #undef DG
 #undef UP
 #undef UC
+#undef U2
+#undef UB
 #undef LO
 #undef LC
+#undef L2
+#undef LB
+#undef Y2
 #undef HI
 
 /* Class of an ASCII byte. */
@@ -730,10 +741,16 @@ static inline size_t alnum_run(scanner *sc, size_t p) {
   return sc->alnum_run_end = r;
 }
 
+/* A superset of currency_prefix(sc, p) != 0 for a letter at p, with no
+ * branch that words would mispredict: a first byte r u i s and a second
+ * p s d $ (any case). */
+static inline int maybe_currency(const scanner *sc, size_t p) {
+  return (k_byte[sc->s[p]] & B_CURRENCY) && (k_byte[byte_at(sc, p + 1)] & B_CURRENCY2);
+}
+
 /* plain_word() given next, the k_byte flags of the byte after the run. */
 static inline int plain_word_before(const scanner *sc, size_t p, unsigned next) {
-  return !(next & (B_HIGH | B_GOES_ON)) &&
-         (!(k_byte[sc->s[p]] & B_CURRENCY) || !currency_prefix(sc, p));
+  return !(next & (B_HIGH | B_GOES_ON)) && !(maybe_currency(sc, p) && currency_prefix(sc, p));
 }
 
 /* Is the run [p, r) from an ASCII letter a whole plain word ("Jakarta",
