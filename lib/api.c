@@ -219,13 +219,11 @@ int32_t idner_analyze(const idner_model *m, idner_doc *d, const char *text, size
   d->text = text ? text : "";
   d->text_len = len;
   size_t bad = 0;
-  rc = idner__tokenize(d->text, len, (o->flags & IDNER_FLAG_STRICT_UTF8) != 0, &d->toks, &bad);
+  rc = idner__tokenize_split(d->text, len, (o->flags & IDNER_FLAG_STRICT_UTF8) != 0, &d->toks,
+                             &bad, &d->nsent);
   if (rc == IDNER_ERR_INVALID_UTF8)
     idner__fmt(d->err, sizeof d->err, "invalid UTF-8 at byte %zu", bad);
-  if (!rc) {
-    d->nsent = idner__split_sentences(d->text, d->toks.v, d->toks.n);
-    rc = run_pipeline(m, d, o);
-  }
+  if (!rc) rc = run_pipeline(m, d, o);
   return finish(d, rc);
 }
 

@@ -17,10 +17,13 @@ static int is_closing_cp(int32_t cp) {
          cp == 0xFF09;
 }
 
-/* A PUNCT token made only of terminal characters ("." "?!" "..." "…"). */
-static int is_terminal(const char *text, const idner_token *t) {
+/* A PUNCT token made only of terminal characters ("." "?!" "..." "…").
+ * Most PUNCT tokens start with another ASCII byte (, " ( ) -). */
+static inline int is_terminal(const char *text, const idner_token *t) {
   if (t->kind != IDNER_TOK_PUNCT || t->byte_end <= t->byte_start) return 0;
   const char *s = text + t->byte_start;
+  unsigned char b = (unsigned char)*s;
+  if (b < 0x80u && b != '.' && b != '!' && b != '?') return 0;
   size_t len = t->byte_end - t->byte_start;
   for (size_t i = 0; i < len;) {
     int32_t cp;
@@ -60,24 +63,26 @@ static int starts_after_terminal(const char *text, const idner_token *prev,
   return !(prev->byte_end == t->byte_start && is_closing(text, t));
 }
 
-uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n) {
-  uint32_t sent = 0;
-  int pending = 0; /* a terminal token ended the sentence so far */
-  if (n == 0) return 0;
-  for (size_t i = 0; i < n; i++) {
-    idner_token *t = &toks[i];
-    if (i > 0 && text) {
-      const idner_token *prev = &toks[i - 1];
-      if (has_line_break(text, prev->byte_end, t->byte_start) ||
-          (pending && starts_after_terminal(text, prev, t))) {
-        sent++;
-        pending = 0;
-      }
-    }
-    t->sentence = sent;
-    if (i == 0 || (i > 0 && toks[i - 1].sentence != sent)) t->flags |= IDNER_SHAPE_SENT_START;
-    else t->flags &= ~IDNER_SHAPE_SENT_START;
-    if (text && is_terminal(text, t)) pending = 1;
+void idner__sentence_next(idner__sentences *st, const char *text, const idner_token *prev,
+                          idner_token *t, int line_break) {
+  int starts = prev == NULL;
+  if (prev && text && (line_break || (st->pending && starts_after_terminal(text, prev, t)))) {
+    st->sent++;
+    st->pending = 0;
+    starts = 1;
   }
-  return sent + 1;
+  t->sentence = st->sent;
+  if (starts) t->flags |= IDNER_SHAPE_SENT_START;
+  else t->flags &= ~IDNER_SHAPE_SENT_START;
+  if (text && is_terminal(text, t)) st->pending = 1;
+}
+
+uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n) {
+  idner__sentences st = {0, 0};
+  for (size_t i = 0; i < n; i++) {
+    const idner_token *prev = i ? &toks[i - 1] : NULL;
+    int line_break = prev && text && has_line_break(text, prev->byte_end, toks[i].byte_start);
+    idner__sentence_next(&st, text, prev, &toks[i], line_break);
+  }
+  return n ? st.sent + 1 : 0;
 }

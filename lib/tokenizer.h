@@ -35,4 +35,23 @@ void idner__classify_token(const char *s, size_t len, uint32_t *kind,
  * line break. Returns the number of sentences (0 when n == 0). */
 uint32_t idner__split_sentences(const char *text, idner_token *toks, size_t n);
 
+/* The same one token at a time (sentences.c), for idner__tokenize_split():
+ * the sentence so far and whether a terminal token ended it. */
+typedef struct idner__sentences {
+  uint32_t sent;
+  int pending;
+} idner__sentences;
+
+/* Sets t's sentence and SENT_START given the token before it (NULL for the
+ * first) and whether a line break lies between them. A token that is not
+ * PUNCT, after no line break, with nothing pending, just gets st->sent. */
+void idner__sentence_next(idner__sentences *st, const char *text, const idner_token *prev,
+                          idner_token *t, int line_break);
+
+/* idner__tokenize() and idner__split_sentences() of the new tokens in one
+ * pass: the splitter learns of line breaks as the tokenizer skips them.
+ * *nsent = number of sentences. */
+int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__tokvec *out,
+                              size_t *bad_offset, uint32_t *nsent);
+
 #endif
