@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "doc.h"
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 /* Labels: 0 = O; 1 + 2k = B-X, 2 + 2k = I-X for X = idner__label_type[k]. */
 #define IDNER__NTYPES 3
@@ -14,10 +17,18 @@
 #define IDNER__MAX_PROFILES 16
 extern const uint32_t idner__label_type[IDNER__NTYPES]; /* PER, ORG, LOC */
 
-typedef struct idner__wslot {
-  uint32_t key;
-  float w[IDNER__NLABELS];
-} idner__wslot;
+/* The tagging table (see tagger.c): keys in open addressing with linear
+ * probing that never wraps (a run may spill into the slots after the
+ * power-of-two range, the last IDNER__WT_TAIL always empty), 0 = empty; the
+ * rows packed in slot order, row number = occupied slots before the key's
+ * slot, counted through one group word per 64 slots. */
+#define IDNER__WT_TAIL 4
+#define IDNER__WT_LANES 8 /* a row: the labels and a zero lane */
+typedef struct idner__wgroup {
+  uint64_t used; /* bit k: slot 64g + k holds a key */
+  uint32_t base; /* occupied slots before this group */
+  uint32_t pad_;
+} idner__wgroup;
 
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
@@ -30,10 +41,18 @@ typedef struct idner__seqmodel {
   float *w;         /* nrows x IDNER__NLABELS */
   uint32_t *slots;  /* open addressing: row + 1, 0 = empty */
   size_t nslots;    /* power of two */
-  /* The same rows for tagging: key and weights side by side in one 32-byte
-   * slot, so a lookup touches one cache line (key 0 = empty). */
-  struct idner__wslot *fast;
-  size_t nfast;     /* power of two */
+  /* The same rows for tagging (the table above): keys, groups and rows;
+   * a read model's rows are its file's int16 values (weight = q * scale,
+   * the same float the file format defines), a model built in memory keeps
+   * float rows. */
+  uint32_t *tkeys;  /* tnkeys */
+  idner__wgroup *tgroups; /* tnkeys / 64 */
+  int16_t *tq;      /* tnrows x IDNER__WT_LANES, or NULL */
+  float *tf;        /* tnrows x IDNER__WT_LANES, or NULL */
+  float tscale;
+  uint32_t tnrows;
+  size_t tmask;     /* home slot = key & tmask */
+  size_t tnkeys;    /* tmask + 1 + spill room, a multiple of 64 */
   /* Word context classes induced from the training text: for a word (key =
    * 32-bit hash of its folded form) its most frequent left and right
    * neighbours among the most frequent words (ids; 0 = another word, 255 =
@@ -43,7 +62,7 @@ typedef struct idner__seqmodel {
   uint8_t *wc_left, *wc_right;
   uint32_t *wc_slots;
   size_t wc_nslots;
-  int borrowed;     /* fast and wc_* are the embedded image's: not freed */
+  int borrowed;     /* tkeys, tgroups, tq and wc_* are the embedded image's: not freed */
 } idner__seqmodel;
 
 /* 32-bit word-class key of a folded form's 64-bit hash. */
@@ -73,19 +92,60 @@ int32_t idner__seqmodel_index(idner__seqmodel *m);
 #define IDNER__PREFETCH(p) ((void)(p))
 #endif
 
-/* Weight row of a feature hash, or NULL. */
-static inline const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
-  size_t s = feat & (m->nfast - 1);
-  while (m->fast[s].key) {
-    if (m->fast[s].key == feat) return m->fast[s].w;
-    s = (s + 1) & (m->nfast - 1);
+/* Number of the tagging row of a feature hash, or -1. Keys are unique and
+ * a run never wraps, so a key is in the first four slots of its home that
+ * hold it or an empty slot: four at a time. */
+static inline long idner__seqmodel_lookup(const idner__seqmodel *m, uint32_t feat) {
+  const uint32_t *k = m->tkeys;
+  size_t s = feat & m->tmask;
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(IDNER_NO_SIMD)
+  const __m128i f = _mm_set1_epi32((int)feat), z = _mm_setzero_si128();
+  for (;; s += 4) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(k + s));
+    unsigned eq = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, f)));
+    if (eq) {
+      s += (size_t)__builtin_ctz(eq);
+      break;
+    }
+    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z)))) return -1;
   }
-  return NULL;
+#else
+  for (;; s++) {
+    if (k[s] == feat) break;
+    if (!k[s]) return -1;
+  }
+#endif
+  const idner__wgroup *g = &m->tgroups[s >> 6];
+  uint64_t below = g->used & ((1ull << (s & 63)) - 1);
+#if defined(__GNUC__) && defined(__POPCNT__)
+  return (long)g->base + __builtin_popcountll(below);
+#else
+  below = below - ((below >> 1) & 0x5555555555555555ull);
+  below = (below & 0x3333333333333333ull) + ((below >> 2) & 0x3333333333333333ull);
+  below = (below + (below >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return (long)g->base + (long)((below * 0x0101010101010101ull) >> 56);
+#endif
 }
 
-/* Starts loading the slot where feat's row would be. */
+/* Starts loading the keys where feat's would be. */
 static inline void idner__seqmodel_prefetch(const idner__seqmodel *m, uint32_t feat) {
-  IDNER__PREFETCH(&m->fast[feat & (m->nfast - 1)]);
+  IDNER__PREFETCH(&m->tkeys[feat & m->tmask]);
+}
+
+/* Row r's weights as floats (labels wide). */
+static inline void idner__seqmodel_row_of(const idner__seqmodel *m, long r, float *out) {
+  for (int l = 0; l < IDNER__NLABELS; l++)
+    out[l] = m->tq ? (float)m->tq[r * IDNER__WT_LANES + l] * m->tscale
+                   : m->tf[r * IDNER__WT_LANES + l];
+}
+
+/* The weights of a feature hash into out (labels wide); 0 if the model
+ * lacks it. */
+static inline int idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat, float *out) {
+  long r = idner__seqmodel_lookup(m, feat);
+  if (r < 0) return 0;
+  idner__seqmodel_row_of(m, r, out);
+  return 1;
 }
 /* Row number of a feature hash, or UINT32_MAX (training). */
 uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat);
