@@ -681,8 +681,12 @@ static void acc_trow(acc8 *a, const idner__seqmodel *m, uint32_t r) {
 
 #define NO_ROW UINT32_MAX
 
-/* The row number of a feature (NO_ROW if absent), its row's load started. */
-static uint32_t find_row(const idner__seqmodel *m, uint32_t f) {
+/* The row number of a feature (NO_ROW if absent), its row's load started
+ * (inline: a call costs a third of it). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint32_t find_row(const idner__seqmodel *m, uint32_t f) {
   long r = idner__seqmodel_lookup(m, f);
   if (r < 0) return NO_ROW;
   if (m->tq) IDNER__PREFETCH(m->tq + (size_t)r * LW);

@@ -55,7 +55,6 @@ void idner__seqmodel_free(idner__seqmodel *m) {
     free(m->wc_right);
     free(m->wc_slots);
     free(m->tkeys);
-    free(m->tgroups);
     free(m->tq);
   }
   free(m->tf);
@@ -69,59 +68,58 @@ void idner__seqmodel_free(idner__seqmodel *m) {
  * q[r] (int16, weight = q * scale) or, without q, w[r] (floats). Key 0
  * marks empty slots (features never hash to 0: such a row is dropped); a
  * key given twice keeps its last row, as a lookup table filled in order
- * would. */
+ * would. At most 9 keys a bucket on average: few buckets fill up. */
 static int32_t build_table(idner__seqmodel *m, uint32_t n, const uint32_t *keys,
                            const int16_t *q, const float *w, float scale) {
-  enum { L = IDNER__NLABELS, LW = IDNER__WT_LANES };
-  size_t ns = 64; /* with the spill room a multiple of 64: whole groups */
-  while (ns < (size_t)n + n / 2) ns *= 2;
-  uint32_t *slot = malloc((n ? n : 1) * sizeof *slot);
-  uint32_t *tk = NULL;
-  size_t nk = 0;
-  for (size_t spill = 64; slot; spill *= 2) {
-    nk = ns + spill;
-    free(tk);
-    if (!(tk = calloc(nk, sizeof *tk))) break;
-    uint32_t r = 0;
-    for (; r < n; r++) {
-      if (!keys[r]) continue;
-      size_t s = keys[r] & (ns - 1);
-      while (tk[s] && tk[s] != keys[r]) s++;
-      if (s >= nk - IDNER__WT_TAIL) break; /* the run reached the tail: more room */
-      tk[s] = keys[r];
-      slot[r] = (uint32_t)s;
+  enum { L = IDNER__NLABELS, LW = IDNER__WT_LANES, B = IDNER__WT_BUCKET };
+  size_t nb = 1;
+  while (nb * 9 < n) nb *= 2;
+  uint32_t *place = malloc((n ? n : 1) * sizeof *place);
+  uint32_t *tk = aligned_alloc(64, nb * B * sizeof *tk);
+  if (!place || !tk) {
+    free(place), free(tk);
+    return IDNER_ERR_NOMEM;
+  }
+  memset(tk, 0, nb * B * sizeof *tk);
+  /* word 0 counts the bucket's keys while filling */
+  for (uint32_t r = 0; r < n; r++) {
+    if (!keys[r]) continue;
+    for (size_t b = keys[r] & (nb - 1);; b = (b + 1) & (nb - 1)) {
+      uint32_t *k = tk + b * B, p = 1;
+      while (p <= k[0] && k[p] != keys[r]) p++;
+      if (p > k[0] && p < B) k[0] = p, k[p] = keys[r];
+      if (p < B) {
+        place[r] = (uint32_t)(b * B + p);
+        break;
+      }
     }
-    if (r == n) break;
   }
-  idner__wgroup *g = tk ? calloc(nk / 64, sizeof *g) : NULL;
   uint32_t used = 0;
-  for (size_t s = 0; g && s < nk; s++) {
-    if (!(s & 63)) g[s >> 6].base = used;
-    if (tk[s]) g[s >> 6].used |= 1ull << (s & 63), used++;
+  for (size_t b = 0; b < nb; b++) {
+    uint32_t c = tk[b * B];
+    tk[b * B] = used;
+    used += c;
   }
-  int16_t *tq = g && q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tq) : NULL;
-  float *tf = g && !q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tf) : NULL;
-  if (!slot || !tk || !g || (!tq && !tf)) {
-    free(slot), free(tk), free(g), free(tq), free(tf);
+  int16_t *tq = q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tq) : NULL;
+  float *tf = !q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tf) : NULL;
+  if (!tq && !tf) {
+    free(place), free(tk);
     return IDNER_ERR_NOMEM;
   }
   for (uint32_t r = 0; r < n; r++) {
     if (!keys[r]) continue;
-    size_t s = slot[r];
-    uint64_t below = g[s >> 6].used & ((1ull << (s & 63)) - 1);
-    size_t row = g[s >> 6].base;
-    for (; below; below &= below - 1) row++;
+    size_t row = tk[place[r] / B * B] + place[r] % B - 1;
     if (q) memcpy(tq + row * LW, q + (size_t)r * L, L * sizeof *tq);
     else memcpy(tf + row * LW, w + (size_t)r * L, L * sizeof *tf);
   }
-  free(slot);
-  if (!m->borrowed) free(m->tkeys), free(m->tgroups), free(m->tq);
+  free(place);
+  if (!m->borrowed) free(m->tkeys), free(m->tq);
   free(m->tf);
-  m->tkeys = tk, m->tgroups = g, m->tq = tq, m->tf = tf;
+  m->tkeys = tk, m->tq = tq, m->tf = tf;
   m->tscale = scale;
   m->tnrows = used;
-  m->tmask = ns - 1;
-  m->tnkeys = nk;
+  m->tmask = nb - 1;
+  m->tnkeys = nb * B;
   return IDNER_OK;
 }
 
@@ -484,12 +482,11 @@ void idner__seqmodel_image_of(const idner__seqmodel *m, idner__seqmodel *head,
                               idner__seq_image *out) {
   memcpy(head, m, sizeof *head);
   head->keys = NULL, head->w = NULL, head->slots = NULL;
-  head->tkeys = NULL, head->tgroups = NULL, head->tq = NULL, head->tf = NULL;
+  head->tkeys = NULL, head->tq = NULL, head->tf = NULL;
   head->wc_keys = NULL, head->wc_slots = NULL, head->wc_left = NULL, head->wc_right = NULL;
   head->borrowed = 0;
   out->head = (idner__blob){head, sizeof *head};
   out->tkeys = (idner__blob){m->tkeys, m->tnkeys * sizeof *m->tkeys};
-  out->tgroups = (idner__blob){m->tgroups, m->tnkeys / 64 * sizeof *m->tgroups};
   out->tq = (idner__blob){m->tq, m->tq ? (size_t)m->tnrows * IDNER__WT_LANES * sizeof *m->tq : 0};
   out->wc_keys = (idner__blob){m->wc_keys, (size_t)m->nclasses * sizeof *m->wc_keys};
   out->wc_left = (idner__blob){m->wc_left, m->nclasses};
@@ -504,7 +501,6 @@ int32_t idner__seqmodel_adopt(const idner__seq_image *im, idner__seqmodel **out)
   if (!m) return IDNER_ERR_NOMEM;
   memcpy(m, im->head.p, sizeof *m);
   if (im->tkeys.size != m->tnkeys * sizeof *m->tkeys ||
-      im->tgroups.size != m->tnkeys / 64 * sizeof *m->tgroups ||
       im->tq.size != (size_t)m->tnrows * IDNER__WT_LANES * sizeof *m->tq || !m->tnrows ||
       im->wc_keys.size != (size_t)m->nclasses * sizeof *m->wc_keys ||
       im->wc_left.size != m->nclasses || im->wc_right.size != m->nclasses ||
@@ -514,7 +510,6 @@ int32_t idner__seqmodel_adopt(const idner__seq_image *im, idner__seqmodel **out)
   }
   /* Read-only from here on: tagging never writes the tables. */
   m->tkeys = (uint32_t *)im->tkeys.p;
-  m->tgroups = (idner__wgroup *)im->tgroups.p;
   m->tq = (int16_t *)im->tq.p;
   m->tf = NULL;
   m->wc_keys = (uint32_t *)im->wc_keys.p;

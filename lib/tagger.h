@@ -17,18 +17,13 @@
 #define IDNER__MAX_PROFILES 16
 extern const uint32_t idner__label_type[IDNER__NTYPES]; /* PER, ORG, LOC */
 
-/* The tagging table (see tagger.c): keys in open addressing with linear
- * probing that never wraps (a run may spill into the slots after the
- * power-of-two range, the last IDNER__WT_TAIL always empty), 0 = empty; the
- * rows packed in slot order, row number = occupied slots before the key's
- * slot, counted through one group word per 64 slots. */
-#define IDNER__WT_TAIL 4
-#define IDNER__WT_LANES 8 /* a row: the labels and a zero lane */
-typedef struct idner__wgroup {
-  uint64_t used; /* bit k: slot 64g + k holds a key */
-  uint32_t base; /* occupied slots before this group */
-  uint32_t pad_;
-} idner__wgroup;
+/* The tagging table (see tagger.c): buckets of one cache line, word 0 the
+ * number of the bucket's first row, words 1..15 keys (0 = empty, filled
+ * from the front); a key lives in its home bucket (key & tmask) or, when
+ * that is full, in the next that is not. A key's row number is word 0 plus
+ * its place: the rows are packed in bucket order. */
+#define IDNER__WT_BUCKET 16 /* words per bucket */
+#define IDNER__WT_LANES 8   /* a row: the labels and a zero lane */
 
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
@@ -45,14 +40,13 @@ typedef struct idner__seqmodel {
    * a read model's rows are its file's int16 values (weight = q * scale,
    * the same float the file format defines), a model built in memory keeps
    * float rows. */
-  uint32_t *tkeys;  /* tnkeys */
-  idner__wgroup *tgroups; /* tnkeys / 64 */
+  uint32_t *tkeys;  /* tnkeys, 64-byte aligned */
   int16_t *tq;      /* tnrows x IDNER__WT_LANES, or NULL */
   float *tf;        /* tnrows x IDNER__WT_LANES, or NULL */
   float tscale;
   uint32_t tnrows;
-  size_t tmask;     /* home slot = key & tmask */
-  size_t tnkeys;    /* tmask + 1 + spill room, a multiple of 64 */
+  size_t tmask;     /* home bucket = key & tmask */
+  size_t tnkeys;    /* (tmask + 1) x IDNER__WT_BUCKET */
   /* Word context classes induced from the training text: for a word (key =
    * 32-bit hash of its folded form) its most frequent left and right
    * neighbours among the most frequent words (ids; 0 = another word, 255 =
@@ -62,7 +56,7 @@ typedef struct idner__seqmodel {
   uint8_t *wc_left, *wc_right;
   uint32_t *wc_slots;
   size_t wc_nslots;
-  int borrowed;     /* tkeys, tgroups, tq and wc_* are the embedded image's: not freed */
+  int borrowed;     /* tkeys, tq and wc_* are the embedded image's: not freed */
 } idner__seqmodel;
 
 /* 32-bit word-class key of a folded form's 64-bit hash. */
@@ -92,44 +86,35 @@ int32_t idner__seqmodel_index(idner__seqmodel *m);
 #define IDNER__PREFETCH(p) ((void)(p))
 #endif
 
-/* Number of the tagging row of a feature hash, or -1. Keys are unique and
- * a run never wraps, so a key is in the first four slots of its home that
- * hold it or an empty slot: four at a time. */
+/* Number of the tagging row of a feature hash (never 0), or -1: one
+ * bucket compared at once, the next only when this one is full. */
 static inline long idner__seqmodel_lookup(const idner__seqmodel *m, uint32_t feat) {
-  const uint32_t *k = m->tkeys;
-  size_t s = feat & m->tmask;
+  size_t b = feat & m->tmask;
+  for (;;) {
+    const uint32_t *k = m->tkeys + b * IDNER__WT_BUCKET;
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(IDNER_NO_SIMD)
-  const __m128i f = _mm_set1_epi32((int)feat), z = _mm_setzero_si128();
-  for (;; s += 4) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(k + s));
-    unsigned eq = (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, f)));
-    if (eq) {
-      s += (size_t)__builtin_ctz(eq);
-      break;
+    const __m128i f = _mm_set1_epi32((int)feat);
+    const __m128i *v = (const __m128i *)k;
+    __m128i e01 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_load_si128(v), f),
+                                  _mm_cmpeq_epi32(_mm_load_si128(v + 1), f));
+    __m128i e23 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_load_si128(v + 2), f),
+                                  _mm_cmpeq_epi32(_mm_load_si128(v + 3), f));
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(e01, e23)) & ~1u;
+    if (eq) return (long)k[0] + __builtin_ctz(eq) - 1;
+    if (!k[IDNER__WT_BUCKET - 1]) return -1;
+#else
+    for (int p = 1; p < IDNER__WT_BUCKET; p++) {
+      if (k[p] == feat) return (long)k[0] + p - 1;
+      if (!k[p]) return -1;
     }
-    if (_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(v, z)))) return -1;
-  }
-#else
-  for (;; s++) {
-    if (k[s] == feat) break;
-    if (!k[s]) return -1;
-  }
 #endif
-  const idner__wgroup *g = &m->tgroups[s >> 6];
-  uint64_t below = g->used & ((1ull << (s & 63)) - 1);
-#if defined(__GNUC__) && defined(__POPCNT__)
-  return (long)g->base + __builtin_popcountll(below);
-#else
-  below = below - ((below >> 1) & 0x5555555555555555ull);
-  below = (below & 0x3333333333333333ull) + ((below >> 2) & 0x3333333333333333ull);
-  below = (below + (below >> 4)) & 0x0F0F0F0F0F0F0F0Full;
-  return (long)g->base + (long)((below * 0x0101010101010101ull) >> 56);
-#endif
+    b = (b + 1) & m->tmask;
+  }
 }
 
-/* Starts loading the keys where feat's would be. */
+/* Starts loading feat's home bucket. */
 static inline void idner__seqmodel_prefetch(const idner__seqmodel *m, uint32_t feat) {
-  IDNER__PREFETCH(&m->tkeys[feat & m->tmask]);
+  IDNER__PREFETCH(&m->tkeys[(feat & m->tmask) * IDNER__WT_BUCKET]);
 }
 
 /* Row r's weights as floats (labels wide). */

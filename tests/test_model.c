@@ -276,7 +276,6 @@ START_TEST(test_image_matches_sources) {
   blob_eq(&im->seq.head, &s_dir.head, "model header (checksum, profiles, transitions)");
   blob_eq(&s_def.head, &s_dir.head, "adopted model header");
   blob_eq(&im->seq.tkeys, &s_dir.tkeys, "model weight table keys");
-  blob_eq(&im->seq.tgroups, &s_dir.tgroups, "model weight table groups");
   blob_eq(&im->seq.tq, &s_dir.tq, "model weight table rows");
   blob_eq(&im->seq.wc_keys, &s_dir.wc_keys, "word class keys");
   blob_eq(&im->seq.wc_left, &s_dir.wc_left, "word class left");
