@@ -668,6 +668,9 @@ static void acc_zero(acc8 *a) { memset(a->v, 0, sizeof a->v); }
 static void acc_cached(acc8 *a, const float *r) {
   for (int l = 0; l < LW; l++) a->v[l] += r[l];
 }
+static void acc_q(acc8 *a, const int16_t *q, float scale) {
+  for (int l = 0; l < LW; l++) a->v[l] += (float)q[l] * scale;
+}
 static void acc_get(const acc8 *a, float *out) { memcpy(out, a->v, sizeof a->v); }
 #endif
 /* (The library is compiled as ISO C, -std=c11: no contraction of q * scale
