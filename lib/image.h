@@ -25,9 +25,10 @@ typedef struct idner__gz_image {
 } idner__gz_image;
 
 /* Sequence model (tagger.c): the struct itself with its pointers zeroed
- * (scalars, profiles, transitions), the tagging table and the word classes. */
+ * (scalars, profiles, transitions), the tagging table (key buckets and
+ * int16 rows, tagger.h) and the word classes. */
 typedef struct idner__seq_image {
-  idner__blob head, fast, wc_keys, wc_left, wc_right, wc_slots;
+  idner__blob head, tkeys, tq, wc_keys, wc_left, wc_right, wc_slots;
 } idner__seq_image;
 
 /* Calendar table (calendar.c): the struct with its pointers zeroed, and its

@@ -576,10 +576,9 @@ static uint64_t form_key(const idner_doc *d, size_t i, uint32_t profile) {
 /* Feature f's row (zeros if the model lacks it) into w[0], its conjoined
  * copy's into w[1] (zeros without a profile). */
 static void fill_rows(float w[2][LW], const idner__seqmodel *m, uint32_t f, uint32_t profile) {
-  const float *r = idner__seqmodel_row(m, f);
-  for (int l = 0; l < LW; l++) w[0][l] = r && l < L_ ? r[l] : 0.0f;
-  r = profile ? idner__seqmodel_row(m, conj_hash(f, profile)) : NULL;
-  for (int l = 0; l < LW; l++) w[1][l] = r && l < L_ ? r[l] : 0.0f;
+  memset(w, 0, 2 * sizeof *w);
+  idner__seqmodel_row(m, f, w[0]);
+  if (profile) idner__seqmodel_row(m, conj_hash(f, profile), w[1]);
 }
 
 /* Readies the doc's cache for model m, groups and profile: emptied when it
@@ -637,7 +636,7 @@ static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__s
 }
 
 /* A score being summed, LW lanes: acc_cached adds a cached row (LW wide,
- * zero last lane), acc_row a weight-table row (labels wide). Lane by lane
+ * zero last lane), acc_q an int16 row of the model. Lane by lane
  * these are the same float additions as a plain loop: SSE only does seven
  * of them at once. */
 #if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
@@ -650,11 +649,14 @@ static void acc_cached(acc8 *a, const float *r) {
   a->lo = _mm_add_ps(a->lo, _mm_loadu_ps(r));
   a->hi = _mm_add_ps(a->hi, _mm_loadu_ps(r + 4));
 }
-static void acc_row(acc8 *a, const float *r) {
-  a->lo = _mm_add_ps(a->lo, _mm_loadu_ps(r));
-  /* r[4..6] and a zero: r[3..6] shifted down a lane */
-  __m128 t = _mm_castsi128_ps(_mm_srli_si128(_mm_castps_si128(_mm_loadu_ps(r + 3)), 4));
-  a->hi = _mm_add_ps(a->hi, t);
+/* an int16 row (the zero lane too) times scale: per lane the float
+ * (float)q * scale that the file format defines, then one addition */
+static void acc_q(acc8 *a, const int16_t *q, float scale) {
+  __m128i v = _mm_loadu_si128((const __m128i *)q);
+  __m128 sc = _mm_set1_ps(scale);
+  __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16), hi = _mm_srai_epi32(_mm_unpackhi_epi16(v, v), 16);
+  a->lo = _mm_add_ps(a->lo, _mm_mul_ps(_mm_cvtepi32_ps(lo), sc));
+  a->hi = _mm_add_ps(a->hi, _mm_mul_ps(_mm_cvtepi32_ps(hi), sc));
 }
 static void acc_get(const acc8 *a, float *out) { _mm_storeu_ps(out, a->lo), _mm_storeu_ps(out + 4, a->hi); }
 #else
@@ -666,21 +668,47 @@ static void acc_zero(acc8 *a) { memset(a->v, 0, sizeof a->v); }
 static void acc_cached(acc8 *a, const float *r) {
   for (int l = 0; l < LW; l++) a->v[l] += r[l];
 }
-static void acc_row(acc8 *a, const float *r) {
-  for (int l = 0; l < L_; l++) a->v[l] += r[l];
+static void acc_q(acc8 *a, const int16_t *q, float scale) {
+  for (int l = 0; l < LW; l++) a->v[l] += (float)q[l] * scale;
 }
 static void acc_get(const acc8 *a, float *out) { memcpy(out, a->v, sizeof a->v); }
 #endif
+/* (The library is compiled as ISO C, -std=c11: no contraction of q * scale
+ * + a into a fused multiply-add, whose single rounding would differ.) */
 
-/* Adds the rows of features [a, b) to acc in order (the caller prefetched
- * them: the weight table is larger than the caches, the misses must
- * overlap). */
-static void add_rows(const idner__seqmodel *m, const uint32_t *feats, uint32_t a, uint32_t b,
+/* Adds the model's tagging row r (LW wide, zero last lane). */
+static void acc_trow(acc8 *a, const idner__seqmodel *m, uint32_t r) {
+  if (m->tq) acc_q(a, m->tq + (size_t)r * LW, m->tscale);
+  else acc_cached(a, m->tf + (size_t)r * LW);
+}
+
+#define NO_ROW UINT32_MAX
+
+/* The row number of a feature (NO_ROW if absent), its row's load started
+ * (inline: a call costs a third of it). */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline uint32_t find_row(const idner__seqmodel *m, uint32_t f) {
+  long r = idner__seqmodel_lookup(m, f);
+  if (r < 0) return NO_ROW;
+  if (m->tq) IDNER__PREFETCH(m->tq + (size_t)r * LW);
+  else IDNER__PREFETCH(m->tf + (size_t)r * LW);
+  return (uint32_t)r;
+}
+
+/* Features [0, n) to their row numbers, in place (the caller prefetched
+ * their keys: the tables are larger than the caches, the misses must
+ * overlap; so do the rows' loads, started here). */
+static void find_rows(const idner__seqmodel *m, uint32_t *feats, size_t n) {
+  for (size_t k = 0; k < n; k++) feats[k] = find_row(m, feats[k]);
+}
+
+/* Adds rows [a, b) of find_rows to acc in order. */
+static void add_rows(const idner__seqmodel *m, const uint32_t *rows, uint32_t a, uint32_t b,
                      acc8 *acc) {
-  for (uint32_t k = a; k < b; k++) {
-    const float *row = idner__seqmodel_row(m, feats[k]);
-    if (row) acc_row(acc, row);
-  }
+  for (uint32_t k = a; k < b; k++)
+    if (rows[k] != NO_ROW) acc_trow(acc, m, rows[k]);
 }
 
 /* Token j's form block and shape, summed from the weight rows, into slot. */
@@ -698,6 +726,7 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
   for (int r = 0; r < NROLES; r++)
     EMIT_GROUP(count[1 + r], role_features(&b, d, (long)j, r, &w.sh[1], w.wc[1], groups));
   for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
+  find_rows(m, d->feats.v, d->feats.n);
   for (uint32_t p = 0, a = 0; p < FORM_PARTS; a += count[p], p++) {
     acc8 acc;
     acc_zero(&acc);
@@ -725,6 +754,7 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
   if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
   if (profile && (rc = conjoin_profile(d, 0, profile))) return rc;
   for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
+  find_rows(m, d->feats.v, d->feats.n);
   add_rows(m, d->feats.v, 0, (uint32_t)d->feats.n, acc);
   return IDNER_OK;
 }
@@ -749,7 +779,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
    * later token's miss takes over a slot still needed. */
   const formslot *blk[RING];
   formslot kept[RING];
-  uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined) */
+  uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined): hashes, then rows */
   int nconj = profile ? 2 : 1;
   uint64_t pair_prev = n ? pair_hash(d, -1) : 0;
   /* form keys two tokens ahead, their sets prefetched */
@@ -788,6 +818,13 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         for (int k = 0; k < nconj; k++) idner__seqmodel_prefetch(m, lex[r][k][c]);
       }
     }
+    /* two tokens on, their keys are in: the rows of token j - 2 */
+    if (j >= 2 && j - 2 < n)
+      for (int k = 0; k < nconj; k++)
+        for (int c = 0; c < NLEX; c++) {
+          uint32_t *x = &lex[(j - 2) % RING][k][c];
+          *x = find_row(m, *x);
+        }
     if (j < LEAD) continue;
     size_t i = j - LEAD, r = i % RING;
     acc8 acc;
@@ -820,11 +857,10 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
     }
     if (groups & IDNER__FEAT_DOCUMENT) dv = doc_evidence(d, i, &ct);
     for (int k = 0; k < nconj; k++) {
-      const float *row;
-      if ((row = idner__seqmodel_row(m, lex[r][k][0]))) acc_row(&acc, row);
-      if ((row = idner__seqmodel_row(m, lex[r][k][1]))) acc_row(&acc, row);
+      if (lex[r][k][0] != NO_ROW) acc_trow(&acc, m, lex[r][k][0]);
+      if (lex[r][k][1] != NO_ROW) acc_trow(&acc, m, lex[r][k][1]);
       acc_cached(&acc, tri->w[k]);
-      if ((row = idner__seqmodel_row(m, lex[r][k][2]))) acc_row(&acc, row);
+      if (lex[r][k][2] != NO_ROW) acc_trow(&acc, m, lex[r][k][2]);
       acc_cached(&acc, date[k]);
       if (groups & IDNER__FEAT_GAZETTEER) {
         for (uint32_t b = here; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_GZ + ctz32(b)][k]);

@@ -54,12 +54,73 @@ void idner__seqmodel_free(idner__seqmodel *m) {
     free(m->wc_left);
     free(m->wc_right);
     free(m->wc_slots);
-    free(m->fast);
+    free(m->tkeys);
+    free(m->tq);
   }
+  free(m->tf);
   free(m->keys);
   free(m->w);
   free(m->slots);
   free(m);
+}
+
+/* Builds the tagging table (tagger.h) over n rows: keys[r] with weights
+ * q[r] (int16, weight = q * scale) or, without q, w[r] (floats). Key 0
+ * marks empty slots (features never hash to 0: such a row is dropped); a
+ * key given twice keeps its last row, as a lookup table filled in order
+ * would. At most 9 keys a bucket on average: few buckets fill up. */
+static int32_t build_table(idner__seqmodel *m, uint32_t n, const uint32_t *keys,
+                           const int16_t *q, const float *w, float scale) {
+  enum { L = IDNER__NLABELS, LW = IDNER__WT_LANES, B = IDNER__WT_BUCKET };
+  size_t nb = 1;
+  while (nb * 9 < n) nb *= 2;
+  uint32_t *place = malloc((n ? n : 1) * sizeof *place);
+  uint32_t *tk = aligned_alloc(64, nb * B * sizeof *tk);
+  if (!place || !tk) {
+    free(place), free(tk);
+    return IDNER_ERR_NOMEM;
+  }
+  memset(tk, 0, nb * B * sizeof *tk);
+  /* word 0 counts the bucket's keys while filling */
+  for (uint32_t r = 0; r < n; r++) {
+    if (!keys[r]) continue;
+    for (size_t b = keys[r] & (nb - 1);; b = (b + 1) & (nb - 1)) {
+      uint32_t *k = tk + b * B, p = 1;
+      while (p <= k[0] && k[p] != keys[r]) p++;
+      if (p > k[0] && p < B) k[0] = p, k[p] = keys[r];
+      if (p < B) {
+        place[r] = (uint32_t)(b * B + p);
+        break;
+      }
+    }
+  }
+  uint32_t used = 0;
+  for (size_t b = 0; b < nb; b++) {
+    uint32_t c = tk[b * B];
+    tk[b * B] = used;
+    used += c;
+  }
+  int16_t *tq = q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tq) : NULL;
+  float *tf = !q ? calloc((size_t)(used ? used : 1) * LW, sizeof *tf) : NULL;
+  if (!tq && !tf) {
+    free(place), free(tk);
+    return IDNER_ERR_NOMEM;
+  }
+  for (uint32_t r = 0; r < n; r++) {
+    if (!keys[r]) continue;
+    size_t row = tk[place[r] / B * B] + place[r] % B - 1;
+    if (q) memcpy(tq + row * LW, q + (size_t)r * L, L * sizeof *tq);
+    else memcpy(tf + row * LW, w + (size_t)r * L, L * sizeof *tf);
+  }
+  free(place);
+  if (!m->borrowed) free(m->tkeys), free(m->tq);
+  free(m->tf);
+  m->tkeys = tk, m->tq = tq, m->tf = tf;
+  m->tscale = scale;
+  m->tnrows = used;
+  m->tmask = nb - 1;
+  m->tnkeys = nb * B;
+  return IDNER_OK;
 }
 
 int32_t idner__seqmodel_index(idner__seqmodel *m) {
@@ -75,21 +136,7 @@ int32_t idner__seqmodel_index(idner__seqmodel *m) {
   free(m->slots);
   m->slots = slots;
   m->nslots = ns;
-  size_t nf = 16;
-  while (nf < (size_t)m->nrows + m->nrows / 2) nf *= 2;
-  idner__wslot *fast = calloc(nf, sizeof *fast);
-  if (!fast) return IDNER_ERR_NOMEM;
-  for (uint32_t r = 0; r < m->nrows; r++) {
-    if (!m->keys[r]) continue; /* 0 marks empty slots; features never hash to 0 */
-    size_t s = m->keys[r] & (nf - 1);
-    while (fast[s].key && fast[s].key != m->keys[r]) s = (s + 1) & (nf - 1);
-    fast[s].key = m->keys[r];
-    memcpy(fast[s].w, m->w + (size_t)r * IDNER__NLABELS, sizeof fast[s].w);
-  }
-  free(m->fast);
-  m->fast = fast;
-  m->nfast = nf;
-  return IDNER_OK;
+  return build_table(m, m->nrows, m->keys, NULL, m->w, 0.0f);
 }
 
 int32_t idner__seqmodel_set_classes(idner__seqmodel *m, uint32_t n, const uint32_t *keys,
@@ -410,23 +457,20 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
    * guarantees the bytes); a read model keeps no training-side copies. */
   free(m->keys), free(m->w);
   m->keys = NULL, m->w = NULL;
-  size_t nf = 16;
-  while (nf < (size_t)rows + rows / 2) nf *= 2;
-  m->fast = calloc(nf, sizeof *m->fast);
-  if (!m->fast) {
-    idner__seqmodel_free(m);
-    return IDNER_ERR_NOMEM;
-  }
-  m->nfast = nf;
-  const unsigned char *q = r.p;
-  for (uint32_t k = 0; k < rows; k++, q += 4 + 2 * IDNER__NLABELS) {
-    uint32_t key = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24;
-    if (!key) continue; /* 0 marks empty slots; features never hash to 0 */
-    size_t sl = key & (nf - 1);
-    while (m->fast[sl].key && m->fast[sl].key != key) sl = (sl + 1) & (nf - 1);
-    m->fast[sl].key = key;
+  uint32_t *keys = malloc((rows ? rows : 1) * sizeof *keys);
+  int16_t *q = malloc((size_t)(rows ? rows : 1) * IDNER__NLABELS * sizeof *q);
+  if (!keys || !q) rc = IDNER_ERR_NOMEM;
+  const unsigned char *p = r.p;
+  for (uint32_t k = 0; !rc && k < rows; k++, p += 4 + 2 * IDNER__NLABELS) {
+    keys[k] = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
     for (int l = 0; l < IDNER__NLABELS; l++)
-      m->fast[sl].w[l] = (float)(int16_t)(uint16_t)(q[4 + 2 * l] | q[5 + 2 * l] << 8) * scale;
+      q[(size_t)k * IDNER__NLABELS + l] = (int16_t)(uint16_t)(p[4 + 2 * l] | p[5 + 2 * l] << 8);
+  }
+  if (!rc) rc = build_table(m, rows, keys, q, NULL, scale);
+  free(keys), free(q);
+  if (rc) {
+    idner__seqmodel_free(m);
+    return rc;
   }
   *out = m;
   return IDNER_OK;
@@ -437,11 +481,13 @@ int32_t idner__seqmodel_read(const unsigned char *data, size_t size, const char 
 void idner__seqmodel_image_of(const idner__seqmodel *m, idner__seqmodel *head,
                               idner__seq_image *out) {
   memcpy(head, m, sizeof *head);
-  head->keys = NULL, head->w = NULL, head->slots = NULL, head->fast = NULL;
+  head->keys = NULL, head->w = NULL, head->slots = NULL;
+  head->tkeys = NULL, head->tq = NULL, head->tf = NULL;
   head->wc_keys = NULL, head->wc_slots = NULL, head->wc_left = NULL, head->wc_right = NULL;
   head->borrowed = 0;
   out->head = (idner__blob){head, sizeof *head};
-  out->fast = (idner__blob){m->fast, m->nfast * sizeof *m->fast};
+  out->tkeys = (idner__blob){m->tkeys, m->tnkeys * sizeof *m->tkeys};
+  out->tq = (idner__blob){m->tq, m->tq ? (size_t)m->tnrows * IDNER__WT_LANES * sizeof *m->tq : 0};
   out->wc_keys = (idner__blob){m->wc_keys, (size_t)m->nclasses * sizeof *m->wc_keys};
   out->wc_left = (idner__blob){m->wc_left, m->nclasses};
   out->wc_right = (idner__blob){m->wc_right, m->nclasses};
@@ -454,15 +500,18 @@ int32_t idner__seqmodel_adopt(const idner__seq_image *im, idner__seqmodel **out)
   idner__seqmodel *m = malloc(sizeof *m);
   if (!m) return IDNER_ERR_NOMEM;
   memcpy(m, im->head.p, sizeof *m);
-  if (im->fast.size != m->nfast * sizeof *m->fast ||
+  if (im->tkeys.size != m->tnkeys * sizeof *m->tkeys ||
+      im->tq.size != (size_t)m->tnrows * IDNER__WT_LANES * sizeof *m->tq || !m->tnrows ||
       im->wc_keys.size != (size_t)m->nclasses * sizeof *m->wc_keys ||
       im->wc_left.size != m->nclasses || im->wc_right.size != m->nclasses ||
-      im->wc_slots.size != m->wc_nslots * sizeof *m->wc_slots || !m->nfast) {
+      im->wc_slots.size != m->wc_nslots * sizeof *m->wc_slots || !m->tnkeys) {
     free(m);
     return IDNER_ERR_INTERNAL;
   }
   /* Read-only from here on: tagging never writes the tables. */
-  m->fast = (idner__wslot *)im->fast.p;
+  m->tkeys = (uint32_t *)im->tkeys.p;
+  m->tq = (int16_t *)im->tq.p;
+  m->tf = NULL;
   m->wc_keys = (uint32_t *)im->wc_keys.p;
   m->wc_left = (uint8_t *)im->wc_left.p;
   m->wc_right = (uint8_t *)im->wc_right.p;

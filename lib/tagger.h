@@ -7,6 +7,9 @@
 #include <stdio.h>
 
 #include "doc.h"
+#if defined(__SSE2__) && !defined(IDNER_NO_SIMD)
+#include <emmintrin.h>
+#endif
 
 /* Labels: 0 = O; 1 + 2k = B-X, 2 + 2k = I-X for X = idner__label_type[k]. */
 #define IDNER__NTYPES 3
@@ -14,10 +17,13 @@
 #define IDNER__MAX_PROFILES 16
 extern const uint32_t idner__label_type[IDNER__NTYPES]; /* PER, ORG, LOC */
 
-typedef struct idner__wslot {
-  uint32_t key;
-  float w[IDNER__NLABELS];
-} idner__wslot;
+/* The tagging table (see tagger.c): buckets of one cache line, word 0 the
+ * number of the bucket's first row, words 1..15 keys (0 = empty, filled
+ * from the front); a key lives in its home bucket (key & tmask) or, when
+ * that is full, in the next that is not. A key's row number is word 0 plus
+ * its place: the rows are packed in bucket order. */
+#define IDNER__WT_BUCKET 16 /* words per bucket */
+#define IDNER__WT_LANES 8   /* a row: the labels and a zero lane */
 
 typedef struct idner__seqmodel {
   uint32_t feature_groups;                          /* IDNER__FEAT_* used in training */
@@ -30,10 +36,17 @@ typedef struct idner__seqmodel {
   float *w;         /* nrows x IDNER__NLABELS */
   uint32_t *slots;  /* open addressing: row + 1, 0 = empty */
   size_t nslots;    /* power of two */
-  /* The same rows for tagging: key and weights side by side in one 32-byte
-   * slot, so a lookup touches one cache line (key 0 = empty). */
-  struct idner__wslot *fast;
-  size_t nfast;     /* power of two */
+  /* The same rows for tagging (the table above): keys, groups and rows;
+   * a read model's rows are its file's int16 values (weight = q * scale,
+   * the same float the file format defines), a model built in memory keeps
+   * float rows. */
+  uint32_t *tkeys;  /* tnkeys, 64-byte aligned */
+  int16_t *tq;      /* tnrows x IDNER__WT_LANES, or NULL */
+  float *tf;        /* tnrows x IDNER__WT_LANES, or NULL */
+  float tscale;
+  uint32_t tnrows;
+  size_t tmask;     /* home bucket = key & tmask */
+  size_t tnkeys;    /* (tmask + 1) x IDNER__WT_BUCKET */
   /* Word context classes induced from the training text: for a word (key =
    * 32-bit hash of its folded form) its most frequent left and right
    * neighbours among the most frequent words (ids; 0 = another word, 255 =
@@ -43,7 +56,7 @@ typedef struct idner__seqmodel {
   uint8_t *wc_left, *wc_right;
   uint32_t *wc_slots;
   size_t wc_nslots;
-  int borrowed;     /* fast and wc_* are the embedded image's: not freed */
+  int borrowed;     /* tkeys, tq and wc_* are the embedded image's: not freed */
 } idner__seqmodel;
 
 /* 32-bit word-class key of a folded form's 64-bit hash. */
@@ -73,19 +86,51 @@ int32_t idner__seqmodel_index(idner__seqmodel *m);
 #define IDNER__PREFETCH(p) ((void)(p))
 #endif
 
-/* Weight row of a feature hash, or NULL. */
-static inline const float *idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat) {
-  size_t s = feat & (m->nfast - 1);
-  while (m->fast[s].key) {
-    if (m->fast[s].key == feat) return m->fast[s].w;
-    s = (s + 1) & (m->nfast - 1);
+/* Number of the tagging row of a feature hash (never 0), or -1: one
+ * bucket compared at once, the next only when this one is full. */
+static inline long idner__seqmodel_lookup(const idner__seqmodel *m, uint32_t feat) {
+  size_t b = feat & m->tmask;
+  for (;;) {
+    const uint32_t *k = m->tkeys + b * IDNER__WT_BUCKET;
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(IDNER_NO_SIMD)
+    const __m128i f = _mm_set1_epi32((int)feat);
+    const __m128i *v = (const __m128i *)k;
+    __m128i e01 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_load_si128(v), f),
+                                  _mm_cmpeq_epi32(_mm_load_si128(v + 1), f));
+    __m128i e23 = _mm_packs_epi32(_mm_cmpeq_epi32(_mm_load_si128(v + 2), f),
+                                  _mm_cmpeq_epi32(_mm_load_si128(v + 3), f));
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_packs_epi16(e01, e23)) & ~1u;
+    if (eq) return (long)k[0] + __builtin_ctz(eq) - 1;
+    if (!k[IDNER__WT_BUCKET - 1]) return -1;
+#else
+    for (int p = 1; p < IDNER__WT_BUCKET; p++) {
+      if (k[p] == feat) return (long)k[0] + p - 1;
+      if (!k[p]) return -1;
+    }
+#endif
+    b = (b + 1) & m->tmask;
   }
-  return NULL;
 }
 
-/* Starts loading the slot where feat's row would be. */
+/* Starts loading feat's home bucket. */
 static inline void idner__seqmodel_prefetch(const idner__seqmodel *m, uint32_t feat) {
-  IDNER__PREFETCH(&m->fast[feat & (m->nfast - 1)]);
+  IDNER__PREFETCH(&m->tkeys[(feat & m->tmask) * IDNER__WT_BUCKET]);
+}
+
+/* Row r's weights as floats (labels wide). */
+static inline void idner__seqmodel_row_of(const idner__seqmodel *m, long r, float *out) {
+  for (int l = 0; l < IDNER__NLABELS; l++)
+    out[l] = m->tq ? (float)m->tq[r * IDNER__WT_LANES + l] * m->tscale
+                   : m->tf[r * IDNER__WT_LANES + l];
+}
+
+/* The weights of a feature hash into out (labels wide); 0 if the model
+ * lacks it. */
+static inline int idner__seqmodel_row(const idner__seqmodel *m, uint32_t feat, float *out) {
+  long r = idner__seqmodel_lookup(m, feat);
+  if (r < 0) return 0;
+  idner__seqmodel_row_of(m, r, out);
+  return 1;
 }
 /* Row number of a feature hash, or UINT32_MAX (training). */
 uint32_t idner__seqmodel_find(const idner__seqmodel *m, uint32_t feat);

@@ -286,8 +286,8 @@ static double f1_of(const idner__trainer *t, const idner__seqmodel *m, int dev, 
       for (uint32_t f = t->off.v[x->tok + k]; f < feat_end(t, x->tok + k); f++) {
         uint32_t v = t->feats.v[f];
         if (by_row && v == UINT32_MAX) continue;
-        const float *wr = idner__seqmodel_row(m, by_row ? t->w->keys[v] : v);
-        if (!wr) continue;
+        float wr[IDNER__NLABELS];
+        if (!idner__seqmodel_row(m, by_row ? t->w->keys[v] : v, wr)) continue;
         for (int l = 0; l < IDNER__NLABELS; l++) s.scores[k * IDNER__NLABELS + l] += wr[l];
       }
     idner__viterbi(&m->trans[0][0], s.scores, x->n, s.back, s.pred);

@@ -1,7 +1,8 @@
 /* test_model.c — the sequence model: file format round trip and every kind
  * of damaged file, BIO-valid Viterbi, deterministic training that learns,
- * loading a trained model from a data directory, and the embedded default's
- * build-time image equal to a parse of the same files. */
+ * loading a trained model from a data directory, the embedded default's
+ * build-time image equal to a parse of the same files, and the tagging
+ * table holding exactly the file's rows. */
 #define _XOPEN_SOURCE 700
 #include <check.h>
 #include <stdio.h>
@@ -53,10 +54,10 @@ START_TEST(test_round_trip) {
   ck_assert_int_eq(idner__seqmodel_read(bytes, size, "m.bin", &back, err, sizeof err), IDNER_OK);
   ck_assert_uint_eq(back->nrows, 3);
   ck_assert_str_eq(back->profiles[0], "corpus");
-  const float *row = idner__seqmodel_row(back, 1002);
-  ck_assert_ptr_nonnull(row);
+  float row[IDNER__NLABELS];
+  ck_assert_int_eq(idner__seqmodel_row(back, 1002, row), 1);
   ck_assert_float_eq_tol(row[6], m->w[2 * IDNER__NLABELS + 6], 1e-3);
-  ck_assert_ptr_null(idner__seqmodel_row(back, 5));
+  ck_assert_int_eq(idner__seqmodel_row(back, 5, row), 0);
   uint8_t l, r;
   ck_assert_int_eq(idner__seqmodel_class(back, 9, &l, &r), 1);
   ck_assert_uint_eq(r, 255);
@@ -271,10 +272,12 @@ START_TEST(test_image_matches_sources) {
   idner__seqmodel h_def, h_dir;
   idner__seqmodel_image_of(def->seq, &h_def, &s_def);
   idner__seqmodel_image_of(dir->seq, &h_dir, &s_dir);
-  ck_assert_ptr_eq(s_def.fast.p, im->seq.fast.p);
+  ck_assert_ptr_eq(s_def.tkeys.p, im->seq.tkeys.p);
+  ck_assert_ptr_eq(s_def.tq.p, im->seq.tq.p);
   blob_eq(&im->seq.head, &s_dir.head, "model header (checksum, profiles, transitions)");
   blob_eq(&s_def.head, &s_dir.head, "adopted model header");
-  blob_eq(&im->seq.fast, &s_dir.fast, "model weight table");
+  blob_eq(&im->seq.tkeys, &s_dir.tkeys, "model weight table keys");
+  blob_eq(&im->seq.tq, &s_dir.tq, "model weight table rows");
   blob_eq(&im->seq.wc_keys, &s_dir.wc_keys, "word class keys");
   blob_eq(&im->seq.wc_left, &s_dir.wc_left, "word class left");
   blob_eq(&im->seq.wc_right, &s_dir.wc_right, "word class right");
@@ -305,6 +308,106 @@ START_TEST(test_image_matches_sources) {
 }
 END_TEST
 
+
+static int cmp_u32(const void *a, const void *b) {
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Every row of a model file is in the tagging table with exactly the
+ * file's weights ((float)q * scale), no other key is: checked on the
+ * embedded default's image and on a parse of the same file. */
+START_TEST(test_table_holds_every_row) {
+  FILE *f = fopen(IDNER_SOURCE_GAZETTEERS "/model.bin", "rb");
+  ck_assert_ptr_nonnull(f);
+  fseek(f, 0, SEEK_END);
+  size_t size = (size_t)ftell(f);
+  fseek(f, 0, SEEK_SET);
+  unsigned char *bytes = malloc(size);
+  ck_assert_uint_eq(fread(bytes, 1, size, f), size);
+  fclose(f);
+  char err[256] = "";
+  idner__seqmodel *parsed = NULL;
+  idner_model *def = NULL;
+  ck_assert_int_eq(idner__seqmodel_read(bytes, size, "model.bin", &parsed, err, sizeof err), IDNER_OK);
+  ck_assert_int_eq(idner_model_load(NULL, 0, &def, err, sizeof err), IDNER_OK);
+  /* the header, as tagger.c describes it */
+  uint32_t rows, scale_bits, np, ncls;
+  memcpy(&rows, bytes + 8 + 16, 4);
+  memcpy(&scale_bits, bytes + 8 + 20, 4);
+  float scale;
+  memcpy(&scale, &scale_bits, 4);
+  const unsigned char *p = bytes + 8 + 24;
+  memcpy(&np, p, 4), p += 4;
+  for (uint32_t k = 0; k < np; k++) p += 1 + *p;
+  memcpy(&ncls, p, 4), p += 4 + (size_t)ncls * 6;
+  p += (size_t)(IDNER__NLABELS + 1) * IDNER__NLABELS * 2;
+  ck_assert_uint_eq((size_t)(bytes + size - 4 - p), (size_t)rows * (4 + 2 * IDNER__NLABELS));
+  uint32_t *keys = malloc(rows * sizeof *keys);
+  const idner__seqmodel *ms[2] = {parsed, def->seq};
+  for (int which = 0; which < 2; which++) {
+    const idner__seqmodel *m = ms[which];
+    ck_assert_uint_eq(m->tnrows, rows);
+    const unsigned char *q = p;
+    for (uint32_t r = 0; r < rows; r++, q += 4 + 2 * IDNER__NLABELS) {
+      memcpy(&keys[r], q, 4);
+      float want[IDNER__NLABELS], got[IDNER__NLABELS];
+      for (int l = 0; l < IDNER__NLABELS; l++) {
+        int16_t v;
+        memcpy(&v, q + 4 + 2 * l, 2);
+        want[l] = (float)v * scale;
+      }
+      ck_assert_msg(idner__seqmodel_row(m, keys[r], got), "row %u (key %08x) missing", r, keys[r]);
+      ck_assert_msg(memcmp(want, got, sizeof want) == 0, "row %u (key %08x) differs", r, keys[r]);
+    }
+    qsort(keys, rows, sizeof *keys, cmp_u32);
+    for (uint32_t r = 1; r < rows; r++) ck_assert_uint_ne(keys[r - 1], keys[r]);
+    uint32_t x = 12345, absent = 0;
+    for (int k = 0; k < 100000; k++) {
+      x = x * 1664525u + 1013904223u;
+      if (!x || bsearch(&x, keys, rows, sizeof *keys, cmp_u32)) continue;
+      float got[IDNER__NLABELS];
+      ck_assert_msg(!idner__seqmodel_row(m, x, got), "key %08x not in the file found", x);
+      absent++;
+    }
+    ck_assert_uint_gt(absent, 90000);
+  }
+  free(keys);
+  free(bytes);
+  idner__seqmodel_free(parsed);
+  idner_model_free(def);
+}
+END_TEST
+
+/* A model built in memory: every row found with its float weights, keys
+ * crowding one home bucket spill into the next ones, a key given twice
+ * keeps its last row, key 0 is no row. */
+START_TEST(test_table_in_memory) {
+  enum { N = 3000 };
+  idner__seqmodel *m;
+  ck_assert_int_eq(idner__seqmodel_new(N, &m), IDNER_OK);
+  for (uint32_t r = 0; r < N; r++) {
+    /* a third share home bucket 0 (multiples of a large power of two) */
+    m->keys[r] = r % 3 == 0 ? (r + 1) << 20 : r * 2654435761u + 7u;
+    for (int l = 0; l < IDNER__NLABELS; l++) m->w[r * IDNER__NLABELS + l] = (float)r + 0.125f * (float)l;
+  }
+  m->keys[N - 1] = m->keys[5]; /* given twice: the last row counts */
+  m->keys[N - 2] = 0;
+  ck_assert_int_eq(idner__seqmodel_index(m), IDNER_OK);
+  ck_assert_uint_eq(m->tnrows, N - 2);
+  for (uint32_t r = 0; r < N - 2; r++) {
+    float got[IDNER__NLABELS];
+    uint32_t from = r == 5 ? N - 1 : r;
+    ck_assert_msg(idner__seqmodel_row(m, m->keys[r], got), "row %u missing", r);
+    ck_assert(memcmp(got, m->w + (size_t)from * IDNER__NLABELS, sizeof got) == 0);
+  }
+  float got[IDNER__NLABELS];
+  ck_assert_int_eq(idner__seqmodel_row(m, (uint32_t)(N + 7) << 20, got), 0);
+  ck_assert_int_eq(idner__seqmodel_row(m, 3u, got), 0);
+  idner__seqmodel_free(m);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("model");
   TCase *tc = tcase_create("seqmodel");
@@ -316,6 +419,8 @@ int main(void) {
   tcase_add_test(tc, test_training_deterministic_and_learns);
   tcase_add_test(tc, test_profiles_api);
   tcase_add_test(tc, test_image_matches_sources);
+  tcase_add_test(tc, test_table_holds_every_row);
+  tcase_add_test(tc, test_table_in_memory);
   suite_add_tcase(s, tc);
   SRunner *sr = srunner_create(s);
   srunner_run_all(sr, CK_NORMAL);

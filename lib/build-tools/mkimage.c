@@ -19,7 +19,7 @@ static int nblobs;
 /* Writes one blob as an aligned array; returns its index. */
 static int write_blob(FILE *out, const idner__blob *b) {
   int k = nblobs++;
-  /* 64: the tagging table's 32-byte slots then never straddle a cache line */
+  /* 64: the tagging table's buckets are cache lines (tagger.h) */
   fprintf(out, "static _Alignas(64) const unsigned char b%d[%zu] =\n", k, b->size ? b->size : 1);
   if (b->size) cstr_write(out, b->p, b->size);
   else fputs("\"\"", out);
@@ -70,21 +70,22 @@ int main(int argc, char **argv) {
           "#error \"the embedded image was built on a host of another byte order\"\n#endif\n"
           "_Static_assert(sizeof(void *) == %zu && sizeof(size_t) == %zu && sizeof(float) == %zu,"
           " \"image layout\");\n"
-          "_Static_assert(sizeof(idner__gz_entry) == %zu && sizeof(idner__wslot) == %zu &&"
+          "_Static_assert(sizeof(idner__gz_entry) == %zu &&"
           " sizeof(idner__seqmodel) == %zu, \"image layout\");\n\n",
           first ? "__ORDER_LITTLE_ENDIAN__" : "__ORDER_BIG_ENDIAN__", sizeof(void *),
-          sizeof(size_t), sizeof(float), sizeof(idner__gz_entry), sizeof(idner__wslot),
+          sizeof(size_t), sizeof(float), sizeof(idner__gz_entry),
           sizeof(idner__seqmodel));
   /* The blobs in the order of idner__image's fields; "{" and "}" in the
    * layout open and close its nested structs. */
   const idner__blob *all[] = {&gz.entries,     &gz.pool,         &gz.slots,      &seq.head,
-                              &seq.fast,       &seq.wc_keys,     &seq.wc_left,   &seq.wc_right,
-                              &seq.wc_slots,   &dates.codes,     &dates.groups,  &dates.text,
+                              &seq.tkeys,      &seq.tq,          &seq.wc_keys,
+                              &seq.wc_left,    &seq.wc_right,    &seq.wc_slots,  &dates.codes,
+                              &dates.groups,   &dates.text,
                               &dates.tables,   &dates.cal.head,  &dates.cal.h_start,
                               &dates.cal.forms, &dates.cal.hol,  &dates.cal.dates,
                               &dates.cal.pool};
   enum { NB = sizeof all / sizeof *all };
-  const char *layout = "{bbb}{bbbbbb}{bbbb{bbbbbb}}";
+  const char *layout = "{bbb}{bbbbbbb}{bbbb{bbbbbb}}";
   int idx[NB];
   for (int i = 0; i < NB; i++) idx[i] = write_blob(out, all[i]);
   fputs("\nconst idner__image idner__the_image = {1", out);
