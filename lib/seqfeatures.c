@@ -509,6 +509,7 @@ _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_SETS 8192u /* emission cache (two-way): token forms */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 256u
+#define PAIR_SLOTS 65536u /* pair cache (direct-mapped): neighbouring forms */
 
 /* An emission-cache slot: a token form's block and its shape. */
 typedef struct formslot {
@@ -523,6 +524,14 @@ typedef struct rowslot {
   float w[2][LW];
 } rowslot;
 
+/* A pair-cache slot: for tokens a, a + 1 (keyed by their form keys) the
+ * row numbers of F_BI_P1 at a, F_BI_M1 at a + 1 and F_W_SHAPE_M1 at a + 1
+ * (these depend on the two forms only), plain and conjoined. */
+typedef struct pairslot {
+  uint64_t key; /* 0 = empty */
+  uint32_t row[2][3];
+} pairslot;
+
 /* Fixed rows: index of each small-integer template's value 0. */
 enum { FX_DATE = 0, FX_GZ = 2, FX_CAND = 34, FX_TITLE = 66, FX_DOC = 68, FX_DOC_CAND = 76, NFIXED = 84 };
 
@@ -534,6 +543,7 @@ struct idner__tagcache {
   rowslot gz_before[GZ_SLOTS], gz_after[GZ_SLOTS]; /* F_GZ_M1, F_GZ_P1 by value */
   formslot forms[FORM_SETS][2];
   uint8_t recent[FORM_SETS]; /* the way of the set used last: the other goes first */
+  pairslot pairs[PAIR_SLOTS]; /* direct-mapped, by the pair's key */
 };
 
 /* Loads 1..8 bytes (little-endian) without reading past p + len. */
@@ -601,6 +611,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
     memset(tc->gz_after, 0, sizeof tc->gz_after);
     memset(tc->forms, 0, sizeof tc->forms);
     memset(tc->recent, 0, sizeof tc->recent);
+    memset(tc->pairs, 0, sizeof tc->pairs);
     tc->model = id;
     tc->profile = UINT32_MAX;
   }
@@ -759,13 +770,47 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
   return IDNER_OK;
 }
 
+/* A token's lexical context features: F_BI_M1, F_BI_P1, F_W_SHAPE_M1,
+ * plain and conjoined; hashes until their rows are found. */
+enum { LEX_BI_M1, LEX_BI_P1, LEX_W_SHAPE_M1, NLEX };
+
+/* Feature f (and its conjoined copy) into lx[.][c], keys prefetched. */
+static void lex_hash(uint32_t lx[2][NLEX], int c, uint32_t f, uint32_t profile,
+                     const idner__seqmodel *m) {
+  lx[0][c] = f;
+  idner__seqmodel_prefetch(m, f);
+  if (profile) {
+    lx[1][c] = conj_hash(f, profile);
+    idner__seqmodel_prefetch(m, lx[1][c]);
+  }
+}
+
+/* The hashes in lx[.][c] to their row numbers. */
+static void lex_find(uint32_t lx[2][NLEX], int c, int nconj, const idner__seqmodel *m) {
+  for (int k = 0; k < nconj; k++) lx[k][c] = find_row(m, lx[k][c]);
+}
+
+/* Starts loading row r (if any). */
+static void prefetch_row(const idner__seqmodel *m, uint32_t r) {
+  if (r == NO_ROW) return;
+  if (m->tq) IDNER__PREFETCH(m->tq + (size_t)r * LW);
+  else IDNER__PREFETCH(m->tf + (size_t)r * LW);
+}
+
+/* The pair cache's key for tokens of form keys a, b (never 0). */
+static uint64_t pair_key(uint64_t a, uint64_t b) { return mix64(a ^ 0x5851F42D4C957F2Dull, b) | 1u; }
+static pairslot *pair_slot(struct idner__tagcache *tc, uint64_t pk) {
+  return &tc->pairs[pk >> 20 & (PAIR_SLOTS - 1)];
+}
+
 /* Tagging: d->scores (n x labels) for every token, in one pass. Stage j
- * gets token j's form block (from the cache or the rows) and the hashes of
- * its word bigrams, prefetching their rows; token j - LEAD, whose
- * neighbours' blocks are all in the ring by then, is scored. */
+ * gets token j's form block (from the cache or the rows) and the word
+ * pair (j - 1, j)'s rows from the pair cache, or their hashes, whose rows
+ * are found two stages on (their keys prefetched); token j - LEAD, whose
+ * neighbours' blocks and rows are all in the ring by then, is scored. */
 static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
                                const idner__seqmodel *m) {
-  enum { LEAD = 4, RING = 8, NLEX = 3 };
+  enum { LEAD = 4, RING = 8 };
   size_t n = d->toks.n;
   int32_t rc;
   struct idner__tagcache *tc;
@@ -779,19 +824,23 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
    * later token's miss takes over a slot still needed. */
   const formslot *blk[RING];
   formslot kept[RING];
-  uint32_t lex[RING][2][NLEX];       /* F_BI_M1, F_BI_P1, F_W_SHAPE_M1 (conjoined): hashes, then rows */
+  uint32_t lex[RING][2][NLEX]; /* hashes, then rows */
+  pairslot *pend[RING];         /* stage j's pair slot to fill when its rows are found */
+  uint64_t pend_key[RING];
   int nconj = profile ? 2 : 1;
-  uint64_t pair_prev = n ? pair_hash(d, -1) : 0;
-  /* form keys two tokens ahead, their sets prefetched */
+  /* form keys and pair keys two tokens ahead, their slots prefetched */
   uint64_t keys[2] = {n ? form_key(d, 0, profile) : 0, n > 1 ? form_key(d, 1, profile) : 0};
+  uint64_t pkeys[2] = {0, n > 1 ? pair_key(keys[0], keys[1]) : 0};
   for (size_t j = 0; j < n + LEAD; j++) {
     if (j < n) {
       size_t r = j % RING;
-      uint64_t key = keys[j & 1];
+      uint64_t key = keys[j & 1], pk = pkeys[j & 1];
       if (j + 2 < n) {
         uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
         IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][0]);
         IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][1]);
+        pkeys[j & 1] = pair_key(keys[(j + 1) & 1], k2);
+        IDNER__PREFETCH(pair_slot(tc, pkeys[j & 1]));
       }
       size_t set = key & (FORM_SETS - 1);
       unsigned way = tc->forms[set][0].key == key ? 0 : tc->forms[set][1].key == key ? 1 : 2;
@@ -808,23 +857,53 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       const formslot *fs = &tc->forms[set][way];
       IDNER__PREFETCH(fs->w[1]), IDNER__PREFETCH(fs->w[3]);
       blk[r] = fs;
-      uint64_t pair = pair_hash(d, (long)j);
-      lex[r][0][0] = mix_h(F_BI_M1, pair_prev);
-      lex[r][0][1] = mix_h(F_BI_P1, pair);
-      lex[r][0][2] = mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape));
-      pair_prev = pair;
-      for (int c = 0; c < NLEX; c++) {
-        if (profile) lex[r][1][c] = conj_hash(lex[r][0][c], profile);
-        for (int k = 0; k < nconj; k++) idner__seqmodel_prefetch(m, lex[r][k][c]);
-      }
-    }
-    /* two tokens on, their keys are in: the rows of token j - 2 */
-    if (j >= 2 && j - 2 < n)
-      for (int k = 0; k < nconj; k++)
-        for (int c = 0; c < NLEX; c++) {
-          uint32_t *x = &lex[(j - 2) % RING][k][c];
-          *x = find_row(m, *x);
+      pend[r] = NULL;
+      if (j == 0) { /* the pair with the document's start */
+        lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair_hash(d, -1)), profile, m);
+        lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, 0, &fs->shape)),
+                 profile, m);
+      } else {
+        size_t rp = (j - 1) % RING;
+        pairslot *ps = pair_slot(tc, pk);
+        if (ps->key == pk) {
+          for (int k = 0; k < nconj; k++) {
+            lex[rp][k][LEX_BI_P1] = ps->row[k][0];
+            lex[r][k][LEX_BI_M1] = ps->row[k][1];
+            lex[r][k][LEX_W_SHAPE_M1] = ps->row[k][2];
+            for (int c = 0; c < 3; c++) prefetch_row(m, ps->row[k][c]);
+          }
+        } else {
+          uint64_t pair = pair_hash(d, (long)j - 1);
+          lex_hash(lex[rp], LEX_BI_P1, mix_h(F_BI_P1, pair), profile, m);
+          lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair), profile, m);
+          lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape)),
+                   profile, m);
+          pend[r] = ps, pend_key[r] = pk;
         }
+      }
+      if (j + 1 == n) /* the pair with the document's end */
+        lex_hash(lex[r], LEX_BI_P1, mix_h(F_BI_P1, pair_hash(d, (long)j)), profile, m);
+    }
+    /* two stages on, the keys are in: the rows of the hashes of stage j - 2 */
+    if (j >= 2 && j - 2 < n) {
+      size_t s = j - 2, rs = s % RING, rp = (s + RING - 1) % RING;
+      if (s == 0) {
+        lex_find(lex[rs], LEX_BI_M1, nconj, m);
+        lex_find(lex[rs], LEX_W_SHAPE_M1, nconj, m);
+      } else if (pend[rs]) {
+        lex_find(lex[rp], LEX_BI_P1, nconj, m);
+        lex_find(lex[rs], LEX_BI_M1, nconj, m);
+        lex_find(lex[rs], LEX_W_SHAPE_M1, nconj, m);
+        pairslot *ps = pend[rs];
+        ps->key = pend_key[rs];
+        for (int k = 0; k < 2; k++) {
+          ps->row[k][0] = k < nconj ? lex[rp][k][LEX_BI_P1] : NO_ROW;
+          ps->row[k][1] = k < nconj ? lex[rs][k][LEX_BI_M1] : NO_ROW;
+          ps->row[k][2] = k < nconj ? lex[rs][k][LEX_W_SHAPE_M1] : NO_ROW;
+        }
+      }
+      if (s + 1 == n) lex_find(lex[rs], LEX_BI_P1, nconj, m);
+    }
     if (j < LEAD) continue;
     size_t i = j - LEAD, r = i % RING;
     acc8 acc;
