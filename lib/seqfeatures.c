@@ -774,8 +774,14 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
  * plain and conjoined; hashes until their rows are found. */
 enum { LEX_BI_M1, LEX_BI_P1, LEX_W_SHAPE_M1, NLEX };
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* Feature f (and its conjoined copy) into lx[.][c], keys prefetched. */
-static void lex_hash(uint32_t lx[2][NLEX], int c, uint32_t f, uint32_t profile,
+static ALWAYS_INLINE void lex_hash(uint32_t lx[2][NLEX], int c, uint32_t f, uint32_t profile,
                      const idner__seqmodel *m) {
   lx[0][c] = f;
   idner__seqmodel_prefetch(m, f);
@@ -786,12 +792,12 @@ static void lex_hash(uint32_t lx[2][NLEX], int c, uint32_t f, uint32_t profile,
 }
 
 /* The hashes in lx[.][c] to their row numbers. */
-static void lex_find(uint32_t lx[2][NLEX], int c, int nconj, const idner__seqmodel *m) {
+static ALWAYS_INLINE void lex_find(uint32_t lx[2][NLEX], int c, int nconj, const idner__seqmodel *m) {
   for (int k = 0; k < nconj; k++) lx[k][c] = find_row(m, lx[k][c]);
 }
 
 /* Starts loading row r (if any). */
-static void prefetch_row(const idner__seqmodel *m, uint32_t r) {
+static ALWAYS_INLINE void prefetch_row(const idner__seqmodel *m, uint32_t r) {
   if (r == NO_ROW) return;
   if (m->tq) IDNER__PREFETCH(m->tq + (size_t)r * LW);
   else IDNER__PREFETCH(m->tf + (size_t)r * LW);
