@@ -506,14 +506,15 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
 _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
-#define FORM_SETS 8192u /* emission cache (two-way): token forms */
+#define FORM_SETS 4096u /* emission cache (four-way, LRU): token forms */
+#define FORM_WAYS 4     /* (the probe and LRU_INIT are written for four) */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 256u
 #define PAIR_SLOTS 65536u /* pair cache (direct-mapped): neighbouring forms */
 
-/* An emission-cache slot: a token form's block and its shape. */
+/* An emission-cache slot: a token form's block and its shape (its key is
+ * in the set's key line). */
 typedef struct formslot {
-  uint64_t key; /* form_key; 0 = empty */
   shape_s shape;
   float w[FORM_PARTS][LW];
 } formslot;
@@ -541,8 +542,9 @@ struct idner__tagcache {
   float fixed[NFIXED][2][LW];
   rowslot tri[TRI_SLOTS];                     /* F_SHAPE_TRI by the three shapes */
   rowslot gz_before[GZ_SLOTS], gz_after[GZ_SLOTS]; /* F_GZ_M1, F_GZ_P1 by value */
-  formslot forms[FORM_SETS][2];
-  uint8_t recent[FORM_SETS]; /* the way of the set used last: the other goes first */
+  uint64_t form_keys[FORM_SETS][FORM_WAYS]; /* form_key per way; 0 = empty */
+  formslot forms[FORM_SETS][FORM_WAYS];
+  uint8_t lru[FORM_SETS]; /* the ways, 2 bits each, used last in the low bits */
   pairslot pairs[PAIR_SLOTS]; /* direct-mapped, by the pair's key */
 };
 
@@ -591,6 +593,17 @@ static void fill_rows(float w[2][LW], const idner__seqmodel *m, uint32_t f, uint
   if (profile) idner__seqmodel_row(m, conj_hash(f, profile), w[1]);
 }
 
+/* A set's LRU order: ways 0, 1, 2, 3 from the one used last. */
+#define LRU_INIT 0xE4
+
+/* order with way w (at some position) moved to the front */
+static uint8_t lru_touch(uint8_t order, unsigned w) {
+  unsigned pos = 0;
+  while ((order >> 2 * pos & 3u) != w) pos++;
+  unsigned below = order & ((1u << 2 * pos) - 1), above = order >> (2 * pos + 2) << (2 * pos + 2);
+  return (uint8_t)(above | below << 2 | w);
+}
+
 /* Readies the doc's cache for model m, groups and profile: emptied when it
  * holds another model's rows (the cache outlives calls; models are told
  * apart by their file checksum; one without, built in memory, is never
@@ -603,14 +616,15 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
   if (!tc) {
     tc = d->emcache = calloc(1, sizeof *tc);
     if (!tc) return IDNER_ERR_NOMEM;
+    memset(tc->lru, LRU_INIT, sizeof tc->lru);
     tc->model = id;
     tc->profile = UINT32_MAX;
   } else if (tc->model != id || !id) {
     memset(tc->tri, 0, sizeof tc->tri);
     memset(tc->gz_before, 0, sizeof tc->gz_before);
     memset(tc->gz_after, 0, sizeof tc->gz_after);
-    memset(tc->forms, 0, sizeof tc->forms);
-    memset(tc->recent, 0, sizeof tc->recent);
+    memset(tc->form_keys, 0, sizeof tc->form_keys);
+    memset(tc->lru, LRU_INIT, sizeof tc->lru);
     memset(tc->pairs, 0, sizeof tc->pairs);
     tc->model = id;
     tc->profile = UINT32_MAX;
@@ -843,23 +857,23 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       uint64_t key = keys[j & 1], pk = pkeys[j & 1];
       if (j + 2 < n) {
         uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
-        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][0]);
-        IDNER__PREFETCH(&tc->forms[k2 & (FORM_SETS - 1)][1]);
+        IDNER__PREFETCH(tc->form_keys[k2 & (FORM_SETS - 1)]);
         pkeys[j & 1] = pair_key(keys[(j + 1) & 1], k2);
         IDNER__PREFETCH(pair_slot(tc, pkeys[j & 1]));
       }
       size_t set = key & (FORM_SETS - 1);
-      unsigned way = tc->forms[set][0].key == key ? 0 : tc->forms[set][1].key == key ? 1 : 2;
-      if (way == 2) {
-        way = !tc->recent[set];
+      uint64_t *fk = tc->form_keys[set];
+      unsigned way = fk[0] == key ? 0 : fk[1] == key ? 1 : fk[2] == key ? 2 : fk[3] == key ? 3 : FORM_WAYS;
+      if (way == FORM_WAYS) {
+        way = tc->lru[set] >> 6; /* the way used least recently */
         formslot *fs = &tc->forms[set][way];
         for (size_t q = j > LEAD + 2 ? j - LEAD - 2 : 0; q < j; q++)
           if (blk[q % RING] == fs) kept[q % RING] = *fs, blk[q % RING] = &kept[q % RING];
-        fs->key = 0;
+        fk[way] = 0;
         if ((rc = form_block(d, j, groups, profile, m, fs))) return rc;
-        fs->key = key;
+        fk[way] = key;
       }
-      tc->recent[set] = (uint8_t)way;
+      if ((tc->lru[set] & 3u) != way) tc->lru[set] = lru_touch(tc->lru[set], way);
       const formslot *fs = &tc->forms[set][way];
       IDNER__PREFETCH(fs->w[1]), IDNER__PREFETCH(fs->w[3]);
       blk[r] = fs;
