@@ -510,7 +510,7 @@ _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_WAYS 4     /* (the probe and LRU_INIT are written for four) */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 256u
-#define PAIR_SLOTS 65536u /* pair cache (direct-mapped): neighbouring forms */
+#define PAIR_SETS 32768u /* pair cache (two-way, LRU): neighbouring forms */
 
 /* An emission-cache slot: a token form's block and its shape (its key is
  * in the set's key line). */
@@ -545,7 +545,7 @@ struct idner__tagcache {
   uint64_t form_keys[FORM_SETS][FORM_WAYS]; /* form_key per way; 0 = empty */
   formslot forms[FORM_SETS][FORM_WAYS];
   uint8_t lru[FORM_SETS]; /* the ways, 2 bits each, used last in the low bits */
-  pairslot pairs[PAIR_SLOTS]; /* direct-mapped, by the pair's key */
+  pairslot pairs[PAIR_SETS][2]; /* by the pair's key; way 0 used last */
 };
 
 /* Loads 1..8 bytes (little-endian) without reading past p + len. */
@@ -819,8 +819,8 @@ static ALWAYS_INLINE void prefetch_row(const idner__seqmodel *m, uint32_t r) {
 
 /* The pair cache's key for tokens of form keys a, b (never 0). */
 static uint64_t pair_key(uint64_t a, uint64_t b) { return mix64(a ^ 0x5851F42D4C957F2Dull, b) | 1u; }
-static pairslot *pair_slot(struct idner__tagcache *tc, uint64_t pk) {
-  return &tc->pairs[pk >> 20 & (PAIR_SLOTS - 1)];
+static pairslot *pair_set(struct idner__tagcache *tc, uint64_t pk) {
+  return tc->pairs[pk >> 20 & (PAIR_SETS - 1)];
 }
 
 /* Tagging: d->scores (n x labels) for every token, in one pass. Stage j
@@ -845,7 +845,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
   const formslot *blk[RING];
   formslot kept[RING];
   uint32_t lex[RING][2][NLEX]; /* hashes, then rows */
-  pairslot *pend[RING];         /* stage j's pair slot to fill when its rows are found */
+  pairslot *pend[RING];         /* stage j's pair set to fill when its rows are found */
   uint64_t pend_key[RING];
   int nconj = profile ? 2 : 1;
   /* form keys and pair keys two tokens ahead, their slots prefetched */
@@ -859,7 +859,8 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
         IDNER__PREFETCH(tc->form_keys[k2 & (FORM_SETS - 1)]);
         pkeys[j & 1] = pair_key(keys[(j + 1) & 1], k2);
-        IDNER__PREFETCH(pair_slot(tc, pkeys[j & 1]));
+        const pairslot *pset = pair_set(tc, pkeys[j & 1]);
+        IDNER__PREFETCH(pset), IDNER__PREFETCH(&pset[1].row[1][2]);
       }
       size_t set = key & (FORM_SETS - 1);
       uint64_t *fk = tc->form_keys[set];
@@ -884,7 +885,11 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
                  profile, m);
       } else {
         size_t rp = (j - 1) % RING;
-        pairslot *ps = pair_slot(tc, pk);
+        pairslot *ps = pair_set(tc, pk);
+        if (ps[1].key == pk) { /* way 0 becomes the one used last */
+          pairslot t = ps[0];
+          ps[0] = ps[1], ps[1] = t;
+        }
         if (ps->key == pk) {
           for (int k = 0; k < nconj; k++) {
             lex[rp][k][LEX_BI_P1] = ps->row[k][0];
@@ -914,7 +919,8 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         lex_find(lex[rp], LEX_BI_P1, nconj, m);
         lex_find(lex[rs], LEX_BI_M1, nconj, m);
         lex_find(lex[rs], LEX_W_SHAPE_M1, nconj, m);
-        pairslot *ps = pend[rs];
+        pairslot *ps = pend[rs]; /* the set: way 1 goes, the new pair is way 0 */
+        ps[1] = ps[0];
         ps->key = pend_key[rs];
         for (int k = 0; k < 2; k++) {
           ps->row[k][0] = k < nconj ? lex[rp][k][LEX_BI_P1] : NO_ROW;
