@@ -230,12 +230,15 @@ void idner__viterbi(const float *trans, const float *scores,
   for (size_t i = 1; i < n; i++) {
     __m128 vb = ninf;
     __m128i va = _mm_setzero_si128();
+/* a better score from p takes the lane's argmax: steps go by rising p, so
+ * p exceeds any argmax so far and a max keeps it (16-bit max: p < 8, the
+ * lanes' high halves stay 0; likewise arg_i > arg_b below) */
 #define STEP_(x, p)                                                                         \
   do {                                                                                      \
     __m128 s_ = _mm_add_ps((x), tb[p]);                                                     \
     __m128i gt_ = _mm_castps_si128(_mm_cmpgt_ps(s_, vb));                                   \
     vb = _mm_max_ps(s_, vb);                                                                \
-    va = _mm_or_si128(_mm_and_si128(gt_, _mm_set1_epi32(p)), _mm_andnot_si128(gt_, va));    \
+    va = _mm_max_epi16(va, _mm_and_si128(gt_, _mm_set1_epi32(p)));                          \
   } while (0)
     STEP_(_mm_shuffle_ps(a, a, 0x00), 0);   /* O */
     STEP_(_mm_shuffle_ps(a, a, 0x55), 1);   /* B-PER */
@@ -253,7 +256,7 @@ void idner__viterbi(const float *trans, const float *scores,
     __m128 s2 = _mm_add_ps(in, ti_i);
     gt = _mm_castps_si128(_mm_cmpgt_ps(s2, ib));
     ib = _mm_max_ps(s2, ib);
-    ia = _mm_or_si128(_mm_and_si128(gt, arg_i), _mm_andnot_si128(gt, ia));
+    ia = _mm_max_epi16(ia, _mm_and_si128(gt, arg_i));
     /* this token's scores: (s0, s1, s3, s5) and (s2, s4, s6, s6) */
     const float *sc = scores + i * L;
     __m128 lo = _mm_loadu_ps(sc), hi = _mm_loadu_ps(sc + 3);
