@@ -548,6 +548,12 @@ struct idner__tagcache {
   pairslot pairs[PAIR_SETS][2]; /* by the pair's key; way 0 used last */
 };
 
+#if defined(__GNUC__)
+#define ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* Loads 1..8 bytes (little-endian) without reading past p + len. */
 static uint64_t load_tail(const unsigned char *p, size_t len) {
   uint32_t a, b;
@@ -571,7 +577,7 @@ static uint64_t mix64(uint64_t a, uint64_t b) {
 /* Key of token i's form block: its bytes, shape flags, kind and the profile
  * (64-bit, word at a time; a collision would only borrow another form's
  * scores). Never 0. */
-static uint64_t form_key(const idner_doc *d, size_t i, uint32_t profile) {
+static ALWAYS_INLINE uint64_t form_key(const idner_doc *d, size_t i, uint32_t profile) {
   const idner_token *t = &d->toks.v[i];
   const unsigned char *p = (const unsigned char *)d->text + t->byte_start;
   size_t len = t->byte_end - t->byte_start;
@@ -787,12 +793,6 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
 /* A token's lexical context features: F_BI_M1, F_BI_P1, F_W_SHAPE_M1,
  * plain and conjoined; hashes until their rows are found. */
 enum { LEX_BI_M1, LEX_BI_P1, LEX_W_SHAPE_M1, NLEX };
-
-#if defined(__GNUC__)
-#define ALWAYS_INLINE __attribute__((always_inline)) inline
-#else
-#define ALWAYS_INLINE inline
-#endif
 
 /* Feature f (and its conjoined copy) into lx[.][c], keys prefetched. */
 static ALWAYS_INLINE void lex_hash(uint32_t lx[2][NLEX], int c, uint32_t f, uint32_t profile,
