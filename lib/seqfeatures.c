@@ -305,15 +305,6 @@ static uint32_t ctz32(uint32_t x) {
   return c;
 #endif
 }
-static uint32_t ctz64(uint64_t x) {
-#if defined(__GNUC__)
-  return (uint32_t)__builtin_ctzll(x);
-#else
-  uint32_t c = 0;
-  while (!(x & 1u)) x >>= 1, c++;
-  return c;
-#endif
-}
 
 /* Per-token masks: gazetteer class bits (low 16: B, high 16: I) and first
  * pass candidate bits (low 16: type B/I, high 16: evidence at B). */
@@ -325,23 +316,13 @@ static int32_t build_masks(idner_doc *d) {
   memset(d->gzmask.v, 0, (n + 1) * sizeof *d->gzmask.v);
   memset(d->candmask.v, 0, (n + 1) * sizeof *d->candmask.v);
   for (size_t i = 0; i < n; i++) {
-    const uint8_t *lens = d->ev.v[i].len;
-    _Static_assert(IDNER__GZ_NCLASSES >= 10 && IDNER__GZ_NCLASSES <= 17, "two words cover lens");
-    uint64_t lo, hi; /* lens[1..8], lens[NC - 8..NC - 1]: most tokens match nothing */
-    memcpy(&lo, lens + 1, 8);
-    memcpy(&hi, lens + IDNER__GZ_NCLASSES - 8, 8);
-    if (!(lo | hi)) continue;
-    /* bit 8k + 7 set for each nonzero byte k; hi without the bytes lo has */
-    const uint64_t b7 = 0x8080808080808080ull, l7 = 0x7F7F7F7F7F7F7F7Full;
-    uint32_t classes = 0;
-    for (uint64_t nz = (((lo & l7) + l7) | lo) & b7; nz; nz &= nz - 1)
-      classes |= 1u << (1 + ctz64(nz) / 8);
-    hi &= ~0ull << 8 * (9 - (IDNER__GZ_NCLASSES - 8));
-    for (uint64_t nz = (((hi & l7) + l7) | hi) & b7; nz; nz &= nz - 1)
-      classes |= 1u << (IDNER__GZ_NCLASSES - 8 + ctz64(nz) / 8);
+    /* the classes with a match (doc.h: bit c set when len[c] != 0; most
+     * tokens match nothing), class 0 being none */
+    uint32_t classes = d->ev.v[i].classes & ((1u << IDNER__GZ_NCLASSES) - 2u);
     for (; classes; classes &= classes - 1) {
       uint32_t c = ctz32(classes);
-      size_t len = lens[c];
+      size_t len = d->ev.v[i].len[c];
+      if (!len) continue;
       d->gzmask.v[i] |= 1u << c;
       for (size_t k = i + 1; k < i + len && k < n; k++) d->gzmask.v[k] |= 1u << (16 + c);
     }
