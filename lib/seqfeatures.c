@@ -859,7 +859,9 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       }
       if ((tc->lru[set] & 3u) != way) tc->lru[set] = lru_touch(tc->lru[set], way);
       const formslot *fs = &tc->forms[set][way];
-      IDNER__PREFETCH(fs->w[1]), IDNER__PREFETCH(fs->w[3]);
+      /* its lines (200 bytes: four points 64 apart and the last byte) */
+      IDNER__PREFETCH(fs), IDNER__PREFETCH((const char *)fs + 64);
+      IDNER__PREFETCH((const char *)fs + 128), IDNER__PREFETCH((const char *)fs + sizeof *fs - 1);
       blk[r] = fs;
       pend[r] = NULL;
       if (j == 0) { /* the pair with the document's start */
