@@ -477,7 +477,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
- *     F_GZ_M1 / F_GZ_P1 (keyed by their value);
+ *     F_GZ_M1 / F_GZ_P1 (keyed by their two values together);
  *   - pair slots (two-way, 32768 sets, LRU): per pair of neighbouring
  *     forms, the row numbers of their word bigram and F_W_SHAPE_M1;
  * and on a pair's miss those three features are looked up in the weight
@@ -492,7 +492,7 @@ _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_SETS 4096u /* emission cache (four-way, LRU): token forms */
 #define FORM_WAYS 4     /* (the probe and LRU_INIT are written for four) */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
-#define GZ_SLOTS 256u
+#define GZ_SLOTS 1024u
 #define PAIR_SETS 32768u /* pair cache (two-way, LRU): neighbouring forms */
 
 /* An emission-cache slot: a token form's block and its shape (its key is
@@ -507,6 +507,14 @@ typedef struct rowslot {
   uint64_t key; /* 0 = empty */
   float w[2][LW];
 } rowslot;
+
+/* A gazetteer-context slot: the rows of F_GZ_M1 and of F_GZ_P1 (w[0],
+ * w[1]) for a pair of their values, with their conjoined copies. */
+typedef struct gzslot {
+  uint64_t key; /* 0 = empty */
+  uint32_t profile;
+  float w[2][2][LW];
+} gzslot;
 
 /* A pair-cache slot: for tokens a, a + 1 (keyed by their form keys) the
  * row numbers of F_BI_P1 at a, F_BI_M1 at a + 1 and F_W_SHAPE_M1 at a + 1
@@ -524,7 +532,7 @@ struct idner__tagcache {
   uint32_t profile; /* of the fixed rows' conjoined copies */
   float fixed[NFIXED][2][LW];
   rowslot tri[TRI_SLOTS];                     /* F_SHAPE_TRI by the three shapes */
-  rowslot gz_before[GZ_SLOTS], gz_after[GZ_SLOTS]; /* F_GZ_M1, F_GZ_P1 by value */
+  gzslot gz[GZ_SLOTS];      /* F_GZ_M1, F_GZ_P1 by their two values */
   uint64_t form_keys[FORM_SETS][FORM_WAYS]; /* form_key per way; 0 = empty */
   formslot forms[FORM_SETS][FORM_WAYS];
   uint8_t lru[FORM_SETS]; /* the ways, 2 bits each, used last in the low bits */
@@ -610,8 +618,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
     tc->profile = UINT32_MAX;
   } else if (tc->model != id || !id) {
     memset(tc->tri, 0, sizeof tc->tri);
-    memset(tc->gz_before, 0, sizeof tc->gz_before);
-    memset(tc->gz_after, 0, sizeof tc->gz_after);
+    memset(tc->gz, 0, sizeof tc->gz);
     memset(tc->form_keys, 0, sizeof tc->form_keys);
     memset(tc->lru, LRU_INIT, sizeof tc->lru);
     memset(tc->pairs, 0, sizeof tc->pairs);
@@ -637,16 +644,21 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
   return IDNER_OK;
 }
 
-/* The rows of an integer-valued feature through a row cache. */
-static const rowslot *cached_u32(rowslot *cache, uint32_t nslots, const idner__seqmodel *m,
-                                 uint32_t tmpl, uint32_t v, uint32_t profile) {
-  uint64_t key = (uint64_t)v << 32 | tmpl << 8 | profile << 1 | 1u;
-  rowslot *r = &cache[(key * 0x9E3779B97F4A7C15ull) >> 40 & (nslots - 1)];
-  if (r->key != key) {
-    r->key = key;
-    fill_rows(r->w, m, feat_u32(tmpl, v), profile);
+/* The rows of F_GZ_M1 = before and F_GZ_P1 = after (and their conjoined
+ * copies) through the row cache: one probe for both. */
+static const gzslot *cached_gz(struct idner__tagcache *tc, const idner__seqmodel *m,
+                               uint32_t before, uint32_t after, uint32_t profile) {
+  /* the values are 16-bit or 0xFFFFFFFF (outside the document): 17 bits each */
+  uint64_t key = 1ull << 63 | (uint64_t)(before > 0xFFFFu ? 0x10000u : before) << 17 |
+                 (after > 0xFFFFu ? 0x10000u : after);
+  gzslot *g = &tc->gz[(key * 0x9E3779B97F4A7C15ull) >> 40 & (GZ_SLOTS - 1)];
+  if (g->key != key || g->profile != profile) {
+    g->key = 0;
+    fill_rows(g->w[0], m, feat_u32(F_GZ_M1, before), profile);
+    fill_rows(g->w[1], m, feat_u32(F_GZ_P1, after), profile);
+    g->key = key, g->profile = profile;
   }
-  return r;
+  return g;
 }
 
 /* A score being summed, LW lanes: acc_cached adds a cached row (LW wide,
@@ -939,11 +951,10 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
     float(*date)[LW] = other_date;
     if (in_date < 2) date = tc->fixed[FX_DATE + in_date];
     else fill_rows(other_date, m, feat_u32(F_DATE, in_date), profile);
-    const rowslot *gzm = NULL, *gzp = NULL;
+    const gzslot *gz = NULL;
     if (groups & IDNER__FEAT_GAZETTEER) {
       here = d->gzmask.v[i], cm = d->candmask.v[i], near = title_near(d, i);
-      gzm = cached_u32(tc->gz_before, GZ_SLOTS, m, F_GZ_M1, gz_before(d, i), profile);
-      gzp = cached_u32(tc->gz_after, GZ_SLOTS, m, F_GZ_P1, gz_after(d, i), profile);
+      gz = cached_gz(tc, m, gz_before(d, i), gz_after(d, i), profile);
     }
     if (groups & IDNER__FEAT_DOCUMENT) dv = doc_evidence(d, i, &ct);
     for (int k = 0; k < nconj; k++) {
@@ -954,8 +965,8 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       acc_cached(&acc, date[k]);
       if (groups & IDNER__FEAT_GAZETTEER) {
         for (uint32_t b = here; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_GZ + ctz32(b)][k]);
-        acc_cached(&acc, gzm->w[k]);
-        acc_cached(&acc, gzp->w[k]);
+        acc_cached(&acc, gz->w[0][k]);
+        acc_cached(&acc, gz->w[1][k]);
         for (uint32_t b = cm; b; b &= b - 1) acc_cached(&acc, tc->fixed[FX_CAND + ctz32(b)][k]);
         acc_cached(&acc, tc->fixed[FX_TITLE + near][k]);
       }
