@@ -82,6 +82,70 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
+int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
+                                idner__bytes *out, uint32_t *off, uint64_t *hash) {
+  out->n = 0;
+  /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
+   * NUL and the 8 bytes a word store may write past a form; a longer
+   * non-ASCII form grows the buffer as it goes */
+  const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
+  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 9;
+  int32_t rc = IDNER__RESERVE(out, need);
+  if (rc) return rc;
+  for (size_t k = 0; k < n; k++) {
+    const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
+    size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
+    off[k] = (uint32_t)out->n;
+    if (out->n + len + 9 > out->cap && (rc = IDNER__RESERVE(out, out->n + len + 9))) return rc;
+    char *o = out->v + out->n;
+    uint64_t h = FNV_OFFSET;
+    /* Eight bytes at a time while they lie inside the text (as in
+     * idner__fold_hash_append; bytes past the token are stored but not
+     * kept or hashed) */
+    while (i < len && end - (u + i) >= 8) {
+      uint64_t v;
+      memcpy(&v, u + i, 8);
+      size_t take = len - i < 8 ? len - i : 8;
+      if (v & 0x8080808080808080ull) { /* non-ASCII: is it inside the token? */
+        size_t a = 0;
+        while (a < take && u[i + a] < 0x80u) a++;
+        if (a < take) break;
+      }
+      uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+      v |= (upper & ~v & 0x8080808080808080ull) >> 2;
+      memcpy(o + i, &v, 8);
+      const unsigned char *f = (const unsigned char *)o + i;
+      switch (take) { /* unrolled: FNV-1a is one byte after another */
+        case 8: h = (h ^ f[take - 8]) * FNV_PRIME; /* fall through */
+        case 7: h = (h ^ f[take - 7]) * FNV_PRIME; /* fall through */
+        case 6: h = (h ^ f[take - 6]) * FNV_PRIME; /* fall through */
+        case 5: h = (h ^ f[take - 5]) * FNV_PRIME; /* fall through */
+        case 4: h = (h ^ f[take - 4]) * FNV_PRIME; /* fall through */
+        case 3: h = (h ^ f[take - 3]) * FNV_PRIME; /* fall through */
+        case 2: h = (h ^ f[take - 2]) * FNV_PRIME; /* fall through */
+        default: h = (h ^ f[take - 1]) * FNV_PRIME;
+      }
+      i += take;
+    }
+    for (; i < len; i++) {
+      unsigned c = u[i];
+      if (c >= 0x80u) break;
+      c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
+      o[i] = (char)c;
+      h = (h ^ c) * FNV_PRIME;
+    }
+    out->n += i;
+    out->v[out->n] = '\0';
+    if (i < len) { /* the rest through the general path, then hash the whole form */
+      if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
+      h = idner__hash(out->v + off[k], out->n - off[k]);
+    }
+    hash[k] = h;
+  }
+  off[n] = (uint32_t)out->n;
+  return IDNER_OK;
+}
+
 uint64_t idner__hash(const char *s, size_t len) {
   uint64_t h = FNV_OFFSET;
   for (size_t i = 0; i < len; i++) {

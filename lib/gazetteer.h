@@ -27,7 +27,7 @@ typedef struct idner__gz_entry {
   uint8_t cls;          /* IDNER__GZ_* */
   uint8_t flags;        /* IDNER__GZF_* */
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
-  uint8_t pad;
+  uint8_t same_first;   /* 1: its first folded token is its chain head's (set by finish) */
 } idner__gz_entry;
 
 typedef struct idner__gazetteer idner__gazetteer;
@@ -71,6 +71,45 @@ typedef struct idner__gz_tokens {
  * UINT32_MAX. Follow entry->next for the rest of the chain. */
 uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
                          size_t i);
+
+/* The arrays a doc's lookups read, taken once per doc: the first-token
+ * index, inlined below, and what the chain walk needs. */
+typedef struct idner__gz_slot {
+  uint64_t hash;
+  uint32_t head;  /* UINT32_MAX = empty */
+} idner__gz_slot;
+
+typedef struct idner__gz_index {
+  const idner__gz_entry *v;
+  const char *pool;
+  size_t pool_n;
+  const idner__gz_slot *slots;
+  size_t nslots;  /* power of two, or 0 */
+} idner__gz_index;
+
+void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
+
+/* idner__gz_first by the token's fold hash h. */
+static inline uint32_t idner__gz_head(const idner__gz_index *x, uint64_t h) {
+  if (!x->nslots) return UINT32_MAX;
+  for (size_t s = (size_t)h & (x->nslots - 1); x->slots[s].head != UINT32_MAX;
+       s = (s + 1) & (x->nslots - 1))
+    if (x->slots[s].hash == h) return x->slots[s].head;
+  return UINT32_MAX;
+}
+
+/* Does the first folded token of entry `head` equal token i's folded form?
+ * Asked once per chain: every entry whose same_first is set then has its
+ * first token settled (a chain gathers entries by a 64-bit hash of it, so
+ * equal strings are the rule and a collision falls back to full checks). */
+int idner__gz_head_matches(const idner__gz_index *x, uint32_t head, const idner__gz_tokens *t,
+                           size_t i);
+
+/* idner__gz_matches for a non-cs entry with same_first set, whose first
+ * token is known to match (idner__gz_head_matches): the case of token i
+ * and the tokens after it. */
+int idner__gz_matches_after_first(const idner__gz_index *x, const idner__gz_entry *e,
+                                  const idner__gz_tokens *t, size_t i);
 
 /* 1 if entry e matches the tokens starting at i (case rules applied: a cs
  * entry matches exactly; otherwise the folded forms must be equal and every

@@ -150,18 +150,9 @@ static const char *entry_value(const idner_model *m, const idner_doc *d, size_t 
 static int32_t fold_tokens(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
-  d->fold.n = 0;
   if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)))
     return rc;
-  for (size_t i = 0; i < n; i++) {
-    const idner_token *t = &d->toks.v[i];
-    d->fold_off.v[i] = (uint32_t)d->fold.n;
-    if ((rc = idner__fold_hash_append(d->text + t->byte_start, t->byte_end - t->byte_start,
-                                      &d->fold, &d->fold_hash.v[i])))
-      return rc;
-  }
-  d->fold_off.v[n] = (uint32_t)d->fold.n;
-  return IDNER_OK;
+  return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v);
 }
 
 static idner__gz_tokens gz_view(const idner_doc *d) {
@@ -171,23 +162,39 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
-/* Clears token i's record and fills in its gazetteer matches. An entry is
- * only matched when the outcome could change the record: not when it is
+/* Clears token i's record and fills in with its gazetteer matches. An entry
+ * is only matched when the outcome could change the record: not when it is
  * shorter than the match already kept for its class, nor when an ambiguous
- * entity name at a sentence start would be skipped anyway. */
-static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
-                           size_t i) {
-  idner__tokev *x = &d->ev.v[i];
+ * entity name at a sentence start would be skipped anyway. The chain's
+ * first token is compared once (idner__gz_head_matches); an entry that
+ * shares it (same_first, not cs) then needs only its case and later tokens
+ * checked. */
+static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
+                           const idner__gz_tokens *t, size_t i) {
   memset(x, 0, sizeof *x);
-  int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
-  for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
-    const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
+  uint32_t head = idner__gz_head(gx, t->fold_hash[i]);
+  if (head == UINT32_MAX) return;
+  int sent_start = (t->toks[i].flags & IDNER_SHAPE_SENT_START) != 0;
+  int first_ok = idner__gz_head_matches(gx, head, t, i);
+  for (uint32_t k = head; k != UINT32_MAX;) {
+    const idner__gz_entry *e = &gx->v[k];
     int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
-    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls] &&
-        idner__gz_matches(m->gz, e, t, i)) {
-      x->len[e->cls] = (uint8_t)e->ntok;
-      x->classes |= (uint16_t)BIT(e->cls);
-      if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
+    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls]) {
+      int ok;
+      if (!e->same_first || (e->flags & IDNER__GZF_CS))
+        ok = idner__gz_matches(gz, e, t, i);
+      else if (!first_ok)
+        ok = 0;
+      else if (e->ntok == 1) /* most entries: the case is all that is left */
+        ok = !(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ||
+             (t->toks[i].flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS));
+      else
+        ok = idner__gz_matches_after_first(gx, e, t, i);
+      if (ok) {
+        x->len[e->cls] = (uint8_t)e->ntok;
+        x->classes |= (uint16_t)BIT(e->cls);
+        if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
+      }
     }
     k = e->next;
   }
@@ -199,7 +206,9 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
   memset(&d->ev.v[n], 0, sizeof d->ev.v[n]); /* the record past the end reads as no match */
   idner__gz_tokens t = gz_view(d);
-  for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
+  idner__gz_index gx;
+  idner__gz_index_of(m->gz, &gx);
+  for (size_t i = 0; i < n; i++) record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
   return IDNER_OK;
