@@ -1950,10 +1950,34 @@ static int valid_ref(const idner__refdate *ref) {
   return ref && ref->year != 0 && idner__valid_date(ref->year, ref->month, ref->day);
 }
 
+/* trigger_rules for a plain token (idner__date_folds): its form is its
+ * lookup key and its hash is known, so neither the filter nor a pass over
+ * the word is needed. */
+static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__date_folds *f,
+                                    const char *text, const idner_token *t, size_t i) {
+  const unsigned char *s = (const unsigned char *)text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start;
+  /* the special starts, as trigger_rules (a plain token holds no '(') */
+  if (is_digit(s[0])) return g->special[TS_DIGIT];
+  if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
+    return g->special[TS_QUARTER];
+  /* no '.', '-', ',' nor white space: the key is the whole word */
+  if (n > MAX_TRIGGER_LEN) return 0;
+  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, f->hash[i]);
+  return hit ? hit->rules : 0;
+}
+
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
                           const char *text, size_t len, const idner_token *toks,
                           size_t ntok, const idner__refdate *ref,
                           idner__datehits *out) {
+  return idner__dates_find_folded(g, s, text, len, toks, ntok, NULL, ref, out);
+}
+
+int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,
+                                 const char *text, size_t len, const idner_token *toks,
+                                 size_t ntok, const idner__date_folds *folds,
+                                 const idner__refdate *ref, idner__datehits *out) {
   scan sc;
   memset(&sc, 0, sizeof sc);
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
@@ -1966,11 +1990,17 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
   trigger_filter filter;
-  trigger_filter_init(g, &filter);
+  int filter_ready = 0; /* built at the first token that is not plain */
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
-    uint32_t rules = trigger_rules(g, &filter, text, &toks[i]);
+    uint32_t rules;
+    if (folds && folds->plain[i]) {
+      rules = plain_trigger_rules(g, folds, text, &toks[i], i);
+    } else {
+      if (!filter_ready) trigger_filter_init(g, &filter), filter_ready = 1;
+      rules = trigger_rules(g, &filter, text, &toks[i]);
+    }
     if (!rules) {
       i++;
       continue;

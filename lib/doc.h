@@ -61,6 +61,7 @@ struct idner_doc {
   idner__bytes fold;    /* folded token forms */
   struct { uint32_t *v; size_t n, cap; } fold_off;
   struct { uint64_t *v; size_t n, cap; } fold_hash;
+  struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
   struct { idner__tokev *v; size_t n, cap; } ev;
 
   idner__datehits dates;
@@ -94,7 +95,9 @@ struct idner_doc {
   char err[512];
 };
 
-/* recognize.c */
+/* recognize.c: idner__fold_doc folds and hashes the tokens (d->fold ...),
+ * before the date grammar, which looks up its trigger words by them. */
+int32_t idner__fold_doc(idner_doc *d);
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
 int32_t idner__recognize(const idner_model *m, idner_doc *d);
 int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d);

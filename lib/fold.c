@@ -82,8 +82,12 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
+/* k_ones + 8 - m, read as a word: its first m bytes (in memory order) set */
+static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
-                                idner__bytes *out, uint32_t *off, uint64_t *hash) {
+                                idner__bytes *out, uint32_t *off, uint64_t *hash,
+                                uint8_t *plain) {
   out->n = 0;
   /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
    * NUL and the 8 bytes a word store may write past a form; a longer
@@ -98,21 +102,21 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
     off[k] = (uint32_t)out->n;
     if (out->n + len + 9 > out->cap && (rc = IDNER__RESERVE(out, out->n + len + 9))) return rc;
     char *o = out->v + out->n;
-    uint64_t h = FNV_OFFSET;
+    uint64_t h = FNV_OFFSET, low = 0;
     /* Eight bytes at a time while they lie inside the text (as in
-     * idner__fold_hash_append; bytes past the token are stored but not
-     * kept or hashed) */
+     * idner__fold_hash_append); bytes past the token are masked off, then
+     * stored as zeros past the form, neither kept nor hashed. A byte b
+     * below 0x80 is below '/' when b + 0x51 stays below 0x80. */
     while (i < len && end - (u + i) >= 8) {
-      uint64_t v;
+      uint64_t v, m;
       memcpy(&v, u + i, 8);
       size_t take = len - i < 8 ? len - i : 8;
-      if (v & 0x8080808080808080ull) { /* non-ASCII: is it inside the token? */
-        size_t a = 0;
-        while (a < take && u[i + a] < 0x80u) a++;
-        if (a < take) break;
-      }
+      memcpy(&m, k_ones + 8 - take, 8);
+      v &= m;
+      if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
+      low |= ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
       uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-      v |= (upper & ~v & 0x8080808080808080ull) >> 2;
+      v |= (upper & 0x8080808080808080ull) >> 2;
       memcpy(o + i, &v, 8);
       const unsigned char *f = (const unsigned char *)o + i;
       switch (take) { /* unrolled: FNV-1a is one byte after another */
@@ -130,12 +134,14 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
     for (; i < len; i++) {
       unsigned c = u[i];
       if (c >= 0x80u) break;
+      low |= c < 0x2Fu;
       c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
       o[i] = (char)c;
       h = (h ^ c) * FNV_PRIME;
     }
     out->n += i;
     out->v[out->n] = '\0';
+    plain[k] = (uint8_t)((i == len) & (len != 0) & (low == 0));
     if (i < len) { /* the rest through the general path, then hash the whole form */
       if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
       h = idner__hash(out->v + off[k], out->n - off[k]);

@@ -19,9 +19,13 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
  * starts in out (cleared first), off[n] its end, hash[k] its idner__hash;
  * as idner__fold_hash_append per token, with the ASCII loop inlined (most
  * tokens are a few ASCII bytes, where a call per token costs as much as
- * the work). off and hash hold n + 1 entries. */
+ * the work). off and hash hold n + 1 entries. plain[k] is 1 when token k
+ * is non-empty ASCII with no byte below '/' (no white space, ',', '(',
+ * '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
+ * date grammar's trigger lookup uses. */
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
-                                idner__bytes *out, uint32_t *off, uint64_t *hash);
+                                idner__bytes *out, uint32_t *off, uint64_t *hash,
+                                uint8_t *plain);
 
 /* 64-bit FNV-1a hash of a byte string (used on folded forms). */
 uint64_t idner__hash(const char *s, size_t len);

@@ -147,12 +147,14 @@ static const char *entry_value(const idner_model *m, const idner_doc *d, size_t 
 
 /* ---- evidence ----------------------------------------------------------- */
 
-static int32_t fold_tokens(idner_doc *d) {
+int32_t idner__fold_doc(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->fold_plain, n + 1)))
     return rc;
-  return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v);
+  return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v,
+                                 d->fold_plain.v);
 }
 
 static idner__gz_tokens gz_view(const idner_doc *d) {
@@ -202,8 +204,8 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
 
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
-  int32_t rc = fold_tokens(d);
-  if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
+  int32_t rc = IDNER__RESERVE(&d->ev, n + 1); /* d->fold ... filled by idner__fold_doc */
+  if (rc) return rc;
   memset(&d->ev.v[n], 0, sizeof d->ev.v[n]); /* the record past the end reads as no match */
   idner__gz_tokens t = gz_view(d);
   idner__gz_index gx;
