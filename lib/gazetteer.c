@@ -255,14 +255,22 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
     g->slots[i].hash = h;
     g->slots[i].head = (uint32_t)k;
   }
-  /* Mark the entries whose first folded token is their chain head's: the
-   * matcher compares that token once per chain. */
+  /* What the matcher may skip (IDNER__GZQ_*): it compares the first token
+   * once per chain, against the head's first folded token. */
   for (size_t i = 0; i < ns; i++) {
     uint32_t head = g->slots[i].head;
     if (head == UINT32_MAX) continue;
     const char *hf = g->pool.v + g->v[head].form_off;
-    for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next)
-      g->v[k].same_first = strcmp(g->pool.v + g->v[k].form_off, hf) == 0;
+    for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
+      idner__gz_entry *e = &g->v[k];
+      int entity = e->cls >= IDNER__GZ_PER && e->cls <= IDNER__GZ_LOC;
+      e->quick = 0;
+      if (!(e->flags & IDNER__GZF_CS) && strcmp(g->pool.v + e->form_off, hf) == 0)
+        e->quick |= IDNER__GZQ_SAME_FIRST | (e->ntok == 1 ? IDNER__GZQ_ONE : 0u);
+      if (!(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE)
+        e->quick |= IDNER__GZQ_ANYCASE;
+      if ((e->flags & IDNER__GZF_AMBIG) && entity) e->quick |= IDNER__GZQ_AMBIG_ENTITY;
+    }
   }
   free(g->scratch.v);
   free(g->fold.v);
@@ -331,18 +339,12 @@ static int pool_token_is(const idner__gazetteer *g, size_t off, const char *tok,
          memcmp(g->pool.v + off, tok, len) == 0;
 }
 
-int idner__gz_head_matches(const idner__gz_index *x, uint32_t head, const idner__gz_tokens *t,
-                           size_t i) {
-  size_t off = x->v[head].form_off, len = t->fold_off[i + 1] - t->fold_off[i];
-  return len != 0 && off + len < x->pool_n && x->pool[off + len] == '\0' &&
-         memcmp(x->pool + off, t->fold + t->fold_off[i], len) == 0;
-}
-
 int idner__gz_matches_after_first(const idner__gz_index *x, const idner__gz_entry *e,
                                   const idner__gz_tokens *t, size_t i) {
   unsigned upper = e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ? 0u : e->first_upper;
   if ((upper & 1u) && !token_is_upper(&t->toks[i])) return 0;
   if (e->ntok == 1) return 1;
+  if (e->ntok > 255) return 0; /* longer than an evidence record keeps */
   if (i + e->ntok > t->n) return 0;
   uint32_t sent = t->toks[i].sentence;
   size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;

@@ -4,6 +4,8 @@
 #ifndef IDNER_GAZETTEER_H
 #define IDNER_GAZETTEER_H
 
+#include <string.h>
+
 #include "common.h"
 
 /* Entry classes. PER..LOC equal the IDNER_TYPE_* values on purpose. */
@@ -27,8 +29,14 @@ typedef struct idner__gz_entry {
   uint8_t cls;          /* IDNER__GZ_* */
   uint8_t flags;        /* IDNER__GZF_* */
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
-  uint8_t same_first;   /* 1: its first folded token is its chain head's (set by finish) */
+  uint8_t quick;        /* IDNER__GZQ_*: what the matcher may skip (set by finish) */
 } idner__gz_entry;
+
+/* idner__gz_entry.quick bits, derived from the entry by idner__gz_finish. */
+#define IDNER__GZQ_SAME_FIRST 0x1u /* not cs, and the first folded token is the chain head's */
+#define IDNER__GZQ_ONE 0x2u        /* ... and the only token */
+#define IDNER__GZQ_ANYCASE 0x4u    /* its first token matches in any case */
+#define IDNER__GZQ_AMBIG_ENTITY 0x8u /* ambiguous entity name (PER..LOC) */
 
 typedef struct idner__gazetteer idner__gazetteer;
 
@@ -99,13 +107,28 @@ static inline uint32_t idner__gz_head(const idner__gz_index *x, uint64_t h) {
 }
 
 /* Does the first folded token of entry `head` equal token i's folded form?
- * Asked once per chain: every entry whose same_first is set then has its
+ * Asked once per chain: every entry with IDNER__GZQ_SAME_FIRST then has its
  * first token settled (a chain gathers entries by a 64-bit hash of it, so
- * equal strings are the rule and a collision falls back to full checks). */
-int idner__gz_head_matches(const idner__gz_index *x, uint32_t head, const idner__gz_tokens *t,
-                           size_t i);
+ * equal strings are the rule and a collision falls back to full checks).
+ * A form of up to 8 bytes is compared as one word: the doc's fold buffer
+ * has 8 bytes to spare after every form (idner__fold_hash_tokens). */
+static inline int idner__gz_head_matches(const idner__gz_index *x, uint32_t head,
+                                         const idner__gz_tokens *t, size_t i) {
+  static const unsigned char ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  size_t off = x->v[head].form_off, len = t->fold_off[i + 1] - t->fold_off[i];
+  const char *f = t->fold + t->fold_off[i];
+  if (len == 0 || off + len >= x->pool_n || x->pool[off + len] != '\0') return 0;
+  if (len <= 8 && off + 8 <= x->pool_n) {
+    uint64_t a, b, m;
+    memcpy(&a, x->pool + off, 8);
+    memcpy(&b, f, 8);
+    memcpy(&m, ones + 8 - len, 8);
+    return ((a ^ b) & m) == 0;
+  }
+  return memcmp(x->pool + off, f, len) == 0;
+}
 
-/* idner__gz_matches for a non-cs entry with same_first set, whose first
+/* idner__gz_matches for an entry with IDNER__GZQ_SAME_FIRST, whose first
  * token is known to match (idner__gz_head_matches): the case of token i
  * and the tokens after it. */
 int idner__gz_matches_after_first(const idner__gz_index *x, const idner__gz_entry *e,

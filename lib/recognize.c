@@ -164,41 +164,42 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
-/* Clears token i's record and fills in with its gazetteer matches. An entry
- * is only matched when the outcome could change the record: not when it is
+/* Clears token i's record and fills in its gazetteer matches. An entry is
+ * only matched when the outcome could change the record: not when it is
  * shorter than the match already kept for its class, nor when an ambiguous
  * entity name at a sentence start would be skipped anyway. The chain's
  * first token is compared once (idner__gz_head_matches); an entry that
- * shares it (same_first, not cs) then needs only its case and later tokens
- * checked. */
+ * shares it (IDNER__GZQ_SAME_FIRST) then needs only its case and later
+ * tokens checked, a one-word one its case alone. */
 static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
                            const idner__gz_tokens *t, size_t i) {
   memset(x, 0, sizeof *x);
   uint32_t head = idner__gz_head(gx, t->fold_hash[i]);
   if (head == UINT32_MAX) return;
-  int sent_start = (t->toks[i].flags & IDNER_SHAPE_SENT_START) != 0;
+  uint32_t flags = t->toks[i].flags;
+  /* entries skipped outright: ambiguous entity names at a sentence start */
+  unsigned skip = (flags & IDNER_SHAPE_SENT_START) ? IDNER__GZQ_AMBIG_ENTITY : 0u;
+  /* a one-word entry matches when its case does: q & case_ok != 0 */
+  unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
+                         ? ~0u : IDNER__GZQ_ANYCASE;
   int first_ok = idner__gz_head_matches(gx, head, t, i);
   for (uint32_t k = head; k != UINT32_MAX;) {
     const idner__gz_entry *e = &gx->v[k];
-    int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
-    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls]) {
-      int ok;
-      if (!e->same_first || (e->flags & IDNER__GZF_CS))
-        ok = idner__gz_matches(gz, e, t, i);
-      else if (!first_ok)
-        ok = 0;
-      else if (e->ntok == 1) /* most entries: the case is all that is left */
-        ok = !(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ||
-             (t->toks[i].flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS));
-      else
-        ok = idner__gz_matches_after_first(gx, e, t, i);
-      if (ok) {
-        x->len[e->cls] = (uint8_t)e->ntok;
-        x->classes |= (uint16_t)BIT(e->cls);
-        if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
-      }
-    }
+    unsigned q = e->quick;
     k = e->next;
+    if ((q & skip) || e->ntok < x->len[e->cls]) continue;
+    int ok;
+    if (q & IDNER__GZQ_ONE)
+      ok = first_ok && (q & case_ok);
+    else if (q & IDNER__GZQ_SAME_FIRST)
+      ok = first_ok && idner__gz_matches_after_first(gx, e, t, i);
+    else
+      ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
+    if (!ok) continue;
+    uint32_t id = (uint32_t)(e - gx->v);
+    x->len[e->cls] = (uint8_t)e->ntok;
+    x->classes |= (uint16_t)BIT(e->cls);
+    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = id;
   }
 }
 
