@@ -269,6 +269,7 @@ struct idner__dategrammar {
    * loading. A rule's code is matched only once its bit is set here, so a
    * thread never reads a code another thread is JIT-compiling. */
   _Atomic uint32_t jit_done;       /* bit per rule_id */
+  _Atomic uint32_t jit_ok;         /* bit per rule_id: its JIT compilation succeeded */
   pthread_mutex_t jit_lock;
   int jit_lock_ok;                 /* jit_lock initialized */
   trigger *triggers;               /* sorted, unique */
@@ -488,26 +489,65 @@ typedef struct anchor {
   ymd date;
 } anchor;
 
+/* Values are written digit by digit, not by snprintf: a hit formats one or
+ * two, and snprintf cost more than the rest of resolving them. */
+
+/* Writes v in decimal, zero-padded to width characters with the sign (as
+ * printf's %0*d); returns the end. */
+static char *put_num(char *p, long v, int width) {
+  char tmp[24];
+  int n = 0;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  if (v < 0) *p++ = '-', width--;
+  do tmp[n++] = (char)('0' + u % 10), u /= 10; while (u);
+  while (n < width) tmp[n++] = '0';
+  while (n) *p++ = tmp[--n];
+  return p;
+}
+
+static char *put_str(char *p, const char *s) {
+  while (*s) *p++ = *s++;
+  return p;
+}
+
+/* Copies buf[0..end) to out (size bytes, NUL-terminated, cut as snprintf). */
+static void put_done(char *out, size_t size, const char *buf, const char *end) {
+  size_t n = (size_t)(end - buf);
+  if (n >= size) n = size - 1;
+  memcpy(out, buf, n);
+  out[n] = '\0';
+}
+
+static void copy_value(char *out, size_t size, const char *s) {
+  put_done(out, size, s, s + strlen(s));
+}
+
 /* Formats a value of granularity g for date t; "" when out of range. */
 static void format_value(char *out, size_t size, gran g, ymd t) {
   out[0] = '\0';
   if (t.y < 0 || t.y > 9999) return;
   long z = (g == GR_WEEK || g == GR_WEEKEND) ? idner__days_from_civil(t.y, t.m, t.d) : 0;
   int wy, wn;
+  char buf[96], *p = buf;
   switch (g) {
-    case GR_DAY: snprintf(out, size, "%04d-%02d-%02d", t.y, t.m, t.d); break;
-    case GR_MONTH: snprintf(out, size, "%04d-%02d", t.y, t.m); break;
-    case GR_YEAR: snprintf(out, size, "%04d", t.y); break;
-    case GR_DECADE: snprintf(out, size, "%03d", t.y / 10); break;
-    case GR_CENTURY: snprintf(out, size, "%02d", t.y / 100); break;
-    case GR_QUARTER: snprintf(out, size, "%04d-Q%d", t.y, (t.m - 1) / 3 + 1); break;
-    case GR_HALF: snprintf(out, size, "%04d-H%d", t.y, (t.m - 1) / 6 + 1); break;
+    case GR_DAY: /* %04d-%02d-%02d */
+      p = put_num(p, t.y, 4), *p++ = '-', p = put_num(p, t.m, 2), *p++ = '-';
+      p = put_num(p, t.d, 2);
+      break;
+    case GR_MONTH: p = put_num(p, t.y, 4), *p++ = '-', p = put_num(p, t.m, 2); break;
+    case GR_YEAR: p = put_num(p, t.y, 4); break;
+    case GR_DECADE: p = put_num(p, t.y / 10, 3); break;
+    case GR_CENTURY: p = put_num(p, t.y / 100, 2); break;
+    case GR_QUARTER: p = put_str(put_num(p, t.y, 4), "-Q"), p = put_num(p, (t.m - 1) / 3 + 1, 1); break;
+    case GR_HALF: p = put_str(put_num(p, t.y, 4), "-H"), p = put_num(p, (t.m - 1) / 6 + 1, 1); break;
     case GR_WEEK:
-    case GR_WEEKEND:
+    case GR_WEEKEND: /* %04d-W%02d%s */
       iso_week(z, &wy, &wn);
-      snprintf(out, size, "%04d-W%02d%s", wy, wn, g == GR_WEEKEND ? "-WE" : "");
+      p = put_str(put_num(p, wy, 4), "-W"), p = put_num(p, wn, 2);
+      if (g == GR_WEEKEND) p = put_str(p, "-WE");
       break;
   }
+  put_done(out, size, buf, p);
 }
 
 static ymd add_months(ymd t, int n) {
@@ -619,10 +659,13 @@ static void resolve_day_month(const spec *s, const ymd *ref, const anchor *a, re
 }
 
 static void format_clock(char *out, size_t size, const anchor *day, int hh, int mi) {
-  if (day->valid && day->date.y >= 0 && day->date.y <= 9999)
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d", day->date.y, day->date.m, day->date.d, hh, mi);
-  else
-    snprintf(out, size, "T%02d:%02d", hh, mi);
+  char buf[96], *p = buf;
+  if (day->valid && day->date.y >= 0 && day->date.y <= 9999) { /* %04d-%02d-%02d */
+    p = put_num(p, day->date.y, 4), *p++ = '-', p = put_num(p, day->date.m, 2), *p++ = '-';
+    p = put_num(p, day->date.d, 2);
+  }
+  *p++ = 'T', p = put_num(p, hh, 2), *p++ = ':', p = put_num(p, mi, 2); /* T%02d:%02d */
+  put_done(out, size, buf, p);
 }
 
 /* Resolves s against ref (NULL = none) and the last full date a. */
@@ -633,8 +676,10 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
   switch (s->kind) {
     case SK_ABS:
       if (s->bc) { /* HeidelTime's BC convention: "BC0500" */
-        snprintf(r->value, sizeof r->value, "BC%04d", s->y);
-        if (s->end_y) snprintf(r->end_value, sizeof r->end_value, "BC%04d", s->end_y);
+        char buf[32];
+        put_done(r->value, sizeof r->value, buf, put_num(put_str(buf, "BC"), s->y, 4));
+        if (s->end_y)
+          put_done(r->end_value, sizeof r->end_value, buf, put_num(put_str(buf, "BC"), s->end_y, 4));
         return;
       }
       t.y = s->y, t.m = s->m, t.d = s->d;
@@ -648,7 +693,7 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
       r->day = t;
       return;
     case SK_VAGUE:
-      snprintf(r->value, sizeof r->value, "%s", k_vague_values[s->vague]);
+      copy_value(r->value, sizeof r->value, k_vague_values[s->vague]);
       return;
     case SK_DAY_MONTH: resolve_day_month(s, ref, a, r); return;
     case SK_NONE: return;
@@ -1855,7 +1900,8 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
   if (!(atomic_load_explicit(&g->jit_done, memory_order_acquire) & RULE_BIT(r))) {
     pthread_mutex_lock(&g->jit_lock);
     if (!(atomic_load_explicit(&g->jit_done, memory_order_relaxed) & RULE_BIT(r))) {
-      (void)pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE);
+      if (pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE) == 0)
+        atomic_fetch_or_explicit(&g->jit_ok, RULE_BIT(r), memory_order_relaxed);
       atomic_fetch_or_explicit(&g->jit_done, RULE_BIT(r), memory_order_release);
     }
     pthread_mutex_unlock(&g->jit_lock);
@@ -1879,8 +1925,8 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
     const pcre2_code *code = rule_code(sc->g, r);
-    size_t jit = 0;
-    pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit);
+    /* jit_ok is written before jit_done's release, which rule_code acquired */
+    int jit = (atomic_load_explicit(&sc->g->jit_ok, memory_order_relaxed) & RULE_BIT(r)) != 0;
     int rc = (jit ? pcre2_jit_match : pcre2_match)(code, (PCRE2_SPTR)sc->text, sc->len,
                                                    sc->toks[i].byte_start, 0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
@@ -2555,6 +2601,7 @@ static idner__dategrammar *new_grammar(const char *fname) {
   idner__dategrammar *g = calloc(1, sizeof *g);
   if (!g) return NULL;
   atomic_init(&g->jit_done, 0u);
+  atomic_init(&g->jit_ok, 0u);
   if (pthread_mutex_init(&g->jit_lock, NULL) != 0) {
     free(g);
     return NULL;
