@@ -262,6 +262,12 @@ struct idner__dategrammar {
       tsrc;                        /* table triggers */
   idner__calendar *cal;            /* holidays and Hijri months */
   lex_table cal_tab;               /* the calendar's names as lexicon entries */
+  lex_table hm_tab;                /* its Hijri month names (LX_HMONTH, LX_JMONTH) alone */
+  struct hol_form {                /* holiday names by first byte: 'a'..'z', then the rest */
+    const char *form;
+    unsigned char second;          /* first byte of its second word, 0 if one word */
+  } *hol_forms;
+  uint32_t hol_start[28];          /* letter c's names: hol_forms[hol_start[c]..hol_start[c+1]) */
   pcre2_code *code[R_COUNT];
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
   /* JIT compilation is deferred to a rule's first use (it is most of the
@@ -1821,8 +1827,15 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
 
 /* Could a form of table t with all the flags `need` start at q? */
 static int table_may_start(const lex_table *t, unsigned need, const unsigned char *q, size_t n) {
-  for (size_t k = 0; k < t->n; k++)
+  if (n == 0) return 0; /* (may_start_with's answer for every form but an empty one) */
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    /* a form whose first byte cannot match q[0] (as may_start_with tells)
+     * is passed over without the call */
+    if (f != c && f != '\0' && f != ' ' && f < 0x80 && c < 0x80) continue;
     if ((t->v[k].flags & need) == need && may_start_with(t->v[k].form, q, n)) return 1;
+  }
   return 0;
 }
 
@@ -1870,8 +1883,7 @@ static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
       return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
     case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
       if (run <= 2 && x->space && first_byte_may(sc->first[FB_HMONTH], x->q, x->ql) &&
-          (table_may_start(&sc->g->cal_tab, LX_HMONTH, x->q, x->ql) ||
-           table_may_start(&sc->g->cal_tab, LX_JMONTH, x->q, x->ql)))
+          table_may_start(&sc->g->hm_tab, 0, x->q, x->ql))
         return 1;
       return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
     case R_HOLIDAY: /* a holiday name that starts with digits */
@@ -1879,6 +1891,141 @@ static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
     default:
       return 1;
   }
+}
+
+/* ---- word-led attempts ----------------------------------------------------
+ * The same for rules tried at a word that starts with an ASCII letter, for
+ * the rules whose failed attempts cost most in news text ("tahun" starts
+ * five rules; the holiday rule is a long alternation of names). Read off
+ * their templates in dates-grammar.tsv:
+ *   year, bc    {YEARW} \h++ [0-9] ...         (the optional year word, then digits)
+ *   decade      {YEARW} \h++ ([0-9] | ['\x{2019}] | {DIGITW})
+ *   relative    {UNIT_REL} \h++ {MK_UNIT}
+ *   holiday     ({EVEW} \h++)? ({HOLIDAY} | hut)
+ *   paren       \( \h*+ [0-9]{1,2} \h*+ /     (not word-led: at a '(')
+ * A rule is tried only where its start could match; the lexicon forms are
+ * compared as may_start_with does. */
+
+/* Bytes a match of the form takes at the start of t[0..n) (a space of the
+ * form takes a run of horizontal white space), 0 if it cannot match there,
+ * SIZE_MAX if that cannot be told (a byte outside ASCII). */
+static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
+  size_t i = 0;
+  for (const char *f = form; *f; f++) {
+    unsigned char c = (unsigned char)*f;
+    if (c >= 0x80 || (i < n && t[i] >= 0x80)) return SIZE_MAX;
+    if (c == ' ') {
+      size_t w = hspace_len(t + i, n - i);
+      if (!w) return 0;
+      while (w) i += w, w = hspace_len(t + i, n - i);
+      continue;
+    }
+    if (i >= n || ascii_lower(t[i]) != c) return 0;
+    i++;
+  }
+  return i ? i : SIZE_MAX;
+}
+
+/* Where the white space after t[0..len) ends, or NULL if none follows. */
+static const unsigned char *after_space(const unsigned char *t, size_t len, size_t n, size_t *left) {
+  size_t w = hspace_len(t + len, n - len);
+  if (!w) return NULL;
+  while (w) len += w, w = hspace_len(t + len, n - len);
+  *left = n - len;
+  return t + len;
+}
+
+enum { NEXT_DIGIT, NEXT_DECADE, NEXT_MK_UNIT, NEXT_HOLIDAY };
+
+static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
+
+/* Could what follows a form and its white space start as `next` says? */
+static int next_may(const idner__dategrammar *g, int next, const unsigned char *q, size_t n) {
+  if (n == 0) return 0;
+  switch (next) {
+    case NEXT_DIGIT: return is_digit(q[0]);
+    case NEXT_DECADE:
+      return is_digit(q[0]) || q[0] == '\'' || q[0] >= 0x80 ||
+             table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, q, n);
+    case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
+    default: return holiday_may_start(g, q, n);
+  }
+}
+
+/* Could a form of table t with the flags `need`, white space, and then
+ * `next` start at q? */
+static int form_then(const idner__dategrammar *g, const lex_table *t, unsigned need, int next,
+                     const unsigned char *q, size_t n) {
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    if ((t->v[k].flags & need) != need || (f != c && f < 0x80 && f != ' ' && c < 0x80))
+      continue; /* (the common case of form_prefix's answer 0) */
+    size_t len = form_prefix(t->v[k].form, q, n), left;
+    if (len == SIZE_MAX) return 1;
+    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+    if (r && next_may(g, next, r, left)) return 1;
+  }
+  return 0;
+}
+
+/* Could a holiday name or "hut" start at q? A name is compared only if
+ * its first byte is q's and, if it has a second word, that word's first
+ * byte is the one after q's first white space (the name's first word is
+ * ASCII letters, which a match takes up to that white space); a byte
+ * outside ASCII there, or a name that starts outside 'a'..'z', is always
+ * compared. */
+static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+  if (n == 0) return 0;
+  if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
+  unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
+  size_t i = 0, w;
+  while (i < n && !hspace_len(q + i, n - i)) i++;
+  if (i < n) {
+    while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+    second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
+  }
+  int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+  for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++) {
+    const struct hol_form *h = &g->hol_forms[k];
+    if (h->second && h->second < 0x80 && second < 0x80 && h->second != second) continue;
+    if (may_start_with(h->form, q, n)) return 1;
+  }
+  for (uint32_t k = g->hol_start[26]; k < g->hol_start[27]; k++) /* other first bytes */
+    if (may_start_with(g->hol_forms[k].form, q, n)) return 1;
+  return 0;
+}
+
+/* Can rule r match at text position pos, where a word starting with an
+ * ASCII letter starts? *year_digit caches the year and bc rules' answer
+ * (-1: not asked yet). */
+static int word_rule_possible(const scan *sc, rule_id r, size_t pos, int *year_digit) {
+  const idner__dategrammar *g = sc->g;
+  const unsigned char *q = (const unsigned char *)sc->text + pos;
+  size_t n = sc->len - pos;
+  switch (r) {
+    case R_YEAR:
+    case R_BC:
+      if (*year_digit < 0) *year_digit = form_then(g, &g->tab[T_KEYWORDS], KW_YEAR, NEXT_DIGIT, q, n);
+      return *year_digit;
+    case R_DECADE: return form_then(g, &g->tab[T_KEYWORDS], KW_YEAR, NEXT_DECADE, q, n);
+    case R_RELATIVE: return form_then(g, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
+    case R_HOLIDAY:
+      return holiday_may_start(g, q, n) ||
+             form_then(g, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
+    default: return 1;
+  }
+}
+
+/* Can the paren rule match at pos, a '('? */
+static int paren_possible(const scan *sc, size_t pos) {
+  const unsigned char *q = (const unsigned char *)sc->text + pos + 1;
+  size_t n = sc->len - pos - 1, i = 0, w, d = 0;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  while (i < n && d < 3 && is_digit(q[i])) i++, d++;
+  if (d == 0 || d > 2) return 0;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  return i < n && q[i] == '/';
 }
 
 typedef struct candidate {
@@ -1916,12 +2063,16 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   best->vd = VD_REJECT;
   sc->cb_start = i;
   digit_start x;
-  int digit = is_digit((unsigned char)sc->text[sc->toks[i].byte_start]);
-  if (digit) digit_start_at(sc, sc->toks[i].byte_start, &x);
+  size_t pos = sc->toks[i].byte_start;
+  unsigned char c0 = (unsigned char)sc->text[pos];
+  int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z', year_digit = -1;
+  if (digit) digit_start_at(sc, pos, &x);
   for (size_t k = 0; k < sc->g->nrules; k++) {
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
+    if (letter && !word_rule_possible(sc, r, pos, &year_digit)) continue;
+    if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
     const pcre2_code *code = rule_code(sc->g, r);
@@ -2402,6 +2553,10 @@ static int32_t build_triggers(idner__dategrammar *g) {
 
 /* The calendar table's names (holidays, Hijri months) as lexicon entries;
  * the forms live as long as the table. */
+/* Bucket of a holiday name by its first byte: a lower-case ASCII letter's,
+ * or 26 for any other (a digit, a byte outside ASCII, a space). */
+static int hol_bucket(char c) { return c >= 'a' && c <= 'z' ? c - 'a' : 26; }
+
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
   g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
@@ -2414,6 +2569,27 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
                     : kind == IDNER__CAL_JMONTH ? LX_JMONTH
                                                 : LX_HOLIDAY;
     g->cal_tab.v[g->cal_tab.n++] = (lex){form, value, flag};
+  }
+  /* the Hijri month names apart, for digit_rule_possible */
+  g->hm_tab.v = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hm_tab.v);
+  if (!g->hm_tab.v) return IDNER_ERR_NOMEM;
+  for (size_t i = 0; i < g->cal_tab.n; i++)
+    if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH)) g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
+  /* holiday names bucketed by first byte, for word_rule_possible */
+  g->hol_forms = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hol_forms);
+  if (!g->hol_forms) return IDNER_ERR_NOMEM;
+  memset(g->hol_start, 0, sizeof g->hol_start);
+  for (size_t i = 0; i < g->cal_tab.n; i++)
+    if (g->cal_tab.v[i].flags & LX_HOLIDAY) g->hol_start[hol_bucket(g->cal_tab.v[i].form[0]) + 1]++;
+  for (int c = 1; c < 28; c++) g->hol_start[c] += g->hol_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, g->hol_start, sizeof at);
+  for (size_t i = 0; i < g->cal_tab.n; i++) {
+    const char *f = g->cal_tab.v[i].form, *sp = strchr(f, ' ');
+    if (!(g->cal_tab.v[i].flags & LX_HOLIDAY)) continue;
+    struct hol_form *h = &g->hol_forms[at[hol_bucket(f[0])]++];
+    h->form = f;
+    h->second = sp ? (unsigned char)ascii_lower((unsigned char)sp[1]) : 0;
   }
   return IDNER_OK;
 }
@@ -2665,6 +2841,8 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->triggers);
   free(g->trig_slots);
   free(g->cal_tab.v);
+  free(g->hol_forms);
+  free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);
   for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
