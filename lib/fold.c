@@ -88,20 +88,27 @@ static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain) {
-  out->n = 0;
   /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
    * NUL and the 8 bytes a word store may write past a form; a longer
-   * non-ASCII form grows the buffer as it goes */
+   * non-ASCII form grows the buffer as it goes. The forms are back to back
+   * (one NUL after the last): pos, buf and cap stay in registers. */
   const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
   size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 9;
+  out->n = 0;
   int32_t rc = IDNER__RESERVE(out, need);
   if (rc) return rc;
+  char *buf = out->v;
+  size_t pos = 0, cap = out->cap;
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
     size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
-    off[k] = (uint32_t)out->n;
-    if (out->n + len + 9 > out->cap && (rc = IDNER__RESERVE(out, out->n + len + 9))) return rc;
-    char *o = out->v + out->n;
+    off[k] = (uint32_t)pos;
+    if (pos + len + 9 > cap) {
+      out->n = pos;
+      if ((rc = IDNER__RESERVE(out, pos + len + 9))) return rc;
+      buf = out->v, cap = out->cap;
+    }
+    char *o = buf + pos;
     uint64_t h = FNV_OFFSET, low = 0;
     /* Eight bytes at a time while they lie inside the text (as in
      * idner__fold_hash_append); bytes past the token are masked off, then
@@ -139,16 +146,21 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
       o[i] = (char)c;
       h = (h ^ c) * FNV_PRIME;
     }
-    out->n += i;
-    out->v[out->n] = '\0';
-    plain[k] = (uint8_t)((i == len) & (len != 0) & (low == 0));
     if (i < len) { /* the rest through the general path, then hash the whole form */
+      out->n = pos + i;
       if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
-      h = idner__hash(out->v + off[k], out->n - off[k]);
+      h = idner__hash(out->v + pos, out->n - pos);
+      buf = out->v, cap = out->cap, pos = out->n;
+      plain[k] = 0;
+    } else {
+      pos += len;
+      plain[k] = (uint8_t)((low == 0) & (len != 0));
     }
     hash[k] = h;
   }
-  off[n] = (uint32_t)out->n;
+  off[n] = (uint32_t)pos;
+  out->n = pos;
+  buf[pos] = '\0';
   return IDNER_OK;
 }
 
