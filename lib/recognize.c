@@ -164,6 +164,18 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
+/* A cheap reject before idner__gz_matches_after_first: the entry's second
+ * token (after its first, which equals token i's form) must have token
+ * i + 1's length and first byte. */
+static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
+                            const idner__gz_tokens *t, size_t i) {
+  if (i + 1 >= t->n) return 0;
+  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
+  size_t len = t->fold_off[i + 2] - t->fold_off[i + 1];
+  return off + len < gx->pool_n && gx->pool[off + len] == '\0' &&
+         gx->pool[off] == t->fold[t->fold_off[i + 1]];
+}
+
 /* Clears token i's record and fills in its gazetteer matches. An entry is
  * only matched when the outcome could change the record: not when it is
  * shorter than the match already kept for its class, nor when an ambiguous
@@ -192,7 +204,8 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
     if (q & IDNER__GZQ_ONE)
       ok = first_ok && (q & case_ok);
     else if (q & IDNER__GZQ_SAME_FIRST)
-      ok = first_ok && idner__gz_matches_after_first(gx, e, t, i);
+      ok = first_ok && second_may_match(gx, e, t, i) &&
+           idner__gz_matches_after_first(gx, e, t, i);
     else
       ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
     if (!ok) continue;
@@ -376,7 +389,13 @@ static int32_t rule_title_person(idner_doc *d) {
 static int32_t rule_name_parts(idner_doc *d) {
   size_t n = ntok(d);
   for (size_t i = 0; i < n;) {
-    size_t k = is_name_token(d, i) ? name_run(d, i) : 0;
+    /* most tokens fail is_name_token's first test: asked inline */
+    const idner_token *t = &d->toks.v[i];
+    size_t k = t->kind == IDNER_TOK_WORD &&
+                       (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
+                       is_name_token(d, i)
+                   ? name_run(d, i)
+                   : 0;
     if (!k) { i++; continue; }
     int known = 0, common = 0;
     for (size_t j = i; j < i + k; j++) {
@@ -473,6 +492,10 @@ static int cue_of(const idner_doc *d, size_t i) {
 #undef CUE
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   const char *f = d->fold.v + d->fold_off.v[i];
+  /* a cheap reject by the cues' lengths (2, 4, 6, 7, 9, 10) and first letters (b, d,
+   * i, k): keep in step with cues[] */
+  if (len > 10 || !((0x6D4u >> len) & 1u) || (f[0] != 'b' && f[0] != 'd' && f[0] != 'i' && f[0] != 'k'))
+    return CUE_NONE;
   for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
     if (cues[k].len == len && memcmp(f, cues[k].w, len) == 0) return cues[k].kind;
   return CUE_NONE;
