@@ -246,6 +246,16 @@ typedef struct trigger {
 /* Special trigger sources of the file ("@digit" ...). */
 enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
 
+/* A coarse but sure filter on trigger words, built with the grammar: a bit for
+ * each one-byte trigger, for the first two bytes of each trigger of two
+ * bytes or more, and for the first three of each of three or more (bytes
+ * folded to 5 bits in the last two). */
+typedef struct trigger_filter {
+  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
+  uint32_t pairs[32];
+  uint32_t triples[4096 / 32];
+} trigger_filter;
+
 struct idner__dategrammar {
   char *text;                      /* the grammar file, split in place (owns every string) */
   size_t text_size;                /* its bytes, with the final NUL */
@@ -282,6 +292,12 @@ struct idner__dategrammar {
   size_t ntriggers;
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
+  /* derived at load (trigger_tables), in no image: the filter on a word's
+   * first bytes, and a bit per value of the top 12 bits of the triggers'
+   * hashes, tested before a plain word's lookup */
+  trigger_filter tfilter;
+  uint64_t trig_bloom[64];
+  uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
 };
 
 struct idner__datescratch {
@@ -1613,16 +1629,6 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
-/* A coarse but sure filter on trigger words, built per call: a bit for
- * each one-byte trigger, for the first two bytes of each trigger of two
- * bytes or more, and for the first three of each of three or more (bytes
- * folded to 5 bits in the last two). */
-typedef struct trigger_filter {
-  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
-  uint32_t pairs[32];
-  uint32_t triples[4096 / 32];
-} trigger_filter;
-
 static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
   return (((a & 31u) << 7) ^ ((b & 31u) << 2) ^ (c & 31u)) & 4095u;
 }
@@ -1639,6 +1645,25 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
       f->triples[b >> 5] |= 1u << (b & 31u);
     }
   }
+}
+
+/* The grammar's derived trigger tables (see idner__dategrammar). */
+static int32_t trigger_tables(idner__dategrammar *g) {
+  const word_list *w = &g->words[W_APPROX];
+  free(g->approx_words);
+  if (!(g->approx_words = calloc(w->n ? w->n : 1, sizeof *g->approx_words))) return IDNER_ERR_NOMEM;
+  for (size_t k = 0; k < w->n; k++) {
+    size_t words = 1;
+    for (const char *p = w->v[k]; *p; p++) words += *p == ' ';
+    g->approx_words[k] = (uint32_t)words;
+  }
+  trigger_filter_init(g, &g->tfilter);
+  memset(g->trig_bloom, 0, sizeof g->trig_bloom);
+  for (size_t k = 0; k < g->ntriggers; k++) {
+    uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
+    g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
+  }
+  return IDNER_OK;
 }
 
 /* Is s[i] a byte that continues a word and is kept in the key (not a stop,
@@ -2110,8 +2135,7 @@ static void copy_str(char *dst, size_t size, const char *src) {
 static size_t approx_before(const scan *sc, size_t i) {
   const word_list *w = &sc->g->words[W_APPROX];
   for (size_t k = 0; k < w->n; k++) {
-    size_t words = 1;
-    for (const char *p = w->v[k]; *p; p++) words += *p == ' ';
+    size_t words = sc->g->approx_words[k];
     if (words > i || (sc->last_end != SIZE_MAX && sc->last_end > i - words)) continue;
     size_t b = sc->toks[i - words].byte_start, e = sc->toks[i - 1].byte_end;
     if (form_equals(w->v[k], sc->text + b, e - b)) return words;
@@ -2159,8 +2183,9 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
   /* no '.', '-', ',' nor white space: the key is the whole word */
-  if (n > MAX_TRIGGER_LEN) return 0;
-  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, f->hash[i]);
+  uint64_t h = f->hash[i];
+  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) return 0;
+  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
   return hit ? hit->rules : 0;
 }
 
@@ -2186,8 +2211,6 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
-  trigger_filter filter;
-  int filter_ready = 0; /* built at the first token that is not plain */
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
@@ -2195,8 +2218,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     if (folds && folds->plain[i]) {
       rules = plain_trigger_rules(g, folds, text, &toks[i], i);
     } else {
-      if (!filter_ready) trigger_filter_init(g, &filter), filter_ready = 1;
-      rules = trigger_rules(g, &filter, text, &toks[i]);
+      rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
     }
     if (!rules) {
       i++;
@@ -2712,7 +2734,7 @@ static int32_t tables_from_image(idner__dategrammar *g, const uint32_t *w, size_
     g->trig_slots[i] = p[0];
   }
   g->trig_nslots = nslots;
-  return IDNER_OK;
+  return trigger_tables(g);
 }
 
 /* The rules' code from the image: 1 on success, 0 if this PCRE2 refuses it
@@ -2826,6 +2848,7 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
   for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
   if (!rc) rc = build_triggers(g);
+  if (!rc) rc = trigger_tables(g);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
     idner__dates_free(g);
@@ -2842,6 +2865,7 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->trig_slots);
   free(g->cal_tab.v);
   free(g->hol_forms);
+  free(g->approx_words);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);

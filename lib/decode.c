@@ -34,21 +34,21 @@ static void sort_run(idner__cand *v, size_t b, size_t e) {
  * start) give the order of a stable sort by cmp_cand (as glibc's qsort, a
  * merge sort, did) for less than a general sort. The grouped copy goes to
  * d->chosen's buffer (rebuilt after the DP anyway), and the two vectors
- * swap. Leaves in d->cand_end[s] the end of start s's run (it begins at
- * cand_end[s - 1], or 0); starts past the last token share slot n. */
+ * swap. Leaves start s's run at d->cand_end[s .. s + 1) (n + 2 entries;
+ * starts past the last token share slot n). */
 static int32_t group_cands(idner_doc *d) {
   size_t n = d->toks.n, nc = d->cands.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 2)))
+  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 3)))
     return rc;
-  uint32_t *at = d->cand_end.v; /* first where start s goes, then where its run ends */
-  memset(at, 0, (n + 2) * sizeof *at);
-  for (size_t k = 0; k < nc; k++) at[(d->cands.v[k].start < n ? d->cands.v[k].start : n) + 1]++;
-  for (size_t s = 1; s <= n + 1; s++) at[s] += at[s - 1];
+  uint32_t *at = d->cand_end.v; /* first where start s goes (at[s + 1]), then its run */
+  memset(at, 0, (n + 3) * sizeof *at);
+  const idner__cand *c = d->cands.v;
+  for (size_t k = 0; k < nc; k++) at[(c[k].start < n ? c[k].start : n) + 2]++;
+  for (size_t s = 2; s <= n + 2; s++) at[s] += at[s - 1];
   idner__cand *out = d->chosen.v;
-  for (size_t k = 0; k < nc; k++)
-    out[at[d->cands.v[k].start < n ? d->cands.v[k].start : n]++] = d->cands.v[k];
-  sort_run(out, n ? at[n - 1] : 0, at[n]); /* the DP never visits slot n */
+  for (size_t k = 0; k < nc; k++) out[at[(c[k].start < n ? c[k].start : n) + 1]++] = c[k];
+  sort_run(out, at[n], at[n + 1]); /* the DP never visits slot n */
   idner__candvec grouped = d->chosen;
   grouped.n = nc;
   d->chosen = d->cands;
@@ -65,23 +65,25 @@ int32_t idner__decode(idner_doc *d) {
     return rc;
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;
-  const uint32_t *end = d->cand_end.v;
+  const uint32_t *run = d->cand_end.v;
   best[n] = 0;
   pick[n] = -1;
   for (size_t i = n; i-- > 0;) {
-    size_t b = i ? end[i - 1] : 0, e = end[i];
-    best[i] = best[i + 1];
-    pick[i] = -1;
+    size_t b = run[i], e = run[i + 1];
+    double bi = best[i + 1];
+    int32_t pi = -1;
     if (e - b > 1) sort_run(d->cands.v, b, e);
     for (size_t k = b; k < e; k++) {
       const idner__cand *x = &d->cands.v[k];
       if (x->end > n || x->end <= x->start) continue;
       double s = x->weight * (double)(x->end - x->start) + best[x->end];
-      if (s > best[i] + 1e-9) {
-        best[i] = s;
-        pick[i] = (int32_t)k;
+      if (s > bi + 1e-9) {
+        bi = s;
+        pi = (int32_t)k;
       }
     }
+    best[i] = bi;
+    pick[i] = pi;
   }
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
   d->chosen.n = 0;
