@@ -347,15 +347,23 @@ static int form_equals(const char *form, const char *s, size_t n) {
   return i == n;
 }
 
+/* Could form_equals(form, s, n) hold, by the first byte? (A form that
+ * starts with an ASCII letter or sign other than a space must find it,
+ * caselessly, at s[0]; lists are scanned with this before the call.) */
+static int first_may_equal(const char *form, const char *s, size_t n) {
+  unsigned f = (unsigned char)form[0];
+  return f == ' ' || f == '\0' || (n && f == (unsigned)ascii_lower((unsigned char)s[0]));
+}
+
 static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
   for (size_t i = 0; i < t->n; i++)
-    if (form_equals(t->v[i].form, s, n)) return &t->v[i];
+    if (first_may_equal(t->v[i].form, s, n) && form_equals(t->v[i].form, s, n)) return &t->v[i];
   return NULL;
 }
 
 static int word_in(const word_list *w, const char *s, size_t n) {
   for (size_t i = 0; i < w->n; i++)
-    if (form_equals(w->v[i], s, n)) return 1;
+    if (first_may_equal(w->v[i], s, n) && form_equals(w->v[i], s, n)) return 1;
   return 0;
 }
 

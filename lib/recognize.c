@@ -628,18 +628,19 @@ static void sort_aliases(idner__alias *a, size_t n) {
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns);
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, 2 * ns * sizeof *d->alias_slots.v);
+  memset(d->alias_slots.v, 0, 3 * ns * sizeof *d->alias_slots.v);
   d->alias_nslots = ns;
   *maxlen = 0;
-  uint32_t *firsts = d->alias_slots.v + ns;
+  uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &d->aliases.v[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
     size_t f = (size_t)a->first & (ns - 1);
     while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
     firsts[f] = (uint32_t)k + 1;
+    if (a->ntok > longest[f]) longest[f] = a->ntok;
     if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
     const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
     size_t s = (size_t)a->hash & (ns - 1);
@@ -649,12 +650,13 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   return IDNER_OK;
 }
 
-/* Does some alias start with a token whose fold hash is h? */
-static int alias_first(const idner_doc *d, uint64_t h) {
+/* Tokens in the longest alias that starts with a token whose fold hash is
+ * h (0: none does). */
+static size_t alias_first(const idner_doc *d, uint64_t h) {
   size_t ns = d->alias_nslots;
-  const uint32_t *firsts = d->alias_slots.v + ns;
+  const uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
   for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
-    if (d->aliases.v[firsts[f] - 1].first == h) return 1;
+    if (d->aliases.v[firsts[f] - 1].first == h) return longest[f];
   return 0;
 }
 
@@ -675,9 +677,12 @@ static int32_t propagate(idner_doc *d) {
   for (size_t i = 0; i < n; i++) {
     /* a span can only be an alias if its first token starts one (short of
      * a 64-bit hash collision, which the span hashes risk anyway) */
-    if (!is_cap(&d->toks.v[i]) || !alias_first(d, d->fold_hash.v[i])) continue;
+    size_t upto;
+    if (!is_cap(&d->toks.v[i]) || !(upto = alias_first(d, d->fold_hash.v[i]))) continue;
+    /* spans longer than every alias that starts with this token are none */
+    if (upto > maxlen) upto = maxlen;
     uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
-    for (size_t len = 1; len <= maxlen && i + len <= n; len++) {
+    for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
       /* span_hash(d, i, i + len): the folded forms are back to back */
       const char *f = d->fold.v + d->fold_off.v[i + len - 1];
