@@ -62,6 +62,10 @@ typedef struct lex {
 typedef struct lex_table {
   lex *v;
   size_t n, cap;
+  /* derived at load (index_table): the forms' indices by first byte,
+   * 'a'..'z' then the rest, for table_may_start; NULL = not indexed */
+  uint32_t *by_first;
+  uint32_t first_start[28];
 } lex_table;
 
 typedef struct word_list {
@@ -1656,7 +1660,13 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
 }
 
 /* The grammar's derived trigger tables (see idner__dategrammar). */
+static int32_t index_table(lex_table *t);
+
 static int32_t trigger_tables(idner__dategrammar *g) {
+  for (int t = 0; t < T_COUNT; t++) {
+    int32_t rc = index_table(&g->tab[t]);
+    if (rc) return rc;
+  }
   const word_list *w = &g->words[W_APPROX];
   free(g->approx_words);
   if (!(g->approx_words = calloc(w->n ? w->n : 1, sizeof *g->approx_words))) return IDNER_ERR_NOMEM;
@@ -1862,6 +1872,17 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
 static int table_may_start(const lex_table *t, unsigned need, const unsigned char *q, size_t n) {
   if (n == 0) return 0; /* (may_start_with's answer for every form but an empty one) */
   unsigned c = (unsigned)ascii_lower(q[0]);
+  if (t->by_first && c < 0x80) { /* the forms whose first byte can match q[0] */
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (int pass = 0; pass < 2; pass++, b = 26) {
+      for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
+        const lex *e = &t->v[t->by_first[k]];
+        if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
+      }
+      if (b == 26) break;
+    }
+    return 0;
+  }
   for (size_t k = 0; k < t->n; k++) {
     unsigned f = (unsigned char)t->v[k].form[0];
     /* a form whose first byte cannot match q[0] (as may_start_with tells)
@@ -1968,26 +1989,32 @@ static const unsigned char *after_space(const unsigned char *t, size_t len, size
   return t + len;
 }
 
-enum { NEXT_DIGIT, NEXT_DECADE, NEXT_MK_UNIT, NEXT_HOLIDAY };
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR };
 
 static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
 
-/* Could what follows a form and its white space start as `next` says? */
-static int next_may(const idner__dategrammar *g, int next, const unsigned char *q, size_t n) {
+static int digit_rule_possible(scan *sc, rule_id r, digit_start *x);
+
+/* Could what follows a form and its white space (at q) start as `next`
+ * says? */
+static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
   if (n == 0) return 0;
   switch (next) {
-    case NEXT_DIGIT: return is_digit(q[0]);
-    case NEXT_DECADE:
-      return is_digit(q[0]) || q[0] == '\'' || q[0] >= 0x80 ||
-             table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, q, n);
     case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
+    case NEXT_COUNT_UNIT: /* a unit, or "belas"/"puluh" of a compound number word */
+      return table_may_start(&g->tab[T_UNITS], UN_COUNTED, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_TENS, q, n);
+    case NEXT_MK_COUNTED: return table_may_start(&g->tab[T_MARKERS], MK_COUNTED, q, n);
+    case NEXT_NARR: return table_may_start(&g->tab[T_NARRATIVE], 0, q, n);
     default: return holiday_may_start(g, q, n);
   }
 }
 
 /* Could a form of table t with the flags `need`, white space, and then
  * `next` start at q? */
-static int form_then(const idner__dategrammar *g, const lex_table *t, unsigned need, int next,
+static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n) {
   unsigned c = (unsigned)ascii_lower(q[0]);
   for (size_t k = 0; k < t->n; k++) {
@@ -1997,7 +2024,7 @@ static int form_then(const idner__dategrammar *g, const lex_table *t, unsigned n
     size_t len = form_prefix(t->v[k].form, q, n), left;
     if (len == SIZE_MAX) return 1;
     const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
-    if (r && next_may(g, next, r, left)) return 1;
+    if (r && next_may(sc, next, r, left)) return 1;
   }
   return 0;
 }
@@ -2029,23 +2056,104 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
   return 0;
 }
 
+/* Could a weekday name start at q, followed by what `kompas` wants ('-',
+ * ',' or '(' after optional white space, or white space and a market day)
+ * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
+ * space, then a digit)? */
+static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n) {
+  const lex_table *t = &g->tab[T_WEEKDAYS];
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue;
+    size_t len = form_prefix(t->v[k].form, q, n), i, w, sp = 0;
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
+    if (i >= n) continue;
+    if (kompas) {
+      if (q[i] == '-' || q[i] == ',' || q[i] == '(' || q[i] >= 0x80 ||
+          (sp && table_may_start(&g->tab[T_PASARAN], 0, q + i, n - i)))
+        return 1;
+      continue;
+    }
+    if (q[i] == ',') {
+      for (i++; (w = hspace_len(q + i, n - i)) != 0; i += w) {}
+      sp = 1;
+    }
+    if (sp && i < n && is_digit(q[i])) return 1;
+  }
+  return 0;
+}
+
+/* What word_rule_possible has found out at one word (several rules ask
+ * the same): -1 = not asked yet. */
+typedef struct word_start {
+  int yearw;               /* a year word and white space start the text: 1, with year_x */
+  digit_start year_x;      /* ... the digits after them (yearw == 1 and a digit there) */
+  int year_digit;          /* ... and a digit follows */
+  int count_unit;          /* NUMW1 or SOME, white space, and a unit (or belas/puluh) */
+} word_start;
+
+/* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
+ * may start at q, 2 if a year word and white space do but not a digit, 3
+ * if that cannot be told (more than one way, a byte outside ASCII). */
+static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t n) {
+  const lex_table *t = &sc->g->tab[T_KEYWORDS];
+  const unsigned char *after = NULL;
+  size_t left = 0;
+  w->yearw = 0;
+  for (size_t k = 0; k < t->n; k++) {
+    if (!(t->v[k].flags & KW_YEAR)) continue;
+    size_t len = form_prefix(t->v[k].form, q, n), l;
+    if (len == SIZE_MAX) { w->yearw = 3; return; }
+    const unsigned char *r = len ? after_space(q, len, n, &l) : NULL;
+    if (!r) continue;
+    if (after) { w->yearw = 3; return; }
+    after = r, left = l;
+  }
+  if (!after) return;
+  w->yearw = left && is_digit(after[0]) ? 1 : 2;
+  w->year_digit = w->yearw == 1;
+  if (w->yearw == 1) digit_start_at(sc, (size_t)((const char *)after - sc->text), &w->year_x);
+  else w->year_x.s = after, w->year_x.run = 0, w->year_x.ql = left; /* for the decade rule */
+}
+
 /* Can rule r match at text position pos, where a word starting with an
- * ASCII letter starts? *year_digit caches the year and bc rules' answer
- * (-1: not asked yet). */
-static int word_rule_possible(const scan *sc, rule_id r, size_t pos, int *year_digit) {
+ * ASCII letter starts? */
+static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
   const idner__dategrammar *g = sc->g;
   const unsigned char *q = (const unsigned char *)sc->text + pos;
   size_t n = sc->len - pos;
   switch (r) {
     case R_YEAR:
     case R_BC:
-      if (*year_digit < 0) *year_digit = form_then(g, &g->tab[T_KEYWORDS], KW_YEAR, NEXT_DIGIT, q, n);
-      return *year_digit;
-    case R_DECADE: return form_then(g, &g->tab[T_KEYWORDS], KW_YEAR, NEXT_DECADE, q, n);
-    case R_RELATIVE: return form_then(g, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
+    case R_DECADE: /* {YEARW} \h++, then the rule's digits (or a decade's quote or number word) */
+      if (w->yearw < 0) year_word_at(sc, w, q, n);
+      if (w->yearw == 0) return 0;
+      if (w->yearw == 3) return 1;
+      if (w->yearw == 1) return digit_rule_possible(sc, r, &w->year_x);
+      return r == R_DECADE && w->year_x.ql &&
+             (w->year_x.s[0] == '\'' || w->year_x.s[0] >= 0x80 ||
+              table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, w->year_x.s, w->year_x.ql));
+    case R_RELATIVE: return form_then(sc, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
     case R_HOLIDAY:
       return holiday_may_start(g, q, n) ||
-             form_then(g, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
+             form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
+    case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
+    case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
+      if (w->count_unit < 0)
+        w->count_unit = form_then(sc, &g->tab[T_NUMBER_WORDS], 0, NEXT_COUNT_UNIT, q, n) ? 1
+                        : form_then(sc, &g->tab[T_KEYWORDS], KW_SOME, NEXT_COUNT_UNIT, q, n) ? 2
+                                                                                             : 0;
+      if (w->count_unit == 1 || (w->count_unit == 2 && r == R_COUNTED)) return 1;
+      return form_then(sc, &g->tab[T_SE_UNITS], 0, r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR,
+                       q, n);
+    case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
+    case R_KOMPAS: return weekday_then(g, 1, q, n);
+    case R_NUMERIC:
+    case R_DAY_MONTH:
+    case R_DAY_RANGE: return weekday_then(g, 0, q, n); /* {WDPRE} then digits */
     default: return 1;
   }
 }
@@ -2098,13 +2206,15 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   digit_start x;
   size_t pos = sc->toks[i].byte_start;
   unsigned char c0 = (unsigned char)sc->text[pos];
-  int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z', year_digit = -1;
+  int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
   if (digit) digit_start_at(sc, pos, &x);
+  word_start ws;
+  ws.yearw = ws.count_unit = -1;
   for (size_t k = 0; k < sc->g->nrules; k++) {
     rule_id r = sc->g->order[k];
     if (!(rules & RULE_BIT(r))) continue;
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
-    if (letter && !word_rule_possible(sc, r, pos, &year_digit)) continue;
+    if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
@@ -2587,6 +2697,22 @@ static int32_t build_triggers(idner__dategrammar *g) {
  * or 26 for any other (a digit, a byte outside ASCII, a space). */
 static int hol_bucket(char c) { return c >= 'a' && c <= 'z' ? c - 'a' : 26; }
 
+/* Builds t->by_first (see lex_table). */
+static int32_t index_table(lex_table *t) {
+  free(t->by_first);
+  t->by_first = calloc(t->n ? t->n : 1, sizeof *t->by_first);
+  if (!t->by_first) return IDNER_ERR_NOMEM;
+  memset(t->first_start, 0, sizeof t->first_start);
+  for (size_t i = 0; i < t->n; i++)
+    t->first_start[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0])) + 1]++;
+  for (int c = 1; c < 28; c++) t->first_start[c] += t->first_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, t->first_start, sizeof at);
+  for (size_t i = 0; i < t->n; i++)
+    t->by_first[at[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0]))]++] = (uint32_t)i;
+  return IDNER_OK;
+}
+
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
   g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
@@ -2605,6 +2731,8 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
   if (!g->hm_tab.v) return IDNER_ERR_NOMEM;
   for (size_t i = 0; i < g->cal_tab.n; i++)
     if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH)) g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
+  int32_t rc = index_table(&g->hm_tab);
+  if (rc) return rc;
   /* holiday names bucketed by first byte, for word_rule_possible */
   g->hol_forms = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hol_forms);
   if (!g->hol_forms) return IDNER_ERR_NOMEM;
@@ -2876,7 +3004,8 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->approx_words);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
-  for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);
+  for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
+  free(g->hm_tab.by_first);
   for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
   free(g->frags.v);
   free(g->tsrc.v);
