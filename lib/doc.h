@@ -31,6 +31,7 @@ typedef struct idner__tokev {
   uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
   uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
   uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+  uint8_t name_tok;     /* could be part of a person's name (recognize.c, is_name_token) */
   uint16_t classes;     /* bit c set when len[c] != 0: one test for several classes */
   uint32_t entry[IDNER__GZ_LOC - IDNER__GZ_PER + 1]; /* by class - IDNER__GZ_PER */
 } idner__tokev;
@@ -63,6 +64,7 @@ struct idner_doc {
   struct { uint64_t *v; size_t n, cap; } fold_hash;
   struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
   struct { idner__tokev *v; size_t n, cap; } ev;
+  struct { uint32_t *v; size_t n, cap; } rule_toks; /* recognize.c: tokens some gazetteer rule reads */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;

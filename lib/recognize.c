@@ -79,7 +79,7 @@ static int is_initial(const idner_token *t) {
 /* Could token i be part of a person's name? Capitalized word, not a known
  * function word, title, place, nation or organization, not inside a date,
  * and not a sentence-initial common word ("Menurut"). */
-static int is_name_token(const idner_doc *d, size_t i) {
+static int name_token_of(const idner_doc *d, size_t i) {
   const idner_token *t = &d->toks.v[i];
   if (is_initial(t)) return 1;
   if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
@@ -94,6 +94,9 @@ static int is_name_token(const idner_doc *d, size_t i) {
     return 0;
   return 1;
 }
+
+/* is_name_token, as name_tokens (idner__recognize) left it in the record. */
+static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
 static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
                                         "da", "dos", "al", "el", "la", NULL};
@@ -232,11 +235,38 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
 
 /* ---- rules -------------------------------------------------------------- */
 
+/* The classes the gazetteer-led rules start at (rule_gazetteer,
+ * rule_name_patterns, rule_org_tail, rule_title_person): they visit only
+ * d->rule_toks, the tokens with one of them, in order. */
+#define RULE_CLASSES                                                                       \
+  (BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_LOC) |     \
+   BIT(IDNER__GZ_NONE) | BIT(IDNER__GZ_ORG_HEAD) | BIT(IDNER__GZ_LOC_HEAD) |              \
+   BIT(IDNER__GZ_ORG_TAIL) | BIT(IDNER__GZ_TITLE))
+
+/* One pass before the rules: each token's name_tok, and d->rule_toks. */
+static int32_t name_tokens(idner_doc *d) {
+  size_t n = ntok(d);
+  int32_t rc = IDNER__RESERVE(&d->rule_toks, n + 1);
+  if (rc) return rc;
+  d->rule_toks.n = 0;
+  for (size_t i = 0; i < n; i++) {
+    const idner_token *t = &d->toks.v[i];
+    idner__tokev *x = &d->ev.v[i];
+    /* name_token_of's first test inline: most tokens fail it */
+    x->name_tok = (uint8_t)(t->kind == IDNER_TOK_WORD &&
+                            (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
+                            name_token_of(d, i));
+    if (x->classes & RULE_CLASSES) d->rule_toks.v[d->rule_toks.n++] = (uint32_t)i;
+  }
+  return IDNER_OK;
+}
+
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
   static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
   const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
                           BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     if (!has_any(d, i, wanted)) continue;
     for (size_t c = 0; c < 4; c++) {
       int cls = classes[c];
@@ -307,7 +337,8 @@ static size_t loc_extent(const idner_doc *d, size_t i, size_t j) {
 }
 
 static int32_t rule_name_patterns(idner_doc *d) {
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     size_t ho = ev(d, i)->len[IDNER__GZ_ORG_HEAD], hl = ev(d, i)->len[IDNER__GZ_LOC_HEAD];
     int32_t rc = IDNER_OK;
     if (ho) {
@@ -335,8 +366,9 @@ static int32_t rule_name_patterns(idner_doc *d) {
 
 /* "PT Bank Central Asia Tbk": a capitalized run that ends in a tail. */
 static int32_t rule_org_tail(idner_doc *d) {
-  for (size_t i = 1; i < ntok(d); i++) {
-    if (!has(d, i, IDNER__GZ_ORG_TAIL)) continue;
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
+    if (i == 0 || !has(d, i, IDNER__GZ_ORG_TAIL)) continue;
     size_t s = i;
     while (s > 0 && i - s < MAX_ORG && same_sentence(d, s - 1, i) && is_cap(&d->toks.v[s - 1]) &&
            d->toks.v[s - 1].kind == IDNER_TOK_WORD && !ev(d, s - 1)->in_date)
@@ -362,7 +394,8 @@ static size_t entity_len_at(const idner_doc *d, size_t j) {
  * a name: "Menteri Luar Negeri China Wang Yi", "Presiden AS Joe Biden". */
 static int32_t rule_title_person(idner_doc *d) {
   size_t n = ntok(d);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     size_t tl = ev(d, i)->len[IDNER__GZ_TITLE];
     if (!tl) continue;
     size_t j = i + tl;
@@ -389,13 +422,7 @@ static int32_t rule_title_person(idner_doc *d) {
 static int32_t rule_name_parts(idner_doc *d) {
   size_t n = ntok(d);
   for (size_t i = 0; i < n;) {
-    /* most tokens fail is_name_token's first test: asked inline */
-    const idner_token *t = &d->toks.v[i];
-    size_t k = t->kind == IDNER_TOK_WORD &&
-                       (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
-                       is_name_token(d, i)
-                   ? name_run(d, i)
-                   : 0;
+    size_t k = is_name_token(d, i) ? name_run(d, i) : 0;
     if (!k) { i++; continue; }
     int known = 0, common = 0;
     for (size_t j = i; j < i + k; j++) {
@@ -528,7 +555,7 @@ static int32_t rule_context(idner_doc *d) {
 int32_t idner__recognize(const idner_model *m, idner_doc *d) {
   int32_t rc;
   d->cands.n = 0;
-  if ((rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) || (rc = rule_name_patterns(d)) ||
+  if ((rc = name_tokens(d)) || (rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) || (rc = rule_name_patterns(d)) ||
       (rc = rule_org_tail(d)) || (rc = rule_title_person(d)) || (rc = rule_name_parts(d)) ||
       (rc = rule_dateline(m, d)) || (rc = rule_domains(d)) || (rc = rule_context(d)))
     return rc;
