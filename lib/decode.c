@@ -119,8 +119,7 @@ static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *
   if (!l) return IDNER_OK;
   *off = (uint32_t)d->strings.n;
   *len = (uint32_t)l;
-  int32_t rc = idner__bytes_append(&d->strings, s, l);
-  return rc ? rc : idner__bytes_append(&d->strings, "\0", 1);
+  return idner__bytes_append(&d->strings, s, l + 1); /* with its NUL */
 }
 
 static int32_t emit_one(idner_doc *d, idner__cand *c) {

@@ -566,8 +566,10 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 
 static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
   size_t a = d->fold_off.v[s], b = d->fold_off.v[e];
-  /* forms are back to back; mix in the token count to keep splits apart */
-  return idner__hash(d->fold.v + a, b - a) ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
+  /* forms are back to back; mix in the token count to keep splits apart
+   * (one token: its form's hash is known) */
+  uint64_t h = e - s == 1 ? d->fold_hash.v[s] : idner__hash(d->fold.v + a, b - a);
+  return h ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
 }
 
 static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
