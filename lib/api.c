@@ -104,6 +104,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->emcache);
   free(d->ev.v);
   free(d->rule_toks.v);
+  free(d->cue_toks.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
   free(d->cands.v);

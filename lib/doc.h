@@ -65,6 +65,7 @@ struct idner_doc {
   struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
   struct { idner__tokev *v; size_t n, cap; } ev;
   struct { uint32_t *v; size_t n, cap; } rule_toks; /* recognize.c: tokens some gazetteer rule reads */
+  struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;

@@ -160,7 +160,10 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   }
   off[n] = (uint32_t)pos;
   out->n = pos;
-  buf[pos] = '\0';
+  /* 8 bytes readable past every form's start (fold.h): a longer non-ASCII
+   * fold of the last token may have used up the slack */
+  if (pos + 9 > out->cap && (rc = IDNER__RESERVE(out, pos + 9))) return rc;
+  memset(out->v + pos, 0, 9);
   return IDNER_OK;
 }
 

@@ -22,7 +22,9 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
  * the work). off and hash hold n + 1 entries. plain[k] is 1 when token k
  * is non-empty ASCII with no byte below '/' (no white space, ',', '(',
  * '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
- * date grammar's trigger lookup uses. */
+ * date grammar's trigger lookup uses. The forms are back to back, with a
+ * NUL and at least 8 more readable bytes after the last (a form's first 8
+ * bytes can be read as one word). */
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain);

@@ -243,13 +243,22 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
    BIT(IDNER__GZ_NONE) | BIT(IDNER__GZ_ORG_HEAD) | BIT(IDNER__GZ_LOC_HEAD) |              \
    BIT(IDNER__GZ_ORG_TAIL) | BIT(IDNER__GZ_TITLE))
 
-/* One pass before the rules: each token's name_tok, and d->rule_toks. */
+static int cue_of(const idner_doc *d, size_t i);
+enum { CUE_NONE };
+
+/* One pass before the rules: each token's name_tok, d->rule_toks, and
+ * d->cue_toks (the tokens rule_context starts at: after a cue word in the
+ * same sentence). */
 static int32_t name_tokens(idner_doc *d) {
   size_t n = ntok(d);
-  int32_t rc = IDNER__RESERVE(&d->rule_toks, n + 1);
-  if (rc) return rc;
+  int32_t rc;
+  if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)))
+    return rc;
   d->rule_toks.n = 0;
+  d->cue_toks.n = 0;
   for (size_t i = 0; i < n; i++) {
+    if (i > 0 && same_sentence(d, i - 1, i) && cue_of(d, i - 1) != CUE_NONE)
+      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
     const idner_token *t = &d->toks.v[i];
     idner__tokev *x = &d->ev.v[i];
     /* name_token_of's first test inline: most tokens fail it */
@@ -506,7 +515,7 @@ static int32_t rule_domains(idner_doc *d) {
 
 /* Context words: initials after "berinisial" are a person; an unknown
  * capitalized name after "di"/"ke"/"dari" is most often a place. */
-enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
+enum { CUE_LANGUAGE = CUE_NONE + 1, CUE_INITIALS, CUE_PLACE };
 
 /* Which context cue token i is. The rule asks this of every token, so the
  * words are compared by length first. */
@@ -529,12 +538,11 @@ static int cue_of(const idner_doc *d, size_t i) {
 }
 
 static int32_t rule_context(idner_doc *d) {
-  for (size_t i = 1; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->cue_toks.n; r++) {
+    size_t i = d->cue_toks.v[r];
     const idner_token *t = &d->toks.v[i];
     int32_t rc = IDNER_OK;
-    if (!same_sentence(d, i - 1, i)) continue;
     int cue = cue_of(d, i - 1);
-    if (cue == CUE_NONE) continue;
     if (cue == CUE_LANGUAGE && has(d, i, IDNER__GZ_NAT)) {
       /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
       rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
