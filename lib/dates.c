@@ -302,6 +302,7 @@ struct idner__dategrammar {
   trigger_filter tfilter;
   uint64_t trig_bloom[64];
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
+  int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
 };
 
 struct idner__datescratch {
@@ -1663,6 +1664,8 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
 static int32_t index_table(lex_table *t);
 
 static int32_t trigger_tables(idner__dategrammar *g) {
+  memset(g->rank, -1, sizeof g->rank);
+  for (size_t k = 0; k < g->nrules; k++) g->rank[g->order[k]] = (int8_t)k;
   for (int t = 0; t < T_COUNT; t++) {
     int32_t rc = index_table(&g->tab[t]);
     if (rc) return rc;
@@ -2197,6 +2200,17 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
   return g->code[r];
 }
 
+/* Index of the lowest set bit of v (v != 0). */
+static int lowest_bit(uint32_t v) {
+#if defined(__GNUC__)
+  return __builtin_ctz(v);
+#else
+  int k = 0;
+  while (!(v & 1u)) v >>= 1, k++;
+  return k;
+#endif
+}
+
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
@@ -2210,9 +2224,14 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   if (digit) digit_start_at(sc, pos, &x);
   word_start ws;
   ws.yearw = ws.count_unit = -1;
-  for (size_t k = 0; k < sc->g->nrules; k++) {
-    rule_id r = sc->g->order[k];
-    if (!(rules & RULE_BIT(r))) continue;
+  /* the rules asked for, by priority: a bit per rank (order[] index) */
+  uint32_t by_rank = 0;
+  for (uint32_t left = rules; left; left &= left - 1) {
+    int r = lowest_bit(left);
+    if (r < R_COUNT && sc->g->rank[r] >= 0) by_rank |= 1u << sc->g->rank[r];
+  }
+  for (; by_rank; by_rank &= by_rank - 1) {
+    rule_id r = sc->g->order[lowest_bit(by_rank)];
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
     if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
