@@ -71,6 +71,9 @@ typedef struct lex_table {
 typedef struct word_list {
   const char **v;
   size_t n, cap;
+  /* derived at load (index_words), as lex_table.by_first */
+  uint32_t *by_first;
+  uint32_t first_start[28];
 } word_list;
 
 /* lex.flags bits shared by several tables */
@@ -367,6 +370,18 @@ static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
 }
 
 static int word_in(const word_list *w, const char *s, size_t n) {
+  unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0x80u;
+  if (w->by_first && c < 0x80) { /* the words that start with s[0], then the rest */
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (int pass = 0; pass < 2; pass++, b = 26) {
+      for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
+        const char *f = w->v[w->by_first[k]];
+        if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
+      }
+      if (b == 26) break;
+    }
+    return 0;
+  }
   for (size_t i = 0; i < w->n; i++)
     if (first_may_equal(w->v[i], s, n) && form_equals(w->v[i], s, n)) return 1;
   return 0;
@@ -1662,8 +1677,13 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
 
 /* The grammar's derived trigger tables (see idner__dategrammar). */
 static int32_t index_table(lex_table *t);
+static int32_t index_words(word_list *w);
 
 static int32_t trigger_tables(idner__dategrammar *g) {
+  for (int k = 0; k < W_COUNT; k++) {
+    int32_t rc = index_words(&g->words[k]);
+    if (rc) return rc;
+  }
   memset(g->rank, -1, sizeof g->rank);
   for (size_t k = 0; k < g->nrules; k++) g->rank[g->order[k]] = (int8_t)k;
   for (int t = 0; t < T_COUNT; t++) {
@@ -1832,7 +1852,9 @@ static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *
   if (sc->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
   for (int k = 0; k < sc->ndigit_names; k++) {
     const lex *e = sc->digit_names[k];
-    if (!(e->flags & flags) || strncmp(e->form, (const char *)x->s, x->run) != 0) continue;
+    if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
+        strncmp(e->form, (const char *)x->s, x->run) != 0)
+      continue;
     const char *rest = e->form + x->run;
     if (is_digit((unsigned char)rest[0])) continue;
     if (rest[0] == ' ' ? x->space && may_start_with(rest + 1, x->q, x->ql)
@@ -2732,6 +2754,22 @@ static int32_t index_table(lex_table *t) {
   return IDNER_OK;
 }
 
+/* Builds w->by_first (see word_list). */
+static int32_t index_words(word_list *w) {
+  free(w->by_first);
+  w->by_first = calloc(w->n ? w->n : 1, sizeof *w->by_first);
+  if (!w->by_first) return IDNER_ERR_NOMEM;
+  memset(w->first_start, 0, sizeof w->first_start);
+  for (size_t i = 0; i < w->n; i++)
+    w->first_start[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0])) + 1]++;
+  for (int c = 1; c < 28; c++) w->first_start[c] += w->first_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, w->first_start, sizeof at);
+  for (size_t i = 0; i < w->n; i++)
+    w->by_first[at[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0]))]++] = (uint32_t)i;
+  return IDNER_OK;
+}
+
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
   g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
@@ -3025,7 +3063,7 @@ void idner__dates_free(idner__dategrammar *g) {
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
   free(g->hm_tab.by_first);
-  for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
+  for (int w = 0; w < W_COUNT; w++) free(g->words[w].v), free(g->words[w].by_first);
   free(g->frags.v);
   free(g->tsrc.v);
   if (!g->text_borrowed) free(g->text);
