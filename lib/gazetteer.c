@@ -261,6 +261,7 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
     uint32_t head = g->slots[i].head;
     if (head == UINT32_MAX) continue;
     const char *hf = g->pool.v + g->v[head].form_off;
+    uint32_t any = 0, upper = 0, summable = 1;
     for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
       idner__gz_entry *e = &g->v[k];
       int entity = e->cls >= IDNER__GZ_PER && e->cls <= IDNER__GZ_LOC;
@@ -270,7 +271,11 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
       if (!(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE)
         e->quick |= IDNER__GZQ_ANYCASE;
       if ((e->flags & IDNER__GZF_AMBIG) && entity) e->quick |= IDNER__GZQ_AMBIG_ENTITY;
+      if (!(e->quick & IDNER__GZQ_ONE) || entity || e->cls >= 15) summable = 0;
+      else if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
+      else upper |= 1u << e->cls;
     }
+    g->slots[i].summary = summable ? IDNER__GZS_VALID | any | upper << 16 : 0;
   }
   free(g->scratch.v);
   free(g->fold.v);

@@ -84,8 +84,17 @@ uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
  * index, inlined below, and what the chain walk needs. */
 typedef struct idner__gz_slot {
   uint64_t hash;
-  uint32_t head;  /* UINT32_MAX = empty */
+  uint32_t head;     /* UINT32_MAX = empty */
+  uint32_t summary;  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish) */
 } idner__gz_slot;
+
+/* A chain whose entries are all one-word (IDNER__GZQ_ONE) and of classes
+ * outside PER..LOC (no entry to remember) is summed up in its slot: once
+ * its first token matches, a token matches the classes in ANY, and those in
+ * UPPER too if it starts upper-case. */
+#define IDNER__GZS_VALID 0x80000000u
+#define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
+#define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
 
 typedef struct idner__gz_index {
   const idner__gz_entry *v;
@@ -97,13 +106,14 @@ typedef struct idner__gz_index {
 
 void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
 
-/* idner__gz_first by the token's fold hash h. */
-static inline uint32_t idner__gz_head(const idner__gz_index *x, uint64_t h) {
-  if (!x->nslots) return UINT32_MAX;
+/* The slot of the chain whose first token's fold hash is h, or NULL (as
+ * idner__gz_first). */
+static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
+  if (!x->nslots) return NULL;
   for (size_t s = (size_t)h & (x->nslots - 1); x->slots[s].head != UINT32_MAX;
        s = (s + 1) & (x->nslots - 1))
-    if (x->slots[s].hash == h) return x->slots[s].head;
-  return UINT32_MAX;
+    if (x->slots[s].hash == h) return &x->slots[s];
+  return NULL;
 }
 
 /* Does the first folded token of entry `head` equal token i's folded form?

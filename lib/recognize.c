@@ -167,6 +167,17 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
+/* Index of the lowest set bit of v (v != 0). */
+static int lowest_bit(unsigned v) {
+#if defined(__GNUC__)
+  return __builtin_ctz(v);
+#else
+  int k = 0;
+  while (!(v & 1u)) v >>= 1, k++;
+  return k;
+#endif
+}
+
 /* A cheap reject before idner__gz_matches_after_first: the entry's second
  * token (after its first, which equals token i's form) must have token
  * i + 1's length and first byte. */
@@ -189,9 +200,17 @@ static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
 static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
                            const idner__gz_tokens *t, size_t i) {
   memset(x, 0, sizeof *x);
-  uint32_t head = idner__gz_head(gx, t->fold_hash[i]);
-  if (head == UINT32_MAX) return;
-  uint32_t flags = t->toks[i].flags;
+  const idner__gz_slot *sl = idner__gz_slot_of(gx, t->fold_hash[i]);
+  if (!sl) return;
+  uint32_t head = sl->head, flags = t->toks[i].flags;
+  if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
+    if (!idner__gz_head_matches(gx, head, t, i)) return;
+    unsigned cls = IDNER__GZS_ANY(sl->summary);
+    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) cls |= IDNER__GZS_UPPER(sl->summary);
+    x->classes = (uint16_t)cls;
+    for (; cls; cls &= cls - 1) x->len[lowest_bit(cls)] = 1;
+    return;
+  }
   /* entries skipped outright: ambiguous entity names at a sentence start */
   unsigned skip = (flags & IDNER_SHAPE_SENT_START) ? IDNER__GZQ_AMBIG_ENTITY : 0u;
   /* a one-word entry matches when its case does: q & case_ok != 0 */
