@@ -66,29 +66,38 @@ int32_t idner__decode(idner_doc *d) {
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;
   const uint32_t *run = d->cand_end.v;
+  /* pick[i] >= 0: the candidate chosen at i; else ~ the next position
+   * that has one (n if none), so the walk below skips the positions
+   * between (n <= IDNER_MAX_INPUT = 2^31 - 1: ~n fits) */
+  double bnext = 0;
+  int32_t pnext = ~(int32_t)n;
+  size_t e = run[n];
   best[n] = 0;
-  pick[n] = -1;
   for (size_t i = n; i-- > 0;) {
-    size_t b = run[i], e = run[i + 1];
-    double bi = best[i + 1];
+    size_t b = run[i];
+    double bi = bnext;
     int32_t pi = -1;
-    if (e - b > 1) sort_run(d->cands.v, b, e);
-    for (size_t k = b; k < e; k++) {
-      const idner__cand *x = &d->cands.v[k];
-      if (x->end > n || x->end <= x->start) continue;
-      double s = x->weight * (double)(x->end - x->start) + best[x->end];
-      if (s > bi + 1e-9) {
-        bi = s;
-        pi = (int32_t)k;
+    if (b != e) {
+      if (e - b > 1) sort_run(d->cands.v, b, e);
+      for (size_t k = b; k < e; k++) {
+        const idner__cand *x = &d->cands.v[k];
+        if (x->end > n || x->end <= x->start) continue;
+        double s = x->weight * (double)(x->end - x->start) + best[x->end];
+        if (s > bi + 1e-9) {
+          bi = s;
+          pi = (int32_t)k;
+        }
       }
     }
-    best[i] = bi;
-    pick[i] = pi;
+    best[i] = bnext = bi;
+    pick[i] = pi >= 0 ? pi : pnext;
+    pnext = pi >= 0 ? ~(int32_t)i : pnext;
+    e = b;
   }
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
   d->chosen.n = 0;
   for (size_t i = 0; i < n;) {
-    if (pick[i] < 0) { i++; continue; }
+    if (pick[i] < 0) { i = (size_t)~pick[i]; continue; }
     if ((rc = IDNER__RESERVE(&d->chosen, d->chosen.n + 1))) return rc;
     d->chosen.v[d->chosen.n++] = d->cands.v[pick[i]];
     i = d->cands.v[pick[i]].end;
