@@ -110,6 +110,33 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
     }
     char *o = buf + pos;
     uint64_t h = FNV_OFFSET, low = 0;
+    if (len - 1 < 8 && end - u >= 8) { /* most tokens: 1 to 8 bytes, one word */
+      uint64_t v, m;
+      memcpy(&v, u, 8);
+      memcpy(&m, k_ones + 8 - len, 8);
+      v &= m;
+      if (!(v & 0x8080808080808080ull)) {
+        low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
+        uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+        v |= (upper & 0x8080808080808080ull) >> 2;
+        memcpy(o, &v, 8);
+        const unsigned char *f = (const unsigned char *)o;
+        switch (len) {
+          case 8: h = (h ^ f[len - 8]) * FNV_PRIME; /* fall through */
+          case 7: h = (h ^ f[len - 7]) * FNV_PRIME; /* fall through */
+          case 6: h = (h ^ f[len - 6]) * FNV_PRIME; /* fall through */
+          case 5: h = (h ^ f[len - 5]) * FNV_PRIME; /* fall through */
+          case 4: h = (h ^ f[len - 4]) * FNV_PRIME; /* fall through */
+          case 3: h = (h ^ f[len - 3]) * FNV_PRIME; /* fall through */
+          case 2: h = (h ^ f[len - 2]) * FNV_PRIME; /* fall through */
+          default: h = (h ^ f[len - 1]) * FNV_PRIME;
+        }
+        pos += len;
+        plain[k] = (uint8_t)(low == 0);
+        hash[k] = h;
+        continue;
+      }
+    }
     /* Eight bytes at a time while they lie inside the text (as in
      * idner__fold_hash_append); bytes past the token are masked off, then
      * stored as zeros past the form, neither kept nor hashed. A byte b
