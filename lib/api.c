@@ -105,6 +105,8 @@ void idner_doc_free(idner_doc *d) {
   free(d->ev.v);
   free(d->rule_toks.v);
   free(d->cue_toks.v);
+  free(d->name_toks.v);
+  free(d->url_toks.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
   free(d->cands.v);

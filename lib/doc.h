@@ -66,6 +66,8 @@ struct idner_doc {
   struct { idner__tokev *v; size_t n, cap; } ev;
   struct { uint32_t *v; size_t n, cap; } rule_toks; /* recognize.c: tokens some gazetteer rule reads */
   struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
+  struct { uint32_t *v; size_t n, cap; } name_toks; /* recognize.c: tokens with name_tok set */
+  struct { uint32_t *v; size_t n, cap; } url_toks;  /* recognize.c: IDNER_TOK_URL tokens */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;

@@ -265,16 +265,17 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
 static int cue_of(const idner_doc *d, size_t i);
 enum { CUE_NONE };
 
-/* One pass before the rules: each token's name_tok, d->rule_toks, and
+/* One pass before the rules: each token's name_tok, and the token lists
+ * the rules visit instead of every token, in order: d->rule_toks,
  * d->cue_toks (the tokens rule_context starts at: after a cue word in the
- * same sentence). */
+ * same sentence), d->name_toks and d->url_toks. */
 static int32_t name_tokens(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)))
     return rc;
-  d->rule_toks.n = 0;
-  d->cue_toks.n = 0;
+  d->rule_toks.n = d->cue_toks.n = d->name_toks.n = d->url_toks.n = 0;
   for (size_t i = 0; i < n; i++) {
     if (i > 0 && same_sentence(d, i - 1, i) && cue_of(d, i - 1) != CUE_NONE)
       d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
@@ -285,6 +286,8 @@ static int32_t name_tokens(idner_doc *d) {
                             (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
                             name_token_of(d, i));
     if (x->classes & RULE_CLASSES) d->rule_toks.v[d->rule_toks.n++] = (uint32_t)i;
+    if (x->name_tok) d->name_toks.v[d->name_toks.n++] = (uint32_t)i;
+    if (t->kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
   }
   return IDNER_OK;
 }
@@ -448,10 +451,12 @@ static int32_t rule_title_person(idner_doc *d) {
  * without one are weaker guesses; a lone given name needs to be
  * mid-sentence and not an ordinary word. */
 static int32_t rule_name_parts(idner_doc *d) {
-  size_t n = ntok(d);
-  for (size_t i = 0; i < n;) {
-    size_t k = is_name_token(d, i) ? name_run(d, i) : 0;
-    if (!k) { i++; continue; }
+  /* runs start at name tokens (name_run is then at least 1), past the last run */
+  size_t i = 0;
+  for (size_t r = 0; r < d->name_toks.n; r++) {
+    if (d->name_toks.v[r] < i) continue;
+    i = d->name_toks.v[r];
+    size_t k = name_run(d, i);
     int known = 0, common = 0;
     for (size_t j = i; j < i + k; j++) {
       if ((has(d, j, IDNER__GZ_GIVEN) || has(d, j, IDNER__GZ_SURNAME))) known++;
@@ -519,9 +524,9 @@ static int32_t rule_dateline(const idner_model *m, idner_doc *d) {
 
 /* Bare domains name their outlet: "Kompas.com", "detik.com". */
 static int32_t rule_domains(idner_doc *d) {
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->url_toks.n; r++) {
+    size_t i = d->url_toks.v[r];
     const idner_token *t = &d->toks.v[i];
-    if (t->kind != IDNER_TOK_URL) continue;
     const char *s = d->text + t->byte_start;
     size_t len = t->byte_end - t->byte_start;
     if (memchr(s, '/', len) || (len > 4 && (s[0] == 'w' || s[0] == 'W') && s[1] == s[0] && s[2] == s[0]))
