@@ -106,14 +106,11 @@ int32_t idner__decode(idner_doc *d) {
 }
 
 /* Evidence of every candidate with the same span and type, and the first
- * value any of them has. Candidates are sorted by start, so this is local. */
+ * value any of them has. Candidates are sorted by start, and the last
+ * decode left each start's run in d->cand_end, so this is local. */
 static void merge_same_span(const idner_doc *d, idner__cand *c) {
-  size_t lo = 0, hi = d->cands.n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (d->cands.v[mid].start < c->start) lo = mid + 1; else hi = mid;
-  }
-  for (size_t k = lo; k < d->cands.n && d->cands.v[k].start == c->start; k++) {
+  const uint32_t *run = d->cand_end.v;
+  for (size_t k = run[c->start]; k < run[c->start + 1]; k++) {
     const idner__cand *x = &d->cands.v[k];
     if (x->end != c->end || x->type != c->type) continue;
     c->evidence |= x->evidence;

@@ -122,6 +122,7 @@ int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *
 
 /* decode.c */
 int32_t idner__decode(idner_doc *d);
+/* After idner__decode: reads the candidate runs it left (d->cand_end). */
 int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types);
 
 /* Accessors used by the recognizers. */
