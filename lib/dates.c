@@ -306,6 +306,12 @@ struct idner__dategrammar {
   uint64_t trig_bloom[64];
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
+  /* derived at load (digit_tables, from the calendar lexicon): calendar
+   * names that start with a digit ("17-an", "1 muharam"), and the bytes
+   * that can start a month, a counted unit, a Hijri month */
+  const lex *digit_names[MAX_DIGIT_NAMES];
+  int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint8_t first[FB_COUNT][32];
 };
 
 struct idner__datescratch {
@@ -803,11 +809,6 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
-  /* calendar names that start with a digit ("17-an", "1 muharam"), found
-   * at the first digit token; ndigit_names < 0: not looked up yet */
-  const lex *digit_names[MAX_DIGIT_NAMES];
-  int ndigit_names;
-  uint8_t first[FB_COUNT][32]; /* bytes that can start a month, unit, Hijri month */
 } scan;
 
 typedef struct match {
@@ -1802,21 +1803,21 @@ static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t 
 /* Once per scan, at the first digit token: the calendar names that start
  * with a digit, and the bytes that can start a month, a counted unit or a
  * Hijri month name. */
-static void scan_digit_tables(scan *sc) {
-  const lex_table *t = &sc->g->cal_tab, *tab = sc->g->tab;
-  sc->ndigit_names = 0;
-  memset(sc->first, 0, sizeof sc->first);
+static void digit_tables(idner__dategrammar *g) {
+  const lex_table *t = &g->cal_tab, *tab = g->tab;
+  g->ndigit_names = 0;
+  memset(g->first, 0, sizeof g->first);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
-    first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
+    first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
     if (tab[T_UNITS].v[k].flags & UN_COUNTED)
-      first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
+      first_byte_add(g->first[FB_UNIT], tab[T_UNITS].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
     if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
-      first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
-    if (!is_digit((unsigned char)t->v[k].form[0]) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
-    if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
-    else sc->digit_names[sc->ndigit_names++] = &t->v[k];
+      first_byte_add(g->first[FB_HMONTH], t->v[k].form);
+    if (!is_digit((unsigned char)t->v[k].form[0]) || g->ndigit_names > MAX_DIGIT_NAMES) continue;
+    if (g->ndigit_names == MAX_DIGIT_NAMES) g->ndigit_names++; /* too many: no filter */
+    else g->digit_names[g->ndigit_names++] = &t->v[k];
   }
 }
 
@@ -1849,9 +1850,9 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n);
  * the run (the whole run: run < 5), and the rest must be able to start at
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
-  if (sc->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
-  for (int k = 0; k < sc->ndigit_names; k++) {
-    const lex *e = sc->digit_names[k];
+  if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  for (int k = 0; k < sc->g->ndigit_names; k++) {
+    const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
         strncmp(e->form, (const char *)x->s, x->run) != 0)
       continue;
@@ -1928,7 +1929,7 @@ static int conn_may_start(const unsigned char *q, size_t n) {
 /* Could a month name start at x->q? (Asked by two rules: kept.) */
 static int month_may_start(const scan *sc, digit_start *x) {
   if (x->month < 0)
-    x->month = first_byte_may(sc->first[FB_MONTH], x->q, x->ql) &&
+    x->month = first_byte_may(sc->g->first[FB_MONTH], x->q, x->ql) &&
                table_may_start(&sc->g->tab[T_MONTHS], 0, x->q, x->ql);
   return x->month;
 }
@@ -1937,7 +1938,6 @@ static int month_may_start(const scan *sc, digit_start *x) {
 static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
   const lex_table *tab = sc->g->tab;
   size_t run = x->run;
-  if (sc->ndigit_names < 0) scan_digit_tables(sc);
   switch (r) {
     case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
       return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
@@ -1954,14 +1954,14 @@ static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
              (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
     case R_COUNTED: /* n{1,3} \h++ unit */
     case R_NARRATIVE:
-      return run <= 3 && x->space && first_byte_may(sc->first[FB_UNIT], x->q, x->ql) &&
+      return run <= 3 && x->space && first_byte_may(sc->g->first[FB_UNIT], x->q, x->ql) &&
              table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
     case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
       return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
     case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
       return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
     case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
-      if (run <= 2 && x->space && first_byte_may(sc->first[FB_HMONTH], x->q, x->ql) &&
+      if (run <= 2 && x->space && first_byte_may(sc->g->first[FB_HMONTH], x->q, x->ql) &&
           table_may_start(&sc->g->hm_tab, 0, x->q, x->ql))
         return 1;
       return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
@@ -2364,7 +2364,6 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
   sc.last_end = SIZE_MAX;
-  sc.ndigit_names = -1;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
@@ -2375,6 +2374,14 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     candidate c;
     uint32_t rules;
     if (folds && folds->plain[i]) {
+      /* most words: not a digit, not q (Q1-Q4), and no trigger's hash top
+       * (plain_trigger_rules would answer 0); read from the fold */
+      uint64_t h = folds->hash[i];
+      unsigned c0 = (unsigned char)folds->fold[folds->off[i]];
+      if (!is_digit((int)c0) && c0 != 'q' && !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) {
+        i++;
+        continue;
+      }
       rules = plain_trigger_rules(g, folds, text, &toks[i], i);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
@@ -2790,6 +2797,7 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
     if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH)) g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
   int32_t rc = index_table(&g->hm_tab);
   if (rc) return rc;
+  digit_tables(g);
   /* holiday names bucketed by first byte, for word_rule_possible */
   g->hol_forms = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hol_forms);
   if (!g->hol_forms) return IDNER_ERR_NOMEM;
@@ -2955,7 +2963,7 @@ static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_imag
   g->text_borrowed = 1;
   int32_t rc = idner__cal_adopt(&im->cal, &g->cal);
   if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
-  /* the matcher's digit filter reads the calendar names (scan_digit_tables) */
+  /* the matcher's digit filter reads the calendar names (digit_tables) */
   if (!rc) rc = calendar_lexicon(g);
   return rc;
 }
