@@ -262,8 +262,26 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
    BIT(IDNER__GZ_NONE) | BIT(IDNER__GZ_ORG_HEAD) | BIT(IDNER__GZ_LOC_HEAD) |              \
    BIT(IDNER__GZ_ORG_TAIL) | BIT(IDNER__GZ_TITLE))
 
+/* Context words (rule_context): initials after "berinisial" are a person;
+ * an unknown capitalized name after "di"/"ke"/"dari" is most often a place. */
+enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
+#define CUE(w, kind) {w, sizeof w - 1, kind}
+static const struct { const char *w; size_t len; int kind; } k_cues[] = {
+    CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
+    CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
+    CUE("dari", CUE_PLACE)};
+#undef CUE
+
 static int cue_of(const idner_doc *d, size_t i);
-enum { CUE_NONE };
+
+/* A bit per value of the top 6 bits of the cue words' fold hashes: a token
+ * whose hash top has no bit is no cue. */
+static uint64_t cue_bloom(void) {
+  uint64_t m = 0;
+  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
+    m |= 1ull << (idner__hash(k_cues[k].w, k_cues[k].len) >> 58);
+  return m;
+}
 
 /* One pass before the rules: each token's name_tok, and the token lists
  * the rules visit instead of every token, in order: d->rule_toks,
@@ -276,8 +294,10 @@ static int32_t name_tokens(idner_doc *d) {
       (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)))
     return rc;
   d->rule_toks.n = d->cue_toks.n = d->name_toks.n = d->url_toks.n = 0;
+  uint64_t cues = cue_bloom();
   for (size_t i = 0; i < n; i++) {
-    if (i > 0 && same_sentence(d, i - 1, i) && cue_of(d, i - 1) != CUE_NONE)
+    if (i > 0 && (cues >> (d->fold_hash.v[i - 1] >> 58) & 1u) && same_sentence(d, i - 1, i) &&
+        cue_of(d, i - 1) != CUE_NONE)
       d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
     const idner_token *t = &d->toks.v[i];
     idner__tokev *x = &d->ev.v[i];
@@ -537,27 +557,14 @@ static int32_t rule_domains(idner_doc *d) {
   return IDNER_OK;
 }
 
-/* Context words: initials after "berinisial" are a person; an unknown
- * capitalized name after "di"/"ke"/"dari" is most often a place. */
-enum { CUE_LANGUAGE = CUE_NONE + 1, CUE_INITIALS, CUE_PLACE };
-
-/* Which context cue token i is. The rule asks this of every token, so the
- * words are compared by length first. */
+/* The context rule: its cue words (k_cues) are above. */
+/* Which context cue token i is (name_tokens asks only where cue_bloom lets
+ * it). */
 static int cue_of(const idner_doc *d, size_t i) {
-#define CUE(w, kind) {w, sizeof w - 1, kind}
-  static const struct { const char *w; size_t len; int kind; } cues[] = {
-      CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
-      CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
-      CUE("dari", CUE_PLACE)};
-#undef CUE
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   const char *f = d->fold.v + d->fold_off.v[i];
-  /* a cheap reject by the cues' lengths (2, 4, 6, 7, 9, 10) and first letters (b, d,
-   * i, k): keep in step with cues[] */
-  if (len > 10 || !((0x6D4u >> len) & 1u) || (f[0] != 'b' && f[0] != 'd' && f[0] != 'i' && f[0] != 'k'))
-    return CUE_NONE;
-  for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
-    if (cues[k].len == len && memcmp(f, cues[k].w, len) == 0) return cues[k].kind;
+  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
+    if (k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0) return k_cues[k].kind;
   return CUE_NONE;
 }
 
