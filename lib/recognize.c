@@ -749,12 +749,13 @@ static int32_t propagate(idner_doc *d) {
     if (!is_cap(&d->toks.v[i]) || !(upto = alias_first(d, d->fold_hash.v[i]))) continue;
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
-    uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
+    /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
+    uint64_t h = d->fold_hash.v[i];
     for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
       /* span_hash(d, i, i + len): the folded forms are back to back */
       const char *f = d->fold.v + d->fold_off.v[i + len - 1];
-      for (const char *e = d->fold.v + d->fold_off.v[i + len]; f < e; f++) {
+      for (const char *e = d->fold.v + d->fold_off.v[i + len]; len > 1 && f < e; f++) {
         h ^= (unsigned char)*f;
         h *= 1099511628211ull;
       }
