@@ -594,8 +594,12 @@ static void format_value(char *out, size_t size, gran g, ymd t) {
     case GR_YEAR: p = put_num(p, t.y, 4); break;
     case GR_DECADE: p = put_num(p, t.y / 10, 3); break;
     case GR_CENTURY: p = put_num(p, t.y / 100, 2); break;
-    case GR_QUARTER: p = put_str(put_num(p, t.y, 4), "-Q"), p = put_num(p, (t.m - 1) / 3 + 1, 1); break;
-    case GR_HALF: p = put_str(put_num(p, t.y, 4), "-H"), p = put_num(p, (t.m - 1) / 6 + 1, 1); break;
+    case GR_QUARTER:
+      p = put_str(put_num(p, t.y, 4), "-Q"), p = put_num(p, (t.m - 1) / 3 + 1, 1);
+      break;
+    case GR_HALF:
+      p = put_str(put_num(p, t.y, 4), "-H"), p = put_num(p, (t.m - 1) / 6 + 1, 1);
+      break;
     case GR_WEEK:
     case GR_WEEKEND: /* %04d-W%02d%s */
       iso_week(z, &wy, &wn);
@@ -735,7 +739,8 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
         char buf[32];
         put_done(r->value, sizeof r->value, buf, put_num(put_str(buf, "BC"), s->y, 4));
         if (s->end_y)
-          put_done(r->end_value, sizeof r->end_value, buf, put_num(put_str(buf, "BC"), s->end_y, 4));
+          put_done(r->end_value, sizeof r->end_value, buf,
+                   put_num(put_str(buf, "BC"), s->end_y, 4));
         return;
       }
       t.y = s->y, t.m = s->m, t.d = s->d;
@@ -2006,7 +2011,8 @@ static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
 }
 
 /* Where the white space after t[0..len) ends, or NULL if none follows. */
-static const unsigned char *after_space(const unsigned char *t, size_t len, size_t n, size_t *left) {
+static const unsigned char *after_space(const unsigned char *t, size_t len, size_t n,
+                                        size_t *left) {
   size_t w = hspace_len(t + len, n - len);
   if (!w) return NULL;
   while (w) len += w, w = hspace_len(t + len, n - len);
@@ -2794,7 +2800,8 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
   g->hm_tab.v = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hm_tab.v);
   if (!g->hm_tab.v) return IDNER_ERR_NOMEM;
   for (size_t i = 0; i < g->cal_tab.n; i++)
-    if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH)) g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
+    if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH))
+      g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
   int32_t rc = index_table(&g->hm_tab);
   if (rc) return rc;
   digit_tables(g);

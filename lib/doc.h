@@ -64,7 +64,8 @@ struct idner_doc {
   struct { uint64_t *v; size_t n, cap; } fold_hash;
   struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
   struct { idner__tokev *v; size_t n, cap; } ev;
-  struct { uint32_t *v; size_t n, cap; } rule_toks; /* recognize.c: tokens some gazetteer rule reads */
+  /* recognize.c: tokens some gazetteer rule starts at */
+  struct { uint32_t *v; size_t n, cap; } rule_toks;
   struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
   struct { uint32_t *v; size_t n, cap; } name_toks; /* recognize.c: tokens with name_tok set */
   struct { uint32_t *v; size_t n, cap; } url_toks;  /* recognize.c: IDNER_TOK_URL tokens */

@@ -206,7 +206,8 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
     if (!idner__gz_head_matches(gx, head, t, i)) return;
     unsigned cls = IDNER__GZS_ANY(sl->summary);
-    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) cls |= IDNER__GZS_UPPER(sl->summary);
+    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
+      cls |= IDNER__GZS_UPPER(sl->summary);
     x->classes = (uint16_t)cls;
     for (; cls; cls &= cls - 1) x->len[lowest_bit(cls)] = 1;
     return;
@@ -594,7 +595,8 @@ static int32_t rule_context(idner_doc *d) {
 int32_t idner__recognize(const idner_model *m, idner_doc *d) {
   int32_t rc;
   d->cands.n = 0;
-  if ((rc = name_tokens(d)) || (rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) || (rc = rule_name_patterns(d)) ||
+  if ((rc = name_tokens(d)) || (rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) ||
+      (rc = rule_name_patterns(d)) ||
       (rc = rule_org_tail(d)) || (rc = rule_title_person(d)) || (rc = rule_name_parts(d)) ||
       (rc = rule_dateline(m, d)) || (rc = rule_domains(d)) || (rc = rule_context(d)))
     return rc;
