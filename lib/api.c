@@ -100,8 +100,13 @@ void idner_doc_free(idner_doc *d) {
   free(d->fold.v);
   free(d->fold_off.v);
   free(d->fold_hash.v);
+  free(d->fold_plain.v);
   free(d->emcache);
   free(d->ev.v);
+  free(d->rule_toks.v);
+  free(d->cue_toks.v);
+  free(d->name_toks.v);
+  free(d->url_toks.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
   free(d->cands.v);
@@ -142,12 +147,14 @@ static void reset(idner_doc *d) {
 
 /* ---- pipeline ----------------------------------------------------------- */
 
-/* Tokens -> dates -> gazetteer evidence -> rule candidates. */
+/* Tokens -> folded forms -> dates -> gazetteer evidence -> rule candidates. */
 static int32_t run_evidence(const idner_model *m, idner_doc *d, const idner__refdate *ref) {
   int32_t rc;
   if (!d->date_scratch && (rc = idner__datescratch_new(&d->date_scratch))) return rc;
-  if ((rc = idner__dates_find(m->dates, d->date_scratch, d->text, d->text_len, d->toks.v,
-                              d->toks.n, ref, &d->dates)) ||
+  if ((rc = idner__fold_doc(d))) return rc;
+  idner__date_folds folds = {d->fold.v, d->fold_off.v, d->fold_hash.v, d->fold_plain.v};
+  if ((rc = idner__dates_find_folded(m->dates, d->date_scratch, d->text, d->text_len, d->toks.v,
+                                     d->toks.n, &folds, ref, &d->dates)) ||
       (rc = idner__compute_evidence(m, d)) || (rc = idner__recognize(m, d)))
     return rc;
   return IDNER_OK;

@@ -62,11 +62,18 @@ typedef struct lex {
 typedef struct lex_table {
   lex *v;
   size_t n, cap;
+  /* derived at load (index_table): the forms' indices by first byte,
+   * 'a'..'z' then the rest, for table_may_start; NULL = not indexed */
+  uint32_t *by_first;
+  uint32_t first_start[28];
 } lex_table;
 
 typedef struct word_list {
   const char **v;
   size_t n, cap;
+  /* derived at load (index_words), as lex_table.by_first */
+  uint32_t *by_first;
+  uint32_t first_start[28];
 } word_list;
 
 /* lex.flags bits shared by several tables */
@@ -246,6 +253,16 @@ typedef struct trigger {
 /* Special trigger sources of the file ("@digit" ...). */
 enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
 
+/* A coarse but sure filter on trigger words, built with the grammar: a bit for
+ * each one-byte trigger, for the first two bytes of each trigger of two
+ * bytes or more, and for the first three of each of three or more (bytes
+ * folded to 5 bits in the last two). */
+typedef struct trigger_filter {
+  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
+  uint32_t pairs[32];
+  uint32_t triples[4096 / 32];
+} trigger_filter;
+
 struct idner__dategrammar {
   char *text;                      /* the grammar file, split in place (owns every string) */
   size_t text_size;                /* its bytes, with the final NUL */
@@ -262,6 +279,12 @@ struct idner__dategrammar {
       tsrc;                        /* table triggers */
   idner__calendar *cal;            /* holidays and Hijri months */
   lex_table cal_tab;               /* the calendar's names as lexicon entries */
+  lex_table hm_tab;                /* its Hijri month names (LX_HMONTH, LX_JMONTH) alone */
+  struct hol_form {                /* holiday names by first byte: 'a'..'z', then the rest */
+    const char *form;
+    unsigned char second;          /* first byte of its second word, 0 if one word */
+  } *hol_forms;
+  uint32_t hol_start[28];          /* letter c's names: hol_forms[hol_start[c]..hol_start[c+1]) */
   pcre2_code *code[R_COUNT];
   int16_t group[R_COUNT][G_COUNT]; /* capture number, or -1 */
   /* JIT compilation is deferred to a rule's first use (it is most of the
@@ -269,12 +292,26 @@ struct idner__dategrammar {
    * loading. A rule's code is matched only once its bit is set here, so a
    * thread never reads a code another thread is JIT-compiling. */
   _Atomic uint32_t jit_done;       /* bit per rule_id */
+  _Atomic uint32_t jit_ok;         /* bit per rule_id: its JIT compilation succeeded */
   pthread_mutex_t jit_lock;
   int jit_lock_ok;                 /* jit_lock initialized */
   trigger *triggers;               /* sorted, unique */
   size_t ntriggers;
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
+  /* derived at load (trigger_tables), in no image: the filter on a word's
+   * first bytes, and a bit per value of the top 12 bits of the triggers'
+   * hashes, tested before a plain word's lookup */
+  trigger_filter tfilter;
+  uint64_t trig_bloom[64];
+  uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
+  int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
+  /* derived at load (digit_tables, from the calendar lexicon): calendar
+   * names that start with a digit ("17-an", "1 muharam"), and the bytes
+   * that can start a month, a counted unit, a Hijri month */
+  const lex *digit_names[MAX_DIGIT_NAMES];
+  int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint8_t first[FB_COUNT][32];
 };
 
 struct idner__datescratch {
@@ -324,15 +361,35 @@ static int form_equals(const char *form, const char *s, size_t n) {
   return i == n;
 }
 
+/* Could form_equals(form, s, n) hold, by the first byte? (A form that
+ * starts with an ASCII letter or sign other than a space must find it,
+ * caselessly, at s[0]; lists are scanned with this before the call.) */
+static int first_may_equal(const char *form, const char *s, size_t n) {
+  unsigned f = (unsigned char)form[0];
+  return f == ' ' || f == '\0' || (n && f == (unsigned)ascii_lower((unsigned char)s[0]));
+}
+
 static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
   for (size_t i = 0; i < t->n; i++)
-    if (form_equals(t->v[i].form, s, n)) return &t->v[i];
+    if (first_may_equal(t->v[i].form, s, n) && form_equals(t->v[i].form, s, n)) return &t->v[i];
   return NULL;
 }
 
 static int word_in(const word_list *w, const char *s, size_t n) {
+  unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0x80u;
+  if (w->by_first && c < 0x80) { /* the words that start with s[0], then the rest */
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (int pass = 0; pass < 2; pass++, b = 26) {
+      for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
+        const char *f = w->v[w->by_first[k]];
+        if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
+      }
+      if (b == 26) break;
+    }
+    return 0;
+  }
   for (size_t i = 0; i < w->n; i++)
-    if (form_equals(w->v[i], s, n)) return 1;
+    if (first_may_equal(w->v[i], s, n) && form_equals(w->v[i], s, n)) return 1;
   return 0;
 }
 
@@ -488,26 +545,69 @@ typedef struct anchor {
   ymd date;
 } anchor;
 
+/* Values are written digit by digit, not by snprintf: a hit formats one or
+ * two, and snprintf cost more than the rest of resolving them. */
+
+/* Writes v in decimal, zero-padded to width characters with the sign (as
+ * printf's %0*d); returns the end. */
+static char *put_num(char *p, long v, int width) {
+  char tmp[24];
+  int n = 0;
+  unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+  if (v < 0) *p++ = '-', width--;
+  do tmp[n++] = (char)('0' + u % 10), u /= 10; while (u);
+  while (n < width) tmp[n++] = '0';
+  while (n) *p++ = tmp[--n];
+  return p;
+}
+
+static char *put_str(char *p, const char *s) {
+  while (*s) *p++ = *s++;
+  return p;
+}
+
+/* Copies buf[0..end) to out (size bytes, NUL-terminated, cut as snprintf). */
+static void put_done(char *out, size_t size, const char *buf, const char *end) {
+  size_t n = (size_t)(end - buf);
+  if (n >= size) n = size - 1;
+  memcpy(out, buf, n);
+  out[n] = '\0';
+}
+
+static void copy_value(char *out, size_t size, const char *s) {
+  put_done(out, size, s, s + strlen(s));
+}
+
 /* Formats a value of granularity g for date t; "" when out of range. */
 static void format_value(char *out, size_t size, gran g, ymd t) {
   out[0] = '\0';
   if (t.y < 0 || t.y > 9999) return;
   long z = (g == GR_WEEK || g == GR_WEEKEND) ? idner__days_from_civil(t.y, t.m, t.d) : 0;
   int wy, wn;
+  char buf[96], *p = buf;
   switch (g) {
-    case GR_DAY: snprintf(out, size, "%04d-%02d-%02d", t.y, t.m, t.d); break;
-    case GR_MONTH: snprintf(out, size, "%04d-%02d", t.y, t.m); break;
-    case GR_YEAR: snprintf(out, size, "%04d", t.y); break;
-    case GR_DECADE: snprintf(out, size, "%03d", t.y / 10); break;
-    case GR_CENTURY: snprintf(out, size, "%02d", t.y / 100); break;
-    case GR_QUARTER: snprintf(out, size, "%04d-Q%d", t.y, (t.m - 1) / 3 + 1); break;
-    case GR_HALF: snprintf(out, size, "%04d-H%d", t.y, (t.m - 1) / 6 + 1); break;
+    case GR_DAY: /* %04d-%02d-%02d */
+      p = put_num(p, t.y, 4), *p++ = '-', p = put_num(p, t.m, 2), *p++ = '-';
+      p = put_num(p, t.d, 2);
+      break;
+    case GR_MONTH: p = put_num(p, t.y, 4), *p++ = '-', p = put_num(p, t.m, 2); break;
+    case GR_YEAR: p = put_num(p, t.y, 4); break;
+    case GR_DECADE: p = put_num(p, t.y / 10, 3); break;
+    case GR_CENTURY: p = put_num(p, t.y / 100, 2); break;
+    case GR_QUARTER:
+      p = put_str(put_num(p, t.y, 4), "-Q"), p = put_num(p, (t.m - 1) / 3 + 1, 1);
+      break;
+    case GR_HALF:
+      p = put_str(put_num(p, t.y, 4), "-H"), p = put_num(p, (t.m - 1) / 6 + 1, 1);
+      break;
     case GR_WEEK:
-    case GR_WEEKEND:
+    case GR_WEEKEND: /* %04d-W%02d%s */
       iso_week(z, &wy, &wn);
-      snprintf(out, size, "%04d-W%02d%s", wy, wn, g == GR_WEEKEND ? "-WE" : "");
+      p = put_str(put_num(p, wy, 4), "-W"), p = put_num(p, wn, 2);
+      if (g == GR_WEEKEND) p = put_str(p, "-WE");
       break;
   }
+  put_done(out, size, buf, p);
 }
 
 static ymd add_months(ymd t, int n) {
@@ -619,10 +719,13 @@ static void resolve_day_month(const spec *s, const ymd *ref, const anchor *a, re
 }
 
 static void format_clock(char *out, size_t size, const anchor *day, int hh, int mi) {
-  if (day->valid && day->date.y >= 0 && day->date.y <= 9999)
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d", day->date.y, day->date.m, day->date.d, hh, mi);
-  else
-    snprintf(out, size, "T%02d:%02d", hh, mi);
+  char buf[96], *p = buf;
+  if (day->valid && day->date.y >= 0 && day->date.y <= 9999) { /* %04d-%02d-%02d */
+    p = put_num(p, day->date.y, 4), *p++ = '-', p = put_num(p, day->date.m, 2), *p++ = '-';
+    p = put_num(p, day->date.d, 2);
+  }
+  *p++ = 'T', p = put_num(p, hh, 2), *p++ = ':', p = put_num(p, mi, 2); /* T%02d:%02d */
+  put_done(out, size, buf, p);
 }
 
 /* Resolves s against ref (NULL = none) and the last full date a. */
@@ -633,8 +736,11 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
   switch (s->kind) {
     case SK_ABS:
       if (s->bc) { /* HeidelTime's BC convention: "BC0500" */
-        snprintf(r->value, sizeof r->value, "BC%04d", s->y);
-        if (s->end_y) snprintf(r->end_value, sizeof r->end_value, "BC%04d", s->end_y);
+        char buf[32];
+        put_done(r->value, sizeof r->value, buf, put_num(put_str(buf, "BC"), s->y, 4));
+        if (s->end_y)
+          put_done(r->end_value, sizeof r->end_value, buf,
+                   put_num(put_str(buf, "BC"), s->end_y, 4));
         return;
       }
       t.y = s->y, t.m = s->m, t.d = s->d;
@@ -648,7 +754,7 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
       r->day = t;
       return;
     case SK_VAGUE:
-      snprintf(r->value, sizeof r->value, "%s", k_vague_values[s->vague]);
+      copy_value(r->value, sizeof r->value, k_vague_values[s->vague]);
       return;
     case SK_DAY_MONTH: resolve_day_month(s, ref, a, r); return;
     case SK_NONE: return;
@@ -708,11 +814,6 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
-  /* calendar names that start with a digit ("17-an", "1 muharam"), found
-   * at the first digit token; ndigit_names < 0: not looked up yet */
-  const lex *digit_names[MAX_DIGIT_NAMES];
-  int ndigit_names;
-  uint8_t first[FB_COUNT][32]; /* bytes that can start a month, unit, Hijri month */
 } scan;
 
 typedef struct match {
@@ -1562,16 +1663,6 @@ static const trigger *find_trigger(const idner__dategrammar *g, const char *s, s
   return NULL;
 }
 
-/* A coarse but sure filter on trigger words, built per call: a bit for
- * each one-byte trigger, for the first two bytes of each trigger of two
- * bytes or more, and for the first three of each of three or more (bytes
- * folded to 5 bits in the last two). */
-typedef struct trigger_filter {
-  uint32_t singles[8]; /* one-byte triggers (all bits if there is an empty one) */
-  uint32_t pairs[32];
-  uint32_t triples[4096 / 32];
-} trigger_filter;
-
 static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
   return (((a & 31u) << 7) ^ ((b & 31u) << 2) ^ (c & 31u)) & 4095u;
 }
@@ -1588,6 +1679,38 @@ static void trigger_filter_init(const idner__dategrammar *g, trigger_filter *f) 
       f->triples[b >> 5] |= 1u << (b & 31u);
     }
   }
+}
+
+/* The grammar's derived trigger tables (see idner__dategrammar). */
+static int32_t index_table(lex_table *t);
+static int32_t index_words(word_list *w);
+
+static int32_t trigger_tables(idner__dategrammar *g) {
+  for (int k = 0; k < W_COUNT; k++) {
+    int32_t rc = index_words(&g->words[k]);
+    if (rc) return rc;
+  }
+  memset(g->rank, -1, sizeof g->rank);
+  for (size_t k = 0; k < g->nrules; k++) g->rank[g->order[k]] = (int8_t)k;
+  for (int t = 0; t < T_COUNT; t++) {
+    int32_t rc = index_table(&g->tab[t]);
+    if (rc) return rc;
+  }
+  const word_list *w = &g->words[W_APPROX];
+  free(g->approx_words);
+  if (!(g->approx_words = calloc(w->n ? w->n : 1, sizeof *g->approx_words))) return IDNER_ERR_NOMEM;
+  for (size_t k = 0; k < w->n; k++) {
+    size_t words = 1;
+    for (const char *p = w->v[k]; *p; p++) words += *p == ' ';
+    g->approx_words[k] = (uint32_t)words;
+  }
+  trigger_filter_init(g, &g->tfilter);
+  memset(g->trig_bloom, 0, sizeof g->trig_bloom);
+  for (size_t k = 0; k < g->ntriggers; k++) {
+    uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
+    g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
+  }
+  return IDNER_OK;
 }
 
 /* Is s[i] a byte that continues a word and is kept in the key (not a stop,
@@ -1685,21 +1808,21 @@ static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t 
 /* Once per scan, at the first digit token: the calendar names that start
  * with a digit, and the bytes that can start a month, a counted unit or a
  * Hijri month name. */
-static void scan_digit_tables(scan *sc) {
-  const lex_table *t = &sc->g->cal_tab, *tab = sc->g->tab;
-  sc->ndigit_names = 0;
-  memset(sc->first, 0, sizeof sc->first);
+static void digit_tables(idner__dategrammar *g) {
+  const lex_table *t = &g->cal_tab, *tab = g->tab;
+  g->ndigit_names = 0;
+  memset(g->first, 0, sizeof g->first);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
-    first_byte_add(sc->first[FB_MONTH], tab[T_MONTHS].v[k].form);
+    first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
     if (tab[T_UNITS].v[k].flags & UN_COUNTED)
-      first_byte_add(sc->first[FB_UNIT], tab[T_UNITS].v[k].form);
+      first_byte_add(g->first[FB_UNIT], tab[T_UNITS].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
     if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
-      first_byte_add(sc->first[FB_HMONTH], t->v[k].form);
-    if (!is_digit((unsigned char)t->v[k].form[0]) || sc->ndigit_names > MAX_DIGIT_NAMES) continue;
-    if (sc->ndigit_names == MAX_DIGIT_NAMES) sc->ndigit_names++; /* too many: no filter */
-    else sc->digit_names[sc->ndigit_names++] = &t->v[k];
+      first_byte_add(g->first[FB_HMONTH], t->v[k].form);
+    if (!is_digit((unsigned char)t->v[k].form[0]) || g->ndigit_names > MAX_DIGIT_NAMES) continue;
+    if (g->ndigit_names == MAX_DIGIT_NAMES) g->ndigit_names++; /* too many: no filter */
+    else g->digit_names[g->ndigit_names++] = &t->v[k];
   }
 }
 
@@ -1732,10 +1855,12 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n);
  * the run (the whole run: run < 5), and the rest must be able to start at
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
-  if (sc->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
-  for (int k = 0; k < sc->ndigit_names; k++) {
-    const lex *e = sc->digit_names[k];
-    if (!(e->flags & flags) || strncmp(e->form, (const char *)x->s, x->run) != 0) continue;
+  if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  for (int k = 0; k < sc->g->ndigit_names; k++) {
+    const lex *e = sc->g->digit_names[k];
+    if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
+        strncmp(e->form, (const char *)x->s, x->run) != 0)
+      continue;
     const char *rest = e->form + x->run;
     if (is_digit((unsigned char)rest[0])) continue;
     if (rest[0] == ' ' ? x->space && may_start_with(rest + 1, x->q, x->ql)
@@ -1776,8 +1901,26 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
 
 /* Could a form of table t with all the flags `need` start at q? */
 static int table_may_start(const lex_table *t, unsigned need, const unsigned char *q, size_t n) {
-  for (size_t k = 0; k < t->n; k++)
+  if (n == 0) return 0; /* (may_start_with's answer for every form but an empty one) */
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  if (t->by_first && c < 0x80) { /* the forms whose first byte can match q[0] */
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (int pass = 0; pass < 2; pass++, b = 26) {
+      for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
+        const lex *e = &t->v[t->by_first[k]];
+        if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
+      }
+      if (b == 26) break;
+    }
+    return 0;
+  }
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    /* a form whose first byte cannot match q[0] (as may_start_with tells)
+     * is passed over without the call */
+    if (f != c && f != '\0' && f != ' ' && f < 0x80 && c < 0x80) continue;
     if ((t->v[k].flags & need) == need && may_start_with(t->v[k].form, q, n)) return 1;
+  }
   return 0;
 }
 
@@ -1791,7 +1934,7 @@ static int conn_may_start(const unsigned char *q, size_t n) {
 /* Could a month name start at x->q? (Asked by two rules: kept.) */
 static int month_may_start(const scan *sc, digit_start *x) {
   if (x->month < 0)
-    x->month = first_byte_may(sc->first[FB_MONTH], x->q, x->ql) &&
+    x->month = first_byte_may(sc->g->first[FB_MONTH], x->q, x->ql) &&
                table_may_start(&sc->g->tab[T_MONTHS], 0, x->q, x->ql);
   return x->month;
 }
@@ -1800,7 +1943,6 @@ static int month_may_start(const scan *sc, digit_start *x) {
 static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
   const lex_table *tab = sc->g->tab;
   size_t run = x->run;
-  if (sc->ndigit_names < 0) scan_digit_tables(sc);
   switch (r) {
     case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
       return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
@@ -1817,16 +1959,15 @@ static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
              (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
     case R_COUNTED: /* n{1,3} \h++ unit */
     case R_NARRATIVE:
-      return run <= 3 && x->space && first_byte_may(sc->first[FB_UNIT], x->q, x->ql) &&
+      return run <= 3 && x->space && first_byte_may(sc->g->first[FB_UNIT], x->q, x->ql) &&
              table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
     case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
       return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
     case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
       return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
     case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
-      if (run <= 2 && x->space && first_byte_may(sc->first[FB_HMONTH], x->q, x->ql) &&
-          (table_may_start(&sc->g->cal_tab, LX_HMONTH, x->q, x->ql) ||
-           table_may_start(&sc->g->cal_tab, LX_JMONTH, x->q, x->ql)))
+      if (run <= 2 && x->space && first_byte_may(sc->g->first[FB_HMONTH], x->q, x->ql) &&
+          table_may_start(&sc->g->hm_tab, 0, x->q, x->ql))
         return 1;
       return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
     case R_HOLIDAY: /* a holiday name that starts with digits */
@@ -1834,6 +1975,229 @@ static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
     default:
       return 1;
   }
+}
+
+/* ---- word-led attempts ----------------------------------------------------
+ * The same for rules tried at a word that starts with an ASCII letter, for
+ * the rules whose failed attempts cost most in news text ("tahun" starts
+ * five rules; the holiday rule is a long alternation of names). Read off
+ * their templates in dates-grammar.tsv:
+ *   year, bc    {YEARW} \h++ [0-9] ...         (the optional year word, then digits)
+ *   decade      {YEARW} \h++ ([0-9] | ['\x{2019}] | {DIGITW})
+ *   relative    {UNIT_REL} \h++ {MK_UNIT}
+ *   holiday     ({EVEW} \h++)? ({HOLIDAY} | hut)
+ *   paren       \( \h*+ [0-9]{1,2} \h*+ /     (not word-led: at a '(')
+ * A rule is tried only where its start could match; the lexicon forms are
+ * compared as may_start_with does. */
+
+/* Bytes a match of the form takes at the start of t[0..n) (a space of the
+ * form takes a run of horizontal white space), 0 if it cannot match there,
+ * SIZE_MAX if that cannot be told (a byte outside ASCII). */
+static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
+  size_t i = 0;
+  for (const char *f = form; *f; f++) {
+    unsigned char c = (unsigned char)*f;
+    if (c >= 0x80 || (i < n && t[i] >= 0x80)) return SIZE_MAX;
+    if (c == ' ') {
+      size_t w = hspace_len(t + i, n - i);
+      if (!w) return 0;
+      while (w) i += w, w = hspace_len(t + i, n - i);
+      continue;
+    }
+    if (i >= n || ascii_lower(t[i]) != c) return 0;
+    i++;
+  }
+  return i ? i : SIZE_MAX;
+}
+
+/* Where the white space after t[0..len) ends, or NULL if none follows. */
+static const unsigned char *after_space(const unsigned char *t, size_t len, size_t n,
+                                        size_t *left) {
+  size_t w = hspace_len(t + len, n - len);
+  if (!w) return NULL;
+  while (w) len += w, w = hspace_len(t + len, n - len);
+  *left = n - len;
+  return t + len;
+}
+
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR };
+
+static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
+
+static int digit_rule_possible(scan *sc, rule_id r, digit_start *x);
+
+/* Could what follows a form and its white space (at q) start as `next`
+ * says? */
+static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
+  if (n == 0) return 0;
+  switch (next) {
+    case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
+    case NEXT_COUNT_UNIT: /* a unit, or "belas"/"puluh" of a compound number word */
+      return table_may_start(&g->tab[T_UNITS], UN_COUNTED, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_TENS, q, n);
+    case NEXT_MK_COUNTED: return table_may_start(&g->tab[T_MARKERS], MK_COUNTED, q, n);
+    case NEXT_NARR: return table_may_start(&g->tab[T_NARRATIVE], 0, q, n);
+    default: return holiday_may_start(g, q, n);
+  }
+}
+
+/* Could a form of table t with the flags `need`, white space, and then
+ * `next` start at q? */
+static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
+                     const unsigned char *q, size_t n) {
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    if ((t->v[k].flags & need) != need || (f != c && f < 0x80 && f != ' ' && c < 0x80))
+      continue; /* (the common case of form_prefix's answer 0) */
+    size_t len = form_prefix(t->v[k].form, q, n), left;
+    if (len == SIZE_MAX) return 1;
+    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+    if (r && next_may(sc, next, r, left)) return 1;
+  }
+  return 0;
+}
+
+/* Could a holiday name or "hut" start at q? A name is compared only if
+ * its first byte is q's and, if it has a second word, that word's first
+ * byte is the one after q's first white space (the name's first word is
+ * ASCII letters, which a match takes up to that white space); a byte
+ * outside ASCII there, or a name that starts outside 'a'..'z', is always
+ * compared. */
+static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+  if (n == 0) return 0;
+  if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
+  unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
+  size_t i = 0, w;
+  while (i < n && !hspace_len(q + i, n - i)) i++;
+  if (i < n) {
+    while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+    second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
+  }
+  int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+  for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++) {
+    const struct hol_form *h = &g->hol_forms[k];
+    if (h->second && h->second < 0x80 && second < 0x80 && h->second != second) continue;
+    if (may_start_with(h->form, q, n)) return 1;
+  }
+  for (uint32_t k = g->hol_start[26]; k < g->hol_start[27]; k++) /* other first bytes */
+    if (may_start_with(g->hol_forms[k].form, q, n)) return 1;
+  return 0;
+}
+
+/* Could a weekday name start at q, followed by what `kompas` wants ('-',
+ * ',' or '(' after optional white space, or white space and a market day)
+ * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
+ * space, then a digit)? */
+static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n) {
+  const lex_table *t = &g->tab[T_WEEKDAYS];
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue;
+    size_t len = form_prefix(t->v[k].form, q, n), i, w, sp = 0;
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
+    if (i >= n) continue;
+    if (kompas) {
+      if (q[i] == '-' || q[i] == ',' || q[i] == '(' || q[i] >= 0x80 ||
+          (sp && table_may_start(&g->tab[T_PASARAN], 0, q + i, n - i)))
+        return 1;
+      continue;
+    }
+    if (q[i] == ',') {
+      for (i++; (w = hspace_len(q + i, n - i)) != 0; i += w) {}
+      sp = 1;
+    }
+    if (sp && i < n && is_digit(q[i])) return 1;
+  }
+  return 0;
+}
+
+/* What word_rule_possible has found out at one word (several rules ask
+ * the same): -1 = not asked yet. */
+typedef struct word_start {
+  int yearw;               /* a year word and white space start the text: 1, with year_x */
+  digit_start year_x;      /* ... the digits after them (yearw == 1 and a digit there) */
+  int year_digit;          /* ... and a digit follows */
+  int count_unit;          /* NUMW1 or SOME, white space, and a unit (or belas/puluh) */
+} word_start;
+
+/* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
+ * may start at q, 2 if a year word and white space do but not a digit, 3
+ * if that cannot be told (more than one way, a byte outside ASCII). */
+static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t n) {
+  const lex_table *t = &sc->g->tab[T_KEYWORDS];
+  const unsigned char *after = NULL;
+  size_t left = 0;
+  w->yearw = 0;
+  for (size_t k = 0; k < t->n; k++) {
+    if (!(t->v[k].flags & KW_YEAR)) continue;
+    size_t len = form_prefix(t->v[k].form, q, n), l;
+    if (len == SIZE_MAX) { w->yearw = 3; return; }
+    const unsigned char *r = len ? after_space(q, len, n, &l) : NULL;
+    if (!r) continue;
+    if (after) { w->yearw = 3; return; }
+    after = r, left = l;
+  }
+  if (!after) return;
+  w->yearw = left && is_digit(after[0]) ? 1 : 2;
+  w->year_digit = w->yearw == 1;
+  if (w->yearw == 1) digit_start_at(sc, (size_t)((const char *)after - sc->text), &w->year_x);
+  else w->year_x.s = after, w->year_x.run = 0, w->year_x.ql = left; /* for the decade rule */
+}
+
+/* Can rule r match at text position pos, where a word starting with an
+ * ASCII letter starts? */
+static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
+  const idner__dategrammar *g = sc->g;
+  const unsigned char *q = (const unsigned char *)sc->text + pos;
+  size_t n = sc->len - pos;
+  switch (r) {
+    case R_YEAR:
+    case R_BC:
+    case R_DECADE: /* {YEARW} \h++, then the rule's digits (or a decade's quote or number word) */
+      if (w->yearw < 0) year_word_at(sc, w, q, n);
+      if (w->yearw == 0) return 0;
+      if (w->yearw == 3) return 1;
+      if (w->yearw == 1) return digit_rule_possible(sc, r, &w->year_x);
+      return r == R_DECADE && w->year_x.ql &&
+             (w->year_x.s[0] == '\'' || w->year_x.s[0] >= 0x80 ||
+              table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, w->year_x.s, w->year_x.ql));
+    case R_RELATIVE: return form_then(sc, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
+    case R_HOLIDAY:
+      return holiday_may_start(g, q, n) ||
+             form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
+    case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
+    case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
+      if (w->count_unit < 0)
+        w->count_unit = form_then(sc, &g->tab[T_NUMBER_WORDS], 0, NEXT_COUNT_UNIT, q, n) ? 1
+                        : form_then(sc, &g->tab[T_KEYWORDS], KW_SOME, NEXT_COUNT_UNIT, q, n) ? 2
+                                                                                             : 0;
+      if (w->count_unit == 1 || (w->count_unit == 2 && r == R_COUNTED)) return 1;
+      return form_then(sc, &g->tab[T_SE_UNITS], 0, r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR,
+                       q, n);
+    case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
+    case R_KOMPAS: return weekday_then(g, 1, q, n);
+    case R_NUMERIC:
+    case R_DAY_MONTH:
+    case R_DAY_RANGE: return weekday_then(g, 0, q, n); /* {WDPRE} then digits */
+    default: return 1;
+  }
+}
+
+/* Can the paren rule match at pos, a '('? */
+static int paren_possible(const scan *sc, size_t pos) {
+  const unsigned char *q = (const unsigned char *)sc->text + pos + 1;
+  size_t n = sc->len - pos - 1, i = 0, w, d = 0;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  while (i < n && d < 3 && is_digit(q[i])) i++, d++;
+  if (d == 0 || d > 2) return 0;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  return i < n && q[i] == '/';
 }
 
 typedef struct candidate {
@@ -1855,12 +2219,24 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
   if (!(atomic_load_explicit(&g->jit_done, memory_order_acquire) & RULE_BIT(r))) {
     pthread_mutex_lock(&g->jit_lock);
     if (!(atomic_load_explicit(&g->jit_done, memory_order_relaxed) & RULE_BIT(r))) {
-      (void)pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE);
+      if (pcre2_jit_compile(g->code[r], PCRE2_JIT_COMPLETE) == 0)
+        atomic_fetch_or_explicit(&g->jit_ok, RULE_BIT(r), memory_order_relaxed);
       atomic_fetch_or_explicit(&g->jit_done, RULE_BIT(r), memory_order_release);
     }
     pthread_mutex_unlock(&g->jit_lock);
   }
   return g->code[r];
+}
+
+/* Index of the lowest set bit of v (v != 0). */
+static int lowest_bit(uint32_t v) {
+#if defined(__GNUC__)
+  return __builtin_ctz(v);
+#else
+  int k = 0;
+  while (!(v & 1u)) v >>= 1, k++;
+  return k;
+#endif
 }
 
 /* Runs the given rules anchored at token i; keeps the longest match its
@@ -1870,17 +2246,28 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   best->vd = VD_REJECT;
   sc->cb_start = i;
   digit_start x;
-  int digit = is_digit((unsigned char)sc->text[sc->toks[i].byte_start]);
-  if (digit) digit_start_at(sc, sc->toks[i].byte_start, &x);
-  for (size_t k = 0; k < sc->g->nrules; k++) {
-    rule_id r = sc->g->order[k];
-    if (!(rules & RULE_BIT(r))) continue;
+  size_t pos = sc->toks[i].byte_start;
+  unsigned char c0 = (unsigned char)sc->text[pos];
+  int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
+  if (digit) digit_start_at(sc, pos, &x);
+  word_start ws;
+  ws.yearw = ws.count_unit = -1;
+  /* the rules asked for, by priority: a bit per rank (order[] index) */
+  uint32_t by_rank = 0;
+  for (uint32_t left = rules; left; left &= left - 1) {
+    int r = lowest_bit(left);
+    if (r < R_COUNT && sc->g->rank[r] >= 0) by_rank |= 1u << sc->g->rank[r];
+  }
+  for (; by_rank; by_rank &= by_rank - 1) {
+    rule_id r = sc->g->order[lowest_bit(by_rank)];
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
+    if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
+    if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
     const pcre2_code *code = rule_code(sc->g, r);
-    size_t jit = 0;
-    pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit);
+    /* jit_ok is written before jit_done's release, which rule_code acquired */
+    int jit = (atomic_load_explicit(&sc->g->jit_ok, memory_order_relaxed) & RULE_BIT(r)) != 0;
     int rc = (jit ? pcre2_jit_match : pcre2_match)(code, (PCRE2_SPTR)sc->text, sc->len,
                                                    sc->toks[i].byte_start, 0, sc->md, sc->mctx);
     if (rc == PCRE2_ERROR_NOMEMORY) return IDNER_ERR_NOMEM;
@@ -1913,8 +2300,7 @@ static void copy_str(char *dst, size_t size, const char *src) {
 static size_t approx_before(const scan *sc, size_t i) {
   const word_list *w = &sc->g->words[W_APPROX];
   for (size_t k = 0; k < w->n; k++) {
-    size_t words = 1;
-    for (const char *p = w->v[k]; *p; p++) words += *p == ' ';
+    size_t words = sc->g->approx_words[k];
     if (words > i || (sc->last_end != SIZE_MAX && sc->last_end > i - words)) continue;
     size_t b = sc->toks[i - words].byte_start, e = sc->toks[i - 1].byte_end;
     if (form_equals(w->v[k], sc->text + b, e - b)) return words;
@@ -1950,27 +2336,62 @@ static int valid_ref(const idner__refdate *ref) {
   return ref && ref->year != 0 && idner__valid_date(ref->year, ref->month, ref->day);
 }
 
+/* trigger_rules for a plain token (idner__date_folds): its form is its
+ * lookup key and its hash is known, so neither the filter nor a pass over
+ * the word is needed. */
+static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__date_folds *f,
+                                    const char *text, const idner_token *t, size_t i) {
+  const unsigned char *s = (const unsigned char *)text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start;
+  /* the special starts, as trigger_rules (a plain token holds no '(') */
+  if (is_digit(s[0])) return g->special[TS_DIGIT];
+  if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
+    return g->special[TS_QUARTER];
+  /* no '.', '-', ',' nor white space: the key is the whole word */
+  uint64_t h = f->hash[i];
+  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) return 0;
+  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
+  return hit ? hit->rules : 0;
+}
+
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
                           const char *text, size_t len, const idner_token *toks,
                           size_t ntok, const idner__refdate *ref,
                           idner__datehits *out) {
+  return idner__dates_find_folded(g, s, text, len, toks, ntok, NULL, ref, out);
+}
+
+int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,
+                                 const char *text, size_t len, const idner_token *toks,
+                                 size_t ntok, const idner__date_folds *folds,
+                                 const idner__refdate *ref, idner__datehits *out) {
   scan sc;
   memset(&sc, 0, sizeof sc);
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
   sc.last_end = SIZE_MAX;
-  sc.ndigit_names = -1;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
     sc.ref.y = ref->year, sc.ref.m = ref->month, sc.ref.d = ref->day;
   }
   pcre2_set_callout(s->mctx, on_callout, &sc);
-  trigger_filter filter;
-  trigger_filter_init(g, &filter);
   int32_t rc = IDNER_OK;
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
-    uint32_t rules = trigger_rules(g, &filter, text, &toks[i]);
+    uint32_t rules;
+    if (folds && folds->plain[i]) {
+      /* most words: not a digit, not q (Q1-Q4), and no trigger's hash top
+       * (plain_trigger_rules would answer 0); read from the fold */
+      uint64_t h = folds->hash[i];
+      unsigned c0 = (unsigned char)folds->fold[folds->off[i]];
+      if (!is_digit((int)c0) && c0 != 'q' && !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) {
+        i++;
+        continue;
+      }
+      rules = plain_trigger_rules(g, folds, text, &toks[i], i);
+    } else {
+      rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
+    }
     if (!rules) {
       i++;
       continue;
@@ -2326,6 +2747,42 @@ static int32_t build_triggers(idner__dategrammar *g) {
 
 /* The calendar table's names (holidays, Hijri months) as lexicon entries;
  * the forms live as long as the table. */
+/* Bucket of a holiday name by its first byte: a lower-case ASCII letter's,
+ * or 26 for any other (a digit, a byte outside ASCII, a space). */
+static int hol_bucket(char c) { return c >= 'a' && c <= 'z' ? c - 'a' : 26; }
+
+/* Builds t->by_first (see lex_table). */
+static int32_t index_table(lex_table *t) {
+  free(t->by_first);
+  t->by_first = calloc(t->n ? t->n : 1, sizeof *t->by_first);
+  if (!t->by_first) return IDNER_ERR_NOMEM;
+  memset(t->first_start, 0, sizeof t->first_start);
+  for (size_t i = 0; i < t->n; i++)
+    t->first_start[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0])) + 1]++;
+  for (int c = 1; c < 28; c++) t->first_start[c] += t->first_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, t->first_start, sizeof at);
+  for (size_t i = 0; i < t->n; i++)
+    t->by_first[at[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0]))]++] = (uint32_t)i;
+  return IDNER_OK;
+}
+
+/* Builds w->by_first (see word_list). */
+static int32_t index_words(word_list *w) {
+  free(w->by_first);
+  w->by_first = calloc(w->n ? w->n : 1, sizeof *w->by_first);
+  if (!w->by_first) return IDNER_ERR_NOMEM;
+  memset(w->first_start, 0, sizeof w->first_start);
+  for (size_t i = 0; i < w->n; i++)
+    w->first_start[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0])) + 1]++;
+  for (int c = 1; c < 28; c++) w->first_start[c] += w->first_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, w->first_start, sizeof at);
+  for (size_t i = 0; i < w->n; i++)
+    w->by_first[at[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0]))]++] = (uint32_t)i;
+  return IDNER_OK;
+}
+
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
   g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
@@ -2338,6 +2795,31 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
                     : kind == IDNER__CAL_JMONTH ? LX_JMONTH
                                                 : LX_HOLIDAY;
     g->cal_tab.v[g->cal_tab.n++] = (lex){form, value, flag};
+  }
+  /* the Hijri month names apart, for digit_rule_possible */
+  g->hm_tab.v = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hm_tab.v);
+  if (!g->hm_tab.v) return IDNER_ERR_NOMEM;
+  for (size_t i = 0; i < g->cal_tab.n; i++)
+    if (g->cal_tab.v[i].flags & (LX_HMONTH | LX_JMONTH))
+      g->hm_tab.v[g->hm_tab.n++] = g->cal_tab.v[i];
+  int32_t rc = index_table(&g->hm_tab);
+  if (rc) return rc;
+  digit_tables(g);
+  /* holiday names bucketed by first byte, for word_rule_possible */
+  g->hol_forms = calloc(g->cal_tab.n ? g->cal_tab.n : 1, sizeof *g->hol_forms);
+  if (!g->hol_forms) return IDNER_ERR_NOMEM;
+  memset(g->hol_start, 0, sizeof g->hol_start);
+  for (size_t i = 0; i < g->cal_tab.n; i++)
+    if (g->cal_tab.v[i].flags & LX_HOLIDAY) g->hol_start[hol_bucket(g->cal_tab.v[i].form[0]) + 1]++;
+  for (int c = 1; c < 28; c++) g->hol_start[c] += g->hol_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, g->hol_start, sizeof at);
+  for (size_t i = 0; i < g->cal_tab.n; i++) {
+    const char *f = g->cal_tab.v[i].form, *sp = strchr(f, ' ');
+    if (!(g->cal_tab.v[i].flags & LX_HOLIDAY)) continue;
+    struct hol_form *h = &g->hol_forms[at[hol_bucket(f[0])]++];
+    h->form = f;
+    h->second = sp ? (unsigned char)ascii_lower((unsigned char)sp[1]) : 0;
   }
   return IDNER_OK;
 }
@@ -2460,7 +2942,7 @@ static int32_t tables_from_image(idner__dategrammar *g, const uint32_t *w, size_
     g->trig_slots[i] = p[0];
   }
   g->trig_nslots = nslots;
-  return IDNER_OK;
+  return trigger_tables(g);
 }
 
 /* The rules' code from the image: 1 on success, 0 if this PCRE2 refuses it
@@ -2488,7 +2970,7 @@ static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_imag
   g->text_borrowed = 1;
   int32_t rc = idner__cal_adopt(&im->cal, &g->cal);
   if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
-  /* the matcher's digit filter reads the calendar names (scan_digit_tables) */
+  /* the matcher's digit filter reads the calendar names (digit_tables) */
   if (!rc) rc = calendar_lexicon(g);
   return rc;
 }
@@ -2525,6 +3007,7 @@ static idner__dategrammar *new_grammar(const char *fname) {
   idner__dategrammar *g = calloc(1, sizeof *g);
   if (!g) return NULL;
   atomic_init(&g->jit_done, 0u);
+  atomic_init(&g->jit_ok, 0u);
   if (pthread_mutex_init(&g->jit_lock, NULL) != 0) {
     free(g);
     return NULL;
@@ -2573,6 +3056,7 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
   for (int r = 0; r < R_COUNT && !rc; r++) rc = compile_rule(g, (rule_id)r, &pat, err, errsz);
   free(pat.v);
   if (!rc) rc = build_triggers(g);
+  if (!rc) rc = trigger_tables(g);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
     idner__dates_free(g);
@@ -2588,9 +3072,13 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->triggers);
   free(g->trig_slots);
   free(g->cal_tab.v);
+  free(g->hol_forms);
+  free(g->approx_words);
+  free(g->hm_tab.v);
   idner__cal_free(g->cal);
-  for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v);
-  for (int w = 0; w < W_COUNT; w++) free(g->words[w].v);
+  for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
+  free(g->hm_tab.by_first);
+  for (int w = 0; w < W_COUNT; w++) free(g->words[w].v), free(g->words[w].by_first);
   free(g->frags.v);
   free(g->tsrc.v);
   if (!g->text_borrowed) free(g->text);

@@ -70,4 +70,21 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
                           size_t ntok, const idner__refdate *ref,
                           idner__datehits *out);
 
+/* The tokens' folded forms (fold.h, idner__fold_hash_tokens), when the
+ * caller has them: a plain token's form is the key a trigger word is
+ * looked up by, and its hash is known, so the scan reads them instead of
+ * lower-casing and hashing each word itself. */
+typedef struct idner__date_folds {
+  const char *fold;       /* forms, back to back */
+  const uint32_t *off;    /* ntok + 1 offsets into fold */
+  const uint64_t *hash;   /* idner__hash of each form */
+  const uint8_t *plain;   /* 1: ASCII, no byte below '/' */
+} idner__date_folds;
+
+/* idner__dates_find with the tokens' folded forms (same hits). */
+int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,
+                                 const char *text, size_t len, const idner_token *toks,
+                                 size_t ntok, const idner__date_folds *folds,
+                                 const idner__refdate *ref, idner__datehits *out);
+
 #endif

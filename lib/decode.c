@@ -34,21 +34,21 @@ static void sort_run(idner__cand *v, size_t b, size_t e) {
  * start) give the order of a stable sort by cmp_cand (as glibc's qsort, a
  * merge sort, did) for less than a general sort. The grouped copy goes to
  * d->chosen's buffer (rebuilt after the DP anyway), and the two vectors
- * swap. Leaves in d->cand_end[s] the end of start s's run (it begins at
- * cand_end[s - 1], or 0); starts past the last token share slot n. */
+ * swap. Leaves start s's run at d->cand_end[s .. s + 1) (n + 2 entries;
+ * starts past the last token share slot n). */
 static int32_t group_cands(idner_doc *d) {
   size_t n = d->toks.n, nc = d->cands.n;
   int32_t rc;
-  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 2)))
+  if ((rc = IDNER__RESERVE(&d->chosen, nc)) || (rc = IDNER__RESERVE(&d->cand_end, n + 3)))
     return rc;
-  uint32_t *at = d->cand_end.v; /* first where start s goes, then where its run ends */
-  memset(at, 0, (n + 2) * sizeof *at);
-  for (size_t k = 0; k < nc; k++) at[(d->cands.v[k].start < n ? d->cands.v[k].start : n) + 1]++;
-  for (size_t s = 1; s <= n + 1; s++) at[s] += at[s - 1];
+  uint32_t *at = d->cand_end.v; /* first where start s goes (at[s + 1]), then its run */
+  memset(at, 0, (n + 3) * sizeof *at);
+  const idner__cand *c = d->cands.v;
+  for (size_t k = 0; k < nc; k++) at[(c[k].start < n ? c[k].start : n) + 2]++;
+  for (size_t s = 2; s <= n + 2; s++) at[s] += at[s - 1];
   idner__cand *out = d->chosen.v;
-  for (size_t k = 0; k < nc; k++)
-    out[at[d->cands.v[k].start < n ? d->cands.v[k].start : n]++] = d->cands.v[k];
-  sort_run(out, n ? at[n - 1] : 0, at[n]); /* the DP never visits slot n */
+  for (size_t k = 0; k < nc; k++) out[at[(c[k].start < n ? c[k].start : n) + 1]++] = c[k];
+  sort_run(out, at[n], at[n + 1]); /* the DP never visits slot n */
   idner__candvec grouped = d->chosen;
   grouped.n = nc;
   d->chosen = d->cands;
@@ -65,28 +65,39 @@ int32_t idner__decode(idner_doc *d) {
     return rc;
   double *best = d->dp.v;
   int32_t *pick = d->dp_pick.v;
-  const uint32_t *end = d->cand_end.v;
+  const uint32_t *run = d->cand_end.v;
+  /* pick[i] >= 0: the candidate chosen at i; else ~ the next position
+   * that has one (n if none), so the walk below skips the positions
+   * between (n <= IDNER_MAX_INPUT = 2^31 - 1: ~n fits) */
+  double bnext = 0;
+  int32_t pnext = ~(int32_t)n;
+  size_t e = run[n];
   best[n] = 0;
-  pick[n] = -1;
   for (size_t i = n; i-- > 0;) {
-    size_t b = i ? end[i - 1] : 0, e = end[i];
-    best[i] = best[i + 1];
-    pick[i] = -1;
-    if (e - b > 1) sort_run(d->cands.v, b, e);
-    for (size_t k = b; k < e; k++) {
-      const idner__cand *x = &d->cands.v[k];
-      if (x->end > n || x->end <= x->start) continue;
-      double s = x->weight * (double)(x->end - x->start) + best[x->end];
-      if (s > best[i] + 1e-9) {
-        best[i] = s;
-        pick[i] = (int32_t)k;
+    size_t b = run[i];
+    double bi = bnext;
+    int32_t pi = -1;
+    if (b != e) {
+      if (e - b > 1) sort_run(d->cands.v, b, e);
+      for (size_t k = b; k < e; k++) {
+        const idner__cand *x = &d->cands.v[k];
+        if (x->end > n || x->end <= x->start) continue;
+        double s = x->weight * (double)(x->end - x->start) + best[x->end];
+        if (s > bi + 1e-9) {
+          bi = s;
+          pi = (int32_t)k;
+        }
       }
     }
+    best[i] = bnext = bi;
+    pick[i] = pi >= 0 ? pi : pnext;
+    pnext = pi >= 0 ? ~(int32_t)i : pnext;
+    e = b;
   }
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
   d->chosen.n = 0;
   for (size_t i = 0; i < n;) {
-    if (pick[i] < 0) { i++; continue; }
+    if (pick[i] < 0) { i = (size_t)~pick[i]; continue; }
     if ((rc = IDNER__RESERVE(&d->chosen, d->chosen.n + 1))) return rc;
     d->chosen.v[d->chosen.n++] = d->cands.v[pick[i]];
     i = d->cands.v[pick[i]].end;
@@ -95,14 +106,11 @@ int32_t idner__decode(idner_doc *d) {
 }
 
 /* Evidence of every candidate with the same span and type, and the first
- * value any of them has. Candidates are sorted by start, so this is local. */
+ * value any of them has. Candidates are sorted by start, and the last
+ * decode left each start's run in d->cand_end, so this is local. */
 static void merge_same_span(const idner_doc *d, idner__cand *c) {
-  size_t lo = 0, hi = d->cands.n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (d->cands.v[mid].start < c->start) lo = mid + 1; else hi = mid;
-  }
-  for (size_t k = lo; k < d->cands.n && d->cands.v[k].start == c->start; k++) {
+  const uint32_t *run = d->cand_end.v;
+  for (size_t k = run[c->start]; k < run[c->start + 1]; k++) {
     const idner__cand *x = &d->cands.v[k];
     if (x->end != c->end || x->type != c->type) continue;
     c->evidence |= x->evidence;
@@ -117,8 +125,7 @@ static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *
   if (!l) return IDNER_OK;
   *off = (uint32_t)d->strings.n;
   *len = (uint32_t)l;
-  int32_t rc = idner__bytes_append(&d->strings, s, l);
-  return rc ? rc : idner__bytes_append(&d->strings, "\0", 1);
+  return idner__bytes_append(&d->strings, s, l + 1); /* with its NUL */
 }
 
 static int32_t emit_one(idner_doc *d, idner__cand *c) {

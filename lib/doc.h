@@ -31,6 +31,7 @@ typedef struct idner__tokev {
   uint8_t len[IDNER__GZ_NCLASSES];   /* 0 = no match */
   uint8_t in_date;      /* inside a DATE/TIME hit of the date grammar */
   uint8_t pattern_len;  /* longest ORG/LOC name-pattern span starting here */
+  uint8_t name_tok;     /* could be part of a person's name (recognize.c, is_name_token) */
   uint16_t classes;     /* bit c set when len[c] != 0: one test for several classes */
   uint32_t entry[IDNER__GZ_LOC - IDNER__GZ_PER + 1]; /* by class - IDNER__GZ_PER */
 } idner__tokev;
@@ -61,7 +62,13 @@ struct idner_doc {
   idner__bytes fold;    /* folded token forms */
   struct { uint32_t *v; size_t n, cap; } fold_off;
   struct { uint64_t *v; size_t n, cap; } fold_hash;
+  struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
   struct { idner__tokev *v; size_t n, cap; } ev;
+  /* recognize.c: tokens some gazetteer rule starts at */
+  struct { uint32_t *v; size_t n, cap; } rule_toks;
+  struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
+  struct { uint32_t *v; size_t n, cap; } name_toks; /* recognize.c: tokens with name_tok set */
+  struct { uint32_t *v; size_t n, cap; } url_toks;  /* recognize.c: IDNER_TOK_URL tokens */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;
@@ -94,7 +101,9 @@ struct idner_doc {
   char err[512];
 };
 
-/* recognize.c */
+/* recognize.c: idner__fold_doc folds and hashes the tokens (d->fold ...),
+ * before the date grammar, which looks up its trigger words by them. */
+int32_t idner__fold_doc(idner_doc *d);
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
 int32_t idner__recognize(const idner_model *m, idner_doc *d);
 int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d);
@@ -114,6 +123,7 @@ int32_t idner__featurize_tokens(const idner_model *m, idner_doc *d, const char *
 
 /* decode.c */
 int32_t idner__decode(idner_doc *d);
+/* After idner__decode: reads the candidate runs it left (d->cand_end). */
 int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types);
 
 /* Accessors used by the recognizers. */

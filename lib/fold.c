@@ -82,6 +82,118 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
+/* k_ones + 8 - m, read as a word: its first m bytes (in memory order) set */
+static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+
+int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
+                                idner__bytes *out, uint32_t *off, uint64_t *hash,
+                                uint8_t *plain) {
+  /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
+   * NUL and the 8 bytes a word store may write past a form; a longer
+   * non-ASCII form grows the buffer as it goes. The forms are back to back
+   * (one NUL after the last): pos, buf and cap stay in registers. */
+  const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
+  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 9;
+  out->n = 0;
+  int32_t rc = IDNER__RESERVE(out, need);
+  if (rc) return rc;
+  char *buf = out->v;
+  size_t pos = 0, cap = out->cap;
+  for (size_t k = 0; k < n; k++) {
+    const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
+    size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
+    off[k] = (uint32_t)pos;
+    if (pos + len + 9 > cap) {
+      out->n = pos;
+      if ((rc = IDNER__RESERVE(out, pos + len + 9))) return rc;
+      buf = out->v, cap = out->cap;
+    }
+    char *o = buf + pos;
+    uint64_t h = FNV_OFFSET, low = 0;
+    if (len - 1 < 8 && end - u >= 8) { /* most tokens: 1 to 8 bytes, one word */
+      uint64_t v, m;
+      memcpy(&v, u, 8);
+      memcpy(&m, k_ones + 8 - len, 8);
+      v &= m;
+      if (!(v & 0x8080808080808080ull)) {
+        low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
+        uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+        v |= (upper & 0x8080808080808080ull) >> 2;
+        memcpy(o, &v, 8);
+        const unsigned char *f = (const unsigned char *)o;
+        switch (len) {
+          case 8: h = (h ^ f[len - 8]) * FNV_PRIME; /* fall through */
+          case 7: h = (h ^ f[len - 7]) * FNV_PRIME; /* fall through */
+          case 6: h = (h ^ f[len - 6]) * FNV_PRIME; /* fall through */
+          case 5: h = (h ^ f[len - 5]) * FNV_PRIME; /* fall through */
+          case 4: h = (h ^ f[len - 4]) * FNV_PRIME; /* fall through */
+          case 3: h = (h ^ f[len - 3]) * FNV_PRIME; /* fall through */
+          case 2: h = (h ^ f[len - 2]) * FNV_PRIME; /* fall through */
+          default: h = (h ^ f[len - 1]) * FNV_PRIME;
+        }
+        pos += len;
+        plain[k] = (uint8_t)(low == 0);
+        hash[k] = h;
+        continue;
+      }
+    }
+    /* Eight bytes at a time while they lie inside the text (as in
+     * idner__fold_hash_append); bytes past the token are masked off, then
+     * stored as zeros past the form, neither kept nor hashed. A byte b
+     * below 0x80 is below '/' when b + 0x51 stays below 0x80. */
+    while (i < len && end - (u + i) >= 8) {
+      uint64_t v, m;
+      memcpy(&v, u + i, 8);
+      size_t take = len - i < 8 ? len - i : 8;
+      memcpy(&m, k_ones + 8 - take, 8);
+      v &= m;
+      if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
+      low |= ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
+      uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+      v |= (upper & 0x8080808080808080ull) >> 2;
+      memcpy(o + i, &v, 8);
+      const unsigned char *f = (const unsigned char *)o + i;
+      switch (take) { /* unrolled: FNV-1a is one byte after another */
+        case 8: h = (h ^ f[take - 8]) * FNV_PRIME; /* fall through */
+        case 7: h = (h ^ f[take - 7]) * FNV_PRIME; /* fall through */
+        case 6: h = (h ^ f[take - 6]) * FNV_PRIME; /* fall through */
+        case 5: h = (h ^ f[take - 5]) * FNV_PRIME; /* fall through */
+        case 4: h = (h ^ f[take - 4]) * FNV_PRIME; /* fall through */
+        case 3: h = (h ^ f[take - 3]) * FNV_PRIME; /* fall through */
+        case 2: h = (h ^ f[take - 2]) * FNV_PRIME; /* fall through */
+        default: h = (h ^ f[take - 1]) * FNV_PRIME;
+      }
+      i += take;
+    }
+    for (; i < len; i++) {
+      unsigned c = u[i];
+      if (c >= 0x80u) break;
+      low |= c < 0x2Fu;
+      c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
+      o[i] = (char)c;
+      h = (h ^ c) * FNV_PRIME;
+    }
+    if (i < len) { /* the rest through the general path, then hash the whole form */
+      out->n = pos + i;
+      if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
+      h = idner__hash(out->v + pos, out->n - pos);
+      buf = out->v, cap = out->cap, pos = out->n;
+      plain[k] = 0;
+    } else {
+      pos += len;
+      plain[k] = (uint8_t)((low == 0) & (len != 0));
+    }
+    hash[k] = h;
+  }
+  off[n] = (uint32_t)pos;
+  out->n = pos;
+  /* 8 bytes readable past every form's start (fold.h): a longer non-ASCII
+   * fold of the last token may have used up the slack */
+  if (pos + 9 > out->cap && (rc = IDNER__RESERVE(out, pos + 9))) return rc;
+  memset(out->v + pos, 0, 9);
+  return IDNER_OK;
+}
+
 uint64_t idner__hash(const char *s, size_t len) {
   uint64_t h = FNV_OFFSET;
   for (size_t i = 0; i < len; i++) {

@@ -12,10 +12,7 @@
 #define MAX_LINE 4096
 #define HEADER "# idner-gazetteer "
 
-typedef struct slot {
-  uint64_t hash;
-  uint32_t head;  /* UINT32_MAX = empty */
-} slot;
+typedef idner__gz_slot slot;
 
 struct idner__gazetteer {
   idner__gz_entry *v;
@@ -258,6 +255,28 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
     g->slots[i].hash = h;
     g->slots[i].head = (uint32_t)k;
   }
+  /* What the matcher may skip (IDNER__GZQ_*): it compares the first token
+   * once per chain, against the head's first folded token. */
+  for (size_t i = 0; i < ns; i++) {
+    uint32_t head = g->slots[i].head;
+    if (head == UINT32_MAX) continue;
+    const char *hf = g->pool.v + g->v[head].form_off;
+    uint32_t any = 0, upper = 0, summable = 1;
+    for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
+      idner__gz_entry *e = &g->v[k];
+      int entity = e->cls >= IDNER__GZ_PER && e->cls <= IDNER__GZ_LOC;
+      e->quick = 0;
+      if (!(e->flags & IDNER__GZF_CS) && strcmp(g->pool.v + e->form_off, hf) == 0)
+        e->quick |= IDNER__GZQ_SAME_FIRST | (e->ntok == 1 ? IDNER__GZQ_ONE : 0u);
+      if (!(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE)
+        e->quick |= IDNER__GZQ_ANYCASE;
+      if ((e->flags & IDNER__GZF_AMBIG) && entity) e->quick |= IDNER__GZQ_AMBIG_ENTITY;
+      if (!(e->quick & IDNER__GZQ_ONE) || entity || e->cls >= 15) summable = 0;
+      else if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
+      else upper |= 1u << e->cls;
+    }
+    g->slots[i].summary = summable ? IDNER__GZS_VALID | any | upper << 16 : 0;
+  }
   free(g->scratch.v);
   free(g->fold.v);
   memset(&g->scratch, 0, sizeof g->scratch);
@@ -304,6 +323,14 @@ uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t, s
   return UINT32_MAX;
 }
 
+void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out) {
+  out->v = g->v;
+  out->pool = g->pool.v;
+  out->pool_n = g->pool.n;
+  out->slots = g->slots;
+  out->nslots = g->nslots;
+}
+
 static int token_is_upper(const idner_token *t) {
   return (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
 }
@@ -315,6 +342,29 @@ static int token_is_upper(const idner_token *t) {
 static int pool_token_is(const idner__gazetteer *g, size_t off, const char *tok, size_t len) {
   return len != 0 && off + len < g->pool.n && g->pool.v[off + len] == '\0' &&
          memcmp(g->pool.v + off, tok, len) == 0;
+}
+
+int idner__gz_matches_after_first(const idner__gz_index *x, const idner__gz_entry *e,
+                                  const idner__gz_tokens *t, size_t i) {
+  unsigned upper = e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE ? 0u : e->first_upper;
+  if ((upper & 1u) && !token_is_upper(&t->toks[i])) return 0;
+  if (e->ntok == 1) return 1;
+  if (e->ntok > 255) return 0; /* longer than an evidence record keeps */
+  if (i + e->ntok > t->n) return 0;
+  uint32_t sent = t->toks[i].sentence;
+  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
+  for (size_t k = 1; k < e->ntok; k++) {
+    const idner_token *tk = &t->toks[i + k];
+    if (tk->sentence != sent) return 0;
+    const char *tok = t->fold + t->fold_off[i + k];
+    size_t len = t->fold_off[i + k + 1] - t->fold_off[i + k];
+    if (!(len != 0 && off + len < x->pool_n && x->pool[off + len] == '\0' &&
+          memcmp(x->pool + off, tok, len) == 0))
+      return 0;
+    if (k < 8 && (upper >> k & 1u) && !token_is_upper(tk)) return 0;
+    off += len + 1;
+  }
+  return 1;
 }
 
 int idner__gz_matches(const idner__gazetteer *g, const idner__gz_entry *e,

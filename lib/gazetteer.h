@@ -4,6 +4,8 @@
 #ifndef IDNER_GAZETTEER_H
 #define IDNER_GAZETTEER_H
 
+#include <string.h>
+
 #include "common.h"
 
 /* Entry classes. PER..LOC equal the IDNER_TYPE_* values on purpose. */
@@ -27,8 +29,14 @@ typedef struct idner__gz_entry {
   uint8_t cls;          /* IDNER__GZ_* */
   uint8_t flags;        /* IDNER__GZF_* */
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
-  uint8_t pad;
+  uint8_t quick;        /* IDNER__GZQ_*: what the matcher may skip (set by finish) */
 } idner__gz_entry;
+
+/* idner__gz_entry.quick bits, derived from the entry by idner__gz_finish. */
+#define IDNER__GZQ_SAME_FIRST 0x1u /* not cs, and the first folded token is the chain head's */
+#define IDNER__GZQ_ONE 0x2u        /* ... and the only token */
+#define IDNER__GZQ_ANYCASE 0x4u    /* its first token matches in any case */
+#define IDNER__GZQ_AMBIG_ENTITY 0x8u /* ambiguous entity name (PER..LOC) */
 
 typedef struct idner__gazetteer idner__gazetteer;
 
@@ -71,6 +79,70 @@ typedef struct idner__gz_tokens {
  * UINT32_MAX. Follow entry->next for the rest of the chain. */
 uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
                          size_t i);
+
+/* The arrays a doc's lookups read, taken once per doc: the first-token
+ * index, inlined below, and what the chain walk needs. */
+typedef struct idner__gz_slot {
+  uint64_t hash;
+  uint32_t head;     /* UINT32_MAX = empty */
+  uint32_t summary;  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish) */
+} idner__gz_slot;
+
+/* A chain whose entries are all one-word (IDNER__GZQ_ONE) and of classes
+ * outside PER..LOC (no entry to remember) is summed up in its slot: once
+ * its first token matches, a token matches the classes in ANY, and those in
+ * UPPER too if it starts upper-case. */
+#define IDNER__GZS_VALID 0x80000000u
+#define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
+#define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
+
+typedef struct idner__gz_index {
+  const idner__gz_entry *v;
+  const char *pool;
+  size_t pool_n;
+  const idner__gz_slot *slots;
+  size_t nslots;  /* power of two, or 0 */
+} idner__gz_index;
+
+void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
+
+/* The slot of the chain whose first token's fold hash is h, or NULL (as
+ * idner__gz_first). */
+static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
+  if (!x->nslots) return NULL;
+  for (size_t s = (size_t)h & (x->nslots - 1); x->slots[s].head != UINT32_MAX;
+       s = (s + 1) & (x->nslots - 1))
+    if (x->slots[s].hash == h) return &x->slots[s];
+  return NULL;
+}
+
+/* Does the first folded token of entry `head` equal token i's folded form?
+ * Asked once per chain: every entry with IDNER__GZQ_SAME_FIRST then has its
+ * first token settled (a chain gathers entries by a 64-bit hash of it, so
+ * equal strings are the rule and a collision falls back to full checks).
+ * A form of up to 8 bytes is compared as one word: the doc's fold buffer
+ * has 8 bytes to spare after every form (idner__fold_hash_tokens). */
+static inline int idner__gz_head_matches(const idner__gz_index *x, uint32_t head,
+                                         const idner__gz_tokens *t, size_t i) {
+  static const unsigned char ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  size_t off = x->v[head].form_off, len = t->fold_off[i + 1] - t->fold_off[i];
+  const char *f = t->fold + t->fold_off[i];
+  if (len == 0 || off + len >= x->pool_n || x->pool[off + len] != '\0') return 0;
+  if (len <= 8 && off + 8 <= x->pool_n) {
+    uint64_t a, b, m;
+    memcpy(&a, x->pool + off, 8);
+    memcpy(&b, f, 8);
+    memcpy(&m, ones + 8 - len, 8);
+    return ((a ^ b) & m) == 0;
+  }
+  return memcmp(x->pool + off, f, len) == 0;
+}
+
+/* idner__gz_matches for an entry with IDNER__GZQ_SAME_FIRST, whose first
+ * token is known to match (idner__gz_head_matches): the case of token i
+ * and the tokens after it. */
+int idner__gz_matches_after_first(const idner__gz_index *x, const idner__gz_entry *e,
+                                  const idner__gz_tokens *t, size_t i);
 
 /* 1 if entry e matches the tokens starting at i (case rules applied: a cs
  * entry matches exactly; otherwise the folded forms must be equal and every

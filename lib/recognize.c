@@ -79,7 +79,7 @@ static int is_initial(const idner_token *t) {
 /* Could token i be part of a person's name? Capitalized word, not a known
  * function word, title, place, nation or organization, not inside a date,
  * and not a sentence-initial common word ("Menurut"). */
-static int is_name_token(const idner_doc *d, size_t i) {
+static int name_token_of(const idner_doc *d, size_t i) {
   const idner_token *t = &d->toks.v[i];
   if (is_initial(t)) return 1;
   if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
@@ -94,6 +94,9 @@ static int is_name_token(const idner_doc *d, size_t i) {
     return 0;
   return 1;
 }
+
+/* is_name_token, as name_tokens (idner__recognize) left it in the record. */
+static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
 static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
                                         "da", "dos", "al", "el", "la", NULL};
@@ -147,21 +150,14 @@ static const char *entry_value(const idner_model *m, const idner_doc *d, size_t 
 
 /* ---- evidence ----------------------------------------------------------- */
 
-static int32_t fold_tokens(idner_doc *d) {
+int32_t idner__fold_doc(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
-  d->fold.n = 0;
-  if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)))
+  if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->fold_plain, n + 1)))
     return rc;
-  for (size_t i = 0; i < n; i++) {
-    const idner_token *t = &d->toks.v[i];
-    d->fold_off.v[i] = (uint32_t)d->fold.n;
-    if ((rc = idner__fold_hash_append(d->text + t->byte_start, t->byte_end - t->byte_start,
-                                      &d->fold, &d->fold_hash.v[i])))
-      return rc;
-  }
-  d->fold_off.v[n] = (uint32_t)d->fold.n;
-  return IDNER_OK;
+  return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v,
+                                 d->fold_plain.v);
 }
 
 static idner__gz_tokens gz_view(const idner_doc *d) {
@@ -171,35 +167,87 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
+/* Index of the lowest set bit of v (v != 0). */
+static int lowest_bit(unsigned v) {
+#if defined(__GNUC__)
+  return __builtin_ctz(v);
+#else
+  int k = 0;
+  while (!(v & 1u)) v >>= 1, k++;
+  return k;
+#endif
+}
+
+/* A cheap reject before idner__gz_matches_after_first: the entry's second
+ * token (after its first, which equals token i's form) must have token
+ * i + 1's length and first byte. */
+static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
+                            const idner__gz_tokens *t, size_t i) {
+  if (i + 1 >= t->n) return 0;
+  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
+  size_t len = t->fold_off[i + 2] - t->fold_off[i + 1];
+  return off + len < gx->pool_n && gx->pool[off + len] == '\0' &&
+         gx->pool[off] == t->fold[t->fold_off[i + 1]];
+}
+
 /* Clears token i's record and fills in its gazetteer matches. An entry is
  * only matched when the outcome could change the record: not when it is
  * shorter than the match already kept for its class, nor when an ambiguous
- * entity name at a sentence start would be skipped anyway. */
-static void record_matches(const idner_model *m, idner_doc *d, const idner__gz_tokens *t,
-                           size_t i) {
-  idner__tokev *x = &d->ev.v[i];
+ * entity name at a sentence start would be skipped anyway. The chain's
+ * first token is compared once (idner__gz_head_matches); an entry that
+ * shares it (IDNER__GZQ_SAME_FIRST) then needs only its case and later
+ * tokens checked, a one-word one its case alone. */
+static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
+                           const idner__gz_tokens *t, size_t i) {
   memset(x, 0, sizeof *x);
-  int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
-  for (uint32_t k = idner__gz_first(m->gz, t, i); k != UINT32_MAX;) {
-    const idner__gz_entry *e = idner__gz_entry_at(m->gz, k);
-    int ambig_skip = (e->flags & IDNER__GZF_AMBIG) && sent_start && entity_class(e->cls);
-    if (!ambig_skip && e->ntok <= 255 && e->ntok >= x->len[e->cls] &&
-        idner__gz_matches(m->gz, e, t, i)) {
-      x->len[e->cls] = (uint8_t)e->ntok;
-      x->classes |= (uint16_t)BIT(e->cls);
-      if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
-    }
+  const idner__gz_slot *sl = idner__gz_slot_of(gx, t->fold_hash[i]);
+  if (!sl) return;
+  uint32_t head = sl->head, flags = t->toks[i].flags;
+  if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
+    if (!idner__gz_head_matches(gx, head, t, i)) return;
+    unsigned cls = IDNER__GZS_ANY(sl->summary);
+    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
+      cls |= IDNER__GZS_UPPER(sl->summary);
+    x->classes = (uint16_t)cls;
+    for (; cls; cls &= cls - 1) x->len[lowest_bit(cls)] = 1;
+    return;
+  }
+  /* entries skipped outright: ambiguous entity names at a sentence start */
+  unsigned skip = (flags & IDNER_SHAPE_SENT_START) ? IDNER__GZQ_AMBIG_ENTITY : 0u;
+  /* a one-word entry matches when its case does: q & case_ok != 0 */
+  unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
+                         ? ~0u : IDNER__GZQ_ANYCASE;
+  int first_ok = idner__gz_head_matches(gx, head, t, i);
+  for (uint32_t k = head; k != UINT32_MAX;) {
+    const idner__gz_entry *e = &gx->v[k];
+    unsigned q = e->quick;
     k = e->next;
+    if ((q & skip) || e->ntok < x->len[e->cls]) continue;
+    int ok;
+    if (q & IDNER__GZQ_ONE)
+      ok = first_ok && (q & case_ok);
+    else if (q & IDNER__GZQ_SAME_FIRST)
+      ok = first_ok && second_may_match(gx, e, t, i) &&
+           idner__gz_matches_after_first(gx, e, t, i);
+    else
+      ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
+    if (!ok) continue;
+    uint32_t id = (uint32_t)(e - gx->v);
+    x->len[e->cls] = (uint8_t)e->ntok;
+    x->classes |= (uint16_t)BIT(e->cls);
+    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = id;
   }
 }
 
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   size_t n = ntok(d);
-  int32_t rc = fold_tokens(d);
-  if (rc || (rc = IDNER__RESERVE(&d->ev, n + 1))) return rc;
+  int32_t rc = IDNER__RESERVE(&d->ev, n + 1); /* d->fold ... filled by idner__fold_doc */
+  if (rc) return rc;
   memset(&d->ev.v[n], 0, sizeof d->ev.v[n]); /* the record past the end reads as no match */
   idner__gz_tokens t = gz_view(d);
-  for (size_t i = 0; i < n; i++) record_matches(m, d, &t, i);
+  idner__gz_index gx;
+  idner__gz_index_of(m->gz, &gx);
+  for (size_t i = 0; i < n; i++) record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
   return IDNER_OK;
@@ -207,11 +255,70 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
 
 /* ---- rules -------------------------------------------------------------- */
 
+/* The classes the gazetteer-led rules start at (rule_gazetteer,
+ * rule_name_patterns, rule_org_tail, rule_title_person): they visit only
+ * d->rule_toks, the tokens with one of them, in order. */
+#define RULE_CLASSES                                                                       \
+  (BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_LOC) |     \
+   BIT(IDNER__GZ_NONE) | BIT(IDNER__GZ_ORG_HEAD) | BIT(IDNER__GZ_LOC_HEAD) |              \
+   BIT(IDNER__GZ_ORG_TAIL) | BIT(IDNER__GZ_TITLE))
+
+/* Context words (rule_context): initials after "berinisial" are a person;
+ * an unknown capitalized name after "di"/"ke"/"dari" is most often a place. */
+enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
+#define CUE(w, kind) {w, sizeof w - 1, kind}
+static const struct { const char *w; size_t len; int kind; } k_cues[] = {
+    CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
+    CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
+    CUE("dari", CUE_PLACE)};
+#undef CUE
+
+static int cue_of(const idner_doc *d, size_t i);
+
+/* A bit per value of the top 6 bits of the cue words' fold hashes: a token
+ * whose hash top has no bit is no cue. */
+static uint64_t cue_bloom(void) {
+  uint64_t m = 0;
+  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
+    m |= 1ull << (idner__hash(k_cues[k].w, k_cues[k].len) >> 58);
+  return m;
+}
+
+/* One pass before the rules: each token's name_tok, and the token lists
+ * the rules visit instead of every token, in order: d->rule_toks,
+ * d->cue_toks (the tokens rule_context starts at: after a cue word in the
+ * same sentence), d->name_toks and d->url_toks. */
+static int32_t name_tokens(idner_doc *d) {
+  size_t n = ntok(d);
+  int32_t rc;
+  if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)))
+    return rc;
+  d->rule_toks.n = d->cue_toks.n = d->name_toks.n = d->url_toks.n = 0;
+  uint64_t cues = cue_bloom();
+  for (size_t i = 0; i < n; i++) {
+    if (i > 0 && (cues >> (d->fold_hash.v[i - 1] >> 58) & 1u) && same_sentence(d, i - 1, i) &&
+        cue_of(d, i - 1) != CUE_NONE)
+      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
+    const idner_token *t = &d->toks.v[i];
+    idner__tokev *x = &d->ev.v[i];
+    /* name_token_of's first test inline: most tokens fail it */
+    x->name_tok = (uint8_t)(t->kind == IDNER_TOK_WORD &&
+                            (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
+                            name_token_of(d, i));
+    if (x->classes & RULE_CLASSES) d->rule_toks.v[d->rule_toks.n++] = (uint32_t)i;
+    if (x->name_tok) d->name_toks.v[d->name_toks.n++] = (uint32_t)i;
+    if (t->kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+  }
+  return IDNER_OK;
+}
+
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
   static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
   const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
                           BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     if (!has_any(d, i, wanted)) continue;
     for (size_t c = 0; c < 4; c++) {
       int cls = classes[c];
@@ -282,7 +389,8 @@ static size_t loc_extent(const idner_doc *d, size_t i, size_t j) {
 }
 
 static int32_t rule_name_patterns(idner_doc *d) {
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     size_t ho = ev(d, i)->len[IDNER__GZ_ORG_HEAD], hl = ev(d, i)->len[IDNER__GZ_LOC_HEAD];
     int32_t rc = IDNER_OK;
     if (ho) {
@@ -310,8 +418,9 @@ static int32_t rule_name_patterns(idner_doc *d) {
 
 /* "PT Bank Central Asia Tbk": a capitalized run that ends in a tail. */
 static int32_t rule_org_tail(idner_doc *d) {
-  for (size_t i = 1; i < ntok(d); i++) {
-    if (!has(d, i, IDNER__GZ_ORG_TAIL)) continue;
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
+    if (i == 0 || !has(d, i, IDNER__GZ_ORG_TAIL)) continue;
     size_t s = i;
     while (s > 0 && i - s < MAX_ORG && same_sentence(d, s - 1, i) && is_cap(&d->toks.v[s - 1]) &&
            d->toks.v[s - 1].kind == IDNER_TOK_WORD && !ev(d, s - 1)->in_date)
@@ -337,7 +446,8 @@ static size_t entity_len_at(const idner_doc *d, size_t j) {
  * a name: "Menteri Luar Negeri China Wang Yi", "Presiden AS Joe Biden". */
 static int32_t rule_title_person(idner_doc *d) {
   size_t n = ntok(d);
-  for (size_t i = 0; i < n; i++) {
+  for (size_t r = 0; r < d->rule_toks.n; r++) {
+    size_t i = d->rule_toks.v[r];
     size_t tl = ev(d, i)->len[IDNER__GZ_TITLE];
     if (!tl) continue;
     size_t j = i + tl;
@@ -362,10 +472,12 @@ static int32_t rule_title_person(idner_doc *d) {
  * without one are weaker guesses; a lone given name needs to be
  * mid-sentence and not an ordinary word. */
 static int32_t rule_name_parts(idner_doc *d) {
-  size_t n = ntok(d);
-  for (size_t i = 0; i < n;) {
-    size_t k = is_name_token(d, i) ? name_run(d, i) : 0;
-    if (!k) { i++; continue; }
+  /* runs start at name tokens (name_run is then at least 1), past the last run */
+  size_t i = 0;
+  for (size_t r = 0; r < d->name_toks.n; r++) {
+    if (d->name_toks.v[r] < i) continue;
+    i = d->name_toks.v[r];
+    size_t k = name_run(d, i);
     int known = 0, common = 0;
     for (size_t j = i; j < i + k; j++) {
       if ((has(d, j, IDNER__GZ_GIVEN) || has(d, j, IDNER__GZ_SURNAME))) known++;
@@ -433,9 +545,9 @@ static int32_t rule_dateline(const idner_model *m, idner_doc *d) {
 
 /* Bare domains name their outlet: "Kompas.com", "detik.com". */
 static int32_t rule_domains(idner_doc *d) {
-  for (size_t i = 0; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->url_toks.n; r++) {
+    size_t i = d->url_toks.v[r];
     const idner_token *t = &d->toks.v[i];
-    if (t->kind != IDNER_TOK_URL) continue;
     const char *s = d->text + t->byte_start;
     size_t len = t->byte_end - t->byte_start;
     if (memchr(s, '/', len) || (len > 4 && (s[0] == 'w' || s[0] == 'W') && s[1] == s[0] && s[2] == s[0]))
@@ -446,33 +558,23 @@ static int32_t rule_domains(idner_doc *d) {
   return IDNER_OK;
 }
 
-/* Context words: initials after "berinisial" are a person; an unknown
- * capitalized name after "di"/"ke"/"dari" is most often a place. */
-enum { CUE_NONE, CUE_LANGUAGE, CUE_INITIALS, CUE_PLACE };
-
-/* Which context cue token i is. The rule asks this of every token, so the
- * words are compared by length first. */
+/* The context rule: its cue words (k_cues) are above. */
+/* Which context cue token i is (name_tokens asks only where cue_bloom lets
+ * it). */
 static int cue_of(const idner_doc *d, size_t i) {
-#define CUE(w, kind) {w, sizeof w - 1, kind}
-  static const struct { const char *w; size_t len; int kind; } cues[] = {
-      CUE("bahasa", CUE_LANGUAGE), CUE("berbahasa", CUE_LANGUAGE), CUE("berinisial", CUE_INITIALS),
-      CUE("inisial", CUE_INITIALS), CUE("di", CUE_PLACE), CUE("ke", CUE_PLACE),
-      CUE("dari", CUE_PLACE)};
-#undef CUE
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   const char *f = d->fold.v + d->fold_off.v[i];
-  for (size_t k = 0; k < sizeof cues / sizeof *cues; k++)
-    if (cues[k].len == len && memcmp(f, cues[k].w, len) == 0) return cues[k].kind;
+  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
+    if (k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0) return k_cues[k].kind;
   return CUE_NONE;
 }
 
 static int32_t rule_context(idner_doc *d) {
-  for (size_t i = 1; i < ntok(d); i++) {
+  for (size_t r = 0; r < d->cue_toks.n; r++) {
+    size_t i = d->cue_toks.v[r];
     const idner_token *t = &d->toks.v[i];
     int32_t rc = IDNER_OK;
-    if (!same_sentence(d, i - 1, i)) continue;
     int cue = cue_of(d, i - 1);
-    if (cue == CUE_NONE) continue;
     if (cue == CUE_LANGUAGE && has(d, i, IDNER__GZ_NAT)) {
       /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
       rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
@@ -493,7 +595,8 @@ static int32_t rule_context(idner_doc *d) {
 int32_t idner__recognize(const idner_model *m, idner_doc *d) {
   int32_t rc;
   d->cands.n = 0;
-  if ((rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) || (rc = rule_name_patterns(d)) ||
+  if ((rc = name_tokens(d)) || (rc = rule_dates(d)) || (rc = rule_gazetteer(m, d)) ||
+      (rc = rule_name_patterns(d)) ||
       (rc = rule_org_tail(d)) || (rc = rule_title_person(d)) || (rc = rule_name_parts(d)) ||
       (rc = rule_dateline(m, d)) || (rc = rule_domains(d)) || (rc = rule_context(d)))
     return rc;
@@ -504,8 +607,10 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 
 static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
   size_t a = d->fold_off.v[s], b = d->fold_off.v[e];
-  /* forms are back to back; mix in the token count to keep splits apart */
-  return idner__hash(d->fold.v + a, b - a) ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
+  /* forms are back to back; mix in the token count to keep splits apart
+   * (one token: its form's hash is known) */
+  uint64_t h = e - s == 1 ? d->fold_hash.v[s] : idner__hash(d->fold.v + a, b - a);
+  return h ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
 }
 
 static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
@@ -593,18 +698,19 @@ static void sort_aliases(idner__alias *a, size_t n) {
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns);
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, 2 * ns * sizeof *d->alias_slots.v);
+  memset(d->alias_slots.v, 0, 3 * ns * sizeof *d->alias_slots.v);
   d->alias_nslots = ns;
   *maxlen = 0;
-  uint32_t *firsts = d->alias_slots.v + ns;
+  uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &d->aliases.v[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
     size_t f = (size_t)a->first & (ns - 1);
     while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
     firsts[f] = (uint32_t)k + 1;
+    if (a->ntok > longest[f]) longest[f] = a->ntok;
     if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
     const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
     size_t s = (size_t)a->hash & (ns - 1);
@@ -614,12 +720,13 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   return IDNER_OK;
 }
 
-/* Does some alias start with a token whose fold hash is h? */
-static int alias_first(const idner_doc *d, uint64_t h) {
+/* Tokens in the longest alias that starts with a token whose fold hash is
+ * h (0: none does). */
+static size_t alias_first(const idner_doc *d, uint64_t h) {
   size_t ns = d->alias_nslots;
-  const uint32_t *firsts = d->alias_slots.v + ns;
+  const uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
   for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
-    if (d->aliases.v[firsts[f] - 1].first == h) return 1;
+    if (d->aliases.v[firsts[f] - 1].first == h) return longest[f];
   return 0;
 }
 
@@ -640,13 +747,17 @@ static int32_t propagate(idner_doc *d) {
   for (size_t i = 0; i < n; i++) {
     /* a span can only be an alias if its first token starts one (short of
      * a 64-bit hash collision, which the span hashes risk anyway) */
-    if (!is_cap(&d->toks.v[i]) || !alias_first(d, d->fold_hash.v[i])) continue;
-    uint64_t h = 1469598103934665603ull; /* FNV-1a of the empty string, as idner__hash */
-    for (size_t len = 1; len <= maxlen && i + len <= n; len++) {
+    size_t upto;
+    if (!is_cap(&d->toks.v[i]) || !(upto = alias_first(d, d->fold_hash.v[i]))) continue;
+    /* spans longer than every alias that starts with this token are none */
+    if (upto > maxlen) upto = maxlen;
+    /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
+    uint64_t h = d->fold_hash.v[i];
+    for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
       /* span_hash(d, i, i + len): the folded forms are back to back */
       const char *f = d->fold.v + d->fold_off.v[i + len - 1];
-      for (const char *e = d->fold.v + d->fold_off.v[i + len]; f < e; f++) {
+      for (const char *e = d->fold.v + d->fold_off.v[i + len]; len > 1 && f < e; f++) {
         h ^= (unsigned char)*f;
         h *= 1099511628211ull;
       }
