@@ -1,5 +1,5 @@
-/* common.h — small internal helpers shared by every module: growable arrays
- * and the error-detail formatter. Nothing here is exported. */
+/* common.h — small internal helpers shared by every module: growable arrays,
+ * the error-detail formatter and a bit scan. Nothing here is exported. */
 #ifndef IDNER_COMMON_H
 #define IDNER_COMMON_H
 
@@ -34,6 +34,18 @@ typedef struct idner__bytes {
 
 /* Appends len bytes; returns IDNER_OK or IDNER_ERR_NOMEM. */
 int32_t idner__bytes_append(idner__bytes *b, const char *s, size_t len);
+
+/* Index of the lowest set bit of v (v != 0): walks rule and class bit sets
+ * in order. */
+static inline int idner__lowest_bit(uint32_t v) {
+#if defined(__GNUC__)
+  return __builtin_ctz(v);
+#else
+  int k = 0;
+  while (!(v & 1u)) v >>= 1, k++;
+  return k;
+#endif
+}
 
 /* snprintf into a caller buffer that may be NULL / zero-sized. */
 void idner__fmt(char *buf, size_t size, const char *fmt, ...)

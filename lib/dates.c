@@ -2228,17 +2228,6 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
   return g->code[r];
 }
 
-/* Index of the lowest set bit of v (v != 0). */
-static int lowest_bit(uint32_t v) {
-#if defined(__GNUC__)
-  return __builtin_ctz(v);
-#else
-  int k = 0;
-  while (!(v & 1u)) v >>= 1, k++;
-  return k;
-#endif
-}
-
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
@@ -2255,11 +2244,11 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   /* the rules asked for, by priority: a bit per rank (order[] index) */
   uint32_t by_rank = 0;
   for (uint32_t left = rules; left; left &= left - 1) {
-    int r = lowest_bit(left);
+    int r = idner__lowest_bit(left);
     if (r < R_COUNT && sc->g->rank[r] >= 0) by_rank |= 1u << sc->g->rank[r];
   }
   for (; by_rank; by_rank &= by_rank - 1) {
-    rule_id r = sc->g->order[lowest_bit(by_rank)];
+    rule_id r = sc->g->order[idner__lowest_bit(by_rank)];
     if (digit && !digit_rule_possible(sc, r, &x)) continue;
     if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;

@@ -44,6 +44,31 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
 #define FNV_OFFSET 1469598103934665603ull
 #define FNV_PRIME 1099511628211ull
 
+/* Lower-cases the letters of eight ASCII bytes at once: a byte b < 0x80 is
+ * upper-case when b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not
+ * (b <= 'Z'); no carry crosses bytes, and 0x80 >> 2 is the 0x20 that
+ * lower-cases. */
+static inline uint64_t lower8(uint64_t v) {
+  uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
+  return v | (upper & 0x8080808080808080ull) >> 2;
+}
+
+/* FNV-1a state h continued over f[0..take), 1 <= take <= 8, unrolled
+ * (FNV-1a is one byte after another). */
+static inline uint64_t fnv_upto8(uint64_t h, const unsigned char *f, size_t take) {
+  switch (take) {
+    case 8: h = (h ^ f[take - 8]) * FNV_PRIME; /* fall through */
+    case 7: h = (h ^ f[take - 7]) * FNV_PRIME; /* fall through */
+    case 6: h = (h ^ f[take - 6]) * FNV_PRIME; /* fall through */
+    case 5: h = (h ^ f[take - 5]) * FNV_PRIME; /* fall through */
+    case 4: h = (h ^ f[take - 4]) * FNV_PRIME; /* fall through */
+    case 3: h = (h ^ f[take - 3]) * FNV_PRIME; /* fall through */
+    case 2: h = (h ^ f[take - 2]) * FNV_PRIME; /* fall through */
+    default: h = (h ^ f[take - 1]) * FNV_PRIME;
+  }
+  return h;
+}
+
 int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
   if (out->n + len + 1 > out->cap) {
     int32_t rc = IDNER__RESERVE(out, out->n + len + 1);
@@ -53,17 +78,13 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   char *o = out->v + out->n;
   uint64_t h = FNV_OFFSET;
   size_t i = 0;
-  /* Eight ASCII bytes at a time: each byte b < 0x80 is upper-case when
-   * b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not (b <= 'Z'); no
-   * carry crosses bytes, and 0x80 >> 2 is the 0x20 that lower-cases. */
-  for (; i + 8 <= len; i += 8) {
+  for (; i + 8 <= len; i += 8) { /* eight ASCII bytes at a time */
     uint64_t v;
     memcpy(&v, u + i, 8);
     if (v & 0x8080808080808080ull) break;
-    uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-    v |= (upper & 0x8080808080808080ull) >> 2;
+    v = lower8(v);
     memcpy(o + i, &v, 8);
-    for (size_t k = i; k < i + 8; k++) h = (h ^ (unsigned char)o[k]) * FNV_PRIME;
+    h = fnv_upto8(h, (const unsigned char *)o + i, 8);
   }
   for (; i < len && u[i] < 0x80u; i++) {
     unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
@@ -117,20 +138,9 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
       v &= m;
       if (!(v & 0x8080808080808080ull)) {
         low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-        uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-        v |= (upper & 0x8080808080808080ull) >> 2;
+        v = lower8(v);
         memcpy(o, &v, 8);
-        const unsigned char *f = (const unsigned char *)o;
-        switch (len) {
-          case 8: h = (h ^ f[len - 8]) * FNV_PRIME; /* fall through */
-          case 7: h = (h ^ f[len - 7]) * FNV_PRIME; /* fall through */
-          case 6: h = (h ^ f[len - 6]) * FNV_PRIME; /* fall through */
-          case 5: h = (h ^ f[len - 5]) * FNV_PRIME; /* fall through */
-          case 4: h = (h ^ f[len - 4]) * FNV_PRIME; /* fall through */
-          case 3: h = (h ^ f[len - 3]) * FNV_PRIME; /* fall through */
-          case 2: h = (h ^ f[len - 2]) * FNV_PRIME; /* fall through */
-          default: h = (h ^ f[len - 1]) * FNV_PRIME;
-        }
+        h = fnv_upto8(h, (const unsigned char *)o, len);
         pos += len;
         plain[k] = (uint8_t)(low == 0);
         hash[k] = h;
@@ -149,20 +159,9 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
       v &= m;
       if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
       low |= ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-      uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-      v |= (upper & 0x8080808080808080ull) >> 2;
+      v = lower8(v);
       memcpy(o + i, &v, 8);
-      const unsigned char *f = (const unsigned char *)o + i;
-      switch (take) { /* unrolled: FNV-1a is one byte after another */
-        case 8: h = (h ^ f[take - 8]) * FNV_PRIME; /* fall through */
-        case 7: h = (h ^ f[take - 7]) * FNV_PRIME; /* fall through */
-        case 6: h = (h ^ f[take - 6]) * FNV_PRIME; /* fall through */
-        case 5: h = (h ^ f[take - 5]) * FNV_PRIME; /* fall through */
-        case 4: h = (h ^ f[take - 4]) * FNV_PRIME; /* fall through */
-        case 3: h = (h ^ f[take - 3]) * FNV_PRIME; /* fall through */
-        case 2: h = (h ^ f[take - 2]) * FNV_PRIME; /* fall through */
-        default: h = (h ^ f[take - 1]) * FNV_PRIME;
-      }
+      h = fnv_upto8(h, (const unsigned char *)o + i, take);
       i += take;
     }
     for (; i < len; i++) {

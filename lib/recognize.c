@@ -167,17 +167,6 @@ static idner__gz_tokens gz_view(const idner_doc *d) {
 
 static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__GZ_LOC; }
 
-/* Index of the lowest set bit of v (v != 0). */
-static int lowest_bit(unsigned v) {
-#if defined(__GNUC__)
-  return __builtin_ctz(v);
-#else
-  int k = 0;
-  while (!(v & 1u)) v >>= 1, k++;
-  return k;
-#endif
-}
-
 /* A cheap reject before idner__gz_matches_after_first: the entry's second
  * token (after its first, which equals token i's form) must have token
  * i + 1's length and first byte. */
@@ -209,7 +198,7 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
     if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
       cls |= IDNER__GZS_UPPER(sl->summary);
     x->classes = (uint16_t)cls;
-    for (; cls; cls &= cls - 1) x->len[lowest_bit(cls)] = 1;
+    for (; cls; cls &= cls - 1) x->len[idner__lowest_bit(cls)] = 1;
     return;
   }
   /* entries skipped outright: ambiguous entity names at a sentence start */
