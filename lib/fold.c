@@ -3,6 +3,7 @@
  * and lower-casing keeps byte lengths close to the original. */
 #include "fold.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -108,27 +109,25 @@ static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF
 
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
-                                uint8_t *plain) {
+                                uint8_t *plain, idner__fold_cache *cache) {
   /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
    * NUL and the 8 bytes a word store may write past a form; a longer
    * non-ASCII form grows the buffer as it goes. The forms are back to back
-   * (one NUL after the last): pos, buf and cap stay in registers. */
+   * (one NUL after the last): pos and buf stay in registers. */
   const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
   size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 9;
   out->n = 0;
   int32_t rc = IDNER__RESERVE(out, need);
   if (rc) return rc;
   char *buf = out->v;
-  size_t pos = 0, cap = out->cap;
+  size_t pos = 0;
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
     size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
+    /* cap - pos >= end - u + 9 here: the tokens lie in order in the text,
+     * and ASCII folds byte for byte; only the general path below can use
+     * more than a token's bytes, and it reserves for the rest again */
     off[k] = (uint32_t)pos;
-    if (pos + len + 9 > cap) {
-      out->n = pos;
-      if ((rc = IDNER__RESERVE(out, pos + len + 9))) return rc;
-      buf = out->v, cap = out->cap;
-    }
     char *o = buf + pos;
     uint64_t h = FNV_OFFSET, low = 0;
     if (len - 1 < 8 && end - u >= 8) { /* most tokens: 1 to 8 bytes, one word */
@@ -140,7 +139,16 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
         low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
         v = lower8(v);
         memcpy(o, &v, 8);
-        h = fnv_upto8(h, (const unsigned char *)o, len);
+        /* m + 1 is 1 << 8 * len (0 for len 8): the 0x80 end mark */
+        uint64_t key = v | (m + 1) << 7;
+        size_t at = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - IDNER__FOLD_CACHE_BITS));
+        if (cache->slot[at].key == key) {
+          h = cache->slot[at].hash;
+        } else {
+          h = fnv_upto8(h, (const unsigned char *)o, len);
+          cache->slot[at].key = key;
+          cache->slot[at].hash = h;
+        }
         pos += len;
         plain[k] = (uint8_t)(low == 0);
         hash[k] = h;
@@ -176,7 +184,8 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
       out->n = pos + i;
       if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
       h = idner__hash(out->v + pos, out->n - pos);
-      buf = out->v, cap = out->cap, pos = out->n;
+      if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 9))) return rc;
+      buf = out->v, pos = out->n;
       plain[k] = 0;
     } else {
       pos += len;
@@ -191,6 +200,15 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   if (pos + 9 > out->cap && (rc = IDNER__RESERVE(out, pos + 9))) return rc;
   memset(out->v + pos, 0, 9);
   return IDNER_OK;
+}
+
+idner__fold_cache *idner__fold_cache_new(void) {
+  idner__fold_cache *c = malloc(sizeof *c);
+  /* 0x80 in the first byte: the end mark of an empty form, which never
+   * takes the cached path */
+  if (c)
+    for (size_t i = 0; i < sizeof c->slot / sizeof c->slot[0]; i++) c->slot[i].key = 0x80;
+  return c;
 }
 
 uint64_t idner__hash(const char *s, size_t len) {
