@@ -71,29 +71,34 @@ int32_t idner__decode(idner_doc *d) {
    * between (n <= IDNER_MAX_INPUT = 2^31 - 1: ~n fits) */
   double bnext = 0;
   int32_t pnext = ~(int32_t)n;
-  size_t e = run[n];
   best[n] = 0;
-  for (size_t i = n; i-- > 0;) {
-    size_t b = run[i];
+  /* Visits only the starts that have candidates, last first (the grouped
+   * candidates of starts below n are d->cands[0 .. run[n]), by start): a
+   * position between two such starts takes the next one's values, filled
+   * in before the start below reads them. */
+  size_t hi = n; /* positions [hi, n] are done */
+  for (size_t e = run[n]; e > 0;) {
+    size_t i = d->cands.v[e - 1].start, b = run[i];
+    for (size_t j = i + 1; j < hi; j++) best[j] = bnext, pick[j] = pnext;
     double bi = bnext;
     int32_t pi = -1;
-    if (b != e) {
-      if (e - b > 1) sort_run(d->cands.v, b, e);
-      for (size_t k = b; k < e; k++) {
-        const idner__cand *x = &d->cands.v[k];
-        if (x->end > n || x->end <= x->start) continue;
-        double s = x->weight * (double)(x->end - x->start) + best[x->end];
-        if (s > bi + 1e-9) {
-          bi = s;
-          pi = (int32_t)k;
-        }
+    if (e - b > 1) sort_run(d->cands.v, b, e);
+    for (size_t k = b; k < e; k++) {
+      const idner__cand *x = &d->cands.v[k];
+      if (x->end > n || x->end <= x->start) continue;
+      double s = x->weight * (double)(x->end - x->start) + best[x->end];
+      if (s > bi + 1e-9) {
+        bi = s;
+        pi = (int32_t)k;
       }
     }
     best[i] = bnext = bi;
     pick[i] = pi >= 0 ? pi : pnext;
     pnext = pi >= 0 ? ~(int32_t)i : pnext;
+    hi = i;
     e = b;
   }
+  for (size_t j = 0; j < hi; j++) best[j] = bnext, pick[j] = pnext;
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
   d->chosen.n = 0;
   for (size_t i = 0; i < n;) {
