@@ -155,6 +155,27 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
         continue;
       }
     }
+    if (len - 9 < 8 && end - u >= 16) { /* 9 to 16 bytes: two words */
+      uint64_t v0, v1, m;
+      memcpy(&v0, u, 8);
+      memcpy(&v1, u + 8, 8);
+      memcpy(&m, k_ones + 16 - len, 8);
+      v1 &= m;
+      if (!((v0 | v1) & 0x8080808080808080ull)) {
+        low = (~(v0 + 0x5151515151515151ull) | (~(v1 + 0x5151515151515151ull) & m)) &
+              0x8080808080808080ull;
+        v0 = lower8(v0);
+        v1 = lower8(v1);
+        memcpy(o, &v0, 8);
+        memcpy(o + 8, &v1, 8);
+        h = fnv_upto8(fnv_upto8(h, (const unsigned char *)o, 8), (const unsigned char *)o + 8,
+                      len - 8);
+        pos += len;
+        plain[k] = (uint8_t)(low == 0);
+        hash[k] = h;
+        continue;
+      }
+    }
     /* Eight bytes at a time while they lie inside the text (as in
      * idner__fold_hash_append); bytes past the token are masked off, then
      * stored as zeros past the form, neither kept nor hashed. A byte b
