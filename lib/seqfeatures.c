@@ -476,6 +476,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  *     features summed and what it gives each neighbour summed, and its shape;
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
+ *   - local row numbers: the small-integer local features of a form block
+ *     (F_BIAS, F_LEN, F_CAPPOS, F_KIND, F_WC_L, F_WC_R), found on first use,
+ *     so a form's miss hashes and probes only the others;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
  *     F_GZ_M1 / F_GZ_P1 (keyed by their two values together);
  *   - pair slots (two-way, 32768 sets, LRU): per pair of neighbouring
