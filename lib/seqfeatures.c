@@ -476,6 +476,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  *     features summed and what it gives each neighbour summed, and its shape;
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
+ *   - local row numbers: the small-integer local features of a form block
+ *     (F_BIAS, F_LEN, F_CAPPOS, F_KIND, F_WC_L, F_WC_R), found on first use,
+ *     so a form's miss hashes and probes only the others;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
  *     F_GZ_M1 / F_GZ_P1 (keyed by their two values together);
  *   - pair slots (two-way, 32768 sets, LRU): per pair of neighbouring
@@ -527,10 +530,18 @@ typedef struct pairslot {
 /* Fixed rows: index of each small-integer template's value 0. */
 enum { FX_DATE = 0, FX_GZ = 2, FX_CAND = 34, FX_TITLE = 66, FX_DOC = 68, FX_DOC_CAND = 76, NFIXED = 84 };
 
+/* Local row numbers: per small-integer local feature (F_BIAS, F_LEN 0..12,
+ * F_CAPPOS by its 16 values, F_KIND 0..15, F_WC_L and F_WC_R 0..255) its
+ * row number and its conjoined copy's, found on first use (LR_UNSET
+ * before), so a form block's miss neither hashes nor probes them. */
+enum { LR_BIAS = 0, LR_LEN = 1, LR_CAP = 14, LR_KIND = 30, LR_WC_L = 46, LR_WC_R = 302, NLROWS = 558 };
+#define LR_UNSET (UINT32_MAX - 1)
+
 struct idner__tagcache {
   uint64_t model;   /* which model (checksum, groups) the rows are from; 0 = none */
   uint32_t profile; /* of the fixed rows' conjoined copies */
   float fixed[NFIXED][2][LW];
+  uint32_t lrow[NLROWS][2]; /* local row numbers, plain and conjoined (same profile) */
   rowslot tri[TRI_SLOTS];                     /* F_SHAPE_TRI by the three shapes */
   gzslot gz[GZ_SLOTS];      /* F_GZ_M1, F_GZ_P1 by their two values */
   uint64_t form_keys[FORM_SETS][FORM_WAYS]; /* form_key per way; 0 = empty */
@@ -626,6 +637,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
     tc->profile = UINT32_MAX;
   }
   if (tc->profile != profile) {
+    for (uint32_t k = 0; k < NLROWS; k++) tc->lrow[k][0] = tc->lrow[k][1] = LR_UNSET;
     for (uint32_t v = 0; v < 2; v++) {
       fill_rows(tc->fixed[FX_DATE + v], m, feat_u32(F_DATE, v), profile);
       fill_rows(tc->fixed[FX_TITLE + v], m, feat_u32(F_TITLE_NEAR, v), profile);
@@ -737,9 +749,72 @@ static void add_rows(const idner__seqmodel *m, const uint32_t *rows, uint32_t a,
     if (rows[k] != NO_ROW) acc_trow(acc, m, rows[k]);
 }
 
+/* Local row lr[idx] of feature f (its hash only computed on first use). */
+#define LOCAL_ROW_(lr, tc, m, idx, f, profile)                                     \
+  do {                                                                            \
+    (lr) = (tc)->lrow[idx];                                                       \
+    if ((lr)[0] == LR_UNSET) {                                                    \
+      uint32_t f_ = (f);                                                          \
+      long r_ = idner__seqmodel_lookup((m), f_);                                  \
+      (lr)[0] = r_ < 0 ? NO_ROW : (uint32_t)r_;                                   \
+      r_ = (profile) ? idner__seqmodel_lookup((m), conj_hash(f_, (profile))) : -1; \
+      (lr)[1] = r_ < 0 ? NO_ROW : (uint32_t)r_;                                   \
+    }                                                                             \
+  } while (0)
+
+/* Token j's local features as local_features emits them (same order), into
+ * v: the row number already (local rows), or a feature hash, whose index
+ * goes to look[*nlook] (their rows to be found). Returns how many. */
+static uint32_t local_block(struct idner__tagcache *tc, const idner__seqmodel *m,
+                            const idner_doc *d, size_t j, const window *w, uint32_t groups,
+                            uint32_t profile, uint32_t *v, uint8_t *look, uint32_t *nlook) {
+  uint32_t n = 0, nl = 0, kconj[16];
+  uint32_t kn = 0; /* bit k: v[k] is a row */
+#define PUT_ROW_(idx, f)                                    \
+  do {                                                      \
+    uint32_t *lr_;                                          \
+    LOCAL_ROW_(lr_, tc, m, (idx), (f), profile);            \
+    v[n] = lr_[0], kconj[n] = lr_[1], kn |= 1u << n, n++;   \
+  } while (0)
+  size_t l0 = d->fold_off.v[j + 1] - d->fold_off.v[j];
+  const char *wd = d->fold.v + d->fold_off.v[j];
+  PUT_ROW_(LR_BIAS, mix_h(F_BIAS, FNV_OFFSET)); /* the hash of "" */
+  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_W, d->fold_hash.v[j]);
+  static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
+  uint64_t h = FNV_OFFSET;
+  for (size_t k = 1; k <= 3 && k < l0; k++) look[nl++] = (uint8_t)n, v[n++] = mix_h(pre[k - 1], h = (h ^ (unsigned char)wd[k - 1]) * FNV_PRIME);
+  for (size_t k = 1; k <= 4 && k < l0; k++) look[nl++] = (uint8_t)n, v[n++] = mix_h(suf[k - 1], hash_more(FNV_OFFSET, wd + l0 - k, k));
+  uint32_t len = l0 > 12 ? 12u : (uint32_t)l0;
+  PUT_ROW_(LR_LEN + len, feat_u32(F_LEN, len));
+  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_SHAPE, w->sh[1].hash);
+  const idner_token *t = &d->toks.v[j];
+  uint32_t cap = (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_LOWER)) |
+                 ((t->flags & IDNER_SHAPE_SENT_START) ? 0x100u : 0u);
+  PUT_ROW_(LR_CAP + ((cap & 7u) | (cap >> 8) << 3), feat_u32(F_CAPPOS, cap));
+  if (t->kind < 16) PUT_ROW_(LR_KIND + t->kind, feat_u32(F_KIND, t->kind));
+  else look[nl++] = (uint8_t)n, v[n++] = feat_u32(F_KIND, t->kind);
+  if (groups & IDNER__FEAT_CLASSES) {
+    uint32_t c = w->wc[1];
+    look[nl++] = (uint8_t)n, v[n++] = feat_u32(F_WC_LR, c);
+    if (c < 0xFFFEu) {
+      PUT_ROW_(LR_WC_L + (c >> 8), feat_u32(F_WC_L, c >> 8));
+      PUT_ROW_(LR_WC_R + (c & 0xFF), feat_u32(F_WC_R, c & 0xFF));
+    }
+  }
+#undef PUT_ROW_
+  if (profile) /* the conjoined copies, after */
+    for (uint32_t k = 0, e = n; k < e; k++) {
+      if (kn >> k & 1u) v[n] = kconj[k];
+      else look[nl++] = (uint8_t)n, v[n] = conj_hash(v[k], profile);
+      n++;
+    }
+  *nlook = nl;
+  return n;
+}
+
 /* Token j's form block and shape, summed from the weight rows, into slot. */
 static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t profile,
-                          const idner__seqmodel *m, formslot *slot) {
+                          const idner__seqmodel *m, struct idner__tagcache *tc, formslot *slot) {
   int32_t rc;
   window w;
   shape_at(d, (long)j, &w.sh[1]);
@@ -747,16 +822,22 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
   d->feats.n = 0;
   if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
   fbuf b = {d};
-  uint32_t count[FORM_PARTS];
-  EMIT_GROUP(count[0], local_features(&b, d, j, &w, groups));
+  uint32_t count[FORM_PARTS], nl;
+  uint8_t look[32]; /* (at most 16 local features, twice with a profile) */
+  count[0] = local_block(tc, m, d, j, &w, groups, profile, d->feats.v, look, &nl);
+  d->feats.n = count[0];
   for (int r = 0; r < NROLES; r++)
     EMIT_GROUP(count[1 + r], role_features(&b, d, (long)j, r, &w.sh[1], w.wc[1], groups));
-  for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
-  find_rows(m, d->feats.v, d->feats.n);
+  uint32_t *v = d->feats.v, nf = (uint32_t)d->feats.n;
+  /* the local hashes, then the roles' (all hashes) */
+  for (uint32_t k = 0; k < nl; k++) idner__seqmodel_prefetch(m, v[look[k]]);
+  for (uint32_t k = count[0]; k < nf; k++) idner__seqmodel_prefetch(m, v[k]);
+  for (uint32_t k = 0; k < nl; k++) v[look[k]] = find_row(m, v[look[k]]);
+  find_rows(m, v + count[0], nf - count[0]);
   for (uint32_t p = 0, a = 0; p < FORM_PARTS; a += count[p], p++) {
     acc8 acc;
     acc_zero(&acc);
-    add_rows(m, d->feats.v, a, a + count[p], &acc);
+    add_rows(m, v, a, a + count[p], &acc);
     acc_get(&acc, slot->w[p]);
   }
   slot->shape = w.sh[1];
@@ -866,7 +947,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         for (size_t q = j > LEAD + 2 ? j - LEAD - 2 : 0; q < j; q++)
           if (blk[q % RING] == fs) kept[q % RING] = *fs, blk[q % RING] = &kept[q % RING];
         fk[way] = 0;
-        if ((rc = form_block(d, j, groups, profile, m, fs))) return rc;
+        if ((rc = form_block(d, j, groups, profile, m, tc, fs))) return rc;
         fk[way] = key;
       }
       if ((tc->lru[set] & 3u) != way) tc->lru[set] = lru_touch(tc->lru[set], way);
