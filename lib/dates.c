@@ -2734,44 +2734,44 @@ static int32_t build_triggers(idner__dategrammar *g) {
   return IDNER_OK;
 }
 
-/* The calendar table's names (holidays, Hijri months) as lexicon entries;
- * the forms live as long as the table. */
 /* Bucket of a holiday name by its first byte: a lower-case ASCII letter's,
  * or 26 for any other (a digit, a byte outside ASCII, a space). */
 static int hol_bucket(char c) { return c >= 'a' && c <= 'z' ? c - 'a' : 26; }
 
+/* Lists the n forms (form(v, i)) by the bucket of their first byte: a
+ * counting sort into *by_first, with bucket c's entries at
+ * first_start[c] .. first_start[c + 1]. */
+static int32_t index_by_first(const void *v, size_t n, const char *(*form)(const void *, size_t),
+                              uint32_t **by_first, uint32_t first_start[28]) {
+  free(*by_first);
+  *by_first = calloc(n ? n : 1, sizeof **by_first);
+  if (!*by_first) return IDNER_ERR_NOMEM;
+  memset(first_start, 0, 28 * sizeof *first_start);
+  for (size_t i = 0; i < n; i++)
+    first_start[hol_bucket((char)ascii_lower((unsigned char)form(v, i)[0])) + 1]++;
+  for (int c = 1; c < 28; c++) first_start[c] += first_start[c - 1];
+  uint32_t at[27];
+  memcpy(at, first_start, sizeof at);
+  for (size_t i = 0; i < n; i++)
+    (*by_first)[at[hol_bucket((char)ascii_lower((unsigned char)form(v, i)[0]))]++] = (uint32_t)i;
+  return IDNER_OK;
+}
+
+static const char *lex_form_at(const void *v, size_t i) { return ((const lex *)v)[i].form; }
+static const char *word_at(const void *v, size_t i) { return ((const char *const *)v)[i]; }
+
 /* Builds t->by_first (see lex_table). */
 static int32_t index_table(lex_table *t) {
-  free(t->by_first);
-  t->by_first = calloc(t->n ? t->n : 1, sizeof *t->by_first);
-  if (!t->by_first) return IDNER_ERR_NOMEM;
-  memset(t->first_start, 0, sizeof t->first_start);
-  for (size_t i = 0; i < t->n; i++)
-    t->first_start[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0])) + 1]++;
-  for (int c = 1; c < 28; c++) t->first_start[c] += t->first_start[c - 1];
-  uint32_t at[27];
-  memcpy(at, t->first_start, sizeof at);
-  for (size_t i = 0; i < t->n; i++)
-    t->by_first[at[hol_bucket((char)ascii_lower((unsigned char)t->v[i].form[0]))]++] = (uint32_t)i;
-  return IDNER_OK;
+  return index_by_first(t->v, t->n, lex_form_at, &t->by_first, t->first_start);
 }
 
 /* Builds w->by_first (see word_list). */
 static int32_t index_words(word_list *w) {
-  free(w->by_first);
-  w->by_first = calloc(w->n ? w->n : 1, sizeof *w->by_first);
-  if (!w->by_first) return IDNER_ERR_NOMEM;
-  memset(w->first_start, 0, sizeof w->first_start);
-  for (size_t i = 0; i < w->n; i++)
-    w->first_start[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0])) + 1]++;
-  for (int c = 1; c < 28; c++) w->first_start[c] += w->first_start[c - 1];
-  uint32_t at[27];
-  memcpy(at, w->first_start, sizeof at);
-  for (size_t i = 0; i < w->n; i++)
-    w->by_first[at[hol_bucket((char)ascii_lower((unsigned char)w->v[i][0]))]++] = (uint32_t)i;
-  return IDNER_OK;
+  return index_by_first(w->v, w->n, word_at, &w->by_first, w->first_start);
 }
 
+/* The calendar table's names (holidays, Hijri months) as lexicon entries;
+ * the forms live as long as the table. */
 static int32_t calendar_lexicon(idner__dategrammar *g) {
   size_t n = idner__cal_form_count(g->cal);
   g->cal_tab.v = calloc(n ? n : 1, sizeof *g->cal_tab.v);
