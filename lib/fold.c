@@ -111,11 +111,12 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain, idner__fold_cache *cache) {
   /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
-   * NUL and the 8 bytes a word store may write past a form; a longer
+   * NUL and the 16 bytes readable past the last form's start (8 of them
+   * for a word store past a form); a longer
    * non-ASCII form grows the buffer as it goes. The forms are back to back
    * (one NUL after the last): pos and buf stay in registers. */
   const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
-  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 9;
+  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 17;
   out->n = 0;
   int32_t rc = IDNER__RESERVE(out, need);
   if (rc) return rc;
@@ -124,7 +125,7 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
     size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
-    /* cap - pos >= end - u + 9 here: the tokens lie in order in the text,
+    /* cap - pos >= end - u + 17 here: the tokens lie in order in the text,
      * and ASCII folds byte for byte; only the general path below can use
      * more than a token's bytes, and it reserves for the rest again */
     off[k] = (uint32_t)pos;
@@ -205,7 +206,7 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
       out->n = pos + i;
       if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
       h = idner__hash(out->v + pos, out->n - pos);
-      if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 9))) return rc;
+      if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
       buf = out->v, pos = out->n;
       plain[k] = 0;
     } else {
@@ -216,10 +217,10 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   }
   off[n] = (uint32_t)pos;
   out->n = pos;
-  /* 8 bytes readable past every form's start (fold.h): a longer non-ASCII
+  /* 16 bytes readable past every form's start (fold.h): a longer non-ASCII
    * fold of the last token may have used up the slack */
-  if (pos + 9 > out->cap && (rc = IDNER__RESERVE(out, pos + 9))) return rc;
-  memset(out->v + pos, 0, 9);
+  if (pos + 17 > out->cap && (rc = IDNER__RESERVE(out, pos + 17))) return rc;
+  memset(out->v + pos, 0, 17);
   return IDNER_OK;
 }
 

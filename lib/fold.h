@@ -35,8 +35,8 @@ idner__fold_cache *idner__fold_cache_new(void);
  * is non-empty ASCII with no byte below '/' (no white space, ',', '(',
  * '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
  * date grammar's trigger lookup uses. The forms are back to back, with a
- * NUL and at least 8 more readable bytes after the last (a form's first 8
- * bytes can be read as one word). cache: see idner__fold_cache. */
+ * NUL and at least 16 more readable bytes after the last (a form's first
+ * 16 bytes can be read as two words: the gazetteer lookup does). cache: see idner__fold_cache. */
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain, idner__fold_cache *cache);

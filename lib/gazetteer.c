@@ -235,32 +235,54 @@ int32_t idner__gz_add_file(idner__gazetteer *g, const char *name, const char *da
 
 /* ---- index and matching ------------------------------------------------- */
 
-int32_t idner__gz_finish(idner__gazetteer *g) {
-  size_t ns = 16;
-  while (ns < g->n * 2) ns *= 2;
+/* Fills a fresh index of ns slots (a power of two) with the chains and
+ * counts them in *chains. */
+static int32_t build_slots(idner__gazetteer *g, size_t ns, size_t *chains) {
   free(g->slots);
-  /* calloc: the padding of each slot is zero, so the store's bytes are the
-   * same from run to run (the embedded image is these bytes). */
-  g->slots = calloc(ns, sizeof *g->slots);
+  g->nslots = 0;
+  /* zeroed: the store's bytes are the same from run to run (the embedded
+   * image is these bytes); aligned: a slot never straddles a cache line */
+  g->slots = aligned_alloc(64, ns * sizeof *g->slots);
   if (!g->slots) return IDNER_ERR_NOMEM;
+  memset(g->slots, 0, ns * sizeof *g->slots);
   g->nslots = ns;
   for (size_t i = 0; i < ns; i++) g->slots[i].head = UINT32_MAX;
+  *chains = 0;
   /* Insert in reverse so each chain lists entries in load order: later
    * files come later, and recognizers let the last word win. */
   for (size_t k = g->n; k-- > 0;) {
     uint64_t h = g->first_hash[k];
     size_t i = (size_t)h & (ns - 1);
     while (g->slots[i].head != UINT32_MAX && g->slots[i].hash != h) i = (i + 1) & (ns - 1);
+    *chains += g->slots[i].head == UINT32_MAX;
     g->v[k].next = g->slots[i].head;
     g->slots[i].hash = h;
     g->slots[i].head = (uint32_t)k;
   }
+  return IDNER_OK;
+}
+
+int32_t idner__gz_finish(idner__gazetteer *g) {
+  size_t ns = 16;
+  while (ns < g->n * 2) ns *= 2;
+  size_t chains;
+  int32_t rc = build_slots(g, ns, &chains);
+  if (rc) return rc;
+  /* Most first tokens start one chain: size the index by chains, at most
+   * two thirds full (a lookup of a token without a chain probes until an
+   * empty slot), so that it takes fewer cache lines. */
+  size_t fit = 16;
+  while (fit * 2 < chains * 3) fit *= 2;
+  if (fit < ns && (rc = build_slots(g, ns = fit, &chains))) return rc;
   /* What the matcher may skip (IDNER__GZQ_*): it compares the first token
    * once per chain, against the head's first folded token. */
   for (size_t i = 0; i < ns; i++) {
     uint32_t head = g->slots[i].head;
     if (head == UINT32_MAX) continue;
     const char *hf = g->pool.v + g->v[head].form_off;
+    size_t hl = strlen(hf);
+    if (hl < IDNER__GZ_SLOT_FORM) memcpy(g->slots[i].form, hf, hl);
+    else g->slots[i].form[IDNER__GZ_SLOT_FORM - 1] = 0xFF;
     uint32_t any = 0, upper = 0, summable = 1;
     for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
       idner__gz_entry *e = &g->v[k];
@@ -296,7 +318,7 @@ int32_t idner__gz_adopt(const idner__gz_image *im, idner__gazetteer **out) {
   *out = NULL;
   size_t ns = im->slots.size / sizeof(slot);
   if (im->entries.size % sizeof(idner__gz_entry) || im->slots.size % sizeof(slot) || ns < 16 ||
-      (ns & (ns - 1)) || !im->pool.size)
+      (ns & (ns - 1)) || !im->pool.size || (uintptr_t)im->slots.p % _Alignof(slot))
     return IDNER_ERR_INTERNAL;
   idner__gazetteer *g = calloc(1, sizeof *g);
   if (!g) return IDNER_ERR_NOMEM;

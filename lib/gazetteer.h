@@ -81,12 +81,20 @@ uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
                          size_t i);
 
 /* The arrays a doc's lookups read, taken once per doc: the first-token
- * index, inlined below, and what the chain walk needs. */
+ * index, inlined below, and what the chain walk needs. A slot is half a
+ * cache line and holds the chain head's first folded token itself when it
+ * has at most 15 bytes (most do): a lookup then reads one line of the
+ * index, not the entry and the string pool too. */
+#define IDNER__GZ_SLOT_FORM 16
 typedef struct idner__gz_slot {
-  uint64_t hash;
+  _Alignas(32) uint64_t hash;
+  /* the head's first folded token, zero-padded, when shorter than 16
+   * bytes; else 0xFF in its last byte, which no padded form has */
+  unsigned char form[IDNER__GZ_SLOT_FORM];
   uint32_t head;     /* UINT32_MAX = empty */
   uint32_t summary;  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish) */
 } idner__gz_slot;
+_Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 
 /* A chain whose entries are all one-word (IDNER__GZQ_ONE) and of classes
  * outside PER..LOC (no entry to remember) is summed up in its slot: once
@@ -116,25 +124,36 @@ static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, 
   return NULL;
 }
 
-/* Does the first folded token of entry `head` equal token i's folded form?
- * Asked once per chain: every entry with IDNER__GZQ_SAME_FIRST then has its
- * first token settled (a chain gathers entries by a 64-bit hash of it, so
- * equal strings are the rule and a collision falls back to full checks).
- * A form of up to 8 bytes is compared as one word: the doc's fold buffer
- * has 8 bytes to spare after every form (idner__fold_hash_tokens). */
-static inline int idner__gz_head_matches(const idner__gz_index *x, uint32_t head,
+/* Where the slot for fold hash h is looked up first (for a prefetch). */
+static inline const idner__gz_slot *idner__gz_slot_home(const idner__gz_index *x, uint64_t h) {
+  return x->nslots ? &x->slots[(size_t)h & (x->nslots - 1)] : NULL;
+}
+
+/* Does the first folded token of slot sl's chain head equal token i's
+ * folded form? Asked once per chain: every entry with IDNER__GZQ_SAME_FIRST
+ * then has its first token settled (a chain gathers entries by a 64-bit
+ * hash of it, so equal strings are the rule and a collision falls back to
+ * full checks). A form of up to 15 bytes is compared with the slot's copy
+ * as two words: the doc's fold buffer has 16 bytes readable from every
+ * form's start (idner__fold_hash_tokens); a longer one with the pool. */
+static inline int idner__gz_head_matches(const idner__gz_index *x, const idner__gz_slot *sl,
                                          const idner__gz_tokens *t, size_t i) {
-  static const unsigned char ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
-  size_t off = x->v[head].form_off, len = t->fold_off[i + 1] - t->fold_off[i];
+  static const unsigned char ones[32] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+  size_t len = t->fold_off[i + 1] - t->fold_off[i];
   const char *f = t->fold + t->fold_off[i];
-  if (len == 0 || off + len >= x->pool_n || x->pool[off + len] != '\0') return 0;
-  if (len <= 8 && off + 8 <= x->pool_n) {
-    uint64_t a, b, m;
-    memcpy(&a, x->pool + off, 8);
-    memcpy(&b, f, 8);
-    memcpy(&m, ones + 8 - len, 8);
-    return ((a ^ b) & m) == 0;
+  if (len - 1 < IDNER__GZ_SLOT_FORM - 1) { /* 1 to 15 bytes */
+    uint64_t a0, a1, b0, b1, m0, m1;
+    memcpy(&a0, sl->form, 8);
+    memcpy(&a1, sl->form + 8, 8);
+    memcpy(&b0, f, 8);
+    memcpy(&b1, f + 8, 8);
+    memcpy(&m0, ones + 16 - len, 8);
+    memcpy(&m1, ones + 24 - len, 8);
+    return ((a0 ^ (b0 & m0)) | (a1 ^ (b1 & m1))) == 0;
   }
+  size_t off = x->v[sl->head].form_off;
+  if (len == 0 || off + len >= x->pool_n || x->pool[off + len] != '\0') return 0;
   return memcmp(x->pool + off, f, len) == 0;
 }
 

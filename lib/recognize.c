@@ -194,7 +194,7 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   if (!sl) return;
   uint32_t head = sl->head, flags = t->toks[i].flags;
   if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
-    if (!idner__gz_head_matches(gx, head, t, i)) return;
+    if (!idner__gz_head_matches(gx, sl, t, i)) return;
     unsigned cls = IDNER__GZS_ANY(sl->summary);
     if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
       cls |= IDNER__GZS_UPPER(sl->summary);
@@ -207,7 +207,7 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   /* a one-word entry matches when its case does: q & case_ok != 0 */
   unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
                          ? ~0u : IDNER__GZQ_ANYCASE;
-  int first_ok = idner__gz_head_matches(gx, head, t, i);
+  int first_ok = idner__gz_head_matches(gx, sl, t, i);
   for (uint32_t k = head; k != UINT32_MAX;) {
     const idner__gz_entry *e = &gx->v[k];
     unsigned q = e->quick;
@@ -237,7 +237,13 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   idner__gz_tokens t = gz_view(d);
   idner__gz_index gx;
   idner__gz_index_of(m->gz, &gx);
-  for (size_t i = 0; i < n; i++) record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
+  /* The index is MBs, read at random: ask for token i + AHEAD's slot
+   * while token i is matched. */
+  enum { AHEAD = 8 };
+  for (size_t i = 0; i < n; i++) {
+    if (i + AHEAD < n && gx.nslots) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + AHEAD]));
+    record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
+  }
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
   return IDNER_OK;
