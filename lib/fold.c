@@ -54,19 +54,19 @@ static inline uint64_t lower8(uint64_t v) {
   return v | (upper & 0x8080808080808080ull) >> 2;
 }
 
-/* FNV-1a state h continued over f[0..take), 1 <= take <= 8, unrolled
- * (FNV-1a is one byte after another). */
+/* FNV-1a state h continued over f[0..take), 1 <= take <= 8. FNV-1a is one
+ * byte after another; a jump into an unrolled chain by take mispredicts
+ * on most short words, so all eight steps are taken (f has eight readable
+ * bytes) and the state after take of them is picked from a table. */
 static inline uint64_t fnv_upto8(uint64_t h, const unsigned char *f, size_t take) {
-  switch (take) {
-    case 8: h = (h ^ f[take - 8]) * FNV_PRIME; /* fall through */
-    case 7: h = (h ^ f[take - 7]) * FNV_PRIME; /* fall through */
-    case 6: h = (h ^ f[take - 6]) * FNV_PRIME; /* fall through */
-    case 5: h = (h ^ f[take - 5]) * FNV_PRIME; /* fall through */
-    case 4: h = (h ^ f[take - 4]) * FNV_PRIME; /* fall through */
-    case 3: h = (h ^ f[take - 3]) * FNV_PRIME; /* fall through */
-    case 2: h = (h ^ f[take - 2]) * FNV_PRIME; /* fall through */
-    default: h = (h ^ f[take - 1]) * FNV_PRIME;
-  }
+  uint64_t st[8];
+  for (int j = 0; j < 8; j++) st[j] = h = (h ^ f[j]) * FNV_PRIME;
+  return st[take - 1];
+}
+
+/* fnv_upto8 for take == 8. */
+static inline uint64_t fnv_8(uint64_t h, const unsigned char *f) {
+  for (int j = 0; j < 8; j++) h = (h ^ f[j]) * FNV_PRIME;
   return h;
 }
 
@@ -85,7 +85,7 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
     if (v & 0x8080808080808080ull) break;
     v = lower8(v);
     memcpy(o + i, &v, 8);
-    h = fnv_upto8(h, (const unsigned char *)o + i, 8);
+    h = fnv_8(h, (const unsigned char *)o + i);
   }
   for (; i < len && u[i] < 0x80u; i++) {
     unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
@@ -169,8 +169,7 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
         v1 = lower8(v1);
         memcpy(o, &v0, 8);
         memcpy(o + 8, &v1, 8);
-        h = fnv_upto8(fnv_upto8(h, (const unsigned char *)o, 8), (const unsigned char *)o + 8,
-                      len - 8);
+        h = fnv_upto8(fnv_8(h, (const unsigned char *)o), (const unsigned char *)o + 8, len - 8);
         pos += len;
         plain[k] = (uint8_t)(low == 0);
         hash[k] = h;
