@@ -101,7 +101,6 @@ void idner_doc_free(idner_doc *d) {
   free(d->fold_off.v);
   free(d->fold_hash.v);
   free(d->fold_plain.v);
-  free(d->fold_cache);
   free(d->emcache);
   free(d->ev.v);
   free(d->rule_toks.v);

@@ -63,7 +63,6 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } fold_off;
   struct { uint64_t *v; size_t n, cap; } fold_hash;
   struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
-  struct idner__fold_cache *fold_cache; /* fold.h; lazily allocated */
   struct { idner__tokev *v; size_t n, cap; } ev;
   /* recognize.c: tokens some gazetteer rule starts at */
   struct { uint32_t *v; size_t n, cap; } rule_toks;

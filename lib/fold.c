@@ -109,7 +109,7 @@ static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF
 
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
-                                uint8_t *plain, idner__fold_cache *cache) {
+                                uint8_t *plain) {
   /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
    * NUL and the 16 bytes readable past the last form's start (8 of them
    * for a word store past a form); a longer
@@ -140,16 +140,9 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
         low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
         v = lower8(v);
         memcpy(o, &v, 8);
-        /* m + 1 is 1 << 8 * len (0 for len 8): the 0x80 end mark */
-        uint64_t key = v | (m + 1) << 7;
-        size_t at = (size_t)((key * 0x9E3779B97F4A7C15ull) >> (64 - IDNER__FOLD_CACHE_BITS));
-        if (cache->slot[at].key == key) {
-          h = cache->slot[at].hash;
-        } else {
-          h = fnv_upto8(h, (const unsigned char *)o, len);
-          cache->slot[at].key = key;
-          cache->slot[at].hash = h;
-        }
+        /* no memo of the hashes of frequent words: its misses and its
+         * cache lines cost more than the eight steps */
+        h = fnv_upto8(h, (const unsigned char *)o, len);
         pos += len;
         plain[k] = (uint8_t)(low == 0);
         hash[k] = h;
@@ -221,15 +214,6 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   if (pos + 17 > out->cap && (rc = IDNER__RESERVE(out, pos + 17))) return rc;
   memset(out->v + pos, 0, 17);
   return IDNER_OK;
-}
-
-idner__fold_cache *idner__fold_cache_new(void) {
-  idner__fold_cache *c = malloc(sizeof *c);
-  /* 0x80 in the first byte: the end mark of an empty form, which never
-   * takes the cached path */
-  if (c)
-    for (size_t i = 0; i < sizeof c->slot / sizeof c->slot[0]; i++) c->slot[i].key = 0x80;
-  return c;
 }
 
 uint64_t idner__hash(const char *s, size_t len) {

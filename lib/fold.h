@@ -15,18 +15,6 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out);
  * pass over ASCII text (the common case) instead of fold, copy, then hash. */
 int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash);
 
-/* Per-document memo of the hashes of short ASCII forms (most tokens
- * repeat: "yang", "di", "dan"), so their hash is a lookup instead of a
- * byte-serial FNV chain. A slot's key is the form's 8 bytes (zeros past
- * it) with 0x80 in the byte after its end; it only caches a pure function
- * of the key, so it is never cleared. Allocate with idner__fold_cache_new
- * (slots start out matching no form), free with free(). */
-#define IDNER__FOLD_CACHE_BITS 12
-typedef struct idner__fold_cache {
-  struct { uint64_t key, hash; } slot[1u << IDNER__FOLD_CACHE_BITS];
-} idner__fold_cache;
-idner__fold_cache *idner__fold_cache_new(void);
-
 /* Folds and hashes each token of text: off[k] is where token k's form
  * starts in out (cleared first), off[n] its end, hash[k] its idner__hash;
  * as idner__fold_hash_append per token, with the ASCII loop inlined (most
@@ -36,10 +24,10 @@ idner__fold_cache *idner__fold_cache_new(void);
  * '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
  * date grammar's trigger lookup uses. The forms are back to back, with a
  * NUL and at least 16 more readable bytes after the last (a form's first
- * 16 bytes can be read as two words: the gazetteer lookup does). cache: see idner__fold_cache. */
+ * 16 bytes can be read as two words: the gazetteer lookup does). */
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
-                                uint8_t *plain, idner__fold_cache *cache);
+                                uint8_t *plain);
 
 
 /* 64-bit FNV-1a hash of a byte string (used on folded forms). */

@@ -156,9 +156,8 @@ int32_t idner__fold_doc(idner_doc *d) {
   if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)) ||
       (rc = IDNER__RESERVE(&d->fold_plain, n + 1)))
     return rc;
-  if (!d->fold_cache && !(d->fold_cache = idner__fold_cache_new())) return IDNER_ERR_NOMEM;
   return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v,
-                                 d->fold_plain.v, d->fold_cache);
+                                 d->fold_plain.v);
 }
 
 static idner__gz_tokens gz_view(const idner_doc *d) {
