@@ -133,6 +133,7 @@ static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *sur
   int32_t rc = idner__tokenize(surf, slen, 1, &g->scratch, NULL);
   if (rc == IDNER_ERR_NOMEM) return rc;
   if (rc || g->scratch.n == 0) return fail(c, IDNER_ERR_DATA_FORMAT, "surface form has no tokens");
+  if (g->scratch.n > UINT16_MAX) return fail(c, IDNER_ERR_DATA_FORMAT, "surface form has too many tokens");
   if (g->pool.n > UINT32_MAX / 2) return fail(c, IDNER_ERR_DATA_FORMAT, "data too large");
   if ((rc = IDNER__RESERVE(g, g->n + 1))) return rc;
   if (g->n + 1 > g->first_cap &&
@@ -140,7 +141,7 @@ static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *sur
     return rc;
   idner__gz_entry e;
   memset(&e, 0, sizeof e);
-  e.ntok = (uint32_t)g->scratch.n;
+  e.ntok = (uint16_t)g->scratch.n;
   e.cls = (uint8_t)cls;
   e.flags = flags;
   e.next = UINT32_MAX;
@@ -153,7 +154,14 @@ static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *sur
       return rc;
   }
   const char *first = g->pool.v + e.form_off;
-  g->first_hash[g->n] = idner__hash(first, strlen(first));
+  size_t first_len = strlen(first);
+  g->first_hash[g->n] = idner__hash(first, first_len);
+  if (e.ntok > 1) {
+    const char *second = first + first_len + 1;
+    size_t second_len = strlen(second);
+    e.second_len = (uint8_t)(second_len <= 255 ? second_len : 0);
+    e.second_first = (uint8_t)second[0];
+  }
   g->v[g->n++] = e;
   return IDNER_OK;
 }

@@ -21,7 +21,10 @@ enum {
 #define IDNER__GZF_AMBIG 0x2u  /* also an ordinary word: needs context */
 
 typedef struct idner__gz_entry {
-  uint32_t ntok;        /* tokens in the surface form */
+  uint16_t ntok;        /* tokens in the surface form (a line has at most 4096 bytes) */
+  /* the second folded token's length (0 if none or longer than 255) and
+   * first byte: the matcher's cheap reject without reading the pool */
+  uint8_t second_len, second_first;
   uint32_t form_off;    /* folded tokens, each NUL-terminated, in pool */
   uint32_t exact_off;   /* original tokens, each NUL-terminated, in pool */
   uint32_t value_off;   /* NUL-terminated value in pool ("" if none) */
@@ -31,6 +34,7 @@ typedef struct idner__gz_entry {
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
   uint8_t quick;        /* IDNER__GZQ_*: what the matcher may skip (set by finish) */
 } idner__gz_entry;
+_Static_assert(sizeof(idner__gz_entry) == 24, "an entry's size");
 
 /* idner__gz_entry.quick bits, derived from the entry by idner__gz_finish. */
 #define IDNER__GZQ_SAME_FIRST 0x1u /* not cs, and the first folded token is the chain head's */

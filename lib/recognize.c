@@ -169,12 +169,16 @@ static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__
 
 /* A cheap reject before idner__gz_matches_after_first: the entry's second
  * token (after its first, which equals token i's form) must have token
- * i + 1's length and first byte. */
+ * i + 1's length and first byte. The entry says both (the pool is read at
+ * random, the entries of a chain lie mostly together), unless the token
+ * is longer than 255 bytes. */
 static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
                             const idner__gz_tokens *t, size_t i) {
   if (i + 1 >= t->n) return 0;
-  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
   size_t len = t->fold_off[i + 2] - t->fold_off[i + 1];
+  if (e->second_len)
+    return e->second_len == len && e->second_first == (unsigned char)t->fold[t->fold_off[i + 1]];
+  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
   return off + len < gx->pool_n && gx->pool[off + len] == '\0' &&
          gx->pool[off] == t->fold[t->fold_off[i + 1]];
 }
