@@ -277,10 +277,10 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   int32_t rc = build_slots(g, ns, &chains);
   if (rc) return rc;
   /* Most first tokens start one chain: size the index by chains, at most
-   * two thirds full (a lookup of a token without a chain probes until an
-   * empty slot), so that it takes fewer cache lines. */
+   * half full (a lookup of a token without a chain probes until an empty
+   * slot; two thirds full cost more in probes than it saved in lines). */
   size_t fit = 16;
-  while (fit * 2 < chains * 3) fit *= 2;
+  while (fit < chains * 2) fit *= 2;
   if (fit < ns && (rc = build_slots(g, ns = fit, &chains))) return rc;
   /* What the matcher may skip (IDNER__GZQ_*): it compares the first token
    * once per chain, against the head's first folded token. */
