@@ -108,6 +108,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->cue_toks.v);
   free(d->name_toks.v);
   free(d->url_toks.v);
+  free(d->cap_toks.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
   free(d->cands.v);

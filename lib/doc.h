@@ -70,6 +70,7 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
   struct { uint32_t *v; size_t n, cap; } name_toks; /* recognize.c: tokens with name_tok set */
   struct { uint32_t *v; size_t n, cap; } url_toks;  /* recognize.c: IDNER_TOK_URL tokens */
+  struct { uint32_t *v; size_t n, cap; } cap_toks;  /* recognize.c: capitalized tokens */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;

@@ -78,24 +78,8 @@ static int is_initial(const idner_token *t) {
 
 /* Could token i be part of a person's name? Capitalized word, not a known
  * function word, title, place, nation or organization, not inside a date,
- * and not a sentence-initial common word ("Menurut"). */
-static int name_token_of(const idner_doc *d, size_t i) {
-  const idner_token *t = &d->toks.v[i];
-  if (is_initial(t)) return 1;
-  if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
-  if ((t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start > 1) return 0;
-  if (t->flags & IDNER_SHAPE_HAS_PERIOD) return 0;
-  if (ev(d, i)->in_date) return 0;
-  if (has_any(d, i, BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) |
-                        BIT(IDNER__GZ_STOP) | BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) |
-                        BIT(IDNER__GZ_NONE)))
-    return 0;
-  if ((t->flags & IDNER_SHAPE_SENT_START) && has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i))
-    return 0;
-  return 1;
-}
-
-/* is_name_token, as name_tokens (idner__recognize) left it in the record. */
+ * and not a sentence-initial common word ("Menurut"); or an initial. As
+ * name_tokens (idner__recognize) left it in the record. */
 static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
 static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
@@ -265,41 +249,99 @@ static const struct { const char *w; size_t len; int kind; } k_cues[] = {
 
 static int cue_of(const idner_doc *d, size_t i);
 
-/* A bit per value of the top 6 bits of the cue words' fold hashes: a token
- * whose hash top has no bit is no cue. */
-static uint64_t cue_bloom(void) {
-  uint64_t m = 0;
-  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
-    m |= 1ull << (idner__hash(k_cues[k].w, k_cues[k].len) >> 58);
-  return m;
+#define NCUES (sizeof k_cues / sizeof *k_cues)
+
+/* The cue words' fold hashes, and a 256-bit filter of their top 8 bits: a
+ * token whose hash top has no bit is no cue. */
+typedef struct {
+  uint64_t bloom[4];
+  uint64_t hash[NCUES];
+} cue_set;
+
+static void cue_set_init(cue_set *c) {
+  memset(c->bloom, 0, sizeof c->bloom);
+  for (size_t k = 0; k < NCUES; k++) {
+    uint64_t h = c->hash[k] = idner__hash(k_cues[k].w, k_cues[k].len);
+    c->bloom[h >> 62] |= 1ull << (h >> 56 & 63);
+  }
 }
+
+/* Is token i (fold hash h) a cue word? The hash picks the candidate word
+ * without branches; its bytes confirm it. */
+static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
+  if (!(c->bloom[h >> 62] >> (h >> 56 & 63) & 1u)) return 0;
+  size_t hit = NCUES;
+  for (size_t k = 0; k < NCUES; k++) hit = c->hash[k] == h ? k : hit;
+  if (hit == NCUES) return 0;
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  return k_cues[hit].len == len && memcmp(d->fold.v + d->fold_off.v[i], k_cues[hit].w, len) == 0;
+}
+
+/* Gazetteer classes that keep a capitalized word out of a person's name. */
+#define NOT_NAME_CLASSES                                                                   \
+  (BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_STOP) |    \
+   BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) | BIT(IDNER__GZ_NONE))
+#define NAME_PART_CLASSES (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER))
 
 /* One pass before the rules: each token's name_tok, and the token lists
  * the rules visit instead of every token, in order: d->rule_toks,
  * d->cue_toks (the tokens rule_context starts at: after a cue word in the
- * same sentence), d->name_toks and d->url_toks. */
+ * same sentence), d->name_toks, d->url_toks and d->cap_toks (for the second
+ * pass). The frequent tests are computed without branches (is_name_token
+ * as one expression, a list grown by its test's 0 or 1): which way they go
+ * depends on the text, and mispredicted branches cost more than the
+ * arithmetic. */
 static int32_t name_tokens(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
   if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)) ||
-      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)))
+      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->cap_toks, n + 1)))
     return rc;
-  d->rule_toks.n = d->cue_toks.n = d->name_toks.n = d->url_toks.n = 0;
-  uint64_t cues = cue_bloom();
+  cue_set cues;
+  cue_set_init(&cues);
+  d->cue_toks.n = d->url_toks.n = 0;
+  uint32_t *rule = d->rule_toks.v, *name = d->name_toks.v, *cap = d->cap_toks.v;
+  size_t nr = 0, nn = 0, ncap = 0;
+  const idner_token *t = d->toks.v;
+  idner__tokev *x = d->ev.v;
+  const uint64_t *hash = d->fold_hash.v;
   for (size_t i = 0; i < n; i++) {
-    if (i > 0 && (cues >> (d->fold_hash.v[i - 1] >> 58) & 1u) && same_sentence(d, i - 1, i) &&
-        cue_of(d, i - 1) != CUE_NONE)
-      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
-    const idner_token *t = &d->toks.v[i];
-    idner__tokev *x = &d->ev.v[i];
-    /* name_token_of's first test inline: most tokens fail it */
-    x->name_tok = (uint8_t)(t->kind == IDNER_TOK_WORD &&
-                            (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
-                            name_token_of(d, i));
-    if (x->classes & RULE_CLASSES) d->rule_toks.v[d->rule_toks.n++] = (uint32_t)i;
-    if (x->name_tok) d->name_toks.v[d->name_toks.n++] = (uint32_t)i;
-    if (t->kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+    uint32_t f = t[i].flags;
+    /* a cue word (rare: a branch) whose next token is in its sentence */
+    if (is_cue(d, &cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
+      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
+    if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+    x[i].name_tok = 0;
+    rule[nr] = cap[ncap] = (uint32_t)i;
+    nr += (x[i].classes & RULE_CLASSES) != 0;
+    ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
   }
+  /* Could it be part of a person's name (is_name_token)? A word that is
+   * capitalized, without a period, not all capitals past one letter, not
+   * in a date, with no class that rules a name out, and not a common word
+   * opening its sentence; or an initial. Either has a capital letter: only
+   * the tokens of d->cap_toks are asked. */
+  for (size_t r = 0; r < ncap; r++) {
+    size_t i = cap[r];
+    uint32_t f = t[i].flags;
+    unsigned cls = x[i].classes;
+    unsigned word = t[i].kind == IDNER_TOK_WORD, chars = t[i].char_end - t[i].char_start;
+    unsigned shape = f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD);
+    unsigned cased = (shape == IDNER_SHAPE_CAPITALIZED) |
+                     ((shape == (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) & (chars <= 1));
+    unsigned initial = ((shape & (IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD)) ==
+                        (IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD)) & (chars == 2);
+    unsigned common_start = ((f & IDNER_SHAPE_SENT_START) != 0) &
+                            (cls >> IDNER__GZ_COMMON & 1u) & ((cls & NAME_PART_CLASSES) == 0);
+    unsigned nt = word & ((cased & (x[i].in_date == 0) & ((cls & NOT_NAME_CLASSES) == 0) &
+                           !common_start) | initial);
+    x[i].name_tok = (uint8_t)nt;
+    name[nn] = (uint32_t)i;
+    nn += nt;
+  }
+  d->rule_toks.n = nr, d->name_toks.n = nn;
+  d->cap_toks.n = ncap;
   return IDNER_OK;
 }
 
@@ -549,8 +591,8 @@ static int32_t rule_domains(idner_doc *d) {
 }
 
 /* The context rule: its cue words (k_cues) are above. */
-/* Which context cue token i is (name_tokens asks only where cue_bloom lets
- * it). */
+/* Which context cue token i is (rule_context asks at the tokens after
+ * one). */
 static int cue_of(const idner_doc *d, size_t i) {
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   const char *f = d->fold.v + d->fold_off.v[i];
@@ -734,11 +776,14 @@ static int32_t propagate(idner_doc *d) {
   sort_aliases(d->aliases.v, d->aliases.n);
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
-  for (size_t i = 0; i < n; i++) {
+  /* aliases are capitalized (learned from entity spans): only the
+   * capitalized tokens (d->cap_toks, from name_tokens) can start one */
+  for (size_t r = 0; r < d->cap_toks.n; r++) {
+    size_t i = d->cap_toks.v[r];
     /* a span can only be an alias if its first token starts one (short of
      * a 64-bit hash collision, which the span hashes risk anyway) */
     size_t upto;
-    if (!is_cap(&d->toks.v[i]) || !(upto = alias_first(d, d->fold_hash.v[i]))) continue;
+    if (!(upto = alias_first(d, d->fold_hash.v[i]))) continue;
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
     /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
