@@ -706,10 +706,10 @@ static int cmp_alias(const void *a, const void *b) {
   return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
 }
 
-/* Sorts aliases by cmp_alias, stably (the array index_aliases searches
- * must not depend on the sort): an insertion sort for the few aliases of a
- * typical document (tens), glibc's merge sort beyond. */
-static void sort_aliases(idner__alias *a, size_t n) {
+/* Sorts distinct keys by cmp_alias: an insertion sort for the few of a
+ * typical document (tens), qsort beyond (the keys differ: the order is
+ * fixed). */
+static void sort_keys(idner__alias *a, size_t n) {
   if (n > 96) {
     qsort(a, n, sizeof *a, cmp_alias);
     return;
@@ -723,31 +723,76 @@ static void sort_aliases(idner__alias *a, size_t n) {
 }
 
 /* Every later occurrence of a learned surface form becomes a candidate of
- * the same type. Aliases are sorted, and each distinct (hash, length) key
- * is indexed by the alias a binary search over them finds (so equal keys of
- * different types resolve as they always have); spans are then looked up
- * in that hash index, their hashes grown one token at a time. */
+ * the same type. Each distinct (hash, length) key is indexed by one of its
+ * aliases; where aliases of one key differ in type, it is the one that
+ * glibc's bsearch (stdlib-bsearch.h) finds in the aliases sorted stably by
+ * cmp_alias, as it always was. That needs no sort of the aliases: the key's
+ * aliases would fill [lo, lo + count) of the sorted array, in the order
+ * they were learned, where lo counts the aliases of smaller keys, so the
+ * search's probes are replayed on positions alone, and only the distinct
+ * keys are sorted (to find lo). Spans are then looked up in that hash
+ * index, their hashes grown one token at a time. */
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns);
+  /* alias_slots: the key index, first tokens, their longest alias (ns
+   * each), then per alias the next of its key, and per key its first,
+   * last and count of aliases and its slot (na each). The distinct keys
+   * are sorted at d->aliases.v[na ..) (first = the key's number). */
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns + 5 * na);
+  if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, 3 * ns * sizeof *d->alias_slots.v);
+  uint32_t *slots = d->alias_slots.v;
+  memset(slots, 0, 3 * ns * sizeof *slots);
   d->alias_nslots = ns;
   *maxlen = 0;
-  uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
+  uint32_t *firsts = slots + ns, *longest = firsts + ns, *next = longest + ns;
+  uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
+  idner__alias *al = d->aliases.v, *keys = al + na;
+  size_t nk = 0;
   for (size_t k = 0; k < na; k++) {
-    const idner__alias *a = &d->aliases.v[k];
+    const idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
     size_t f = (size_t)a->first & (ns - 1);
-    while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
+    while (firsts[f] && al[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
     firsts[f] = (uint32_t)k + 1;
     if (a->ntok > longest[f]) longest[f] = a->ntok;
-    if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
-    const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
+    /* its key: slots hold the key's number + 1 until the end */
     size_t s = (size_t)a->hash & (ns - 1);
-    while (d->alias_slots.v[s]) s = (s + 1) & (ns - 1);
-    d->alias_slots.v[s] = (uint32_t)(hit - d->aliases.v) + 1;
+    for (; slots[s]; s = (s + 1) & (ns - 1)) {
+      const idner__alias *x = &keys[slots[s] - 1];
+      if (x->hash == a->hash && x->ntok == a->ntok) break;
+    }
+    next[k] = UINT32_MAX;
+    if (!slots[s]) {
+      keys[nk] = *a;
+      keys[nk].first = nk;
+      khead[nk] = ktail[nk] = (uint32_t)k;
+      kcount[nk] = 1;
+      kslot[nk] = (uint32_t)s;
+      slots[s] = (uint32_t)++nk;
+    } else {
+      uint32_t g = slots[s] - 1;
+      next[ktail[g]] = (uint32_t)k;
+      ktail[g] = (uint32_t)k;
+      kcount[g]++;
+    }
+  }
+  sort_keys(keys, nk);
+  size_t lo = 0;
+  for (size_t r = 0; r < nk; r++) {
+    uint32_t g = (uint32_t)keys[r].first;
+    size_t hi = lo + kcount[g], l = 0, u = na, idx = lo;
+    while (l < u) { /* bsearch's probes: the key is above [0, lo), below [hi, na) */
+      idx = (l + u) / 2;
+      if (idx < lo) l = idx + 1;
+      else if (idx >= hi) u = idx;
+      else break;
+    }
+    uint32_t k = khead[g];
+    for (size_t m = lo; m < idx; m++) k = next[k];
+    slots[kslot[g]] = k + 1;
+    lo = hi;
   }
   return IDNER_OK;
 }
@@ -773,7 +818,6 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
 
 static int32_t propagate(idner_doc *d) {
   size_t n = ntok(d), maxlen;
-  sort_aliases(d->aliases.v, d->aliases.n);
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
   /* aliases are capitalized (learned from entity spans): only the
