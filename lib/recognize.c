@@ -732,6 +732,8 @@ static void sort_keys(idner__alias *a, size_t n) {
  * search's probes are replayed on positions alone, and only the distinct
  * keys are sorted (to find lo). Spans are then looked up in that hash
  * index, their hashes grown one token at a time. */
+#define MIXED_TYPES 0x80000000u /* in a key's type: its aliases differ in type */
+
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
@@ -776,6 +778,9 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
       next[ktail[g]] = (uint32_t)k;
       ktail[g] = (uint32_t)k;
       kcount[g]++;
+      /* a key whose aliases all have one type can keep its first: the
+       * type is all propagate reads of it */
+      keys[g].type |= a->type == keys[g].type ? 0 : MIXED_TYPES;
     }
   }
   sort_keys(keys, nk);
@@ -783,6 +788,11 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   for (size_t r = 0; r < nk; r++) {
     uint32_t g = (uint32_t)keys[r].first;
     size_t hi = lo + kcount[g], l = 0, u = na, idx = lo;
+    if (!(keys[r].type & MIXED_TYPES)) { /* any of its aliases will do: the first */
+      slots[kslot[g]] = khead[g] + 1;
+      lo = hi;
+      continue;
+    }
     while (l < u) { /* bsearch's probes: the key is above [0, lo), below [hi, na) */
       idx = (l + u) / 2;
       if (idx < lo) l = idx + 1;
