@@ -346,23 +346,24 @@ static int32_t name_tokens(idner_doc *d) {
 }
 
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
-  static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
-  const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
-                          BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
+  /* PER, NAT, ORG, LOC in that order: the set bits of classes, lowest
+   * first (a loop over the few set, not a test of each) */
+  const unsigned entities = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
+                            BIT(IDNER__GZ_LOC);
+  _Static_assert(IDNER__GZ_PER < IDNER__GZ_NAT && IDNER__GZ_NAT < IDNER__GZ_ORG &&
+                     IDNER__GZ_ORG < IDNER__GZ_LOC, "rule_gazetteer adds in class order");
   for (size_t r = 0; r < d->rule_toks.n; r++) {
     size_t i = d->rule_toks.v[r];
-    if (!has_any(d, i, wanted)) continue;
-    for (size_t c = 0; c < 4; c++) {
-      int cls = classes[c];
-      size_t len = ev(d, i)->len[cls];
-      if (!len) continue;
-      int32_t rc = add(d, i, i + len, (uint32_t)cls, IDNER_EV_GAZETTEER, W_GAZ,
-                       entry_value(m, d, i, cls), -1);
+    unsigned cls = d->ev.v[i].classes;
+    for (unsigned set = cls & entities; set; set &= set - 1) {
+      int c = idner__lowest_bit(set);
+      int32_t rc = add(d, i, i + ev(d, i)->len[c], (uint32_t)c, IDNER_EV_GAZETTEER, W_GAZ,
+                       entry_value(m, d, i, c), -1);
       if (rc) return rc;
     }
-    size_t nl = ev(d, i)->len[IDNER__GZ_NONE];
-    if (nl) {
-      int32_t rc = add(d, i, i + nl, IDNER_TYPE_NONE, IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
+    if (cls & BIT(IDNER__GZ_NONE)) {
+      int32_t rc = add(d, i, i + ev(d, i)->len[IDNER__GZ_NONE], IDNER_TYPE_NONE,
+                       IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
       if (rc) return rc;
     }
   }
@@ -511,9 +512,10 @@ static int32_t rule_name_parts(idner_doc *d) {
     i = d->name_toks.v[r];
     size_t k = name_run(d, i);
     int known = 0, common = 0;
-    for (size_t j = i; j < i + k; j++) {
-      if ((has(d, j, IDNER__GZ_GIVEN) || has(d, j, IDNER__GZ_SURNAME))) known++;
-      if (has(d, j, IDNER__GZ_COMMON) && !is_name_part(d, j)) common++;
+    for (size_t j = i; j < i + k; j++) { /* counted without branches */
+      unsigned cls = d->ev.v[j].classes;
+      known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
+      common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
     }
     int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
     int32_t rc = IDNER_OK;
