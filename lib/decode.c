@@ -130,11 +130,15 @@ int32_t idner__decode(idner_doc *d) {
   for (size_t e = run[n]; e > 0;) {
     size_t i = d->cands.v[e - 1].start, b = run[i];
     /* the gap (i, hi) takes the next start's values: FILL positions at a
-     * time, down from hi (most gaps are short, so the loop seldom repeats
-     * and its exit is predictable); what lands on i and below is
-     * overwritten before it is read, as those positions are done later */
-    for (ptrdiff_t j = (ptrdiff_t)hi; j > (ptrdiff_t)i + 1; j -= FILL)
+     * time, down from hi, once even for no gap (whether two starts are
+     * adjacent is random; a longer gap than FILL is rare, so the loop's
+     * exit is predictable); what lands on i and below is overwritten
+     * before it is read, as those positions are done later */
+    ptrdiff_t j = (ptrdiff_t)hi;
+    do {
       fill8(best, pick, j - FILL, FILL_D(bnext), FILL_I(pnext));
+      j -= FILL;
+    } while (j > (ptrdiff_t)i + 1);
     double bi = bnext;
     int32_t pi = -1;
     if (e - b > 1) sort_run(d->cands.v, b, e);
