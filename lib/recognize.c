@@ -702,39 +702,44 @@ static int32_t learn_aliases(idner_doc *d) {
   return IDNER_OK;
 }
 
-static int cmp_alias(const void *a, const void *b) {
-  const idner__alias *x = a, *y = b;
-  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
-  return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
-}
-
-/* Sorts distinct keys by cmp_alias: an insertion sort for the few of a
- * typical document (tens), qsort beyond (the keys differ: the order is
- * fixed). */
-static void sort_keys(idner__alias *a, size_t n) {
-  if (n > 96) {
-    qsort(a, n, sizeof *a, cmp_alias);
-    return;
-  }
-  for (size_t k = 1; k < n; k++) {
-    idner__alias x = a[k];
-    size_t j = k;
-    for (; j > 0 && cmp_alias(&a[j - 1], &x) > 0; j--) a[j] = a[j - 1];
-    a[j] = x;
-  }
+/* Does key x come before key y in the order the aliases were once sorted
+ * by (hash, then tokens)? Without branches. */
+static size_t key_less(const idner__alias *x, const idner__alias *y) {
+  return (size_t)((x->hash < y->hash) | ((x->hash == y->hash) & (x->ntok < y->ntok)));
 }
 
 /* Every later occurrence of a learned surface form becomes a candidate of
  * the same type. Each distinct (hash, length) key is indexed by one of its
  * aliases; where aliases of one key differ in type, it is the one that
  * glibc's bsearch (stdlib-bsearch.h) finds in the aliases sorted stably by
- * cmp_alias, as it always was. That needs no sort of the aliases: the key's
- * aliases would fill [lo, lo + count) of the sorted array, in the order
- * they were learned, where lo counts the aliases of smaller keys, so the
- * search's probes are replayed on positions alone, and only the distinct
- * keys are sorted (to find lo). Spans are then looked up in that hash
- * index, their hashes grown one token at a time. */
+ * key (key_less), as it always was. That needs no sort: the key's aliases
+ * would fill [lo, lo + count) of the sorted array, in the order they were
+ * learned, where lo counts the aliases of smaller keys, so the search's
+ * probes are replayed on positions alone. (Where the types agree, any
+ * alias will do.) Spans are then looked up in that hash index, their
+ * hashes grown one token at a time. */
 #define MIXED_TYPES 0x80000000u /* in a key's type: its aliases differ in type */
+
+static int cmp_key(const void *a, const void *b) {
+  return (int)key_less(b, a) - (int)key_less(a, b);
+}
+
+/* The alias glibc's bsearch finds for a key whose count aliases fill
+ * [lo, lo + count) of the na sorted by key, stably: its probes replayed on
+ * positions (the key is above [0, lo), below the rest), then the pick
+ * among the key's aliases, head first, linked by next. */
+static uint32_t bsearch_pick(size_t na, size_t lo, size_t count, uint32_t head,
+                             const uint32_t *next) {
+  size_t l = 0, u = na, idx = lo, hi = lo + count;
+  while (l < u) {
+    idx = (l + u) / 2;
+    if (idx < lo) l = idx + 1;
+    else if (idx >= hi) u = idx;
+    else break;
+  }
+  for (size_t m = lo; m < idx; m++) head = next[head];
+  return head;
+}
 
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
@@ -742,7 +747,7 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   /* alias_slots: the key index, first tokens, their longest alias (ns
    * each), then per alias the next of its key, and per key its first,
    * last and count of aliases and its slot (na each). The distinct keys
-   * are sorted at d->aliases.v[na ..) (first = the key's number). */
+   * are at d->aliases.v[na ..). */
   int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns + 5 * na);
   if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
@@ -753,7 +758,7 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   uint32_t *firsts = slots + ns, *longest = firsts + ns, *next = longest + ns;
   uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
   idner__alias *al = d->aliases.v, *keys = al + na;
-  size_t nk = 0;
+  size_t nk = 0, nmixed = 0;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
@@ -770,7 +775,6 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
     next[k] = UINT32_MAX;
     if (!slots[s]) {
       keys[nk] = *a;
-      keys[nk].first = nk;
       khead[nk] = ktail[nk] = (uint32_t)k;
       kcount[nk] = 1;
       kslot[nk] = (uint32_t)s;
@@ -782,29 +786,32 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
       kcount[g]++;
       /* a key whose aliases all have one type can keep its first: the
        * type is all propagate reads of it */
+      nmixed += !(keys[g].type & MIXED_TYPES) && a->type != keys[g].type;
       keys[g].type |= a->type == keys[g].type ? 0 : MIXED_TYPES;
     }
   }
-  sort_keys(keys, nk);
-  size_t lo = 0;
-  for (size_t r = 0; r < nk; r++) {
-    uint32_t g = (uint32_t)keys[r].first;
-    size_t hi = lo + kcount[g], l = 0, u = na, idx = lo;
-    if (!(keys[r].type & MIXED_TYPES)) { /* any of its aliases will do: the first */
-      slots[kslot[g]] = khead[g] + 1;
-      lo = hi;
-      continue;
+  /* lo of a key of mixed types: a count over the keys, or for many such
+   * keys (a long document) a sort of the keys by key_less */
+  if (nmixed > 16) {
+    for (size_t g = 0; g < nk; g++) keys[g].first = g; /* its number, kept through the sort */
+    qsort(keys, nk, sizeof *keys, cmp_key);
+    size_t lo = 0;
+    for (size_t r = 0; r < nk; r++) {
+      size_t g = (size_t)keys[r].first;
+      uint32_t k = keys[r].type & MIXED_TYPES ? bsearch_pick(na, lo, kcount[g], khead[g], next)
+                                              : khead[g];
+      slots[kslot[g]] = k + 1;
+      lo += kcount[g];
     }
-    while (l < u) { /* bsearch's probes: the key is above [0, lo), below [hi, na) */
-      idx = (l + u) / 2;
-      if (idx < lo) l = idx + 1;
-      else if (idx >= hi) u = idx;
-      else break;
-    }
-    uint32_t k = khead[g];
-    for (size_t m = lo; m < idx; m++) k = next[k];
+    return IDNER_OK;
+  }
+  for (size_t g = 0; g < nk; g++) {
+    size_t lo = 0;
+    if (keys[g].type & MIXED_TYPES)
+      for (size_t h = 0; h < nk; h++) lo += kcount[h] * key_less(&keys[h], &keys[g]);
+    uint32_t k = keys[g].type & MIXED_TYPES ? bsearch_pick(na, lo, kcount[g], khead[g], next)
+                                            : khead[g]; /* any will do: the first */
     slots[kslot[g]] = k + 1;
-    lo = hi;
   }
   return IDNER_OK;
 }
