@@ -118,6 +118,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->cand_end.v);
   free(d->aliases.v);
   free(d->alias_slots.v);
+  free(d->alias_firsts.v);
   free(d->feats.v);
   free(d->feat_off.v);
   free(d->gzmask.v);

@@ -82,8 +82,8 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } cand_end; /* decode.c: end of each start's candidates */
   struct { idner__alias *v; size_t n, cap; } aliases;
   struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1, then
-                                                        * the same by first token, then
                                                         * index_aliases' scratch */
+  struct { uint64_t *v; size_t n, cap; } alias_firsts; /* recognize.c: by first token */
   size_t alias_nslots;
 
   /* sequence model scratch (seqfeatures.c, tagger.c) */

@@ -720,6 +720,25 @@ static size_t key_less(const idner__alias *x, const idner__alias *y) {
  * hashes grown one token at a time. */
 #define MIXED_TYPES 0x80000000u /* in a key's type: its aliases differ in type */
 
+/* d->alias_firsts: by first token, its fold hash with the low bits
+ * replaced by the token count of its longest alias (0: an empty slot).
+ * Hashes that differ only there share an entry, the longer count: a bound
+ * on the spans tried, each looked up in full. */
+#define FIRST_LEN ((uint64_t)7)
+_Static_assert(MAX_ALIAS <= FIRST_LEN, "an alias's token count fits FIRST_LEN");
+
+/* The slot of first-token hash h in firsts (ns slots): its entry, or the
+ * empty one where it would go. One branch a probe: it repeats only past
+ * another entry. */
+static size_t first_slot(const uint64_t *firsts, size_t ns, uint64_t h) {
+  size_t f = (size_t)h & (ns - 1);
+  for (;;) {
+    uint64_t e = firsts[f];
+    if ((e == 0) | (((e ^ h) & ~FIRST_LEN) == 0)) return f;
+    f = (f + 1) & (ns - 1);
+  }
+}
+
 static int cmp_key(const void *a, const void *b) {
   return (int)key_less(b, a) - (int)key_less(a, b);
 }
@@ -744,28 +763,29 @@ static uint32_t bsearch_pick(size_t na, size_t lo, size_t count, uint32_t head,
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  /* alias_slots: the key index, first tokens, their longest alias (ns
-   * each), then per alias the next of its key, and per key its first,
-   * last and count of aliases and its slot (na each). The distinct keys
-   * are at d->aliases.v[na ..). */
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns + 5 * na);
+  /* alias_slots: the key index (ns), then per alias the next of its key,
+   * and per key its first, last and count of aliases and its slot (na
+   * each). The distinct keys are at d->aliases.v[na ..). */
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns + 5 * na);
+  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, ns);
   if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
   uint32_t *slots = d->alias_slots.v;
-  memset(slots, 0, 3 * ns * sizeof *slots);
+  uint64_t *firsts = d->alias_firsts.v;
+  memset(slots, 0, ns * sizeof *slots);
+  memset(firsts, 0, ns * sizeof *firsts);
   d->alias_nslots = ns;
   *maxlen = 0;
-  uint32_t *firsts = slots + ns, *longest = firsts + ns, *next = longest + ns;
+  uint32_t *next = slots + ns;
   uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
   idner__alias *al = d->aliases.v, *keys = al + na;
   size_t nk = 0, nmixed = 0;
   for (size_t k = 0; k < na; k++) {
     const idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
-    size_t f = (size_t)a->first & (ns - 1);
-    while (firsts[f] && al[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
-    firsts[f] = (uint32_t)k + 1;
-    if (a->ntok > longest[f]) longest[f] = a->ntok;
+    size_t f = first_slot(firsts, ns, a->first);
+    uint64_t longest = firsts[f] & FIRST_LEN;
+    firsts[f] = (a->first & ~FIRST_LEN) | (a->ntok > longest ? a->ntok : longest);
     /* its key: slots hold the key's number + 1 until the end */
     size_t s = (size_t)a->hash & (ns - 1);
     for (; slots[s]; s = (s + 1) & (ns - 1)) {
@@ -819,11 +839,8 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
 /* Tokens in the longest alias that starts with a token whose fold hash is
  * h (0: none does). */
 static size_t alias_first(const idner_doc *d, uint64_t h) {
-  size_t ns = d->alias_nslots;
-  const uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
-  for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
-    if (d->aliases.v[firsts[f] - 1].first == h) return longest[f];
-  return 0;
+  const uint64_t *firsts = d->alias_firsts.v;
+  return (size_t)(firsts[first_slot(firsts, d->alias_nslots, h)] & FIRST_LEN);
 }
 
 static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_t ntok) {
