@@ -251,30 +251,58 @@ static int cue_of(const idner_doc *d, size_t i);
 
 #define NCUES (sizeof k_cues / sizeof *k_cues)
 
-/* The cue words' fold hashes, and a 256-bit filter of their top 8 bits: a
- * token whose hash top has no bit is no cue. */
+/* The cue words' fold hashes in a perfect hash table: bucket (h * mul) >>
+ * 60 of a word's hash h holds h and the word's index + 1, and mul is
+ * chosen (from a fixed sequence) so that no two words share a bucket. A
+ * token is then a cue candidate when its bucket holds its own hash: one
+ * multiplication and one comparison. */
 typedef struct {
-  uint64_t bloom[4];
-  uint64_t hash[NCUES];
+  uint64_t mul;
+  uint64_t hash[16];
+  uint8_t word[16]; /* k_cues index + 1; 0: empty */
+  int slow;         /* no mul found (equal hashes): compare all */
 } cue_set;
 
+static size_t cue_bucket(const cue_set *c, uint64_t h) { return (size_t)((h * c->mul) >> 60); }
+
 static void cue_set_init(cue_set *c) {
-  memset(c->bloom, 0, sizeof c->bloom);
-  for (size_t k = 0; k < NCUES; k++) {
-    uint64_t h = c->hash[k] = idner__hash(k_cues[k].w, k_cues[k].len);
-    c->bloom[h >> 62] |= 1ull << (h >> 56 & 63);
+  uint64_t h[NCUES];
+  for (size_t k = 0; k < NCUES; k++) h[k] = idner__hash(k_cues[k].w, k_cues[k].len);
+  c->mul = 0x9E3779B97F4A7C15ull;
+  c->slow = 1;
+  for (int tries = 0; tries < 4096 && c->slow; tries++, c->mul += 0x9E3779B97F4A7C16ull) {
+    memset(c->hash, 0, sizeof c->hash);
+    memset(c->word, 0, sizeof c->word);
+    size_t k = 0;
+    for (; k < NCUES && !c->word[cue_bucket(c, h[k])]; k++) {
+      c->word[cue_bucket(c, h[k])] = (uint8_t)(k + 1);
+      c->hash[cue_bucket(c, h[k])] = h[k];
+    }
+    if (k == NCUES) {
+      c->slow = 0;
+      break; /* keep this mul */
+    }
   }
 }
 
-/* Is token i (fold hash h) a cue word? The hash picks the candidate word
- * without branches; its bytes confirm it. */
+/* Is token i (fold hash h) a cue word? Its bucket's hash, then its bytes. */
 static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
-  if (!(c->bloom[h >> 62] >> (h >> 56 & 63) & 1u)) return 0;
-  size_t hit = NCUES;
-  for (size_t k = 0; k < NCUES; k++) hit = c->hash[k] == h ? k : hit;
-  if (hit == NCUES) return 0;
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
-  return k_cues[hit].len == len && memcmp(d->fold.v + d->fold_off.v[i], k_cues[hit].w, len) == 0;
+  const char *f = d->fold.v + d->fold_off.v[i];
+  if (c->slow) {
+    for (size_t k = 0; k < NCUES; k++)
+      if (k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0) return 1;
+    return 0;
+  }
+  size_t b = cue_bucket(c, h);
+  if (c->hash[b] != h || !c->word[b]) return 0;
+  size_t k = c->word[b] - 1u;
+  return k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0;
+}
+
+/* May token hash h be a cue word (is_cue is then asked)? */
+static int may_be_cue(const cue_set *c, uint64_t h) {
+  return c->slow || c->hash[cue_bucket(c, h)] == h;
 }
 
 /* Gazetteer classes that keep a capitalized word out of a person's name. */
@@ -309,7 +337,8 @@ static int32_t name_tokens(idner_doc *d) {
   for (size_t i = 0; i < n; i++) {
     uint32_t f = t[i].flags;
     /* a cue word (rare: a branch) whose next token is in its sentence */
-    if (is_cue(d, &cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
+    if (may_be_cue(&cues, hash[i]) && is_cue(d, &cues, i, hash[i]) && i + 1 < n &&
+        t[i + 1].sentence == t[i].sentence)
       d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
     if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
     x[i].name_tok = 0;
