@@ -300,9 +300,10 @@ static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
   return k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0;
 }
 
-/* May token hash h be a cue word (is_cue is then asked)? */
-static int may_be_cue(const cue_set *c, uint64_t h) {
-  return c->slow || c->hash[cue_bucket(c, h)] == h;
+/* May token hash h be a cue word (is_cue is then asked)? slow: c->slow,
+ * a constant where scan_tokens is inlined. */
+static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
+  return slow || c->hash[cue_bucket(c, h)] == h;
 }
 
 /* Gazetteer classes that keep a capitalized word out of a person's name. */
@@ -310,6 +311,31 @@ static int may_be_cue(const cue_set *c, uint64_t h) {
   (BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_STOP) |    \
    BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) | BIT(IDNER__GZ_NONE))
 #define NAME_PART_CLASSES (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER))
+
+/* name_tokens' first pass, over every token: d->cue_toks, d->url_toks,
+ * d->rule_toks and d->cap_toks, and name_tok cleared. slow: cues->slow
+ * (a constant in each inlined copy, so the test leaves the loop). */
+static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
+  size_t n = ntok(d), nr = 0, ncap = 0;
+  uint32_t *rule = d->rule_toks.v, *cap = d->cap_toks.v;
+  const idner_token *t = d->toks.v;
+  idner__tokev *x = d->ev.v;
+  const uint64_t *hash = d->fold_hash.v;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t f = t[i].flags;
+    /* a cue word (rare: a branch) whose next token is in its sentence */
+    if (may_be_cue(cues, slow, hash[i]) && is_cue(d, cues, i, hash[i]) && i + 1 < n &&
+        t[i + 1].sentence == t[i].sentence)
+      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
+    if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+    x[i].name_tok = 0;
+    rule[nr] = cap[ncap] = (uint32_t)i;
+    nr += (x[i].classes & RULE_CLASSES) != 0;
+    ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
+  }
+  d->rule_toks.n = nr;
+  d->cap_toks.n = ncap;
+}
 
 /* One pass before the rules: each token's name_tok, and the token lists
  * the rules visit instead of every token, in order: d->rule_toks,
@@ -329,23 +355,12 @@ static int32_t name_tokens(idner_doc *d) {
   cue_set cues;
   cue_set_init(&cues);
   d->cue_toks.n = d->url_toks.n = 0;
-  uint32_t *rule = d->rule_toks.v, *name = d->name_toks.v, *cap = d->cap_toks.v;
-  size_t nr = 0, nn = 0, ncap = 0;
+  if (cues.slow) scan_tokens(d, &cues, 1);
+  else scan_tokens(d, &cues, 0);
+  uint32_t *name = d->name_toks.v, *cap = d->cap_toks.v;
+  size_t nn = 0, ncap = d->cap_toks.n;
   const idner_token *t = d->toks.v;
   idner__tokev *x = d->ev.v;
-  const uint64_t *hash = d->fold_hash.v;
-  for (size_t i = 0; i < n; i++) {
-    uint32_t f = t[i].flags;
-    /* a cue word (rare: a branch) whose next token is in its sentence */
-    if (may_be_cue(&cues, hash[i]) && is_cue(d, &cues, i, hash[i]) && i + 1 < n &&
-        t[i + 1].sentence == t[i].sentence)
-      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
-    if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
-    x[i].name_tok = 0;
-    rule[nr] = cap[ncap] = (uint32_t)i;
-    nr += (x[i].classes & RULE_CLASSES) != 0;
-    ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
-  }
   /* Could it be part of a person's name (is_name_token)? A word that is
    * capitalized, without a period, not all capitals past one letter, not
    * in a date, with no class that rules a name out, and not a common word
@@ -369,8 +384,7 @@ static int32_t name_tokens(idner_doc *d) {
     name[nn] = (uint32_t)i;
     nn += nt;
   }
-  d->rule_toks.n = nr, d->name_toks.n = nn;
-  d->cap_toks.n = ncap;
+  d->name_toks.n = nn;
   return IDNER_OK;
 }
 
