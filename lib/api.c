@@ -107,6 +107,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->cue_toks.v);
   free(d->name_toks.v);
   free(d->url_toks.v);
+  free(d->cap_toks.v);
   free(d->dates.v);
   idner__datescratch_free(d->date_scratch);
   free(d->cands.v);
@@ -116,6 +117,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->cand_end.v);
   free(d->aliases.v);
   free(d->alias_slots.v);
+  free(d->alias_firsts.v);
   free(d->feats.v);
   free(d->feat_off.v);
   free(d->gzmask.v);

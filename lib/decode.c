@@ -1,6 +1,7 @@
 /* decode.c — the decoder: picks the flat, non-overlapping set of candidate
  * spans with the largest total weight (exact dynamic programming over token
  * positions), then writes the public entity records. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,14 +81,40 @@ static int32_t group_cands(idner_doc *d) {
   return IDNER_OK;
 }
 
+/* Positions the DP's gap fill writes at a time (fill8). */
+#define FILL 8
+
+#if defined(__SSE2__) && defined(__GNUC__)
+typedef __m128d fill_d;
+typedef __m128i fill_i;
+#define FILL_D(x) _mm_set1_pd(x)
+#define FILL_I(x) _mm_set1_epi32(x)
+#else
+typedef double fill_d;
+typedef int32_t fill_i;
+#define FILL_D(x) (x)
+#define FILL_I(x) (x)
+#endif
+
+/* best[j .. j + 8) = b, pick[j .. j + 8) = p (b, p: FILL_D, FILL_I). */
+static inline void fill8(double *best, int32_t *pick, ptrdiff_t j, fill_d b, fill_i p) {
+#if defined(__SSE2__) && defined(__GNUC__)
+  for (int q = 0; q < 8; q += 2) _mm_storeu_pd(best + j + q, b);
+  _mm_storeu_si128((__m128i *)(pick + j), p);
+  _mm_storeu_si128((__m128i *)(pick + j + 4), p);
+#else
+  for (int q = 0; q < 8; q++) best[j + q] = b, pick[j + q] = p;
+#endif
+}
+
 int32_t idner__decode(idner_doc *d) {
   size_t n = d->toks.n;
   int32_t rc;
-  if ((rc = group_cands(d)) || (rc = IDNER__RESERVE(&d->dp, n + 1)) ||
-      (rc = IDNER__RESERVE(&d->dp_pick, n + 1)))
+  if ((rc = group_cands(d)) || (rc = IDNER__RESERVE(&d->dp, n + 1 + FILL)) ||
+      (rc = IDNER__RESERVE(&d->dp_pick, n + 1 + FILL)))
     return rc;
-  double *best = d->dp.v;
-  int32_t *pick = d->dp_pick.v;
+  double *best = d->dp.v + FILL; /* FILL slots of room below position 0 */
+  int32_t *pick = d->dp_pick.v + FILL;
   const uint32_t *run = d->cand_end.v;
   /* pick[i] >= 0: the candidate chosen at i; else ~ the next position
    * that has one (n if none), so the walk below skips the positions
@@ -102,7 +129,16 @@ int32_t idner__decode(idner_doc *d) {
   size_t hi = n; /* positions [hi, n] are done */
   for (size_t e = run[n]; e > 0;) {
     size_t i = d->cands.v[e - 1].start, b = run[i];
-    for (size_t j = i + 1; j < hi; j++) best[j] = bnext, pick[j] = pnext;
+    /* the gap (i, hi) takes the next start's values: FILL positions at a
+     * time, down from hi, once even for no gap (whether two starts are
+     * adjacent is random; a longer gap than FILL is rare, so the loop's
+     * exit is predictable); what lands on i and below is overwritten
+     * before it is read, as those positions are done later */
+    ptrdiff_t j = (ptrdiff_t)hi;
+    do {
+      fill8(best, pick, j - FILL, FILL_D(bnext), FILL_I(pnext));
+      j -= FILL;
+    } while (j > (ptrdiff_t)i + 1);
     double bi = bnext;
     int32_t pi = -1;
     if (e - b > 1) sort_run(d->cands.v, b, e);

@@ -69,6 +69,7 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } cue_toks;  /* recognize.c: tokens after a context cue */
   struct { uint32_t *v; size_t n, cap; } name_toks; /* recognize.c: tokens with name_tok set */
   struct { uint32_t *v; size_t n, cap; } url_toks;  /* recognize.c: IDNER_TOK_URL tokens */
+  struct { uint32_t *v; size_t n, cap; } cap_toks;  /* recognize.c: capitalized tokens */
 
   idner__datehits dates;
   idner__datescratch *date_scratch;
@@ -80,7 +81,8 @@ struct idner_doc {
   struct { uint32_t *v; size_t n, cap; } cand_end; /* decode.c: end of each start's candidates */
   struct { idner__alias *v; size_t n, cap; } aliases;
   struct { uint32_t *v; size_t n, cap; } alias_slots; /* hash index: alias + 1, then
-                                                        * the same by first token */
+                                                        * index_aliases' scratch */
+  struct { uint64_t *v; size_t n, cap; } alias_firsts; /* recognize.c: by first token */
   size_t alias_nslots;
 
   /* sequence model scratch (seqfeatures.c, tagger.c) */

@@ -78,24 +78,8 @@ static int is_initial(const idner_token *t) {
 
 /* Could token i be part of a person's name? Capitalized word, not a known
  * function word, title, place, nation or organization, not inside a date,
- * and not a sentence-initial common word ("Menurut"). */
-static int name_token_of(const idner_doc *d, size_t i) {
-  const idner_token *t = &d->toks.v[i];
-  if (is_initial(t)) return 1;
-  if (t->kind != IDNER_TOK_WORD || !(t->flags & IDNER_SHAPE_CAPITALIZED)) return 0;
-  if ((t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start > 1) return 0;
-  if (t->flags & IDNER_SHAPE_HAS_PERIOD) return 0;
-  if (ev(d, i)->in_date) return 0;
-  if (has_any(d, i, BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) |
-                        BIT(IDNER__GZ_STOP) | BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) |
-                        BIT(IDNER__GZ_NONE)))
-    return 0;
-  if ((t->flags & IDNER_SHAPE_SENT_START) && has(d, i, IDNER__GZ_COMMON) && !is_name_part(d, i))
-    return 0;
-  return 1;
-}
-
-/* is_name_token, as name_tokens (idner__recognize) left it in the record. */
+ * and not a sentence-initial common word ("Menurut"); or an initial. As
+ * name_tokens (idner__recognize) left it in the record. */
 static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
 static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
@@ -274,62 +258,164 @@ static const struct { const char *w; size_t len; int kind; } k_cues[] = {
 
 static int cue_of(const idner_doc *d, size_t i);
 
-/* A bit per value of the top 6 bits of the cue words' fold hashes: a token
- * whose hash top has no bit is no cue. */
-static uint64_t cue_bloom(void) {
-  uint64_t m = 0;
-  for (size_t k = 0; k < sizeof k_cues / sizeof *k_cues; k++)
-    m |= 1ull << (idner__hash(k_cues[k].w, k_cues[k].len) >> 58);
-  return m;
+#define NCUES (sizeof k_cues / sizeof *k_cues)
+
+/* The cue words' fold hashes in a perfect hash table: bucket (h * mul) >>
+ * 60 of a word's hash h holds h and the word's index + 1, and mul is
+ * chosen (from a fixed sequence) so that no two words share a bucket. A
+ * token is then a cue candidate when its bucket holds its own hash: one
+ * multiplication and one comparison. */
+typedef struct {
+  uint64_t mul;
+  uint64_t hash[16];
+  uint8_t word[16]; /* k_cues index + 1; 0: empty */
+  int slow;         /* no mul found (equal hashes): compare all */
+} cue_set;
+
+static size_t cue_bucket(const cue_set *c, uint64_t h) { return (size_t)((h * c->mul) >> 60); }
+
+static void cue_set_init(cue_set *c) {
+  uint64_t h[NCUES];
+  for (size_t k = 0; k < NCUES; k++) h[k] = idner__hash(k_cues[k].w, k_cues[k].len);
+  c->mul = 0x9E3779B97F4A7C15ull;
+  c->slow = 1;
+  for (int tries = 0; tries < 4096 && c->slow; tries++, c->mul += 0x9E3779B97F4A7C16ull) {
+    memset(c->hash, 0, sizeof c->hash);
+    memset(c->word, 0, sizeof c->word);
+    size_t k = 0;
+    for (; k < NCUES && !c->word[cue_bucket(c, h[k])]; k++) {
+      c->word[cue_bucket(c, h[k])] = (uint8_t)(k + 1);
+      c->hash[cue_bucket(c, h[k])] = h[k];
+    }
+    if (k == NCUES) {
+      c->slow = 0;
+      break; /* keep this mul */
+    }
+  }
+}
+
+/* Is token i (fold hash h) a cue word? Its bucket's hash, then its bytes. */
+static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  const char *f = d->fold.v + d->fold_off.v[i];
+  if (c->slow) {
+    for (size_t k = 0; k < NCUES; k++)
+      if (k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0) return 1;
+    return 0;
+  }
+  size_t b = cue_bucket(c, h);
+  if (c->hash[b] != h || !c->word[b]) return 0;
+  size_t k = c->word[b] - 1u;
+  return k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0;
+}
+
+/* May token hash h be a cue word (is_cue is then asked)? slow: c->slow,
+ * a constant where scan_tokens is inlined. */
+static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
+  return slow || c->hash[cue_bucket(c, h)] == h;
+}
+
+/* Gazetteer classes that keep a capitalized word out of a person's name. */
+#define NOT_NAME_CLASSES                                                                   \
+  (BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_STOP) |    \
+   BIT(IDNER__GZ_TITLE) | BIT(IDNER__GZ_DEGREE) | BIT(IDNER__GZ_NONE))
+#define NAME_PART_CLASSES (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER))
+
+/* name_tokens' first pass, over every token: d->cue_toks, d->url_toks,
+ * d->rule_toks and d->cap_toks, and name_tok cleared. slow: cues->slow
+ * (a constant in each inlined copy, so the test leaves the loop). */
+static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
+  size_t n = ntok(d), nr = 0, ncap = 0;
+  uint32_t *rule = d->rule_toks.v, *cap = d->cap_toks.v;
+  const idner_token *t = d->toks.v;
+  idner__tokev *x = d->ev.v;
+  const uint64_t *hash = d->fold_hash.v;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t f = t[i].flags;
+    /* a cue word (rare: a branch) whose next token is in its sentence */
+    if (may_be_cue(cues, slow, hash[i]) && is_cue(d, cues, i, hash[i]) && i + 1 < n &&
+        t[i + 1].sentence == t[i].sentence)
+      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
+    if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+    x[i].name_tok = 0;
+    rule[nr] = cap[ncap] = (uint32_t)i;
+    nr += (x[i].classes & RULE_CLASSES) != 0;
+    ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
+  }
+  d->rule_toks.n = nr;
+  d->cap_toks.n = ncap;
 }
 
 /* One pass before the rules: each token's name_tok, and the token lists
  * the rules visit instead of every token, in order: d->rule_toks,
  * d->cue_toks (the tokens rule_context starts at: after a cue word in the
- * same sentence), d->name_toks and d->url_toks. */
+ * same sentence), d->name_toks, d->url_toks and d->cap_toks (for the second
+ * pass). The frequent tests are computed without branches (is_name_token
+ * as one expression, a list grown by its test's 0 or 1): which way they go
+ * depends on the text, and mispredicted branches cost more than the
+ * arithmetic. */
 static int32_t name_tokens(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
   if ((rc = IDNER__RESERVE(&d->rule_toks, n + 1)) || (rc = IDNER__RESERVE(&d->cue_toks, n + 1)) ||
-      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)))
+      (rc = IDNER__RESERVE(&d->name_toks, n + 1)) || (rc = IDNER__RESERVE(&d->url_toks, n + 1)) ||
+      (rc = IDNER__RESERVE(&d->cap_toks, n + 1)))
     return rc;
-  d->rule_toks.n = d->cue_toks.n = d->name_toks.n = d->url_toks.n = 0;
-  uint64_t cues = cue_bloom();
-  for (size_t i = 0; i < n; i++) {
-    if (i > 0 && (cues >> (d->fold_hash.v[i - 1] >> 58) & 1u) && same_sentence(d, i - 1, i) &&
-        cue_of(d, i - 1) != CUE_NONE)
-      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i;
-    const idner_token *t = &d->toks.v[i];
-    idner__tokev *x = &d->ev.v[i];
-    /* name_token_of's first test inline: most tokens fail it */
-    x->name_tok = (uint8_t)(t->kind == IDNER_TOK_WORD &&
-                            (t->flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_HAS_PERIOD)) &&
-                            name_token_of(d, i));
-    if (x->classes & RULE_CLASSES) d->rule_toks.v[d->rule_toks.n++] = (uint32_t)i;
-    if (x->name_tok) d->name_toks.v[d->name_toks.n++] = (uint32_t)i;
-    if (t->kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
+  cue_set cues;
+  cue_set_init(&cues);
+  d->cue_toks.n = d->url_toks.n = 0;
+  if (cues.slow) scan_tokens(d, &cues, 1);
+  else scan_tokens(d, &cues, 0);
+  uint32_t *name = d->name_toks.v, *cap = d->cap_toks.v;
+  size_t nn = 0, ncap = d->cap_toks.n;
+  const idner_token *t = d->toks.v;
+  idner__tokev *x = d->ev.v;
+  /* Could it be part of a person's name (is_name_token)? A word that is
+   * capitalized, without a period, not all capitals past one letter, not
+   * in a date, with no class that rules a name out, and not a common word
+   * opening its sentence; or an initial. Either has a capital letter: only
+   * the tokens of d->cap_toks are asked. */
+  for (size_t r = 0; r < ncap; r++) {
+    size_t i = cap[r];
+    uint32_t f = t[i].flags;
+    unsigned cls = x[i].classes;
+    unsigned word = t[i].kind == IDNER_TOK_WORD, chars = t[i].char_end - t[i].char_start;
+    unsigned shape = f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD);
+    unsigned cased = (shape == IDNER_SHAPE_CAPITALIZED) |
+                     ((shape == (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) & (chars <= 1));
+    unsigned initial = ((shape & (IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD)) ==
+                        (IDNER_SHAPE_ALLCAPS | IDNER_SHAPE_HAS_PERIOD)) & (chars == 2);
+    unsigned common_start = ((f & IDNER_SHAPE_SENT_START) != 0) &
+                            (cls >> IDNER__GZ_COMMON & 1u) & ((cls & NAME_PART_CLASSES) == 0);
+    unsigned nt = word & ((cased & (x[i].in_date == 0) & ((cls & NOT_NAME_CLASSES) == 0) &
+                           !common_start) | initial);
+    x[i].name_tok = (uint8_t)nt;
+    name[nn] = (uint32_t)i;
+    nn += nt;
   }
+  d->name_toks.n = nn;
   return IDNER_OK;
 }
 
 static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
-  static const int classes[] = {IDNER__GZ_PER, IDNER__GZ_NAT, IDNER__GZ_ORG, IDNER__GZ_LOC};
-  const unsigned wanted = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
-                          BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_NONE);
+  /* PER, NAT, ORG, LOC in that order: the set bits of classes, lowest
+   * first (a loop over the few set, not a test of each) */
+  const unsigned entities = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
+                            BIT(IDNER__GZ_LOC);
+  _Static_assert(IDNER__GZ_PER < IDNER__GZ_NAT && IDNER__GZ_NAT < IDNER__GZ_ORG &&
+                     IDNER__GZ_ORG < IDNER__GZ_LOC, "rule_gazetteer adds in class order");
   for (size_t r = 0; r < d->rule_toks.n; r++) {
     size_t i = d->rule_toks.v[r];
-    if (!has_any(d, i, wanted)) continue;
-    for (size_t c = 0; c < 4; c++) {
-      int cls = classes[c];
-      size_t len = ev(d, i)->len[cls];
-      if (!len) continue;
-      int32_t rc = add(d, i, i + len, (uint32_t)cls, IDNER_EV_GAZETTEER, W_GAZ,
-                       entry_value(m, d, i, cls), -1);
+    unsigned cls = d->ev.v[i].classes;
+    for (unsigned set = cls & entities; set; set &= set - 1) {
+      int c = idner__lowest_bit(set);
+      int32_t rc = add(d, i, i + ev(d, i)->len[c], (uint32_t)c, IDNER_EV_GAZETTEER, W_GAZ,
+                       entry_value(m, d, i, c), -1);
       if (rc) return rc;
     }
-    size_t nl = ev(d, i)->len[IDNER__GZ_NONE];
-    if (nl) {
-      int32_t rc = add(d, i, i + nl, IDNER_TYPE_NONE, IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
+    if (cls & BIT(IDNER__GZ_NONE)) {
+      int32_t rc = add(d, i, i + ev(d, i)->len[IDNER__GZ_NONE], IDNER_TYPE_NONE,
+                       IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
       if (rc) return rc;
     }
   }
@@ -478,9 +564,10 @@ static int32_t rule_name_parts(idner_doc *d) {
     i = d->name_toks.v[r];
     size_t k = name_run(d, i);
     int known = 0, common = 0;
-    for (size_t j = i; j < i + k; j++) {
-      if ((has(d, j, IDNER__GZ_GIVEN) || has(d, j, IDNER__GZ_SURNAME))) known++;
-      if (has(d, j, IDNER__GZ_COMMON) && !is_name_part(d, j)) common++;
+    for (size_t j = i; j < i + k; j++) { /* counted without branches */
+      unsigned cls = d->ev.v[j].classes;
+      known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
+      common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
     }
     int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
     int32_t rc = IDNER_OK;
@@ -558,8 +645,8 @@ static int32_t rule_domains(idner_doc *d) {
 }
 
 /* The context rule: its cue words (k_cues) are above. */
-/* Which context cue token i is (name_tokens asks only where cue_bloom lets
- * it). */
+/* Which context cue token i is (rule_context asks at the tokens after
+ * one). */
 static int cue_of(const idner_doc *d, size_t i) {
   size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
   const char *f = d->fold.v + d->fold_off.v[i];
@@ -667,54 +754,136 @@ static int32_t learn_aliases(idner_doc *d) {
   return IDNER_OK;
 }
 
-static int cmp_alias(const void *a, const void *b) {
-  const idner__alias *x = a, *y = b;
-  if (x->hash != y->hash) return x->hash < y->hash ? -1 : 1;
-  return x->ntok < y->ntok ? -1 : x->ntok > y->ntok;
-}
-
-/* Sorts aliases by cmp_alias, stably (the array index_aliases searches
- * must not depend on the sort): an insertion sort for the few aliases of a
- * typical document (tens), glibc's merge sort beyond. */
-static void sort_aliases(idner__alias *a, size_t n) {
-  if (n > 96) {
-    qsort(a, n, sizeof *a, cmp_alias);
-    return;
-  }
-  for (size_t k = 1; k < n; k++) {
-    idner__alias x = a[k];
-    size_t j = k;
-    for (; j > 0 && cmp_alias(&a[j - 1], &x) > 0; j--) a[j] = a[j - 1];
-    a[j] = x;
-  }
+/* Does key x come before key y in the order the aliases were once sorted
+ * by (hash, then tokens)? Without branches. */
+static size_t key_less(const idner__alias *x, const idner__alias *y) {
+  return (size_t)((x->hash < y->hash) | ((x->hash == y->hash) & (x->ntok < y->ntok)));
 }
 
 /* Every later occurrence of a learned surface form becomes a candidate of
- * the same type. Aliases are sorted, and each distinct (hash, length) key
- * is indexed by the alias a binary search over them finds (so equal keys of
- * different types resolve as they always have); spans are then looked up
- * in that hash index, their hashes grown one token at a time. */
+ * the same type. Each distinct (hash, length) key is indexed by one of its
+ * aliases; where aliases of one key differ in type, it is the one that
+ * glibc's bsearch (stdlib-bsearch.h) finds in the aliases sorted stably by
+ * key (key_less), as it always was. That needs no sort: the key's aliases
+ * would fill [lo, lo + count) of the sorted array, in the order they were
+ * learned, where lo counts the aliases of smaller keys, so the search's
+ * probes are replayed on positions alone. (Where the types agree, any
+ * alias will do.) Spans are then looked up in that hash index, their
+ * hashes grown one token at a time. */
+#define MIXED_TYPES 0x80000000u /* in a key's type: its aliases differ in type */
+
+/* d->alias_firsts: by first token, its fold hash with the low bits
+ * replaced by the token count of its longest alias (0: an empty slot).
+ * Hashes that differ only there share an entry, the longer count: a bound
+ * on the spans tried, each looked up in full. */
+#define FIRST_LEN ((uint64_t)7)
+_Static_assert(MAX_ALIAS <= FIRST_LEN, "an alias's token count fits FIRST_LEN");
+
+/* The slot of first-token hash h in firsts (ns slots): its entry, or the
+ * empty one where it would go. One branch a probe: it repeats only past
+ * another entry. */
+static size_t first_slot(const uint64_t *firsts, size_t ns, uint64_t h) {
+  size_t f = (size_t)h & (ns - 1);
+  for (;;) {
+    uint64_t e = firsts[f];
+    if ((e == 0) | (((e ^ h) & ~FIRST_LEN) == 0)) return f;
+    f = (f + 1) & (ns - 1);
+  }
+}
+
+static int cmp_key(const void *a, const void *b) {
+  return (int)key_less(b, a) - (int)key_less(a, b);
+}
+
+/* The alias glibc's bsearch finds for a key whose count aliases fill
+ * [lo, lo + count) of the na sorted by key, stably: its probes replayed on
+ * positions (the key is above [0, lo), below the rest), then the pick
+ * among the key's aliases, head first, linked by next. */
+static uint32_t bsearch_pick(size_t na, size_t lo, size_t count, uint32_t head,
+                             const uint32_t *next) {
+  size_t l = 0, u = na, idx = lo, hi = lo + count;
+  while (l < u) {
+    idx = (l + u) / 2;
+    if (idx < lo) l = idx + 1;
+    else if (idx >= hi) u = idx;
+    else break;
+  }
+  for (size_t m = lo; m < idx; m++) head = next[head];
+  return head;
+}
+
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   while (ns < 2 * na) ns *= 2;
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 3 * ns);
+  /* alias_slots: the key index (ns), then per alias the next of its key,
+   * and per key its first, last and count of aliases and its slot (na
+   * each). The distinct keys are at d->aliases.v[na ..). */
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns + 5 * na);
+  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, ns);
+  if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
-  memset(d->alias_slots.v, 0, 3 * ns * sizeof *d->alias_slots.v);
+  uint32_t *slots = d->alias_slots.v;
+  uint64_t *firsts = d->alias_firsts.v;
+  memset(slots, 0, ns * sizeof *slots);
+  memset(firsts, 0, ns * sizeof *firsts);
   d->alias_nslots = ns;
   *maxlen = 0;
-  uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
+  uint32_t *next = slots + ns;
+  uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
+  idner__alias *al = d->aliases.v, *keys = al + na;
+  size_t nk = 0, nmixed = 0;
   for (size_t k = 0; k < na; k++) {
-    const idner__alias *a = &d->aliases.v[k];
+    const idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
-    size_t f = (size_t)a->first & (ns - 1);
-    while (firsts[f] && d->aliases.v[firsts[f] - 1].first != a->first) f = (f + 1) & (ns - 1);
-    firsts[f] = (uint32_t)k + 1;
-    if (a->ntok > longest[f]) longest[f] = a->ntok;
-    if (k > 0 && cmp_alias(&d->aliases.v[k - 1], a) == 0) continue; /* same key */
-    const idner__alias *hit = bsearch(a, d->aliases.v, na, sizeof *a, cmp_alias);
+    size_t f = first_slot(firsts, ns, a->first);
+    uint64_t longest = firsts[f] & FIRST_LEN;
+    firsts[f] = (a->first & ~FIRST_LEN) | (a->ntok > longest ? a->ntok : longest);
+    /* its key: slots hold the key's number + 1 until the end */
     size_t s = (size_t)a->hash & (ns - 1);
-    while (d->alias_slots.v[s]) s = (s + 1) & (ns - 1);
-    d->alias_slots.v[s] = (uint32_t)(hit - d->aliases.v) + 1;
+    for (; slots[s]; s = (s + 1) & (ns - 1)) {
+      const idner__alias *x = &keys[slots[s] - 1];
+      if (x->hash == a->hash && x->ntok == a->ntok) break;
+    }
+    next[k] = UINT32_MAX;
+    if (!slots[s]) {
+      keys[nk] = *a;
+      khead[nk] = ktail[nk] = (uint32_t)k;
+      kcount[nk] = 1;
+      kslot[nk] = (uint32_t)s;
+      slots[s] = (uint32_t)++nk;
+    } else {
+      uint32_t g = slots[s] - 1;
+      next[ktail[g]] = (uint32_t)k;
+      ktail[g] = (uint32_t)k;
+      kcount[g]++;
+      /* a key whose aliases all have one type can keep its first: the
+       * type is all propagate reads of it */
+      nmixed += !(keys[g].type & MIXED_TYPES) && a->type != keys[g].type;
+      keys[g].type |= a->type == keys[g].type ? 0 : MIXED_TYPES;
+    }
+  }
+  /* lo of a key of mixed types: a count over the keys, or for many such
+   * keys (a long document) a sort of the keys by key_less */
+  if (nmixed > 16) {
+    for (size_t g = 0; g < nk; g++) keys[g].first = g; /* its number, kept through the sort */
+    qsort(keys, nk, sizeof *keys, cmp_key);
+    size_t lo = 0;
+    for (size_t r = 0; r < nk; r++) {
+      size_t g = (size_t)keys[r].first;
+      uint32_t k = keys[r].type & MIXED_TYPES ? bsearch_pick(na, lo, kcount[g], khead[g], next)
+                                              : khead[g];
+      slots[kslot[g]] = k + 1;
+      lo += kcount[g];
+    }
+    return IDNER_OK;
+  }
+  for (size_t g = 0; g < nk; g++) {
+    size_t lo = 0;
+    if (keys[g].type & MIXED_TYPES)
+      for (size_t h = 0; h < nk; h++) lo += kcount[h] * key_less(&keys[h], &keys[g]);
+    uint32_t k = keys[g].type & MIXED_TYPES ? bsearch_pick(na, lo, kcount[g], khead[g], next)
+                                            : khead[g]; /* any will do: the first */
+    slots[kslot[g]] = k + 1;
   }
   return IDNER_OK;
 }
@@ -722,11 +891,8 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
 /* Tokens in the longest alias that starts with a token whose fold hash is
  * h (0: none does). */
 static size_t alias_first(const idner_doc *d, uint64_t h) {
-  size_t ns = d->alias_nslots;
-  const uint32_t *firsts = d->alias_slots.v + ns, *longest = firsts + ns;
-  for (size_t f = (size_t)h & (ns - 1); firsts[f]; f = (f + 1) & (ns - 1))
-    if (d->aliases.v[firsts[f] - 1].first == h) return longest[f];
-  return 0;
+  const uint64_t *firsts = d->alias_firsts.v;
+  return (size_t)(firsts[first_slot(firsts, d->alias_nslots, h)] & FIRST_LEN);
 }
 
 static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_t ntok) {
@@ -740,14 +906,16 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
 
 static int32_t propagate(idner_doc *d) {
   size_t n = ntok(d), maxlen;
-  sort_aliases(d->aliases.v, d->aliases.n);
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
-  for (size_t i = 0; i < n; i++) {
+  /* aliases are capitalized (learned from entity spans): only the
+   * capitalized tokens (d->cap_toks, from name_tokens) can start one */
+  for (size_t r = 0; r < d->cap_toks.n; r++) {
+    size_t i = d->cap_toks.v[r];
     /* a span can only be an alias if its first token starts one (short of
      * a 64-bit hash collision, which the span hashes risk anyway) */
     size_t upto;
-    if (!is_cap(&d->toks.v[i]) || !(upto = alias_first(d, d->fold_hash.v[i]))) continue;
+    if (!(upto = alias_first(d, d->fold_hash.v[i]))) continue;
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
     /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
