@@ -306,6 +306,7 @@ struct idner__dategrammar {
   uint64_t trig_bloom[64];
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
+  uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
    * names that start with a digit ("17-an", "1 muharam"), and the bytes
    * that can start a month, a counted unit, a Hijri month */
@@ -1692,6 +1693,13 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   }
   memset(g->rank, -1, sizeof g->rank);
   for (size_t k = 0; k < g->nrules; k++) g->rank[g->order[k]] = (int8_t)k;
+  memset(g->rank_bits, 0, sizeof g->rank_bits);
+  for (int b = 0; b < 4; b++)
+    for (unsigned v = 0; v < 256; v++)
+      for (int k = 0; k < 8; k++) {
+        int r = b * 8 + k;
+        if ((v >> k & 1u) && r < R_COUNT && g->rank[r] >= 0) g->rank_bits[b][v] |= 1u << g->rank[r];
+      }
   for (int t = 0; t < T_COUNT; t++) {
     int32_t rc = index_table(&g->tab[t]);
     if (rc) return rc;
@@ -1924,11 +1932,74 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   return 0;
 }
 
-/* Could {CONN} ("-", "hingga", "sampai", "s.d.", "s/d", "sd") follow the
- * white space before q? */
-static int conn_may_start(const unsigned char *q, size_t n) {
-  return n >= 1 && (q[0] == '-' || q[0] == 'h' || q[0] == 'H' || q[0] == 's' || q[0] == 'S' ||
-                    q[0] >= 0x80);
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD };
+
+static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
+                     const unsigned char *q, size_t n);
+static size_t form_prefix(const char *form, const unsigned char *t, size_t n);
+
+/* Bytes of horizontal white space at the start of t[0..n). */
+static size_t hspace_run(const unsigned char *t, size_t n) {
+  size_t i = 0, w;
+  while ((w = hspace_len(t + i, n - i)) != 0) i += w;
+  return i;
+}
+
+/* Could {CONN} (\h*+[-\x{2013}]\h*+ or, between white space, "hingga",
+ * "sampai", "s.d.", "s/d", "sd") start right at t? A byte outside ASCII
+ * after the white space may be the en dash or a caseless 's': yes. */
+static int conn_at(const unsigned char *t, size_t n) {
+  size_t i = hspace_run(t, n);
+  if (i >= n) return 0;
+  if (t[i] == '-' || t[i] >= 0x80) return 1;
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  return i > 0 && (may_start_with("hingga", q, m) || may_start_with("sampai", q, m) ||
+                   may_start_with("s.", q, m) || may_start_with("s/d", q, m) ||
+                   may_start_with("sd", q, m));
+}
+
+/* Could \h++ [0-9]{4} {CONN} start at t? */
+static int year_then_conn(const unsigned char *t, size_t n) {
+  size_t i = hspace_run(t, n);
+  if (i == 0 || n - i < 4) return 0;
+  for (size_t k = i; k < i + 4; k++)
+    if (!is_digit(t[k])) return 0;
+  return conn_at(t + i + 4, n - i - 4);
+}
+
+/* Could a month name, then {ABBRDOT}, an optional white space and year,
+ * then {CONN} start at q (what day_range and month_range need after their
+ * first month)? Generous on the optional parts: a '.' after any name. */
+static int month_then_conn(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+  const lex_table *t = &g->tab[T_MONTHS];
+  if (n == 0) return 0;
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  for (size_t k = 0; k < t->n; k++) {
+    unsigned f = (unsigned char)t->v[k].form[0];
+    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue; /* form_prefix's 0 */
+    size_t len = form_prefix(t->v[k].form, q, n);
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    const unsigned char *r = q + len;
+    size_t left = n - len, i = hspace_run(r, left);
+    if (conn_at(r, left) || year_then_conn(r, left)) return 1;
+    if (i < left && r[i] == '.' &&
+        (conn_at(r + i + 1, left - i - 1) || year_then_conn(r + i + 1, left - i - 1)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Could clock_tz's rest (\h*+ [0-9]{2}, then {CONN}... or \h++ {TZ}) start
+ * at t, right after the hour's '.' or ':'? */
+static int clock_tz_rest(const idner__dategrammar *g, const unsigned char *t, size_t n) {
+  size_t i = hspace_run(t, n);
+  if (n - i < 2 || !is_digit(t[i]) || !is_digit(t[i + 1])) return 0;
+  t += i + 2, n -= i + 2;
+  if (conn_at(t, n)) return 1;
+  i = hspace_run(t, n);
+  return i > 0 && table_may_start(&g->tab[T_TIME_ZONES], 0, t + i, n - i);
 }
 
 /* Could a month name start at x->q? (Asked by two rules: kept.) */
@@ -1939,42 +2010,76 @@ static int month_may_start(const scan *sc, digit_start *x) {
   return x->month;
 }
 
+/* The rules digit_rules tests; a digit starts no other rule but paren's
+ * shape (which starts at a '(') and those with nothing to test. */
+#define DIGIT_TESTED                                                                         \
+  (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_DAY_RANGE) | RULE_BIT(R_YEAR) |    \
+   RULE_BIT(R_DECADE) | RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE) | RULE_BIT(R_CLOCK_TZ) | \
+   RULE_BIT(R_BC) | RULE_BIT(R_HIJRI) | RULE_BIT(R_HOLIDAY))
+
+/* Of the rules `want` (a subset of DIGIT_TESTED), those that can match at
+ * x, where a run of digits starts: one pass, cheap shape tests first. */
+static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
+  const idner__dategrammar *g = sc->g;
+  const lex_table *tab = g->tab;
+  size_t run = x->run;
+  uint32_t m = 0;
+  if (run <= 2) {
+    /* numeric: d{1,2} [-/.] mo{1,2} */
+    if ((want & RULE_BIT(R_NUMERIC)) && x->pl >= 2 &&
+        (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') && is_digit(x->p[1]))
+      m |= RULE_BIT(R_NUMERIC);
+    /* day_month: d{1,2} ({CONN} d2)? \h++ month */
+    if ((want & RULE_BIT(R_DAY_MONTH)) &&
+        (conn_at(x->p, x->pl) || (x->space && month_may_start(sc, x))))
+      m |= RULE_BIT(R_DAY_MONTH);
+    /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
+    if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
+        month_then_conn(g, x->q, x->ql))
+      m |= RULE_BIT(R_DAY_RANGE);
+    /* clock_tz: hh{1,2} \h*+ [.:] \h*+ mi{2} ({CONN} ...)? \h++ {TZ} */
+    if ((want & RULE_BIT(R_CLOCK_TZ)) && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':') &&
+        clock_tz_rest(g, x->q + 1, x->ql - 1))
+      m |= RULE_BIT(R_CLOCK_TZ);
+    /* hijri: (d{1,2} \h++)? Hijri month name (or a name that starts with digits, below) */
+    if ((want & RULE_BIT(R_HIJRI)) && x->space &&
+        first_byte_may(g->first[FB_HMONTH], x->q, x->ql) &&
+        table_may_start(&g->hm_tab, 0, x->q, x->ql))
+      m |= RULE_BIT(R_HIJRI);
+  }
+  if (run >= 4) m |= want & RULE_BIT(R_YEAR); /* [0-9]{4} */
+  /* decade: ([0-9]{3}0 | [0-9]0) -?an */
+  if ((want & RULE_BIT(R_DECADE)) && (run == 2 || run == 4) && x->s[run - 1] == '0' &&
+      x->pl >= 1 && (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A'))
+    m |= RULE_BIT(R_DECADE);
+  /* counted, narrative: n{1,3} \h++ unit \h++ (marker | narrative word) */
+  if ((want & (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))) && run <= 3 && x->space &&
+      first_byte_may(g->first[FB_UNIT], x->q, x->ql)) {
+    if ((want & RULE_BIT(R_COUNTED)) &&
+        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_MK_COUNTED, x->q, x->ql))
+      m |= RULE_BIT(R_COUNTED);
+    if ((want & RULE_BIT(R_NARRATIVE)) &&
+        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_NARR, x->q, x->ql))
+      m |= RULE_BIT(R_NARRATIVE);
+  }
+  /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
+  if ((want & RULE_BIT(R_BC)) && run <= 4 &&
+      (conn_at(x->p, x->pl) ||
+       (x->space && ((x->ql && x->q[0] >= 0x80) || may_start_with("sm", x->q, x->ql) ||
+                     may_start_with("sebelum", x->q, x->ql)))))
+    m |= RULE_BIT(R_BC);
+  /* calendar names that start with digits */
+  if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
+      digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x))
+    m |= RULE_BIT(R_HIJRI);
+  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_starts(sc, LX_HOLIDAY, x))
+    m |= RULE_BIT(R_HOLIDAY);
+  return m;
+}
+
 /* Can rule r match at x, where a run of digits starts? */
 static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
-  const lex_table *tab = sc->g->tab;
-  size_t run = x->run;
-  switch (r) {
-    case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
-      return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
-             is_digit(x->p[1]);
-    case R_DAY_MONTH: /* d{1,2} ({CONN} d2)? \h++ month */
-      return run <= 2 &&
-             (x->dash || (x->space && (conn_may_start(x->q, x->ql) || month_may_start(sc, x))));
-    case R_DAY_RANGE: /* d{1,2} \h++ month ... */
-      return run <= 2 && x->space && month_may_start(sc, x);
-    case R_YEAR: /* [0-9]{4} */
-      return run >= 4;
-    case R_DECADE: /* ([0-9]{3}0 | [0-9]0) -?an */
-      return (run == 2 || run == 4) && x->s[run - 1] == '0' && x->pl >= 1 &&
-             (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
-    case R_COUNTED: /* n{1,3} \h++ unit */
-    case R_NARRATIVE:
-      return run <= 3 && x->space && first_byte_may(sc->g->first[FB_UNIT], x->q, x->ql) &&
-             table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
-    case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
-      return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
-    case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
-      return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
-    case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
-      if (run <= 2 && x->space && first_byte_may(sc->g->first[FB_HMONTH], x->q, x->ql) &&
-          table_may_start(&sc->g->hm_tab, 0, x->q, x->ql))
-        return 1;
-      return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
-    case R_HOLIDAY: /* a holiday name that starts with digits */
-      return digit_name_starts(sc, LX_HOLIDAY, x);
-    default:
-      return 1;
-  }
+  return !(RULE_BIT(r) & DIGIT_TESTED) || digit_rules(sc, RULE_BIT(r), x) != 0;
 }
 
 /* ---- word-led attempts ----------------------------------------------------
@@ -2020,11 +2125,7 @@ static const unsigned char *after_space(const unsigned char *t, size_t len, size
   return t + len;
 }
 
-enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR };
-
 static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
-
-static int digit_rule_possible(scan *sc, rule_id r, digit_start *x);
 
 /* Could what follows a form and its white space (at q) start as `next`
  * says? */
@@ -2242,14 +2343,12 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   word_start ws;
   ws.yearw = ws.count_unit = -1;
   /* the rules asked for, by priority: a bit per rank (order[] index) */
-  uint32_t by_rank = 0;
-  for (uint32_t left = rules; left; left &= left - 1) {
-    int r = idner__lowest_bit(left);
-    if (r < R_COUNT && sc->g->rank[r] >= 0) by_rank |= 1u << sc->g->rank[r];
-  }
+  if (digit) rules = (rules & ~DIGIT_TESTED) | digit_rules(sc, rules & DIGIT_TESTED, &x);
+  const uint32_t(*rb)[256] = sc->g->rank_bits;
+  uint32_t by_rank = rb[0][rules & 255u] | rb[1][rules >> 8 & 255u] | rb[2][rules >> 16 & 255u] |
+                     rb[3][rules >> 24];
   for (; by_rank; by_rank &= by_rank - 1) {
     rule_id r = sc->g->order[idner__lowest_bit(by_rank)];
-    if (digit && !digit_rule_possible(sc, r, &x)) continue;
     if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
