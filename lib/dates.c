@@ -1932,7 +1932,7 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   return 0;
 }
 
-enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD };
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD };
 
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n);
@@ -1949,14 +1949,15 @@ static size_t hspace_run(const unsigned char *t, size_t n) {
  * "sampai", "s.d.", "s/d", "sd") start right at t? A byte outside ASCII
  * after the white space may be the en dash or a caseless 's': yes. */
 static int conn_at(const unsigned char *t, size_t n) {
-  size_t i = hspace_run(t, n);
+  size_t i = n && (t[0] == ' ' || t[0] >= 0x80) ? hspace_run(t, n) : 0;
   if (i >= n) return 0;
-  if (t[i] == '-' || t[i] >= 0x80) return 1;
+  unsigned c = (unsigned)ascii_lower(t[i]);
+  if (c == '-' || c >= 0x80) return 1;
+  if (i == 0 || (c != 'h' && c != 's')) return 0; /* the words need white space before */
   const unsigned char *q = t + i;
   size_t m = n - i;
-  return i > 0 && (may_start_with("hingga", q, m) || may_start_with("sampai", q, m) ||
-                   may_start_with("s.", q, m) || may_start_with("s/d", q, m) ||
-                   may_start_with("sd", q, m));
+  return may_start_with("hingga", q, m) || may_start_with("sampai", q, m) ||
+         may_start_with("s.", q, m) || may_start_with("s/d", q, m) || may_start_with("sd", q, m);
 }
 
 /* Could \h++ [0-9]{4} {CONN} start at t? */
@@ -1968,17 +1969,47 @@ static int year_then_conn(const unsigned char *t, size_t n) {
   return conn_at(t + i + 4, n - i - 4);
 }
 
+/* The forms of a table whose first byte may match a text byte c (lower
+ * case), by its first-byte index (lex_table.by_first): those of c's letter,
+ * then those that start outside 'a'..'z'; every form if the table is not
+ * indexed or c is outside ASCII. */
+typedef struct form_iter {
+  const lex *v;
+  const uint32_t *by; /* NULL: k indexes v itself */
+  uint32_t k, end, rest, rest_end;
+} form_iter;
+
+static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
+  it->v = t->v, it->by = NULL;
+  it->rest = it->rest_end = 0;
+  if (t->by_first && c < 0x80) {
+    it->by = t->by_first;
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    it->k = t->first_start[b], it->end = t->first_start[b + 1];
+    if (b != 26) it->rest = t->first_start[26], it->rest_end = t->first_start[27];
+  } else {
+    it->k = 0, it->end = (uint32_t)t->n;
+  }
+}
+
+static const lex *form_next(form_iter *it) {
+  if (it->k == it->end) {
+    if (it->rest == it->rest_end) return NULL;
+    it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+  }
+  uint32_t k = it->k++;
+  return &it->v[it->by ? it->by[k] : k];
+}
+
 /* Could a month name, then {ABBRDOT}, an optional white space and year,
  * then {CONN} start at q (what day_range and month_range need after their
  * first month)? Generous on the optional parts: a '.' after any name. */
 static int month_then_conn(const idner__dategrammar *g, const unsigned char *q, size_t n) {
-  const lex_table *t = &g->tab[T_MONTHS];
   if (n == 0) return 0;
-  unsigned c = (unsigned)ascii_lower(q[0]);
-  for (size_t k = 0; k < t->n; k++) {
-    unsigned f = (unsigned char)t->v[k].form[0];
-    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue; /* form_prefix's 0 */
-    size_t len = form_prefix(t->v[k].form, q, n);
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_MONTHS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n);
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     const unsigned char *r = q + len;
@@ -2134,12 +2165,11 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
   if (n == 0) return 0;
   switch (next) {
     case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
-    case NEXT_COUNT_UNIT: /* a unit, or "belas"/"puluh" of a compound number word */
-      return table_may_start(&g->tab[T_UNITS], UN_COUNTED, q, n) ||
-             table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, q, n) ||
-             table_may_start(&g->tab[T_KEYWORDS], KW_TENS, q, n);
     case NEXT_MK_COUNTED: return table_may_start(&g->tab[T_MARKERS], MK_COUNTED, q, n);
     case NEXT_NARR: return table_may_start(&g->tab[T_NARRATIVE], 0, q, n);
+    case NEXT_PERIOD: /* {PERIODX} ({PERIOD} or q[1-4]) or {CENTURYX} */
+      return (q[0] | 0x20) == 'q' || table_may_start(&g->tab[T_PERIODS], 0, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_CENTURY, q, n);
     default: return holiday_may_start(g, q, n);
   }
 }
@@ -2148,15 +2178,36 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
  * `next` start at q? */
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n) {
-  unsigned c = (unsigned)ascii_lower(q[0]);
-  for (size_t k = 0; k < t->n; k++) {
-    unsigned f = (unsigned char)t->v[k].form[0];
-    if ((t->v[k].flags & need) != need || (f != c && f < 0x80 && f != ' ' && c < 0x80))
-      continue; /* (the common case of form_prefix's answer 0) */
-    size_t len = form_prefix(t->v[k].form, q, n), left;
+  form_iter it;
+  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    if ((e->flags & need) != need) continue;
+    size_t len = form_prefix(e->form, q, n), left;
     if (len == SIZE_MAX) return 1;
     const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
     if (r && next_may(sc, next, r, left)) return 1;
+  }
+  return 0;
+}
+
+/* Could a form of table t with the flags `need`, white space, then a
+ * counted unit, white space and `next` start at q? (A "belas"/"puluh"
+ * after the form, a compound number word, is taken as yes.) */
+static int count_then(scan *sc, const lex_table *t, unsigned need, int next,
+                      const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
+  form_iter it;
+  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    if ((e->flags & need) != need) continue;
+    size_t len = form_prefix(e->form, q, n), left;
+    if (len == SIZE_MAX) return 1;
+    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+    if (!r || !left) continue;
+    if (table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, r, left) ||
+        table_may_start(&g->tab[T_KEYWORDS], KW_TENS, r, left) ||
+        form_then(sc, &g->tab[T_UNITS], UN_COUNTED, next, r, left))
+      return 1;
   }
   return 0;
 }
@@ -2191,14 +2242,14 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
 /* Could a weekday name start at q, followed by what `kompas` wants ('-',
  * ',' or '(' after optional white space, or white space and a market day)
  * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
- * space, then a digit)? */
-static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n) {
-  const lex_table *t = &g->tab[T_WEEKDAYS];
-  unsigned c = (unsigned)ascii_lower(q[0]);
-  for (size_t k = 0; k < t->n; k++) {
-    unsigned f = (unsigned char)t->v[k].form[0];
-    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue;
-    size_t len = form_prefix(t->v[k].form, q, n), i, w, sp = 0;
+ * space, then a digit)? 0 no, 1 yes, 2 yes and the digits can only be at
+ * *digit (kompas == 0; *digit NULL on the call). */
+static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n,
+                        const unsigned char **digit) {
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n), i, w, sp = 0;
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
@@ -2213,9 +2264,12 @@ static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned 
       for (i++; (w = hspace_len(q + i, n - i)) != 0; i += w) {}
       sp = 1;
     }
-    if (sp && i < n && is_digit(q[i])) return 1;
+    if (sp && i < n && is_digit(q[i])) {
+      if (*digit && *digit != q + i) return 1; /* two ways: not told */
+      *digit = q + i;
+    }
   }
-  return 0;
+  return *digit ? 2 : 0;
 }
 
 /* What word_rule_possible has found out at one word (several rules ask
@@ -2224,7 +2278,8 @@ typedef struct word_start {
   int yearw;               /* a year word and white space start the text: 1, with year_x */
   digit_start year_x;      /* ... the digits after them (yearw == 1 and a digit there) */
   int year_digit;          /* ... and a digit follows */
-  int count_unit;          /* NUMW1 or SOME, white space, and a unit (or belas/puluh) */
+  int wdpre;               /* weekday_then(kompas 0) at the word, with wd_x if 2 */
+  digit_start wd_x;        /* ... the digits after {WDPRE} */
 } word_start;
 
 /* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
@@ -2273,19 +2328,31 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
       return holiday_may_start(g, q, n) ||
              form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
     case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
-    case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
-      if (w->count_unit < 0)
-        w->count_unit = form_then(sc, &g->tab[T_NUMBER_WORDS], 0, NEXT_COUNT_UNIT, q, n) ? 1
-                        : form_then(sc, &g->tab[T_KEYWORDS], KW_SOME, NEXT_COUNT_UNIT, q, n) ? 2
-                                                                                             : 0;
-      if (w->count_unit == 1 || (w->count_unit == 2 && r == R_COUNTED)) return 1;
-      return form_then(sc, &g->tab[T_SE_UNITS], 0, r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR,
-                       q, n);
+    case R_NARRATIVE: { /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
+      int next = r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR;
+      return count_then(sc, &g->tab[T_NUMBER_WORDS], 0, next, q, n) ||
+             (r == R_COUNTED && count_then(sc, &g->tab[T_KEYWORDS], KW_SOME, next, q, n)) ||
+             form_then(sc, &g->tab[T_SE_UNITS], 0, next, q, n);
+    }
     case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
-    case R_KOMPAS: return weekday_then(g, 1, q, n);
+    case R_KOMPAS: {
+      const unsigned char *unused = NULL;
+      return weekday_then(g, 1, q, n, &unused);
+    }
     case R_NUMERIC:
     case R_DAY_MONTH:
-    case R_DAY_RANGE: return weekday_then(g, 0, q, n); /* {WDPRE} then digits */
+    case R_DAY_RANGE: /* {WDPRE} then the rule's digits */
+      if (w->wdpre < 0) {
+        const unsigned char *d = NULL;
+        w->wdpre = weekday_then(g, 0, q, n, &d);
+        if (w->wdpre == 2) digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
+      }
+      return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
+    case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
+    case R_DEICTIC: return table_may_start(&g->tab[T_DEICTIC_DAYS], 0, q, n);
+    case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
+    case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
+      return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_PERIOD, q, n);
     default: return 1;
   }
 }
@@ -2341,7 +2408,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
   if (digit) digit_start_at(sc, pos, &x);
   word_start ws;
-  ws.yearw = ws.count_unit = -1;
+  ws.yearw = ws.wdpre = -1;
   /* the rules asked for, by priority: a bit per rank (order[] index) */
   if (digit) rules = (rules & ~DIGIT_TESTED) | digit_rules(sc, rules & DIGIT_TESTED, &x);
   const uint32_t(*rb)[256] = sc->g->rank_bits;
