@@ -312,6 +312,7 @@ struct idner__dategrammar {
    * that can start a month, a counted unit, a Hijri month */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint32_t digit_name_flags[10];   /* by first digit: the LX_ flags of digit_names */
   uint8_t first[FB_COUNT][32];
 };
 
@@ -1820,6 +1821,7 @@ static void digit_tables(idner__dategrammar *g) {
   const lex_table *t = &g->cal_tab, *tab = g->tab;
   g->ndigit_names = 0;
   memset(g->first, 0, sizeof g->first);
+  memset(g->digit_name_flags, 0, sizeof g->digit_name_flags);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
     first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
@@ -1831,6 +1833,7 @@ static void digit_tables(idner__dategrammar *g) {
     if (!is_digit((unsigned char)t->v[k].form[0]) || g->ndigit_names > MAX_DIGIT_NAMES) continue;
     if (g->ndigit_names == MAX_DIGIT_NAMES) g->ndigit_names++; /* too many: no filter */
     else g->digit_names[g->ndigit_names++] = &t->v[k];
+    g->digit_name_flags[t->v[k].form[0] - '0'] |= t->v[k].flags;
   }
 }
 
@@ -1864,6 +1867,7 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n);
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  if (!(sc->g->digit_name_flags[x->s[0] - '0'] & flags)) return 0; /* none starts so */
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -2280,6 +2284,7 @@ typedef struct word_start {
   int year_digit;          /* ... and a digit follows */
   int wdpre;               /* weekday_then(kompas 0) at the word, with wd_x if 2 */
   digit_start wd_x;        /* ... the digits after {WDPRE} */
+  size_t tok;              /* the word's token */
 } word_start;
 
 /* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
@@ -2350,6 +2355,13 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
       return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
     case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
     case R_DEICTIC: return table_may_start(&g->tab[T_DEICTIC_DAYS], 0, q, n);
+    case R_HIJRI: /* ({EVEW} \h++)? (d \h++)? ({HMONTH} | {JMONTH}) */
+      if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n) ||
+          table_may_start(&g->hm_tab, LX_HMONTH, q, n))
+        return 1;
+      /* a Javanese name alone, with no day: h_hijri takes it only after
+       * "bulan" (a keyword with KW_MONTH) */
+      return w->tok > 0 && tok_has_role(sc, w->tok - 1, KW_MONTH);
     case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
     case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
       return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_PERIOD, q, n);
@@ -2409,6 +2421,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   if (digit) digit_start_at(sc, pos, &x);
   word_start ws;
   ws.yearw = ws.wdpre = -1;
+  ws.tok = i;
   /* the rules asked for, by priority: a bit per rank (order[] index) */
   if (digit) rules = (rules & ~DIGIT_TESTED) | digit_rules(sc, rules & DIGIT_TESTED, &x);
   const uint32_t(*rb)[256] = sc->g->rank_bits;
