@@ -1862,6 +1862,16 @@ static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
 
 static int may_start_with(const char *form, const unsigned char *t, size_t n);
 
+/* Can a character outside ASCII of a lexicon form not match at t[0..n),
+ * caselessly? Sure when the text has ended or holds an ASCII byte that is
+ * no letter with a caseless partner outside ASCII (k: U+212A, s: U+017F;
+ * i too, to be safe). */
+static int non_ascii_cannot_match(const unsigned char *t, size_t n) {
+  if (n == 0) return 1;
+  unsigned c = (unsigned)ascii_lower(t[0]);
+  return c < 0x80 && c != 'k' && c != 's' && c != 'i';
+}
+
 /* Could a calendar name of kind `flags` start at x->s? Its digits must be
  * the run (the whole run: run < 5), and the rest must be able to start at
  * x->p (a space of a form matches horizontal white space). */
@@ -1890,7 +1900,7 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
-    if (c >= 0x80) return 1;
+    if (c >= 0x80) return !non_ascii_cannot_match(t + i, n - i);
     if (c == ' ') {
       size_t w = hspace_len(t + i, n - i);
       if (!w) return 0;
@@ -2137,6 +2147,7 @@ static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
+    if (c >= 0x80 && non_ascii_cannot_match(t + i, n - i)) return 0;
     if (c >= 0x80 || (i < n && t[i] >= 0x80)) return SIZE_MAX;
     if (c == ' ') {
       size_t w = hspace_len(t + i, n - i);
