@@ -1974,6 +1974,74 @@ static int conn_at(const unsigned char *t, size_t n) {
          may_start_with("s.", q, m) || may_start_with("s/d", q, m) || may_start_with("sd", q, m);
 }
 
+/* What follows a {CONN} in the rules that join two numbers: 1 to `maxd`
+ * digits, white space, then a month name (CT_MONTH) or bc's marker (CT_BC). */
+enum { CT_MONTH, CT_BC };
+
+static int digits_then(const idner__dategrammar *g, const unsigned char *t, size_t n,
+                       size_t maxd, int what) {
+  size_t d = 0;
+  while (d < n && d <= maxd && is_digit(t[d])) d++;
+  if (d == 0 || d > maxd) return 0;
+  size_t i = d + hspace_run(t + d, n - d);
+  if (i == d || i >= n) return 0;
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  if (what == CT_MONTH)
+    return first_byte_may(g->first[FB_MONTH], q, m) && table_may_start(&g->tab[T_MONTHS], 0, q, m);
+  return q[0] >= 0x80 || may_start_with("sm", q, m) || may_start_with("sebelum", q, m);
+}
+
+/* Could {CONN}, then what digits_then asks, start right at t? The
+ * connective's words are compared byte by byte; a byte outside ASCII where
+ * one could be (other than an en dash) is taken as yes. */
+static int conn_then(const idner__dategrammar *g, const unsigned char *t, size_t n, size_t maxd,
+                     int what) {
+  size_t i = n && (t[0] == ' ' || t[0] >= 0x80) ? hspace_run(t, n) : 0, j;
+  if (i >= n) return 0;
+  if (t[i] == '-' || (n - i >= 3 && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0x93)) {
+    j = i + (t[i] == '-' ? 1 : 3);
+    j += hspace_run(t + j, n - j);
+    return digits_then(g, t + j, n - j, maxd, what);
+  }
+  if (t[i] >= 0x80) return 1;
+  if (i == 0 || ((t[i] | 0x20) != 'h' && (t[i] | 0x20) != 's'))
+    return 0; /* the words need white space before, and start so */
+  /* the words: where each can end (before its closing white space) */
+  size_t ends[4], ne = 0;
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  for (size_t k = 0; k < m && k < 8; k++)
+    if (q[k] >= 0x80) return 1; /* a caseless 's' outside ASCII, or such */
+  if (may_start_with("hingga", q, m)) ends[ne++] = i + 6;
+  if (may_start_with("sampai", q, m)) {
+    ends[ne++] = i + 6;
+    size_t w = hspace_run(t + i + 6, n - i - 6);
+    if (w) {
+      const unsigned char *r = t + i + 6 + w;
+      size_t rl = n - i - 6 - w;
+      for (size_t k = 0; k < rl && k < 6; k++)
+        if (r[k] >= 0x80) return 1;
+      if (may_start_with("dengan", r, rl)) ends[ne++] = i + 6 + w + 6;
+    }
+  }
+  if (may_start_with("s.", q, m)) {
+    j = i + 2 + hspace_run(t + i + 2, n - i - 2);
+    if (j < n && t[j] >= 0x80) return 1;
+    if (j < n && (t[j] | 0x20) == 'd') {
+      ends[ne++] = j + 1;
+      if (j + 1 < n && t[j + 1] == '.') ends[ne++] = j + 2;
+    }
+  }
+  if (may_start_with("s/d", q, m)) ends[ne++] = i + 3;
+  if (may_start_with("sd", q, m)) ends[ne++] = i + 2;
+  for (size_t k = 0; k < ne; k++) {
+    size_t e = ends[k], w = hspace_run(t + e, n - e);
+    if (w && digits_then(g, t + e + w, n - e - w, maxd, what)) return 1;
+  }
+  return 0;
+}
+
 /* Could \h++ [0-9]{4} {CONN} start at t? */
 static int year_then_conn(const unsigned char *t, size_t n) {
   size_t i = hspace_run(t, n);
@@ -2076,7 +2144,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
       m |= RULE_BIT(R_NUMERIC);
     /* day_month: d{1,2} ({CONN} d2)? \h++ month */
     if ((want & RULE_BIT(R_DAY_MONTH)) &&
-        (conn_at(x->p, x->pl) || (x->space && month_may_start(sc, x))))
+        ((x->space && month_may_start(sc, x)) || conn_then(g, x->p, x->pl, 2, CT_MONTH)))
       m |= RULE_BIT(R_DAY_MONTH);
     /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
     if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
@@ -2109,9 +2177,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   }
   /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
   if ((want & RULE_BIT(R_BC)) && run <= 4 &&
-      (conn_at(x->p, x->pl) ||
-       (x->space && ((x->ql && x->q[0] >= 0x80) || may_start_with("sm", x->q, x->ql) ||
-                     may_start_with("sebelum", x->q, x->ql)))))
+      ((x->space && ((x->ql && x->q[0] >= 0x80) || may_start_with("sm", x->q, x->ql) ||
+                     may_start_with("sebelum", x->q, x->ql))) ||
+       conn_then(g, x->p, x->pl, 4, CT_BC)))
     m |= RULE_BIT(R_BC);
   /* calendar names that start with digits */
   if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
