@@ -331,7 +331,9 @@ static int is_digit(int c) { return c >= '0' && c <= '9'; }
 /* Bytes of the horizontal whitespace character at s[0..n), or 0. Matches
  * what \h matches in the patterns. */
 static size_t hspace_len(const unsigned char *s, size_t n) {
-  if (n >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+  if (n == 0) return 0;
+  if (s[0] == ' ' || s[0] == '\t') return 1;
+  if (s[0] < 0xC2) return 0; /* every other one starts with 0xC2 .. 0xE3 */
   if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
   if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3;
   if (n >= 3 && s[0] == 0xE1 && s[1] == 0xA0 && s[2] == 0x8E) return 3;
