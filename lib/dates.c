@@ -240,7 +240,7 @@ static const char *const k_group_names[G_COUNT] = {
 #define MAX_TRIGGER_LEN 32
 
 #define MAX_DIGIT_NAMES 16
-enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_COUNT };
+enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
 
 typedef struct trigger {
   const char *s;  /* first word of a lexicon form (not NUL-terminated) */
@@ -1816,9 +1816,9 @@ static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t 
   return n && (set[c >> 3] >> (c & 7) & 1u);
 }
 
-/* Once per scan, at the first digit token: the calendar names that start
- * with a digit, and the bytes that can start a month, a counted unit or a
- * Hijri month name. */
+/* At load, with the calendar lexicon: the calendar names that start with
+ * a digit, and the bytes that can start a month, a counted unit, a Hijri
+ * month name, or what follows a weekday name in its rule. */
 static void digit_tables(idner__dategrammar *g) {
   const lex_table *t = &g->cal_tab, *tab = g->tab;
   g->ndigit_names = 0;
@@ -1829,6 +1829,12 @@ static void digit_tables(idner__dategrammar *g) {
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
     if (tab[T_UNITS].v[k].flags & UN_COUNTED)
       first_byte_add(g->first[FB_UNIT], tab[T_UNITS].v[k].form);
+  /* what can follow a weekday name in its rule: a market day, a unit, a
+   * marker, a part of day, a keyword (the clock word) */
+  static const table_id wd_tail[] = {T_PASARAN, T_UNITS, T_MARKERS, T_PARTS_OF_DAY, T_KEYWORDS};
+  for (size_t j = 0; j < sizeof wd_tail / sizeof wd_tail[0]; j++)
+    for (size_t k = 0; k < tab[wd_tail[j]].n; k++)
+      first_byte_add(g->first[FB_WDTAIL], tab[wd_tail[j]].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
     if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
       first_byte_add(g->first[FB_HMONTH], t->v[k].form);
@@ -2357,6 +2363,28 @@ static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned 
   return *digit ? 2 : 0;
 }
 
+/* Could the weekday rule's match at q end past byte `past` (text offset
+ * of q: at)? With no eve word before it, it is a weekday name, then
+ * optional parts that each start with white space, or a comma and white
+ * space, and a word; where none can follow a name, the match ends with it. */
+static int weekday_may_pass(const idner__dategrammar *g, const unsigned char *q, size_t n,
+                            size_t at, size_t past) {
+  if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n);
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    if (at + len > past) return 1;
+    size_t i = len + (len < n && q[len] == ',');
+    size_t w = hspace_run(q + i, n - i);
+    if (w && first_byte_may(g->first[FB_WDTAIL], q + i + w, n - i - w))
+      return 1; /* a word of the optional parts may follow */
+  }
+  return 0;
+}
+
 /* What word_rule_possible has found out at one word (several rules ask
  * the same): -1 = not asked yet. */
 typedef struct word_start {
@@ -2512,6 +2540,11 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     rule_id r = sc->g->order[idner__lowest_bit(by_rank)];
     if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
+    /* a candidate is kept: the rule must end past it ("Selasa (19/9)") */
+    if (r == R_WEEKDAY && best->vd != VD_REJECT && letter &&
+        !weekday_may_pass(sc->g, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
+                          best->byte_end))
+      continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
     const pcre2_code *code = rule_code(sc->g, r);
