@@ -304,6 +304,8 @@ struct idner__dategrammar {
    * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
   uint64_t trig_bloom[64];
+  uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
+                                    * a digit, q (Q1-Q4) */
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
@@ -1717,6 +1719,9 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   }
   trigger_filter_init(g, &g->tfilter);
   memset(g->trig_bloom, 0, sizeof g->trig_bloom);
+  memset(g->lead, 0, sizeof g->lead);
+  for (int c = '0'; c <= '9'; c++) g->lead[c] = 1;
+  g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
     g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
@@ -2666,7 +2671,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
        * (plain_trigger_rules would answer 0); read from the fold */
       uint64_t h = folds->hash[i];
       unsigned c0 = (unsigned char)folds->fold[folds->off[i]];
-      if (!is_digit((int)c0) && c0 != 'q' && !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) {
+      if (!(g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u))) {
         i++;
         continue;
       }
