@@ -2666,15 +2666,23 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
     uint32_t rules;
-    if (folds && folds->plain[i]) {
-      /* most words: not a digit, not q (Q1-Q4), and no trigger's hash top
-       * (plain_trigger_rules would answer 0); read from the fold */
-      uint64_t h = folds->hash[i];
-      unsigned c0 = (unsigned char)folds->fold[folds->off[i]];
-      if (!(g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u))) {
+    if (folds) {
+      /* most words: plain, not a digit, not q (Q1-Q4), and no trigger's
+       * hash top (plain_trigger_rules would answer 0); read from the fold,
+       * in a tight loop */
+      const uint8_t *plain = folds->plain;
+      const uint32_t *off = folds->off;
+      const uint64_t *hash = folds->hash;
+      const char *fold = folds->fold;
+      while (i < ntok && plain[i]) {
+        uint64_t h = hash[i];
+        unsigned c0 = (unsigned char)fold[off[i]];
+        if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
         i++;
-        continue;
       }
+      if (i == ntok) break;
+    }
+    if (folds && folds->plain[i]) {
       rules = plain_trigger_rules(g, folds, text, &toks[i], i);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
