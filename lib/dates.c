@@ -1940,9 +1940,15 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   unsigned c = (unsigned)ascii_lower(q[0]);
   if (t->by_first && c < 0x80) { /* the forms whose first byte can match q[0] */
     int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    /* q[0] is ASCII, so a form's ASCII first byte (not a space) takes it
+     * alone, and its ASCII second byte (not a space) must then be q[1]'s
+     * lower case when that is ASCII too */
+    unsigned c1 = n >= 2 && q[1] < 0x80 ? (unsigned)ascii_lower(q[1]) : 0u;
     for (int pass = 0; pass < 2; pass++, b = 26) {
       for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
         const lex *e = &t->v[t->by_first[k]];
+        unsigned f0 = (unsigned char)e->form[0], f1 = f0 ? (unsigned char)e->form[1] : 0u;
+        if (c1 && f1 != c1 && f1 && f1 != ' ' && f1 < 0x80 && f0 != ' ' && f0 < 0x80) continue;
         if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
       }
       if (b == 26) break;
