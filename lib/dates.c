@@ -1913,6 +1913,10 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
+    if ((unsigned)(c - 'a') < 26u && i < n && (t[i] | 0x20) == c) { /* the common case */
+      i++;
+      continue;
+    }
     if (c >= 0x80) return !non_ascii_cannot_match(t + i, n - i);
     if (c == ' ') {
       size_t w = hspace_len(t + i, n - i);
@@ -2234,6 +2238,10 @@ static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
+    if ((unsigned)(c - 'a') < 26u && i < n && (t[i] | 0x20) == c) { /* the common case */
+      i++;
+      continue;
+    }
     if (c >= 0x80 && non_ascii_cannot_match(t + i, n - i)) return 0;
     if (c >= 0x80 || (i < n && t[i] >= 0x80)) return SIZE_MAX;
     if (c == ' ') {
@@ -2325,7 +2333,8 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
   unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
   size_t i = 0, w;
-  while (i < n && !hspace_len(q + i, n - i)) i++;
+  /* (only ' ', '\t' and bytes from 0xC2 on can start white space) */
+  while (i < n && q[i] != ' ' && q[i] != '\t' && (q[i] < 0xC2 || !hspace_len(q + i, n - i))) i++;
   if (i < n) {
     while ((w = hspace_len(q + i, n - i)) != 0) i += w;
     second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
