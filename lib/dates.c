@@ -2300,26 +2300,55 @@ static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
   return 0;
 }
 
-/* Could a form of table t with the flags `need`, white space, then a
- * counted unit, white space and `next` start at q? (A "belas"/"puluh"
- * after the form, a compound number word, is taken as yes.) */
-static int count_then(scan *sc, const lex_table *t, unsigned need, int next,
-                      const unsigned char *q, size_t n) {
+#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+
+/* Of counted and narrative, those that can start at the word at q: a number
+ * word (either rule) or a vague count (counted), white space, a counted
+ * unit, white space, and a counted marker (counted) or a narrative word
+ * (narrative); or a "se-" unit then the same. A "belas"/"puluh" after the
+ * number word, a compound number, is taken as yes. One walk for both. */
+static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
   const idner__dategrammar *g = sc->g;
-  form_iter it;
-  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
-  for (const lex *e; (e = form_next(&it)) != NULL;) {
-    if ((e->flags & need) != need) continue;
-    size_t len = form_prefix(e->form, q, n), left;
-    if (len == SIZE_MAX) return 1;
-    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
-    if (!r || !left) continue;
-    if (table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, r, left) ||
-        table_may_start(&g->tab[T_KEYWORDS], KW_TENS, r, left) ||
-        form_then(sc, &g->tab[T_UNITS], UN_COUNTED, next, r, left))
-      return 1;
+  const lex_table *units = &g->tab[T_UNITS];
+  uint32_t m = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const lex_table *t = &g->tab[pass ? T_KEYWORDS : T_NUMBER_WORDS];
+    unsigned need = pass ? KW_SOME : 0;
+    uint32_t can = (pass ? RULE_BIT(R_COUNTED) : COUNT_RULES) & ~m;
+    form_iter it;
+    form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+    for (const lex *e; can && (e = form_next(&it)) != NULL;) {
+      if ((e->flags & need) != need) continue;
+      size_t len = form_prefix(e->form, q, n), left;
+      if (len == SIZE_MAX) return COUNT_RULES;
+      const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+      if (!r || !left) continue;
+      if (table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, r, left) ||
+          table_may_start(&g->tab[T_KEYWORDS], KW_TENS, r, left)) {
+        m |= can, can = 0;
+        break;
+      }
+      form_iter ut;
+      form_iter_init(&ut, units, (unsigned)ascii_lower(r[0]));
+      for (const lex *u; can && (u = form_next(&ut)) != NULL;) {
+        if (!(u->flags & UN_COUNTED)) continue;
+        size_t ul = form_prefix(u->form, r, left), l2;
+        if (ul == SIZE_MAX) return COUNT_RULES;
+        const unsigned char *r2 = ul ? after_space(r, ul, left, &l2) : NULL;
+        if (!r2 || !l2) continue;
+        if ((can & RULE_BIT(R_COUNTED)) &&
+            table_may_start(&g->tab[T_MARKERS], MK_COUNTED, r2, l2))
+          m |= RULE_BIT(R_COUNTED), can &= ~RULE_BIT(R_COUNTED);
+        if ((can & RULE_BIT(R_NARRATIVE)) && table_may_start(&g->tab[T_NARRATIVE], 0, r2, l2))
+          m |= RULE_BIT(R_NARRATIVE), can &= ~RULE_BIT(R_NARRATIVE);
+      }
+    }
   }
-  return 0;
+  if (!(m & RULE_BIT(R_COUNTED)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_MK_COUNTED, q, n))
+    m |= RULE_BIT(R_COUNTED);
+  if (!(m & RULE_BIT(R_NARRATIVE)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_NARR, q, n))
+    m |= RULE_BIT(R_NARRATIVE);
+  return m;
 }
 
 /* Could a holiday name or "hut" start at q? A name is compared only if
@@ -2414,6 +2443,7 @@ typedef struct word_start {
   int wdpre;               /* weekday_then(kompas 0) at the word, with wd_x if 2 */
   digit_start wd_x;        /* ... the digits after {WDPRE} */
   size_t tok;              /* the word's token */
+  int count;               /* count_rules at the word */
 } word_start;
 
 /* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
@@ -2462,12 +2492,9 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
       return holiday_may_start(g, q, n) ||
              form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
     case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
-    case R_NARRATIVE: { /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
-      int next = r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR;
-      return count_then(sc, &g->tab[T_NUMBER_WORDS], 0, next, q, n) ||
-             (r == R_COUNTED && count_then(sc, &g->tab[T_KEYWORDS], KW_SOME, next, q, n)) ||
-             form_then(sc, &g->tab[T_SE_UNITS], 0, next, q, n);
-    }
+    case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
+      if (w->count < 0) w->count = (int)count_rules(sc, q, n);
+      return ((uint32_t)w->count & RULE_BIT(r)) != 0;
     case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
     case R_KOMPAS: {
       const unsigned char *unused = NULL;
@@ -2549,7 +2576,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
   if (digit) digit_start_at(sc, pos, &x);
   word_start ws;
-  ws.yearw = ws.wdpre = -1;
+  ws.yearw = ws.wdpre = ws.count = -1;
   ws.tok = i;
   /* the rules asked for, by priority: a bit per rank (order[] index) */
   if (digit) rules = (rules & ~DIGIT_TESTED) | digit_rules(sc, rules & DIGIT_TESTED, &x);
