@@ -2200,8 +2200,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   }
   /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
   if ((want & RULE_BIT(R_BC)) && run <= 4 &&
-      ((x->space && ((x->ql && x->q[0] >= 0x80) || may_start_with("sm", x->q, x->ql) ||
-                     may_start_with("sebelum", x->q, x->ql))) ||
+      ((x->space && x->ql &&
+        (x->q[0] >= 0x80 || ((x->q[0] | 0x20) == 's' && (may_start_with("sm", x->q, x->ql) ||
+                                                         may_start_with("sebelum", x->q, x->ql))))) ||
        conn_then(g, x->p, x->pl, 4, CT_BC)))
     m |= RULE_BIT(R_BC);
   /* calendar names that start with digits */
