@@ -74,6 +74,9 @@ typedef struct word_list {
   /* derived at load (index_words), as lex_table.by_first */
   uint32_t *by_first;
   uint32_t first_start[28];
+  /* derived at load (index_words): a bit per value of the top byte of the
+   * words' idner__hash, tested before a plain token's lookup */
+  uint64_t bloom[4];
 } word_list;
 
 /* lex.flags bits shared by several tables */
@@ -820,6 +823,7 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
+  const idner__date_folds *folds; /* the tokens' folded forms, or NULL */
 } scan;
 
 typedef struct match {
@@ -847,6 +851,13 @@ static void tok_text(const scan *sc, size_t i, const char **s, size_t *n) {
 
 static int tok_in(const scan *sc, size_t i, list_id w) {
   if (i >= sc->ntok) return 0;
+  /* a plain token equals a word only if its fold's hash does (a word
+   * outside ASCII, with a space or a capital never equals it): most
+   * answers are no */
+  if (sc->folds && sc->folds->plain[i]) {
+    uint64_t h = sc->folds->hash[i];
+    if (!(sc->g->words[w].bloom[h >> 62] >> (h >> 56 & 63u) & 1u)) return 0;
+  }
   const char *s;
   size_t n;
   tok_text(sc, i, &s, &n);
@@ -2699,6 +2710,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   memset(&sc, 0, sizeof sc);
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
+  sc.folds = folds;
   sc.last_end = SIZE_MAX;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
@@ -3116,6 +3128,11 @@ static int32_t index_table(lex_table *t) {
 
 /* Builds w->by_first (see word_list). */
 static int32_t index_words(word_list *w) {
+  memset(w->bloom, 0, sizeof w->bloom);
+  for (size_t k = 0; k < w->n; k++) {
+    uint64_t h = idner__hash(w->v[k], strlen(w->v[k]));
+    w->bloom[h >> 62] |= 1ull << (h >> 56 & 63u);
+  }
   return index_by_first(w->v, w->n, word_at, &w->by_first, w->first_start);
 }
 
