@@ -309,6 +309,7 @@ struct idner__dategrammar {
   uint64_t trig_bloom[64];
   uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
                                     * a digit, q (Q1-Q4) */
+  uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
@@ -1729,6 +1730,11 @@ static int32_t trigger_tables(idner__dategrammar *g) {
     g->approx_words[k] = (uint32_t)words;
   }
   trigger_filter_init(g, &g->tfilter);
+  for (unsigned c = 0; c < 256; c++) { /* trigger_rules' tests for n == 1 */
+    unsigned l = (unsigned)ascii_lower((int)c);
+    g->lead1[c] = (uint8_t)(is_digit((int)c) || c == '(' ||
+                            ((g->tfilter.singles[l >> 5] >> (l & 31u)) & 1u));
+  }
   memset(g->trig_bloom, 0, sizeof g->trig_bloom);
   memset(g->lead, 0, sizeof g->lead);
   for (int c = '0'; c <= '9'; c++) g->lead[c] = 1;
@@ -2724,16 +2730,21 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     if (folds) {
       /* most words: plain, not a digit, not q (Q1-Q4), and no trigger's
        * hash top (plain_trigger_rules would answer 0); read from the fold,
-       * in a tight loop */
+       * in a tight loop, with the one-byte tokens that start nothing */
       const uint8_t *plain = folds->plain;
       const uint32_t *off = folds->off;
       const uint64_t *hash = folds->hash;
       const char *fold = folds->fold;
-      while (i < ntok && plain[i]) {
-        uint64_t h = hash[i];
-        unsigned c0 = (unsigned char)fold[off[i]];
-        if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
-        i++;
+      for (; i < ntok; i++) {
+        if (plain[i]) {
+          uint64_t h = hash[i];
+          unsigned c0 = (unsigned char)fold[off[i]];
+          if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
+        } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
+          const idner_token *t = &toks[i];
+          if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
+            break;
+        }
       }
       if (i == ntok) break;
     }
