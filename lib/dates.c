@@ -318,7 +318,8 @@ struct idner__dategrammar {
    * that can start a month, a counted unit, a Hijri month */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
-  uint32_t digit_name_flags[10];   /* by first digit: the LX_ flags of digit_names */
+  uint32_t digit_name_flags[5][10]; /* by leading digits (1..4) and first digit: the LX_
+                                     * flags of digit_names */
   uint8_t first[FB_COUNT][32];
 };
 
@@ -1863,7 +1864,9 @@ static void digit_tables(idner__dategrammar *g) {
     if (!is_digit((unsigned char)t->v[k].form[0]) || g->ndigit_names > MAX_DIGIT_NAMES) continue;
     if (g->ndigit_names == MAX_DIGIT_NAMES) g->ndigit_names++; /* too many: no filter */
     else g->digit_names[g->ndigit_names++] = &t->v[k];
-    g->digit_name_flags[t->v[k].form[0] - '0'] |= t->v[k].flags;
+    size_t run = 0;
+    while (run < 5 && is_digit((unsigned char)t->v[k].form[run])) run++;
+    if (run < 5) g->digit_name_flags[run][t->v[k].form[0] - '0'] |= t->v[k].flags;
   }
 }
 
@@ -1907,7 +1910,8 @@ static int non_ascii_cannot_match(const unsigned char *t, size_t n) {
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
-  if (!(sc->g->digit_name_flags[x->s[0] - '0'] & flags)) return 0; /* none starts so */
+  /* a name's leading digits must be the run */
+  if (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags)) return 0;
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -2177,6 +2181,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   const lex_table *tab = g->tab;
   size_t run = x->run;
   uint32_t m = 0;
+  /* could a {CONN} follow the digits (conn_then's first tests)? */
+  unsigned q0 = x->ql ? (unsigned)(x->q[0] | 0x20) : 0u;
+  int conn = x->dash || (x->space && (x->q[0] == '-' || q0 >= 0x80 || q0 == 'h' || q0 == 's'));
   if (run <= 2) {
     /* numeric: d{1,2} [-/.] mo{1,2} */
     if ((want & RULE_BIT(R_NUMERIC)) && x->pl >= 2 &&
@@ -2184,7 +2191,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
       m |= RULE_BIT(R_NUMERIC);
     /* day_month: d{1,2} ({CONN} d2)? \h++ month */
     if ((want & RULE_BIT(R_DAY_MONTH)) &&
-        ((x->space && month_may_start(sc, x)) || conn_then(g, x->p, x->pl, 2, CT_MONTH)))
+        ((x->space && month_may_start(sc, x)) || (conn && conn_then(g, x->p, x->pl, 2, CT_MONTH))))
       m |= RULE_BIT(R_DAY_MONTH);
     /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
     if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
@@ -2220,7 +2227,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
       ((x->space && x->ql &&
         (x->q[0] >= 0x80 || ((x->q[0] | 0x20) == 's' && (may_start_with("sm", x->q, x->ql) ||
                                                          may_start_with("sebelum", x->q, x->ql))))) ||
-       conn_then(g, x->p, x->pl, 4, CT_BC)))
+       (conn && conn_then(g, x->p, x->pl, 4, CT_BC))))
     m |= RULE_BIT(R_BC);
   /* calendar names that start with digits */
   if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
