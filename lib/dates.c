@@ -1877,6 +1877,7 @@ typedef struct digit_start {
   size_t run, pl, ql;
   int space, dash;
   int month; /* a month name may start at q: -1 not yet known */
+  int wd;    /* the digits follow a weekday name ({WDPRE}) */
 } digit_start;
 
 static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
@@ -1890,6 +1891,7 @@ static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
             (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
   x->q = x->p, x->ql = x->pl;
   x->month = -1;
+  x->wd = 0;
   for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
 }
 
@@ -1990,7 +1992,7 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   return 0;
 }
 
-enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD };
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD, NEXT_MODIFIED };
 
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n);
@@ -2159,6 +2161,17 @@ static int clock_tz_rest(const idner__dategrammar *g, const unsigned char *t, si
   return i > 0 && table_may_start(&g->tab[T_TIME_ZONES], 0, t + i, n - i);
 }
 
+/* Does t[0..n) start with sep mo{1,2} sep y{4} (the same sep twice)? */
+static int numeric_year(const unsigned char *t, size_t n) {
+  for (size_t k = 1; k <= 2; k++) {
+    if (n < k + 6 || !is_digit(t[k]) || t[k + 1] != t[0]) continue;
+    if (k == 2 && !is_digit(t[1])) continue;
+    if (is_digit(t[k + 2]) && is_digit(t[k + 3]) && is_digit(t[k + 4]) && is_digit(t[k + 5]))
+      return 1;
+  }
+  return 0;
+}
+
 /* Could a month name start at x->q? (Asked by two rules: kept.) */
 static int month_may_start(const scan *sc, digit_start *x) {
   if (x->month < 0)
@@ -2185,9 +2198,11 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   unsigned q0 = x->ql ? (unsigned)(x->q[0] | 0x20) : 0u;
   int conn = x->dash || (x->space && (x->q[0] == '-' || q0 >= 0x80 || q0 == 'h' || q0 == 's'));
   if (run <= 2) {
-    /* numeric: d{1,2} [-/.] mo{1,2} */
+    /* numeric: d{1,2} [-/.] mo{1,2} (\k<sep> y{4})?; without a weekday
+     * before it, h_numeric takes only a match with the year */
     if ((want & RULE_BIT(R_NUMERIC)) && x->pl >= 2 &&
-        (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') && is_digit(x->p[1]))
+        (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') && is_digit(x->p[1]) &&
+        (x->wd || numeric_year(x->p, x->pl)))
       m |= RULE_BIT(R_NUMERIC);
     /* day_month: d{1,2} ({CONN} d2)? \h++ month */
     if ((want & RULE_BIT(R_DAY_MONTH)) &&
@@ -2302,6 +2317,10 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
     case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
     case NEXT_MK_COUNTED: return table_may_start(&g->tab[T_MARKERS], MK_COUNTED, q, n);
     case NEXT_NARR: return table_may_start(&g->tab[T_NARRATIVE], 0, q, n);
+    case NEXT_MODIFIED: /* modified's: ({MONTHW} \h++)? {MONTH}, {UNIT_REL} or digits */
+      return is_digit(q[0]) || table_may_start(&g->tab[T_MONTHS], 0, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_MONTH, q, n) ||
+             table_may_start(&g->tab[T_UNITS], UN_RELATIVE, q, n);
     case NEXT_PERIOD: /* {PERIODX} ({PERIOD} or q[1-4]) or {CENTURYX} */
       return (q[0] | 0x20) == 'q' || table_may_start(&g->tab[T_PERIODS], 0, q, n) ||
              table_may_start(&g->tab[T_KEYWORDS], KW_CENTURY, q, n);
@@ -2419,10 +2438,14 @@ static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned 
     if (!len) continue;
     for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
     if (i >= n) continue;
-    if (kompas) {
-      if (q[i] == '-' || q[i] == ',' || q[i] == '(' || q[i] >= 0x80 ||
+    if (kompas) { /* (\h*+ - \h*+ WD)? (\h++ PASARAN)? \h*+ ,? \h*+ \( */
+      if (q[i] == '-' || q[i] == '(' || q[i] >= 0x80 ||
           (sp && table_may_start(&g->tab[T_PASARAN], 0, q + i, n - i)))
         return 1;
+      if (q[i] == ',') {
+        size_t j = i + 1 + hspace_run(q + i + 1, n - i - 1);
+        if (j < n && (q[j] == '(' || q[j] >= 0x80)) return 1;
+      }
       continue;
     }
     if (q[i] == ',') {
@@ -2531,7 +2554,10 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
       if (w->wdpre < 0) {
         const unsigned char *d = NULL;
         w->wdpre = weekday_then(g, 0, q, n, &d);
-        if (w->wdpre == 2) digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
+        if (w->wdpre == 2) {
+          digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
+          w->wd_x.wd = 1;
+        }
       }
       return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
     case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
@@ -2544,6 +2570,8 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
        * "bulan" (a keyword with KW_MONTH) */
       return w->tok > 0 && tok_has_role(sc, w->tok - 1, KW_MONTH);
     case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
+    case R_MODIFIED: /* {MOD} \h++ (month, unit or digits: NEXT_MODIFIED) */
+      return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_MODIFIED, q, n);
     case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
       return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_PERIOD, q, n);
     default: return 1;
