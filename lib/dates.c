@@ -1878,6 +1878,7 @@ typedef struct digit_start {
   int space, dash;
   int month; /* a month name may start at q: -1 not yet known */
   int wd;    /* the digits follow a weekday name ({WDPRE}) */
+  int bare;  /* the digits start the attempt (no word before them) */
 } digit_start;
 
 static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
@@ -1891,7 +1892,7 @@ static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
             (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
   x->q = x->p, x->ql = x->pl;
   x->month = -1;
-  x->wd = 0;
+  x->wd = x->bare = 0;
   for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
 }
 
@@ -2222,7 +2223,11 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
         table_may_start(&g->hm_tab, 0, x->q, x->ql))
       m |= RULE_BIT(R_HIJRI);
   }
-  if (run >= 4) m |= want & RULE_BIT(R_YEAR); /* [0-9]{4} */
+  /* year: [0-9]{4}; with no year word before them, h_year takes only
+   * 1900..2099 */
+  if (run >= 4 && (!x->bare || (x->s[0] == '1' && x->s[1] == '9') ||
+                   (x->s[0] == '2' && x->s[1] == '0')))
+    m |= want & RULE_BIT(R_YEAR);
   /* decade: ([0-9]{3}0 | [0-9]0) -?an */
   if ((want & RULE_BIT(R_DECADE)) && (run == 2 || run == 4) && x->s[run - 1] == '0' &&
       x->pl >= 1 && (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A'))
@@ -2627,7 +2632,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   size_t pos = sc->toks[i].byte_start;
   unsigned char c0 = (unsigned char)sc->text[pos];
   int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
-  if (digit) digit_start_at(sc, pos, &x);
+  if (digit) digit_start_at(sc, pos, &x), x.bare = 1;
   word_start ws;
   ws.yearw = ws.wdpre = ws.count = -1;
   ws.tok = i;
