@@ -562,6 +562,15 @@ typedef struct anchor {
 /* Writes v in decimal, zero-padded to width characters with the sign (as
  * printf's %0*d); returns the end. */
 static char *put_num(char *p, long v, int width) {
+  if (v >= 0 && v < 100 && width == 2) { /* months, days, weeks */
+    p[0] = (char)('0' + v / 10), p[1] = (char)('0' + v % 10);
+    return p + 2;
+  }
+  if (v >= 0 && v < 10000 && width == 4) { /* years */
+    p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
+    p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
+    return p + 4;
+  }
   char tmp[24];
   int n = 0;
   unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -2625,8 +2634,7 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
-  memset(best, 0, sizeof *best);
-  best->vd = VD_REJECT;
+  best->vd = VD_REJECT; /* the rest is read only once vd is set */
   sc->cb_start = i;
   digit_start x;
   size_t pos = sc->toks[i].byte_start;
