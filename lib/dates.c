@@ -381,6 +381,18 @@ static int first_may_equal(const char *form, const char *s, size_t n) {
 }
 
 static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
+  if (t->by_first) {
+    /* only the forms of s[0]'s bucket can equal s (form_equals compares
+     * lower-cased ASCII byte for byte); a bucket keeps the table's order,
+     * so the first found is the table's first */
+    unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0u;
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
+      const lex *e = &t->v[t->by_first[k]];
+      if (first_may_equal(e->form, s, n) && form_equals(e->form, s, n)) return e;
+    }
+    return NULL;
+  }
   for (size_t i = 0; i < t->n; i++)
     if (first_may_equal(t->v[i].form, s, n) && form_equals(t->v[i].form, s, n)) return &t->v[i];
   return NULL;
