@@ -400,14 +400,11 @@ static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
 
 static int word_in(const word_list *w, const char *s, size_t n) {
   unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0x80u;
-  if (w->by_first && c < 0x80) { /* the words that start with s[0], then the rest */
+  if (w->by_first && c < 0x80) { /* the words that start with s[0] (as lex_find) */
     int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
-    for (int pass = 0; pass < 2; pass++, b = 26) {
-      for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
-        const char *f = w->v[w->by_first[k]];
-        if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
-      }
-      if (b == 26) break;
+    for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
+      const char *f = w->v[w->by_first[k]];
+      if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
     }
     return 0;
   }
