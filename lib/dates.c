@@ -2707,7 +2707,8 @@ static size_t approx_before(const scan *sc, size_t i) {
     size_t words = sc->g->approx_words[k];
     if (words > i || (sc->last_end != SIZE_MAX && sc->last_end > i - words)) continue;
     size_t b = sc->toks[i - words].byte_start, e = sc->toks[i - 1].byte_end;
-    if (form_equals(w->v[k], sc->text + b, e - b)) return words;
+    if (first_may_equal(w->v[k], sc->text + b, e - b) && form_equals(w->v[k], sc->text + b, e - b))
+      return words;
   }
   return 0;
 }
