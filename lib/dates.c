@@ -74,6 +74,9 @@ typedef struct word_list {
   /* derived at load (index_words), as lex_table.by_first */
   uint32_t *by_first;
   uint32_t first_start[28];
+  /* derived at load (index_words): a bit per value of the top byte of the
+   * words' idner__hash, tested before a plain token's lookup */
+  uint64_t bloom[4];
 } word_list;
 
 /* lex.flags bits shared by several tables */
@@ -240,7 +243,7 @@ static const char *const k_group_names[G_COUNT] = {
 #define MAX_TRIGGER_LEN 32
 
 #define MAX_DIGIT_NAMES 16
-enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_COUNT };
+enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
 
 typedef struct trigger {
   const char *s;  /* first word of a lexicon form (not NUL-terminated) */
@@ -304,13 +307,19 @@ struct idner__dategrammar {
    * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
   uint64_t trig_bloom[64];
+  uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
+                                    * a digit, q (Q1-Q4) */
+  uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
+  uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
    * names that start with a digit ("17-an", "1 muharam"), and the bytes
    * that can start a month, a counted unit, a Hijri month */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint32_t digit_name_flags[5][10]; /* by leading digits (1..4) and first digit: the LX_
+                                     * flags of digit_names */
   uint8_t first[FB_COUNT][32];
 };
 
@@ -329,7 +338,9 @@ static int is_digit(int c) { return c >= '0' && c <= '9'; }
 /* Bytes of the horizontal whitespace character at s[0..n), or 0. Matches
  * what \h matches in the patterns. */
 static size_t hspace_len(const unsigned char *s, size_t n) {
-  if (n >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+  if (n == 0) return 0;
+  if (s[0] == ' ' || s[0] == '\t') return 1;
+  if (s[0] < 0xC2) return 0; /* every other one starts with 0xC2 .. 0xE3 */
   if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0) return 2;
   if (n >= 3 && s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) return 3;
   if (n >= 3 && s[0] == 0xE1 && s[1] == 0xA0 && s[2] == 0x8E) return 3;
@@ -370,6 +381,18 @@ static int first_may_equal(const char *form, const char *s, size_t n) {
 }
 
 static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
+  if (t->by_first) {
+    /* only the forms of s[0]'s bucket can equal s (form_equals compares
+     * lower-cased ASCII byte for byte); a bucket keeps the table's order,
+     * so the first found is the table's first */
+    unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0u;
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
+      const lex *e = &t->v[t->by_first[k]];
+      if (first_may_equal(e->form, s, n) && form_equals(e->form, s, n)) return e;
+    }
+    return NULL;
+  }
   for (size_t i = 0; i < t->n; i++)
     if (first_may_equal(t->v[i].form, s, n) && form_equals(t->v[i].form, s, n)) return &t->v[i];
   return NULL;
@@ -377,14 +400,11 @@ static const lex *lex_find(const lex_table *t, const char *s, size_t n) {
 
 static int word_in(const word_list *w, const char *s, size_t n) {
   unsigned c = n ? (unsigned)ascii_lower((unsigned char)s[0]) : 0x80u;
-  if (w->by_first && c < 0x80) { /* the words that start with s[0], then the rest */
+  if (w->by_first && c < 0x80) { /* the words that start with s[0] (as lex_find) */
     int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
-    for (int pass = 0; pass < 2; pass++, b = 26) {
-      for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
-        const char *f = w->v[w->by_first[k]];
-        if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
-      }
-      if (b == 26) break;
+    for (uint32_t k = w->first_start[b]; k < w->first_start[b + 1]; k++) {
+      const char *f = w->v[w->by_first[k]];
+      if (first_may_equal(f, s, n) && form_equals(f, s, n)) return 1;
     }
     return 0;
   }
@@ -551,6 +571,15 @@ typedef struct anchor {
 /* Writes v in decimal, zero-padded to width characters with the sign (as
  * printf's %0*d); returns the end. */
 static char *put_num(char *p, long v, int width) {
+  if (v >= 0 && v < 100 && width == 2) { /* months, days, weeks */
+    p[0] = (char)('0' + v / 10), p[1] = (char)('0' + v % 10);
+    return p + 2;
+  }
+  if (v >= 0 && v < 10000 && width == 4) { /* years */
+    p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
+    p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
+    return p + 4;
+  }
   char tmp[24];
   int n = 0;
   unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -814,6 +843,7 @@ typedef struct scan {
   gran last_gran;   /* its granularity */
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
+  const idner__date_folds *folds; /* the tokens' folded forms, or NULL */
 } scan;
 
 typedef struct match {
@@ -841,6 +871,13 @@ static void tok_text(const scan *sc, size_t i, const char **s, size_t *n) {
 
 static int tok_in(const scan *sc, size_t i, list_id w) {
   if (i >= sc->ntok) return 0;
+  /* a plain token equals a word only if its fold's hash does (a word
+   * outside ASCII, with a space or a capital never equals it): most
+   * answers are no */
+  if (sc->folds && sc->folds->plain[i]) {
+    uint64_t h = sc->folds->hash[i];
+    if (!(sc->g->words[w].bloom[h >> 62] >> (h >> 56 & 63u) & 1u)) return 0;
+  }
   const char *s;
   size_t n;
   tok_text(sc, i, &s, &n);
@@ -1692,6 +1729,13 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   }
   memset(g->rank, -1, sizeof g->rank);
   for (size_t k = 0; k < g->nrules; k++) g->rank[g->order[k]] = (int8_t)k;
+  memset(g->rank_bits, 0, sizeof g->rank_bits);
+  for (int b = 0; b < 4; b++)
+    for (unsigned v = 0; v < 256; v++)
+      for (int k = 0; k < 8; k++) {
+        int r = b * 8 + k;
+        if ((v >> k & 1u) && r < R_COUNT && g->rank[r] >= 0) g->rank_bits[b][v] |= 1u << g->rank[r];
+      }
   for (int t = 0; t < T_COUNT; t++) {
     int32_t rc = index_table(&g->tab[t]);
     if (rc) return rc;
@@ -1705,7 +1749,15 @@ static int32_t trigger_tables(idner__dategrammar *g) {
     g->approx_words[k] = (uint32_t)words;
   }
   trigger_filter_init(g, &g->tfilter);
+  for (unsigned c = 0; c < 256; c++) { /* trigger_rules' tests for n == 1 */
+    unsigned l = (unsigned)ascii_lower((int)c);
+    g->lead1[c] = (uint8_t)(is_digit((int)c) || c == '(' ||
+                            ((g->tfilter.singles[l >> 5] >> (l & 31u)) & 1u));
+  }
   memset(g->trig_bloom, 0, sizeof g->trig_bloom);
+  memset(g->lead, 0, sizeof g->lead);
+  for (int c = '0'; c <= '9'; c++) g->lead[c] = 1;
+  g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
     g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
@@ -1805,24 +1857,34 @@ static int first_byte_may(const uint8_t set[32], const unsigned char *q, size_t 
   return n && (set[c >> 3] >> (c & 7) & 1u);
 }
 
-/* Once per scan, at the first digit token: the calendar names that start
- * with a digit, and the bytes that can start a month, a counted unit or a
- * Hijri month name. */
+/* At load, with the calendar lexicon: the calendar names that start with
+ * a digit, and the bytes that can start a month, a counted unit, a Hijri
+ * month name, or what follows a weekday name in its rule. */
 static void digit_tables(idner__dategrammar *g) {
   const lex_table *t = &g->cal_tab, *tab = g->tab;
   g->ndigit_names = 0;
   memset(g->first, 0, sizeof g->first);
+  memset(g->digit_name_flags, 0, sizeof g->digit_name_flags);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
     first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
     if (tab[T_UNITS].v[k].flags & UN_COUNTED)
       first_byte_add(g->first[FB_UNIT], tab[T_UNITS].v[k].form);
+  /* what can follow a weekday name in its rule: a market day, a unit, a
+   * marker, a part of day, a keyword (the clock word) */
+  static const table_id wd_tail[] = {T_PASARAN, T_UNITS, T_MARKERS, T_PARTS_OF_DAY, T_KEYWORDS};
+  for (size_t j = 0; j < sizeof wd_tail / sizeof wd_tail[0]; j++)
+    for (size_t k = 0; k < tab[wd_tail[j]].n; k++)
+      first_byte_add(g->first[FB_WDTAIL], tab[wd_tail[j]].v[k].form);
   for (size_t k = 0; k < t->n; k++) {
     if (t->v[k].flags & (LX_HMONTH | LX_JMONTH))
       first_byte_add(g->first[FB_HMONTH], t->v[k].form);
     if (!is_digit((unsigned char)t->v[k].form[0]) || g->ndigit_names > MAX_DIGIT_NAMES) continue;
     if (g->ndigit_names == MAX_DIGIT_NAMES) g->ndigit_names++; /* too many: no filter */
     else g->digit_names[g->ndigit_names++] = &t->v[k];
+    size_t run = 0;
+    while (run < 5 && is_digit((unsigned char)t->v[k].form[run])) run++;
+    if (run < 5) g->digit_name_flags[run][t->v[k].form[0] - '0'] |= t->v[k].flags;
   }
 }
 
@@ -1833,6 +1895,8 @@ typedef struct digit_start {
   size_t run, pl, ql;
   int space, dash;
   int month; /* a month name may start at q: -1 not yet known */
+  int wd;    /* the digits follow a weekday name ({WDPRE}) */
+  int bare;  /* the digits start the attempt (no word before them) */
 } digit_start;
 
 static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
@@ -1846,16 +1910,29 @@ static void digit_start_at(const scan *sc, size_t pos, digit_start *x) {
             (x->pl >= 3 && x->p[0] == 0xE2 && x->p[1] == 0x80 && x->p[2] == 0x93);
   x->q = x->p, x->ql = x->pl;
   x->month = -1;
+  x->wd = x->bare = 0;
   for (size_t w = hspace_len(x->q, x->ql); w; w = hspace_len(x->q, x->ql)) x->q += w, x->ql -= w;
 }
 
 static int may_start_with(const char *form, const unsigned char *t, size_t n);
+
+/* Can a character outside ASCII of a lexicon form not match at t[0..n),
+ * caselessly? Sure when the text has ended or holds an ASCII byte that is
+ * no letter with a caseless partner outside ASCII (k: U+212A, s: U+017F;
+ * i too, to be safe). */
+static int non_ascii_cannot_match(const unsigned char *t, size_t n) {
+  if (n == 0) return 1;
+  unsigned c = (unsigned)ascii_lower(t[0]);
+  return c < 0x80 && c != 'k' && c != 's' && c != 'i';
+}
 
 /* Could a calendar name of kind `flags` start at x->s? Its digits must be
  * the run (the whole run: run < 5), and the rest must be able to start at
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
+  /* a name's leading digits must be the run */
+  if (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags)) return 0;
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -1878,7 +1955,11 @@ static int may_start_with(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
-    if (c >= 0x80) return 1;
+    if ((unsigned)(c - 'a') < 26u && i < n && (t[i] | 0x20) == c) { /* the common case */
+      i++;
+      continue;
+    }
+    if (c >= 0x80) return !non_ascii_cannot_match(t + i, n - i);
     if (c == ' ') {
       size_t w = hspace_len(t + i, n - i);
       if (!w) return 0;
@@ -1905,9 +1986,15 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   unsigned c = (unsigned)ascii_lower(q[0]);
   if (t->by_first && c < 0x80) { /* the forms whose first byte can match q[0] */
     int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    /* q[0] is ASCII, so a form's ASCII first byte (not a space) takes it
+     * alone, and its ASCII second byte (not a space) must then be q[1]'s
+     * lower case when that is ASCII too */
+    unsigned c1 = n >= 2 && q[1] < 0x80 ? (unsigned)ascii_lower(q[1]) : 0u;
     for (int pass = 0; pass < 2; pass++, b = 26) {
       for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
         const lex *e = &t->v[t->by_first[k]];
+        unsigned f0 = (unsigned char)e->form[0], f1 = f0 ? (unsigned char)e->form[1] : 0u;
+        if (c1 && f1 != c1 && f1 && f1 != ' ' && f1 < 0x80 && f0 != ' ' && f0 < 0x80) continue;
         if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
       }
       if (b == 26) break;
@@ -1924,11 +2011,184 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
   return 0;
 }
 
-/* Could {CONN} ("-", "hingga", "sampai", "s.d.", "s/d", "sd") follow the
- * white space before q? */
-static int conn_may_start(const unsigned char *q, size_t n) {
-  return n >= 1 && (q[0] == '-' || q[0] == 'h' || q[0] == 'H' || q[0] == 's' || q[0] == 'S' ||
-                    q[0] >= 0x80);
+enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD, NEXT_MODIFIED };
+
+static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
+                     const unsigned char *q, size_t n);
+static size_t form_prefix(const char *form, const unsigned char *t, size_t n);
+
+/* Bytes of horizontal white space at the start of t[0..n). */
+static size_t hspace_run(const unsigned char *t, size_t n) {
+  size_t i = 0, w;
+  while ((w = hspace_len(t + i, n - i)) != 0) i += w;
+  return i;
+}
+
+/* Could {CONN} (\h*+[-\x{2013}]\h*+ or, between white space, "hingga",
+ * "sampai", "s.d.", "s/d", "sd") start right at t? A byte outside ASCII
+ * after the white space may be the en dash or a caseless 's': yes. */
+static int conn_at(const unsigned char *t, size_t n) {
+  size_t i = n && (t[0] == ' ' || t[0] >= 0x80) ? hspace_run(t, n) : 0;
+  if (i >= n) return 0;
+  unsigned c = (unsigned)ascii_lower(t[i]);
+  if (c == '-' || c >= 0x80) return 1;
+  if (i == 0 || (c != 'h' && c != 's')) return 0; /* the words need white space before */
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  return may_start_with("hingga", q, m) || may_start_with("sampai", q, m) ||
+         may_start_with("s.", q, m) || may_start_with("s/d", q, m) || may_start_with("sd", q, m);
+}
+
+/* What follows a {CONN} in the rules that join two numbers: 1 to `maxd`
+ * digits, white space, then a month name (CT_MONTH) or bc's marker (CT_BC). */
+enum { CT_MONTH, CT_BC };
+
+static int digits_then(const idner__dategrammar *g, const unsigned char *t, size_t n,
+                       size_t maxd, int what) {
+  size_t d = 0;
+  while (d < n && d <= maxd && is_digit(t[d])) d++;
+  if (d == 0 || d > maxd) return 0;
+  size_t i = d + hspace_run(t + d, n - d);
+  if (i == d || i >= n) return 0;
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  if (what == CT_MONTH)
+    return first_byte_may(g->first[FB_MONTH], q, m) && table_may_start(&g->tab[T_MONTHS], 0, q, m);
+  return q[0] >= 0x80 || may_start_with("sm", q, m) || may_start_with("sebelum", q, m);
+}
+
+/* Could {CONN}, then what digits_then asks, start right at t? The
+ * connective's words are compared byte by byte; a byte outside ASCII where
+ * one could be (other than an en dash) is taken as yes. */
+static int conn_then(const idner__dategrammar *g, const unsigned char *t, size_t n, size_t maxd,
+                     int what) {
+  size_t i = n && (t[0] == ' ' || t[0] >= 0x80) ? hspace_run(t, n) : 0, j;
+  if (i >= n) return 0;
+  if (t[i] == '-' || (n - i >= 3 && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0x93)) {
+    j = i + (t[i] == '-' ? 1 : 3);
+    j += hspace_run(t + j, n - j);
+    return digits_then(g, t + j, n - j, maxd, what);
+  }
+  if (t[i] >= 0x80) return 1;
+  if (i == 0 || ((t[i] | 0x20) != 'h' && (t[i] | 0x20) != 's'))
+    return 0; /* the words need white space before, and start so */
+  /* the words: where each can end (before its closing white space) */
+  size_t ends[4], ne = 0;
+  const unsigned char *q = t + i;
+  size_t m = n - i;
+  for (size_t k = 0; k < m && k < 8; k++)
+    if (q[k] >= 0x80) return 1; /* a caseless 's' outside ASCII, or such */
+  if (may_start_with("hingga", q, m)) ends[ne++] = i + 6;
+  if (may_start_with("sampai", q, m)) {
+    ends[ne++] = i + 6;
+    size_t w = hspace_run(t + i + 6, n - i - 6);
+    if (w) {
+      const unsigned char *r = t + i + 6 + w;
+      size_t rl = n - i - 6 - w;
+      for (size_t k = 0; k < rl && k < 6; k++)
+        if (r[k] >= 0x80) return 1;
+      if (may_start_with("dengan", r, rl)) ends[ne++] = i + 6 + w + 6;
+    }
+  }
+  if (may_start_with("s.", q, m)) {
+    j = i + 2 + hspace_run(t + i + 2, n - i - 2);
+    if (j < n && t[j] >= 0x80) return 1;
+    if (j < n && (t[j] | 0x20) == 'd') {
+      ends[ne++] = j + 1;
+      if (j + 1 < n && t[j + 1] == '.') ends[ne++] = j + 2;
+    }
+  }
+  if (may_start_with("s/d", q, m)) ends[ne++] = i + 3;
+  if (may_start_with("sd", q, m)) ends[ne++] = i + 2;
+  for (size_t k = 0; k < ne; k++) {
+    size_t e = ends[k], w = hspace_run(t + e, n - e);
+    if (w && digits_then(g, t + e + w, n - e - w, maxd, what)) return 1;
+  }
+  return 0;
+}
+
+/* Could \h++ [0-9]{4} {CONN} start at t? */
+static int year_then_conn(const unsigned char *t, size_t n) {
+  size_t i = hspace_run(t, n);
+  if (i == 0 || n - i < 4) return 0;
+  for (size_t k = i; k < i + 4; k++)
+    if (!is_digit(t[k])) return 0;
+  return conn_at(t + i + 4, n - i - 4);
+}
+
+/* The forms of a table whose first byte may match a text byte c (lower
+ * case), by its first-byte index (lex_table.by_first): those of c's letter,
+ * then those that start outside 'a'..'z'; every form if the table is not
+ * indexed or c is outside ASCII. */
+typedef struct form_iter {
+  const lex *v;
+  const uint32_t *by; /* NULL: k indexes v itself */
+  uint32_t k, end, rest, rest_end;
+} form_iter;
+
+static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
+  it->v = t->v, it->by = NULL;
+  it->rest = it->rest_end = 0;
+  if (t->by_first && c < 0x80) {
+    it->by = t->by_first;
+    int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
+    it->k = t->first_start[b], it->end = t->first_start[b + 1];
+    if (b != 26) it->rest = t->first_start[26], it->rest_end = t->first_start[27];
+  } else {
+    it->k = 0, it->end = (uint32_t)t->n;
+  }
+}
+
+static const lex *form_next(form_iter *it) {
+  if (it->k == it->end) {
+    if (it->rest == it->rest_end) return NULL;
+    it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+  }
+  uint32_t k = it->k++;
+  return &it->v[it->by ? it->by[k] : k];
+}
+
+/* Could a month name, then {ABBRDOT}, an optional white space and year,
+ * then {CONN} start at q (what day_range and month_range need after their
+ * first month)? Generous on the optional parts: a '.' after any name. */
+static int month_then_conn(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+  if (n == 0) return 0;
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_MONTHS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n);
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    const unsigned char *r = q + len;
+    size_t left = n - len, i = hspace_run(r, left);
+    if (conn_at(r, left) || year_then_conn(r, left)) return 1;
+    if (i < left && r[i] == '.' &&
+        (conn_at(r + i + 1, left - i - 1) || year_then_conn(r + i + 1, left - i - 1)))
+      return 1;
+  }
+  return 0;
+}
+
+/* Could clock_tz's rest (\h*+ [0-9]{2}, then {CONN}... or \h++ {TZ}) start
+ * at t, right after the hour's '.' or ':'? */
+static int clock_tz_rest(const idner__dategrammar *g, const unsigned char *t, size_t n) {
+  size_t i = hspace_run(t, n);
+  if (n - i < 2 || !is_digit(t[i]) || !is_digit(t[i + 1])) return 0;
+  t += i + 2, n -= i + 2;
+  if (conn_at(t, n)) return 1;
+  i = hspace_run(t, n);
+  return i > 0 && table_may_start(&g->tab[T_TIME_ZONES], 0, t + i, n - i);
+}
+
+/* Does t[0..n) start with sep mo{1,2} sep y{4} (the same sep twice)? */
+static int numeric_year(const unsigned char *t, size_t n) {
+  for (size_t k = 1; k <= 2; k++) {
+    if (n < k + 6 || !is_digit(t[k]) || t[k + 1] != t[0]) continue;
+    if (k == 2 && !is_digit(t[1])) continue;
+    if (is_digit(t[k + 2]) && is_digit(t[k + 3]) && is_digit(t[k + 4]) && is_digit(t[k + 5]))
+      return 1;
+  }
+  return 0;
 }
 
 /* Could a month name start at x->q? (Asked by two rules: kept.) */
@@ -1939,42 +2199,86 @@ static int month_may_start(const scan *sc, digit_start *x) {
   return x->month;
 }
 
+/* The rules digit_rules tests; a digit starts no other rule but paren's
+ * shape (which starts at a '(') and those with nothing to test. */
+#define DIGIT_TESTED                                                                         \
+  (RULE_BIT(R_NUMERIC) | RULE_BIT(R_DAY_MONTH) | RULE_BIT(R_DAY_RANGE) | RULE_BIT(R_YEAR) |    \
+   RULE_BIT(R_DECADE) | RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE) | RULE_BIT(R_CLOCK_TZ) | \
+   RULE_BIT(R_BC) | RULE_BIT(R_HIJRI) | RULE_BIT(R_HOLIDAY))
+
+/* Of the rules `want` (a subset of DIGIT_TESTED), those that can match at
+ * x, where a run of digits starts: one pass, cheap shape tests first. */
+static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
+  const idner__dategrammar *g = sc->g;
+  const lex_table *tab = g->tab;
+  size_t run = x->run;
+  uint32_t m = 0;
+  /* could a {CONN} follow the digits (conn_then's first tests)? */
+  unsigned q0 = x->ql ? (unsigned)(x->q[0] | 0x20) : 0u;
+  int conn = x->dash || (x->space && (x->q[0] == '-' || q0 >= 0x80 || q0 == 'h' || q0 == 's'));
+  if (run <= 2) {
+    /* numeric: d{1,2} [-/.] mo{1,2} (\k<sep> y{4})?; without a weekday
+     * before it, h_numeric takes only a match with the year */
+    if ((want & RULE_BIT(R_NUMERIC)) && x->pl >= 2 &&
+        (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') && is_digit(x->p[1]) &&
+        (x->wd || numeric_year(x->p, x->pl)))
+      m |= RULE_BIT(R_NUMERIC);
+    /* day_month: d{1,2} ({CONN} d2)? \h++ month */
+    if ((want & RULE_BIT(R_DAY_MONTH)) &&
+        ((x->space && month_may_start(sc, x)) || (conn && conn_then(g, x->p, x->pl, 2, CT_MONTH))))
+      m |= RULE_BIT(R_DAY_MONTH);
+    /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
+    if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
+        month_then_conn(g, x->q, x->ql))
+      m |= RULE_BIT(R_DAY_RANGE);
+    /* clock_tz: hh{1,2} \h*+ [.:] \h*+ mi{2} ({CONN} ...)? \h++ {TZ} */
+    if ((want & RULE_BIT(R_CLOCK_TZ)) && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':') &&
+        clock_tz_rest(g, x->q + 1, x->ql - 1))
+      m |= RULE_BIT(R_CLOCK_TZ);
+    /* hijri: (d{1,2} \h++)? Hijri month name (or a name that starts with digits, below) */
+    if ((want & RULE_BIT(R_HIJRI)) && x->space &&
+        first_byte_may(g->first[FB_HMONTH], x->q, x->ql) &&
+        table_may_start(&g->hm_tab, 0, x->q, x->ql))
+      m |= RULE_BIT(R_HIJRI);
+  }
+  /* year: [0-9]{4}; with no year word before them, h_year takes only
+   * 1900..2099 */
+  if (run >= 4 && (!x->bare || (x->s[0] == '1' && x->s[1] == '9') ||
+                   (x->s[0] == '2' && x->s[1] == '0')))
+    m |= want & RULE_BIT(R_YEAR);
+  /* decade: ([0-9]{3}0 | [0-9]0) -?an */
+  if ((want & RULE_BIT(R_DECADE)) && (run == 2 || run == 4) && x->s[run - 1] == '0' &&
+      x->pl >= 1 && (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A'))
+    m |= RULE_BIT(R_DECADE);
+  /* counted, narrative: n{1,3} \h++ unit \h++ (marker | narrative word) */
+  if ((want & (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))) && run <= 3 && x->space &&
+      first_byte_may(g->first[FB_UNIT], x->q, x->ql)) {
+    if ((want & RULE_BIT(R_COUNTED)) &&
+        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_MK_COUNTED, x->q, x->ql))
+      m |= RULE_BIT(R_COUNTED);
+    if ((want & RULE_BIT(R_NARRATIVE)) &&
+        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_NARR, x->q, x->ql))
+      m |= RULE_BIT(R_NARRATIVE);
+  }
+  /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
+  if ((want & RULE_BIT(R_BC)) && run <= 4 &&
+      ((x->space && x->ql &&
+        (x->q[0] >= 0x80 || ((x->q[0] | 0x20) == 's' && (may_start_with("sm", x->q, x->ql) ||
+                                                         may_start_with("sebelum", x->q, x->ql))))) ||
+       (conn && conn_then(g, x->p, x->pl, 4, CT_BC))))
+    m |= RULE_BIT(R_BC);
+  /* calendar names that start with digits */
+  if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
+      digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x))
+    m |= RULE_BIT(R_HIJRI);
+  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_starts(sc, LX_HOLIDAY, x))
+    m |= RULE_BIT(R_HOLIDAY);
+  return m;
+}
+
 /* Can rule r match at x, where a run of digits starts? */
 static int digit_rule_possible(scan *sc, rule_id r, digit_start *x) {
-  const lex_table *tab = sc->g->tab;
-  size_t run = x->run;
-  switch (r) {
-    case R_NUMERIC: /* d{1,2} [-/.] mo{1,2} */
-      return run <= 2 && x->pl >= 2 && (x->p[0] == '-' || x->p[0] == '/' || x->p[0] == '.') &&
-             is_digit(x->p[1]);
-    case R_DAY_MONTH: /* d{1,2} ({CONN} d2)? \h++ month */
-      return run <= 2 &&
-             (x->dash || (x->space && (conn_may_start(x->q, x->ql) || month_may_start(sc, x))));
-    case R_DAY_RANGE: /* d{1,2} \h++ month ... */
-      return run <= 2 && x->space && month_may_start(sc, x);
-    case R_YEAR: /* [0-9]{4} */
-      return run >= 4;
-    case R_DECADE: /* ([0-9]{3}0 | [0-9]0) -?an */
-      return (run == 2 || run == 4) && x->s[run - 1] == '0' && x->pl >= 1 &&
-             (x->p[0] == '-' || x->p[0] == 'a' || x->p[0] == 'A');
-    case R_COUNTED: /* n{1,3} \h++ unit */
-    case R_NARRATIVE:
-      return run <= 3 && x->space && first_byte_may(sc->g->first[FB_UNIT], x->q, x->ql) &&
-             table_may_start(&tab[T_UNITS], UN_COUNTED, x->q, x->ql);
-    case R_CLOCK_TZ: /* hh{1,2} \h*+[.:] */
-      return run <= 2 && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':');
-    case R_BC: /* y{1,4} ({CONN} y2)? \h++ (sm|sebelum masehi) */
-      return run <= 4 && (x->dash || (x->space && conn_may_start(x->q, x->ql)));
-    case R_HIJRI: /* (d{1,2} \h++)? Hijri month name, or a name that starts with digits */
-      if (run <= 2 && x->space && first_byte_may(sc->g->first[FB_HMONTH], x->q, x->ql) &&
-          table_may_start(&sc->g->hm_tab, 0, x->q, x->ql))
-        return 1;
-      return digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x);
-    case R_HOLIDAY: /* a holiday name that starts with digits */
-      return digit_name_starts(sc, LX_HOLIDAY, x);
-    default:
-      return 1;
-  }
+  return !(RULE_BIT(r) & DIGIT_TESTED) || digit_rules(sc, RULE_BIT(r), x) != 0;
 }
 
 /* ---- word-led attempts ----------------------------------------------------
@@ -1997,6 +2301,11 @@ static size_t form_prefix(const char *form, const unsigned char *t, size_t n) {
   size_t i = 0;
   for (const char *f = form; *f; f++) {
     unsigned char c = (unsigned char)*f;
+    if ((unsigned)(c - 'a') < 26u && i < n && (t[i] | 0x20) == c) { /* the common case */
+      i++;
+      continue;
+    }
+    if (c >= 0x80 && non_ascii_cannot_match(t + i, n - i)) return 0;
     if (c >= 0x80 || (i < n && t[i] >= 0x80)) return SIZE_MAX;
     if (c == ' ') {
       size_t w = hspace_len(t + i, n - i);
@@ -2020,11 +2329,7 @@ static const unsigned char *after_space(const unsigned char *t, size_t len, size
   return t + len;
 }
 
-enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_COUNT_UNIT, NEXT_MK_COUNTED, NEXT_NARR };
-
 static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
-
-static int digit_rule_possible(scan *sc, rule_id r, digit_start *x);
 
 /* Could what follows a form and its white space (at q) start as `next`
  * says? */
@@ -2033,12 +2338,15 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
   if (n == 0) return 0;
   switch (next) {
     case NEXT_MK_UNIT: return table_may_start(&g->tab[T_MARKERS], MK_UNIT, q, n);
-    case NEXT_COUNT_UNIT: /* a unit, or "belas"/"puluh" of a compound number word */
-      return table_may_start(&g->tab[T_UNITS], UN_COUNTED, q, n) ||
-             table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, q, n) ||
-             table_may_start(&g->tab[T_KEYWORDS], KW_TENS, q, n);
     case NEXT_MK_COUNTED: return table_may_start(&g->tab[T_MARKERS], MK_COUNTED, q, n);
     case NEXT_NARR: return table_may_start(&g->tab[T_NARRATIVE], 0, q, n);
+    case NEXT_MODIFIED: /* modified's: ({MONTHW} \h++)? {MONTH}, {UNIT_REL} or digits */
+      return is_digit(q[0]) || table_may_start(&g->tab[T_MONTHS], 0, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_MONTH, q, n) ||
+             table_may_start(&g->tab[T_UNITS], UN_RELATIVE, q, n);
+    case NEXT_PERIOD: /* {PERIODX} ({PERIOD} or q[1-4]) or {CENTURYX} */
+      return (q[0] | 0x20) == 'q' || table_may_start(&g->tab[T_PERIODS], 0, q, n) ||
+             table_may_start(&g->tab[T_KEYWORDS], KW_CENTURY, q, n);
     default: return holiday_may_start(g, q, n);
   }
 }
@@ -2047,17 +2355,67 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
  * `next` start at q? */
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n) {
-  unsigned c = (unsigned)ascii_lower(q[0]);
-  for (size_t k = 0; k < t->n; k++) {
-    unsigned f = (unsigned char)t->v[k].form[0];
-    if ((t->v[k].flags & need) != need || (f != c && f < 0x80 && f != ' ' && c < 0x80))
-      continue; /* (the common case of form_prefix's answer 0) */
-    size_t len = form_prefix(t->v[k].form, q, n), left;
+  form_iter it;
+  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    if ((e->flags & need) != need) continue;
+    size_t len = form_prefix(e->form, q, n), left;
     if (len == SIZE_MAX) return 1;
     const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
     if (r && next_may(sc, next, r, left)) return 1;
   }
   return 0;
+}
+
+#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+
+/* Of counted and narrative, those that can start at the word at q: a number
+ * word (either rule) or a vague count (counted), white space, a counted
+ * unit, white space, and a counted marker (counted) or a narrative word
+ * (narrative); or a "se-" unit then the same. A "belas"/"puluh" after the
+ * number word, a compound number, is taken as yes. One walk for both. */
+static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
+  const lex_table *units = &g->tab[T_UNITS];
+  uint32_t m = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    const lex_table *t = &g->tab[pass ? T_KEYWORDS : T_NUMBER_WORDS];
+    unsigned need = pass ? KW_SOME : 0;
+    uint32_t can = (pass ? RULE_BIT(R_COUNTED) : COUNT_RULES) & ~m;
+    form_iter it;
+    form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+    for (const lex *e; can && (e = form_next(&it)) != NULL;) {
+      if ((e->flags & need) != need) continue;
+      size_t len = form_prefix(e->form, q, n), left;
+      if (len == SIZE_MAX) return COUNT_RULES;
+      const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+      if (!r || !left) continue;
+      if (table_may_start(&g->tab[T_KEYWORDS], KW_TEENS, r, left) ||
+          table_may_start(&g->tab[T_KEYWORDS], KW_TENS, r, left)) {
+        m |= can, can = 0;
+        break;
+      }
+      form_iter ut;
+      form_iter_init(&ut, units, (unsigned)ascii_lower(r[0]));
+      for (const lex *u; can && (u = form_next(&ut)) != NULL;) {
+        if (!(u->flags & UN_COUNTED)) continue;
+        size_t ul = form_prefix(u->form, r, left), l2;
+        if (ul == SIZE_MAX) return COUNT_RULES;
+        const unsigned char *r2 = ul ? after_space(r, ul, left, &l2) : NULL;
+        if (!r2 || !l2) continue;
+        if ((can & RULE_BIT(R_COUNTED)) &&
+            table_may_start(&g->tab[T_MARKERS], MK_COUNTED, r2, l2))
+          m |= RULE_BIT(R_COUNTED), can &= ~RULE_BIT(R_COUNTED);
+        if ((can & RULE_BIT(R_NARRATIVE)) && table_may_start(&g->tab[T_NARRATIVE], 0, r2, l2))
+          m |= RULE_BIT(R_NARRATIVE), can &= ~RULE_BIT(R_NARRATIVE);
+      }
+    }
+  }
+  if (!(m & RULE_BIT(R_COUNTED)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_MK_COUNTED, q, n))
+    m |= RULE_BIT(R_COUNTED);
+  if (!(m & RULE_BIT(R_NARRATIVE)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_NARR, q, n))
+    m |= RULE_BIT(R_NARRATIVE);
+  return m;
 }
 
 /* Could a holiday name or "hut" start at q? A name is compared only if
@@ -2071,7 +2429,8 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
   unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
   size_t i = 0, w;
-  while (i < n && !hspace_len(q + i, n - i)) i++;
+  /* (only ' ', '\t' and bytes from 0xC2 on can start white space) */
+  while (i < n && q[i] != ' ' && q[i] != '\t' && (q[i] < 0xC2 || !hspace_len(q + i, n - i))) i++;
   if (i < n) {
     while ((w = hspace_len(q + i, n - i)) != 0) i += w;
     second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
@@ -2090,29 +2449,58 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
 /* Could a weekday name start at q, followed by what `kompas` wants ('-',
  * ',' or '(' after optional white space, or white space and a market day)
  * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
- * space, then a digit)? */
-static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n) {
-  const lex_table *t = &g->tab[T_WEEKDAYS];
-  unsigned c = (unsigned)ascii_lower(q[0]);
-  for (size_t k = 0; k < t->n; k++) {
-    unsigned f = (unsigned char)t->v[k].form[0];
-    if (f != c && f < 0x80 && f != ' ' && c < 0x80) continue;
-    size_t len = form_prefix(t->v[k].form, q, n), i, w, sp = 0;
+ * space, then a digit)? 0 no, 1 yes, 2 yes and the digits can only be at
+ * *digit (kompas == 0; *digit NULL on the call). */
+static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n,
+                        const unsigned char **digit) {
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n), i, w, sp = 0;
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
     if (i >= n) continue;
-    if (kompas) {
-      if (q[i] == '-' || q[i] == ',' || q[i] == '(' || q[i] >= 0x80 ||
+    if (kompas) { /* (\h*+ - \h*+ WD)? (\h++ PASARAN)? \h*+ ,? \h*+ \( */
+      if (q[i] == '-' || q[i] == '(' || q[i] >= 0x80 ||
           (sp && table_may_start(&g->tab[T_PASARAN], 0, q + i, n - i)))
         return 1;
+      if (q[i] == ',') {
+        size_t j = i + 1 + hspace_run(q + i + 1, n - i - 1);
+        if (j < n && (q[j] == '(' || q[j] >= 0x80)) return 1;
+      }
       continue;
     }
     if (q[i] == ',') {
       for (i++; (w = hspace_len(q + i, n - i)) != 0; i += w) {}
       sp = 1;
     }
-    if (sp && i < n && is_digit(q[i])) return 1;
+    if (sp && i < n && is_digit(q[i])) {
+      if (*digit && *digit != q + i) return 1; /* two ways: not told */
+      *digit = q + i;
+    }
+  }
+  return *digit ? 2 : 0;
+}
+
+/* Could the weekday rule's match at q end past byte `past` (text offset
+ * of q: at)? With no eve word before it, it is a weekday name, then
+ * optional parts that each start with white space, or a comma and white
+ * space, and a word; where none can follow a name, the match ends with it. */
+static int weekday_may_pass(const idner__dategrammar *g, const unsigned char *q, size_t n,
+                            size_t at, size_t past) {
+  if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
+  form_iter it;
+  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    size_t len = form_prefix(e->form, q, n);
+    if (len == SIZE_MAX) return 1;
+    if (!len) continue;
+    if (at + len > past) return 1;
+    size_t i = len + (len < n && q[len] == ',');
+    size_t w = hspace_run(q + i, n - i);
+    if (w && first_byte_may(g->first[FB_WDTAIL], q + i + w, n - i - w))
+      return 1; /* a word of the optional parts may follow */
   }
   return 0;
 }
@@ -2123,7 +2511,10 @@ typedef struct word_start {
   int yearw;               /* a year word and white space start the text: 1, with year_x */
   digit_start year_x;      /* ... the digits after them (yearw == 1 and a digit there) */
   int year_digit;          /* ... and a digit follows */
-  int count_unit;          /* NUMW1 or SOME, white space, and a unit (or belas/puluh) */
+  int wdpre;               /* weekday_then(kompas 0) at the word, with wd_x if 2 */
+  digit_start wd_x;        /* ... the digits after {WDPRE} */
+  size_t tok;              /* the word's token */
+  int count;               /* count_rules at the word */
 } word_start;
 
 /* Fills w->yearw (and year_x): 1 if a year word, white space and a digit
@@ -2173,18 +2564,39 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
              form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
     case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
     case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
-      if (w->count_unit < 0)
-        w->count_unit = form_then(sc, &g->tab[T_NUMBER_WORDS], 0, NEXT_COUNT_UNIT, q, n) ? 1
-                        : form_then(sc, &g->tab[T_KEYWORDS], KW_SOME, NEXT_COUNT_UNIT, q, n) ? 2
-                                                                                             : 0;
-      if (w->count_unit == 1 || (w->count_unit == 2 && r == R_COUNTED)) return 1;
-      return form_then(sc, &g->tab[T_SE_UNITS], 0, r == R_COUNTED ? NEXT_MK_COUNTED : NEXT_NARR,
-                       q, n);
+      if (w->count < 0) w->count = (int)count_rules(sc, q, n);
+      return ((uint32_t)w->count & RULE_BIT(r)) != 0;
     case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
-    case R_KOMPAS: return weekday_then(g, 1, q, n);
+    case R_KOMPAS: {
+      const unsigned char *unused = NULL;
+      return weekday_then(g, 1, q, n, &unused);
+    }
     case R_NUMERIC:
     case R_DAY_MONTH:
-    case R_DAY_RANGE: return weekday_then(g, 0, q, n); /* {WDPRE} then digits */
+    case R_DAY_RANGE: /* {WDPRE} then the rule's digits */
+      if (w->wdpre < 0) {
+        const unsigned char *d = NULL;
+        w->wdpre = weekday_then(g, 0, q, n, &d);
+        if (w->wdpre == 2) {
+          digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
+          w->wd_x.wd = 1;
+        }
+      }
+      return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
+    case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
+    case R_DEICTIC: return table_may_start(&g->tab[T_DEICTIC_DAYS], 0, q, n);
+    case R_HIJRI: /* ({EVEW} \h++)? (d \h++)? ({HMONTH} | {JMONTH}) */
+      if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n) ||
+          table_may_start(&g->hm_tab, LX_HMONTH, q, n))
+        return 1;
+      /* a Javanese name alone, with no day: h_hijri takes it only after
+       * "bulan" (a keyword with KW_MONTH) */
+      return w->tok > 0 && tok_has_role(sc, w->tok - 1, KW_MONTH);
+    case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
+    case R_MODIFIED: /* {MOD} \h++ (month, unit or digits: NEXT_MODIFIED) */
+      return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_MODIFIED, q, n);
+    case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
+      return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_PERIOD, q, n);
     default: return 1;
   }
 }
@@ -2231,27 +2643,30 @@ static const pcre2_code *rule_code(const idner__dategrammar *cg, rule_id r) {
 /* Runs the given rules anchored at token i; keeps the longest match its
  * handler accepts or vetoes (an earlier rule wins a tie). */
 static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *best) {
-  memset(best, 0, sizeof *best);
-  best->vd = VD_REJECT;
+  best->vd = VD_REJECT; /* the rest is read only once vd is set */
   sc->cb_start = i;
   digit_start x;
   size_t pos = sc->toks[i].byte_start;
   unsigned char c0 = (unsigned char)sc->text[pos];
   int digit = is_digit(c0), letter = (c0 | 0x20) >= 'a' && (c0 | 0x20) <= 'z';
-  if (digit) digit_start_at(sc, pos, &x);
+  if (digit) digit_start_at(sc, pos, &x), x.bare = 1;
   word_start ws;
-  ws.yearw = ws.count_unit = -1;
+  ws.yearw = ws.wdpre = ws.count = -1;
+  ws.tok = i;
   /* the rules asked for, by priority: a bit per rank (order[] index) */
-  uint32_t by_rank = 0;
-  for (uint32_t left = rules; left; left &= left - 1) {
-    int r = idner__lowest_bit(left);
-    if (r < R_COUNT && sc->g->rank[r] >= 0) by_rank |= 1u << sc->g->rank[r];
-  }
+  if (digit) rules = (rules & ~DIGIT_TESTED) | digit_rules(sc, rules & DIGIT_TESTED, &x);
+  const uint32_t(*rb)[256] = sc->g->rank_bits;
+  uint32_t by_rank = rb[0][rules & 255u] | rb[1][rules >> 8 & 255u] | rb[2][rules >> 16 & 255u] |
+                     rb[3][rules >> 24];
   for (; by_rank; by_rank &= by_rank - 1) {
     rule_id r = sc->g->order[idner__lowest_bit(by_rank)];
-    if (digit && !digit_rule_possible(sc, r, &x)) continue;
     if (letter && !word_rule_possible(sc, r, pos, &ws)) continue;
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
+    /* a candidate is kept: the rule must end past it ("Selasa (19/9)") */
+    if (r == R_WEEKDAY && best->vd != VD_REJECT && letter &&
+        !weekday_may_pass(sc->g, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
+                          best->byte_end))
+      continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
      * do after its own checks); the interpreter is the fallback */
     const pcre2_code *code = rule_code(sc->g, r);
@@ -2292,7 +2707,8 @@ static size_t approx_before(const scan *sc, size_t i) {
     size_t words = sc->g->approx_words[k];
     if (words > i || (sc->last_end != SIZE_MAX && sc->last_end > i - words)) continue;
     size_t b = sc->toks[i - words].byte_start, e = sc->toks[i - 1].byte_end;
-    if (form_equals(w->v[k], sc->text + b, e - b)) return words;
+    if (first_may_equal(w->v[k], sc->text + b, e - b) && form_equals(w->v[k], sc->text + b, e - b))
+      return words;
   }
   return 0;
 }
@@ -2358,6 +2774,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   memset(&sc, 0, sizeof sc);
   sc.g = g, sc.md = s->md, sc.mctx = s->mctx;
   sc.text = text, sc.len = len, sc.toks = toks, sc.ntok = ntok;
+  sc.folds = folds;
   sc.last_end = SIZE_MAX;
   if (valid_ref(ref)) {
     sc.has_ref = 1;
@@ -2368,15 +2785,28 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
     uint32_t rules;
-    if (folds && folds->plain[i]) {
-      /* most words: not a digit, not q (Q1-Q4), and no trigger's hash top
-       * (plain_trigger_rules would answer 0); read from the fold */
-      uint64_t h = folds->hash[i];
-      unsigned c0 = (unsigned char)folds->fold[folds->off[i]];
-      if (!is_digit((int)c0) && c0 != 'q' && !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) {
-        i++;
-        continue;
+    if (folds) {
+      /* most words: plain, not a digit, not q (Q1-Q4), and no trigger's
+       * hash top (plain_trigger_rules would answer 0); read from the fold,
+       * in a tight loop, with the one-byte tokens that start nothing */
+      const uint8_t *plain = folds->plain;
+      const uint32_t *off = folds->off;
+      const uint64_t *hash = folds->hash;
+      const char *fold = folds->fold;
+      for (; i < ntok; i++) {
+        if (plain[i]) {
+          uint64_t h = hash[i];
+          unsigned c0 = (unsigned char)fold[off[i]];
+          if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
+        } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
+          const idner_token *t = &toks[i];
+          if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
+            break;
+        }
       }
+      if (i == ntok) break;
+    }
+    if (folds && folds->plain[i]) {
       rules = plain_trigger_rules(g, folds, text, &toks[i], i);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
@@ -2767,6 +3197,11 @@ static int32_t index_table(lex_table *t) {
 
 /* Builds w->by_first (see word_list). */
 static int32_t index_words(word_list *w) {
+  memset(w->bloom, 0, sizeof w->bloom);
+  for (size_t k = 0; k < w->n; k++) {
+    uint64_t h = idner__hash(w->v[k], strlen(w->v[k]));
+    w->bloom[h >> 62] |= 1ull << (h >> 56 & 63u);
+  }
   return index_by_first(w->v, w->n, word_at, &w->by_first, w->first_start);
 }
 
