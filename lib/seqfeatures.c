@@ -492,11 +492,11 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
 _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
-#define FORM_SETS 4096u /* emission cache (four-way, LRU): token forms */
+#define FORM_SETS 8192u /* emission cache (four-way, LRU): token forms */
 #define FORM_WAYS 4     /* (the probe and LRU_INIT are written for four) */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 1024u
-#define PAIR_SETS 32768u /* pair cache (two-way, LRU): neighbouring forms */
+#define PAIR_SETS 65536u /* pair cache (two-way, LRU): neighbouring forms */
 
 /* An emission-cache slot: a token form's block and its shape (its key is
  * in the set's key line). */
