@@ -472,7 +472,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  * its context features, then (with a profile) their conjoined copies. The
  * caches hold weight rows, never reordered sums, so every score is the same
  * float as a plain lookup of every feature in that order would give:
- *   - form blocks (four-way, 4096 sets, LRU): per token form, its local
+ *   - form blocks (four-way, 8192 sets, LRU): per token form, its local
  *     features summed and what it gives each neighbour summed, and its shape;
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
@@ -481,8 +481,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  *     so a form's miss hashes and probes only the others;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
  *     F_GZ_M1 / F_GZ_P1 (keyed by their two values together);
- *   - pair slots (two-way, 32768 sets, LRU): per pair of neighbouring
- *     forms, the row numbers of their word bigram and F_W_SHAPE_M1;
+ *   - pair sets (three-way, 65536 sets of one line, LRU): per pair of
+ *     neighbouring forms, the row numbers of their word bigram and
+ *     F_W_SHAPE_M1;
  * and on a pair's miss those three features are looked up in the weight
  * table, prefetched a few tokens ahead. A row the model lacks
  * is cached as zeros: adding +0 leaves a score unchanged (scores are never
