@@ -472,7 +472,7 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  * its context features, then (with a profile) their conjoined copies. The
  * caches hold weight rows, never reordered sums, so every score is the same
  * float as a plain lookup of every feature in that order would give:
- *   - form blocks (four-way, 4096 sets, LRU): per token form, its local
+ *   - form blocks (four-way, 8192 sets, LRU): per token form, its local
  *     features summed and what it gives each neighbour summed, and its shape;
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
@@ -481,8 +481,9 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  *     so a form's miss hashes and probes only the others;
  *   - a row cache for F_SHAPE_TRI (keyed by the three shapes) and for
  *     F_GZ_M1 / F_GZ_P1 (keyed by their two values together);
- *   - pair slots (two-way, 32768 sets, LRU): per pair of neighbouring
- *     forms, the row numbers of their word bigram and F_W_SHAPE_M1;
+ *   - pair sets (three-way, 65536 sets of one line, LRU): per pair of
+ *     neighbouring forms, the row numbers of their word bigram and
+ *     F_W_SHAPE_M1;
  * and on a pair's miss those three features are looked up in the weight
  * table, prefetched a few tokens ahead. A row the model lacks
  * is cached as zeros: adding +0 leaves a score unchanged (scores are never
@@ -492,11 +493,12 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
 #define LW 8           /* cached rows: the labels and a zero lane, so adds vectorize */
 _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
 #define FORM_PARTS 5   /* local, as the token before, two before, after, two after */
-#define FORM_SETS 4096u /* emission cache (four-way, LRU): token forms */
+#define FORM_SETS 8192u /* emission cache (four-way, LRU): token forms */
 #define FORM_WAYS 4     /* (the probe and LRU_INIT are written for four) */
 #define TRI_SLOTS 4096u  /* row caches (direct-mapped) */
 #define GZ_SLOTS 1024u
-#define PAIR_SETS 32768u /* pair cache (two-way, LRU): neighbouring forms */
+#define PAIR_SETS 65536u /* pair cache (three-way, LRU, a set a line): neighbouring forms */
+#define PAIR_WAYS 3
 
 /* An emission-cache slot: a token form's block and its shape (its key is
  * in the set's key line). */
@@ -519,13 +521,17 @@ typedef struct gzslot {
   float w[2][2][LW];
 } gzslot;
 
-/* A pair-cache slot: for tokens a, a + 1 (keyed by their form keys) the
- * row numbers of F_BI_P1 at a, F_BI_M1 at a + 1 and F_W_SHAPE_M1 at a + 1
- * (these depend on the two forms only), plain and conjoined. */
-typedef struct pairslot {
-  uint64_t key; /* 0 = empty */
-  uint32_t row[2][3];
-} pairslot;
+/* A pair-cache set, one cache line: for tokens a, a + 1 (keyed by their
+ * form keys) the row numbers of F_BI_P1 at a, F_BI_M1 at a + 1 and
+ * F_W_SHAPE_M1 at a + 1 (these depend on the two forms only); the
+ * conjoined copies' row numbers are apart (pconj: touched only with a
+ * profile, whose pair keys differ from those without, as form keys do). */
+typedef struct pairset {
+  uint64_t key[PAIR_WAYS]; /* 0 = empty */
+  uint32_t row[PAIR_WAYS][3];
+  uint32_t order; /* XOR 4: the way used last | the one before << 2 (the third is LRU) */
+} pairset;
+_Static_assert(sizeof(pairset) == 64, "a pair set is one cache line");
 
 /* Fixed rows: index of each small-integer template's value 0. */
 enum { FX_DATE = 0, FX_GZ = 2, FX_CAND = 34, FX_TITLE = 66, FX_DOC = 68, FX_DOC_CAND = 76, NFIXED = 84 };
@@ -547,7 +553,11 @@ struct idner__tagcache {
   uint64_t form_keys[FORM_SETS][FORM_WAYS]; /* form_key per way; 0 = empty */
   formslot forms[FORM_SETS][FORM_WAYS];
   uint8_t lru[FORM_SETS]; /* the ways, 2 bits each, used last in the low bits */
-  pairslot pairs[PAIR_SETS][2]; /* by the pair's key; way 0 used last */
+  /* pair sets by the pair's key (pairs: the first 64-byte aligned one) */
+  unsigned char pair_mem[PAIR_SETS * sizeof(pairset) + 64];
+  pairset *pairs;
+  uint32_t pconj[PAIR_SETS][PAIR_WAYS][3]; /* conjoined copies' row numbers */
+  int pconj_used; /* pconj written since the last model change */
 };
 
 #if defined(__GNUC__)
@@ -624,6 +634,7 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
   if (!tc) {
     tc = d->emcache = calloc(1, sizeof *tc);
     if (!tc) return IDNER_ERR_NOMEM;
+    tc->pairs = (pairset *)(tc->pair_mem + (64 - (uintptr_t)tc->pair_mem % 64) % 64);
     memset(tc->lru, LRU_INIT, sizeof tc->lru);
     tc->model = id;
     tc->profile = UINT32_MAX;
@@ -632,10 +643,14 @@ static int32_t tagcache_prepare(idner_doc *d, const idner__seqmodel *m, uint32_t
     memset(tc->gz, 0, sizeof tc->gz);
     memset(tc->form_keys, 0, sizeof tc->form_keys);
     memset(tc->lru, LRU_INIT, sizeof tc->lru);
-    memset(tc->pairs, 0, sizeof tc->pairs);
+    memset(tc->pair_mem, 0, sizeof tc->pair_mem);
+    /* (a pair key that collides with one of another profile reads its
+     * pconj: only ever the current model's row numbers) */
+    if (tc->pconj_used) memset(tc->pconj, 0, sizeof tc->pconj), tc->pconj_used = 0;
     tc->model = id;
     tc->profile = UINT32_MAX;
   }
+  if (profile) tc->pconj_used = 1;
   if (tc->profile != profile) {
     for (uint32_t k = 0; k < NLROWS; k++) tc->lrow[k][0] = tc->lrow[k][1] = LR_UNSET;
     for (uint32_t v = 0; v < 2; v++) {
@@ -895,9 +910,7 @@ static ALWAYS_INLINE void prefetch_row(const idner__seqmodel *m, uint32_t r) {
 
 /* The pair cache's key for tokens of form keys a, b (never 0). */
 static uint64_t pair_key(uint64_t a, uint64_t b) { return mix64(a ^ 0x5851F42D4C957F2Dull, b) | 1u; }
-static pairslot *pair_set(struct idner__tagcache *tc, uint64_t pk) {
-  return tc->pairs[pk >> 20 & (PAIR_SETS - 1)];
-}
+static size_t pair_set(uint64_t pk) { return pk >> 20 & (PAIR_SETS - 1); }
 
 /* Tagging: d->scores (n x labels) for every token, in one pass. Stage j
  * gets token j's form block (from the cache or the rows) and the word
@@ -921,7 +934,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
   const formslot *blk[RING];
   formslot kept[RING];
   uint32_t lex[RING][2][NLEX]; /* hashes, then rows */
-  pairslot *pend[RING];         /* stage j's pair set to fill when its rows are found */
+  size_t pend[RING];            /* stage j's pair set + 1 to fill when its rows are found, or 0 */
   uint64_t pend_key[RING];
   int nconj = profile ? 2 : 1;
   /* form keys and pair keys two tokens ahead, their slots prefetched */
@@ -935,8 +948,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         uint64_t k2 = keys[j & 1] = form_key(d, j + 2, profile);
         IDNER__PREFETCH(tc->form_keys[k2 & (FORM_SETS - 1)]);
         pkeys[j & 1] = pair_key(keys[(j + 1) & 1], k2);
-        const pairslot *pset = pair_set(tc, pkeys[j & 1]);
-        IDNER__PREFETCH(pset), IDNER__PREFETCH(&pset[1].row[1][2]);
+        IDNER__PREFETCH(&tc->pairs[pair_set(pkeys[j & 1])]);
       }
       size_t set = key & (FORM_SETS - 1);
       uint64_t *fk = tc->form_keys[set];
@@ -956,24 +968,25 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       IDNER__PREFETCH(fs), IDNER__PREFETCH((const char *)fs + 64);
       IDNER__PREFETCH((const char *)fs + 128), IDNER__PREFETCH((const char *)fs + sizeof *fs - 1);
       blk[r] = fs;
-      pend[r] = NULL;
+      pend[r] = 0;
       if (j == 0) { /* the pair with the document's start */
         lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair_hash(d, -1)), profile, m);
         lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, 0, &fs->shape)),
                  profile, m);
       } else {
         size_t rp = (j - 1) % RING;
-        pairslot *ps = pair_set(tc, pk);
-        if (ps[1].key == pk) { /* way 0 becomes the one used last */
-          pairslot t = ps[0];
-          ps[0] = ps[1], ps[1] = t;
-        }
-        if (ps->key == pk) {
+        size_t pset = pair_set(pk);
+        pairset *ps = &tc->pairs[pset];
+        unsigned pw = ps->key[0] == pk ? 0 : ps->key[1] == pk ? 1 : ps->key[2] == pk ? 2 : PAIR_WAYS;
+        if (pw < PAIR_WAYS) {
+          uint32_t order = ps->order ^ 4u;
+          if ((order & 3u) != pw) ps->order = (pw | (order & 3u) << 2) ^ 4u;
           for (int k = 0; k < nconj; k++) {
-            lex[rp][k][LEX_BI_P1] = ps->row[k][0];
-            lex[r][k][LEX_BI_M1] = ps->row[k][1];
-            lex[r][k][LEX_W_SHAPE_M1] = ps->row[k][2];
-            for (int c = 0; c < 3; c++) prefetch_row(m, ps->row[k][c]);
+            const uint32_t *row = k ? tc->pconj[pset][pw] : ps->row[pw];
+            lex[rp][k][LEX_BI_P1] = row[0];
+            lex[r][k][LEX_BI_M1] = row[1];
+            lex[r][k][LEX_W_SHAPE_M1] = row[2];
+            for (int c = 0; c < 3; c++) prefetch_row(m, row[c]);
           }
         } else {
           uint64_t pair = pair_hash(d, (long)j - 1);
@@ -981,7 +994,7 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
           lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair), profile, m);
           lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape)),
                    profile, m);
-          pend[r] = ps, pend_key[r] = pk;
+          pend[r] = pset + 1, pend_key[r] = pk;
         }
       }
       if (j + 1 == n) /* the pair with the document's end */
@@ -997,14 +1010,18 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
         lex_find(lex[rp], LEX_BI_P1, nconj, m);
         lex_find(lex[rs], LEX_BI_M1, nconj, m);
         lex_find(lex[rs], LEX_W_SHAPE_M1, nconj, m);
-        pairslot *ps = pend[rs]; /* the set: way 1 goes, the new pair is way 0 */
-        ps[1] = ps[0];
-        ps->key = pend_key[rs];
-        for (int k = 0; k < 2; k++) {
-          ps->row[k][0] = k < nconj ? lex[rp][k][LEX_BI_P1] : NO_ROW;
-          ps->row[k][1] = k < nconj ? lex[rs][k][LEX_BI_M1] : NO_ROW;
-          ps->row[k][2] = k < nconj ? lex[rs][k][LEX_W_SHAPE_M1] : NO_ROW;
+        size_t set = pend[rs] - 1; /* the way used least recently goes */
+        pairset *ps = &tc->pairs[set];
+        uint32_t order = ps->order ^ 4u;
+        unsigned w = 3u - (order & 3u) - (order >> 2 & 3u);
+        ps->key[w] = pend_key[rs];
+        for (int k = 0; k < nconj; k++) {
+          uint32_t *row = k ? tc->pconj[set][w] : ps->row[w];
+          row[0] = lex[rp][k][LEX_BI_P1];
+          row[1] = lex[rs][k][LEX_BI_M1];
+          row[2] = lex[rs][k][LEX_W_SHAPE_M1];
         }
+        ps->order = (w | (order & 3u) << 2) ^ 4u;
       }
       if (s + 1 == n) lex_find(lex[rs], LEX_BI_P1, nconj, m);
     }
