@@ -785,8 +785,8 @@ _Static_assert(MAX_ALIAS <= FIRST_LEN, "an alias's token count fits FIRST_LEN");
 static size_t first_slot(const uint64_t *firsts, size_t ns, uint64_t h) {
   size_t f = (size_t)h & (ns - 1);
   for (;;) {
-    uint64_t e = firsts[f];
-    if ((e == 0) | (((e ^ h) & ~FIRST_LEN) == 0)) return f;
+    uint64_t e = firsts[f], x = (e ^ h) & ~FIRST_LEN;
+    if ((x < e ? x : e) == 0) return f; /* e empty or h's: one test of their minimum */
     f = (f + 1) & (ns - 1);
   }
 }
@@ -911,13 +911,21 @@ static int32_t propagate(idner_doc *d) {
   int32_t rc = index_aliases(d, &maxlen);
   if (rc) return rc;
   /* aliases are capitalized (learned from entity spans): only the
-   * capitalized tokens (d->cap_toks, from name_tokens) can start one */
+   * capitalized tokens (d->cap_toks, from name_tokens) can start one, and
+   * a span can only be an alias if its first token starts one (short of a
+   * 64-bit hash collision, which the span hashes risk anyway). Whether a
+   * token does is random: the tokens that do are kept first, without a
+   * branch (in place: the list's last use), then visited. */
+  uint32_t *cap = d->cap_toks.v;
+  size_t nstart = 0;
   for (size_t r = 0; r < d->cap_toks.n; r++) {
-    size_t i = d->cap_toks.v[r];
-    /* a span can only be an alias if its first token starts one (short of
-     * a 64-bit hash collision, which the span hashes risk anyway) */
-    size_t upto;
-    if (!(upto = alias_first(d, d->fold_hash.v[i]))) continue;
+    uint32_t i = cap[r];
+    cap[nstart] = i;
+    nstart += alias_first(d, d->fold_hash.v[i]) != 0;
+  }
+  d->cap_toks.n = 0;
+  for (size_t r = 0; r < nstart; r++) {
+    size_t i = cap[r], upto = alias_first(d, d->fold_hash.v[i]);
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
     /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
