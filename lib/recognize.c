@@ -85,8 +85,9 @@ static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_
 static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
                                         "da", "dos", "al", "el", "la", NULL};
 
-/* Length of the person-name run starting at i (0 if none). */
-static size_t name_run(const idner_doc *d, size_t i) {
+/* Length of the person-name run starting at i (0 if none): name tokens
+ * and particles between two names, in i's sentence. */
+static size_t name_run_slow(const idner_doc *d, size_t i) {
   size_t j = i, n = ntok(d);
   while (j < n && j - i < MAX_NAME && same_sentence(d, i, j)) {
     if (is_name_token(d, j)) { j++; continue; }
@@ -100,6 +101,33 @@ static size_t name_run(const idner_doc *d, size_t i) {
   }
   /* an initial cannot end a name ("kata M. Yusuf" ok, "Yusuf M." rare) */
   while (j > i && is_initial(&d->toks.v[j - 1]) && j - i > 1) j--;
+  return j - i;
+}
+
+/* name_run_slow without a loop, whose exit, at a run's random length, is
+ * a mispredicted branch: the first MAX_NAME tokens' name_tok and sentence
+ * are read at once (record n reads as no match; a sentence past the last
+ * token is read as the last's). The slow loop is needed only where a
+ * particle may go on with the run, at a token short of MAX_NAME followed
+ * by a name token. */
+static size_t name_run(const idner_doc *d, size_t i) {
+  _Static_assert(MAX_NAME == 4, "name_run counts up to 4 name tokens");
+  const idner__tokev *x = d->ev.v;
+  const idner_token *t = d->toks.v;
+  size_t n = ntok(d), last = n - 1;
+  size_t k1 = i + 1 < n ? i + 1 : n, k2 = i + 2 < n ? i + 2 : n, k3 = i + 3 < n ? i + 3 : n;
+  uint32_t s = t[i].sentence;
+  unsigned c0 = x[i].name_tok;
+  unsigned c1 = c0 & x[k1].name_tok & (t[k1 < last ? k1 : last].sentence == s);
+  unsigned c2 = c1 & x[k2].name_tok & (t[k2 < last ? k2 : last].sentence == s);
+  unsigned c3 = c2 & x[k3].name_tok & (t[k3 < last ? k3 : last].sentence == s);
+  size_t len = c0 + c1 + c2 + c3, j = i + len;
+  /* after 1 to 3 name tokens, token j may be a particle between names */
+  size_t k = j + 1 < n ? j + 1 : n;
+  unsigned maybe = (len - 1 < MAX_NAME - 1) & (x[k].name_tok & 1u) &
+                   (t[k < last ? k : last].sentence == s);
+  if (maybe) return name_run_slow(d, i);
+  while (j > i && is_initial(&t[j - 1]) && j - i > 1) j--;
   return j - i;
 }
 
