@@ -720,17 +720,21 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 /* ---- second pass: acronyms and document-level propagation -------------- */
 
 static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
-  size_t a = d->fold_off.v[s], b = d->fold_off.v[e];
-  /* forms are back to back; mix in the token count to keep splits apart
-   * (one token: its form's hash is known) */
-  uint64_t h = e - s == 1 ? d->fold_hash.v[s] : idner__hash(d->fold.v + a, b - a);
+  /* forms are back to back: idner__hash of them all, which goes on from
+   * the first's (its fold hash: FNV-1a's state after its bytes) over the
+   * rest's bytes; mix in the token count to keep splits apart */
+  uint64_t h = d->fold_hash.v[s];
+  for (const char *f = d->fold.v + d->fold_off.v[s + 1], *end = d->fold.v + d->fold_off.v[e];
+       f < end; f++) {
+    h ^= (unsigned char)*f;
+    h *= 1099511628211ull;
+  }
   return h ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
 }
 
+/* Adds an alias; learn_aliases reserved the room. */
 static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   if (e - s > MAX_ALIAS) return IDNER_OK;
-  int32_t rc = IDNER__RESERVE(&d->aliases, d->aliases.n + 1);
-  if (rc) return rc;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
   a->hash = span_hash(d, s, e);
   a->first = d->fold_hash.v[s];
@@ -763,6 +767,10 @@ static int32_t acronyms(idner_doc *d, const idner__cand *c) {
 
 static int32_t learn_aliases(idner_doc *d) {
   size_t nchosen = d->chosen.n;
+  /* at most 4 a chosen span: an acronym's, its own, its last and first
+   * tokens' */
+  int32_t rc0 = IDNER__RESERVE(&d->aliases, 4 * nchosen + 1);
+  if (rc0) return rc0;
   for (size_t k = 0; k < nchosen; k++) {
     idner__cand c = d->chosen.v[k];
     if (c.type < IDNER_TYPE_PER || c.type > IDNER_TYPE_LOC) continue;
