@@ -719,16 +719,29 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 
 /* ---- second pass: acronyms and document-level propagation -------------- */
 
+#define FNV_PRIME 1099511628211ull
+
+/* FNV-1a state h (idner__hash's) continued over token k's folded form.
+ * A loop to a word's random length mispredicts its exit: a form's first
+ * 16 bytes are readable (fold.h), so eight steps at a time are taken, the
+ * last eight all, and the state after the form's length picked. */
+static uint64_t fnv_form(const idner_doc *d, uint64_t h, size_t k) {
+  const unsigned char *f = (const unsigned char *)d->fold.v + d->fold_off.v[k];
+  size_t len = d->fold_off.v[k + 1] - d->fold_off.v[k];
+  if (len == 0) return h;
+  for (; len > 8; len -= 8, f += 8) /* f + 16 is then still readable */
+    for (int j = 0; j < 8; j++) h = (h ^ f[j]) * FNV_PRIME;
+  uint64_t st[8];
+  for (int j = 0; j < 8; j++) st[j] = h = (h ^ f[j]) * FNV_PRIME;
+  return st[len - 1];
+}
+
 static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
   /* forms are back to back: idner__hash of them all, which goes on from
-   * the first's (its fold hash: FNV-1a's state after its bytes) over the
-   * rest's bytes; mix in the token count to keep splits apart */
+   * the first's (its fold hash) over the others; mix in the token count
+   * to keep splits apart */
   uint64_t h = d->fold_hash.v[s];
-  for (const char *f = d->fold.v + d->fold_off.v[s + 1], *end = d->fold.v + d->fold_off.v[e];
-       f < end; f++) {
-    h ^= (unsigned char)*f;
-    h *= 1099511628211ull;
-  }
+  for (size_t k = s + 1; k < e; k++) h = fnv_form(d, h, k);
   return h ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
 }
 
@@ -968,12 +981,8 @@ static int32_t propagate(idner_doc *d) {
     uint64_t h = d->fold_hash.v[i];
     for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
-      /* span_hash(d, i, i + len): the folded forms are back to back */
-      const char *f = d->fold.v + d->fold_off.v[i + len - 1];
-      for (const char *e = d->fold.v + d->fold_off.v[i + len]; len > 1 && f < e; f++) {
-        h ^= (unsigned char)*f;
-        h *= 1099511628211ull;
-      }
+      /* span_hash(d, i, i + len), one more form at a time */
+      if (len > 1) h = fnv_form(d, h, i + len - 1);
       const idner__alias *al = find_alias(d, h ^ ((uint64_t)len * 0x9E3779B97F4A7C15ull),
                                           (uint32_t)len);
       if (!al) continue;
