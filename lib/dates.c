@@ -160,6 +160,10 @@ typedef enum table_id {
   T_NARRATIVE, T_NARRATIVE_DAYS, T_KEYWORDS, T_HUT, T_COUNT
 } table_id;
 
+/* The form lists kept per trigger word (word_lists): one per table, then
+ * the Hijri month names (hm_tab) and the holiday names (hol_forms). */
+enum { WL_HM = T_COUNT, WL_HOL, WL_COUNT };
+
 static const char *const k_table_names[T_COUNT] = {
     "months",       "weekdays",    "pasaran",      "number_words", "units",
     "se_units",     "markers",     "modifiers",    "periods",      "ordinals",
@@ -311,6 +315,13 @@ struct idner__dategrammar {
                                     * a digit, q (Q1-Q4) */
   uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
+  /* derived at load (word_lists): for trigger k and list s (a table, WL_HM,
+   * WL_HOL), the forms in form_iter's order that may match where the
+   * trigger is a whole word of ASCII letters: wl_idx[wl_start[k * WL_COUNT
+   * + s] .. wl_start[k * WL_COUNT + s + 1]) (indices into the table, or
+   * into hol_forms) */
+  uint32_t *wl_start;
+  uint32_t *wl_idx;
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
@@ -844,6 +855,10 @@ typedef struct scan {
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
   const idner__date_folds *folds; /* the tokens' folded forms, or NULL */
+  /* the word a letter-led attempt starts at, when its trigger's form lists
+   * (wl: its row of wl_start) apply there (word_lists_at); NULL if not */
+  const unsigned char *wq;
+  const uint32_t *wl;
 } scan;
 
 typedef struct match {
@@ -2148,13 +2163,38 @@ static const lex *form_next(form_iter *it) {
   return &it->v[it->by ? it->by[k] : k];
 }
 
+/* form_iter_init for the forms of table t that may match at q: at the
+ * current word (sc->wq) only those of its trigger's list. */
+static void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
+                         const unsigned char *q) {
+  if (q == sc->wq) {
+    int slot = t == &sc->g->hm_tab ? WL_HM : (int)(t - sc->g->tab);
+    it->v = t->v, it->by = sc->g->wl_idx;
+    it->k = sc->wl[slot], it->end = sc->wl[slot + 1];
+    it->rest = it->rest_end = 0;
+    return;
+  }
+  form_iter_init(it, t, (unsigned)ascii_lower(q[0]));
+}
+
+/* table_may_start, by the word's list at the current word. */
+static int table_may_start_at(const scan *sc, const lex_table *t, unsigned need,
+                              const unsigned char *q, size_t n) {
+  if (q != sc->wq) return table_may_start(t, need, q, n);
+  form_iter it;
+  form_iter_at(&it, sc, t, q);
+  for (const lex *e; (e = form_next(&it)) != NULL;)
+    if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
+  return 0;
+}
+
 /* Could a month name, then {ABBRDOT}, an optional white space and year,
  * then {CONN} start at q (what day_range and month_range need after their
  * first month)? Generous on the optional parts: a '.' after any name. */
-static int month_then_conn(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+static int month_then_conn(const scan *sc, const unsigned char *q, size_t n) {
   if (n == 0) return 0;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_MONTHS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &sc->g->tab[T_MONTHS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     size_t len = form_prefix(e->form, q, n);
     if (len == SIZE_MAX) return 1;
@@ -2229,7 +2269,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
       m |= RULE_BIT(R_DAY_MONTH);
     /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
     if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
-        month_then_conn(g, x->q, x->ql))
+        month_then_conn(sc, x->q, x->ql))
       m |= RULE_BIT(R_DAY_RANGE);
     /* clock_tz: hh{1,2} \h*+ [.:] \h*+ mi{2} ({CONN} ...)? \h++ {TZ} */
     if ((want & RULE_BIT(R_CLOCK_TZ)) && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':') &&
@@ -2329,7 +2369,7 @@ static const unsigned char *after_space(const unsigned char *t, size_t len, size
   return t + len;
 }
 
-static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
+static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n);
 
 /* Could what follows a form and its white space (at q) start as `next`
  * says? */
@@ -2347,7 +2387,7 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
     case NEXT_PERIOD: /* {PERIODX} ({PERIOD} or q[1-4]) or {CENTURYX} */
       return (q[0] | 0x20) == 'q' || table_may_start(&g->tab[T_PERIODS], 0, q, n) ||
              table_may_start(&g->tab[T_KEYWORDS], KW_CENTURY, q, n);
-    default: return holiday_may_start(g, q, n);
+    default: return holiday_may_start(sc, q, n);
   }
 }
 
@@ -2356,7 +2396,7 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n) {
   form_iter it;
-  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, t, q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     if ((e->flags & need) != need) continue;
     size_t len = form_prefix(e->form, q, n), left;
@@ -2383,7 +2423,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
     unsigned need = pass ? KW_SOME : 0;
     uint32_t can = (pass ? RULE_BIT(R_COUNTED) : COUNT_RULES) & ~m;
     form_iter it;
-    form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+    form_iter_at(&it, sc, t, q);
     for (const lex *e; can && (e = form_next(&it)) != NULL;) {
       if ((e->flags & need) != need) continue;
       size_t len = form_prefix(e->form, q, n), left;
@@ -2424,7 +2464,8 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
  * ASCII letters, which a match takes up to that white space); a byte
  * outside ASCII there, or a name that starts outside 'a'..'z', is always
  * compared. */
-static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
   if (n == 0) return 0;
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
   unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
@@ -2434,6 +2475,14 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
   if (i < n) {
     while ((w = hspace_len(q + i, n - i)) != 0) i += w;
     second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
+  }
+  if (q == sc->wq) { /* the word's list, in the order below */
+    for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
+      const struct hol_form *h = &g->hol_forms[g->wl_idx[k]];
+      if (h->second && h->second < 0x80 && second < 0x80 && h->second != second) continue;
+      if (may_start_with(h->form, q, n)) return 1;
+    }
+    return 0;
   }
   int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
   for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++) {
@@ -2451,10 +2500,11 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
  * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
  * space, then a digit)? 0 no, 1 yes, 2 yes and the digits can only be at
  * *digit (kompas == 0; *digit NULL on the call). */
-static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n,
+static int weekday_then(const scan *sc, int kompas, const unsigned char *q, size_t n,
                         const unsigned char **digit) {
+  const idner__dategrammar *g = sc->g;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     size_t len = form_prefix(e->form, q, n), i, w, sp = 0;
     if (len == SIZE_MAX) return 1;
@@ -2487,11 +2537,12 @@ static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned 
  * of q: at)? With no eve word before it, it is a weekday name, then
  * optional parts that each start with white space, or a comma and white
  * space, and a word; where none can follow a name, the match ends with it. */
-static int weekday_may_pass(const idner__dategrammar *g, const unsigned char *q, size_t n,
-                            size_t at, size_t past) {
-  if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
+static int weekday_may_pass(const scan *sc, const unsigned char *q, size_t n, size_t at,
+                            size_t past) {
+  const idner__dategrammar *g = sc->g;
+  if (table_may_start_at(sc, &g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     size_t len = form_prefix(e->form, q, n);
     if (len == SIZE_MAX) return 1;
@@ -2525,7 +2576,12 @@ static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t
   const unsigned char *after = NULL;
   size_t left = 0;
   w->yearw = 0;
-  for (size_t k = 0; k < t->n; k++) {
+  /* (at the current word, only its list: the answer does not depend on
+   * the order, and the forms left out would take nothing) */
+  const uint32_t *idx = q == sc->wq ? sc->g->wl_idx + sc->wl[T_KEYWORDS] : NULL;
+  size_t count = idx ? sc->wl[T_KEYWORDS + 1] - sc->wl[T_KEYWORDS] : t->n;
+  for (size_t j = 0; j < count; j++) {
+    size_t k = idx ? idx[j] : j;
     if (!(t->v[k].flags & KW_YEAR)) continue;
     size_t len = form_prefix(t->v[k].form, q, n), l;
     if (len == SIZE_MAX) { w->yearw = 3; return; }
@@ -2560,39 +2616,39 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
               table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, w->year_x.s, w->year_x.ql));
     case R_RELATIVE: return form_then(sc, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
     case R_HOLIDAY:
-      return holiday_may_start(g, q, n) ||
+      return holiday_may_start(sc, q, n) ||
              form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
     case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
     case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
       if (w->count < 0) w->count = (int)count_rules(sc, q, n);
       return ((uint32_t)w->count & RULE_BIT(r)) != 0;
-    case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
+    case R_VAGUE: return table_may_start_at(sc, &g->tab[T_VAGUE_WORDS], 0, q, n);
     case R_KOMPAS: {
       const unsigned char *unused = NULL;
-      return weekday_then(g, 1, q, n, &unused);
+      return weekday_then(sc, 1, q, n, &unused);
     }
     case R_NUMERIC:
     case R_DAY_MONTH:
     case R_DAY_RANGE: /* {WDPRE} then the rule's digits */
       if (w->wdpre < 0) {
         const unsigned char *d = NULL;
-        w->wdpre = weekday_then(g, 0, q, n, &d);
+        w->wdpre = weekday_then(sc, 0, q, n, &d);
         if (w->wdpre == 2) {
           digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
           w->wd_x.wd = 1;
         }
       }
       return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
-    case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
-    case R_DEICTIC: return table_may_start(&g->tab[T_DEICTIC_DAYS], 0, q, n);
+    case R_MONTH_RANGE: return month_then_conn(sc, q, n); /* {MONTH} ... {CONN} */
+    case R_DEICTIC: return table_may_start_at(sc, &g->tab[T_DEICTIC_DAYS], 0, q, n);
     case R_HIJRI: /* ({EVEW} \h++)? (d \h++)? ({HMONTH} | {JMONTH}) */
-      if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n) ||
-          table_may_start(&g->hm_tab, LX_HMONTH, q, n))
+      if (table_may_start_at(sc, &g->tab[T_KEYWORDS], KW_EVE, q, n) ||
+          table_may_start_at(sc, &g->hm_tab, LX_HMONTH, q, n))
         return 1;
       /* a Javanese name alone, with no day: h_hijri takes it only after
        * "bulan" (a keyword with KW_MONTH) */
       return w->tok > 0 && tok_has_role(sc, w->tok - 1, KW_MONTH);
-    case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
+    case R_NARRDAY: return table_may_start_at(sc, &g->tab[T_NARRATIVE_DAYS], 0, q, n);
     case R_MODIFIED: /* {MOD} \h++ (month, unit or digits: NEXT_MODIFIED) */
       return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_MODIFIED, q, n);
     case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
@@ -2664,7 +2720,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* a candidate is kept: the rule must end past it ("Selasa (19/9)") */
     if (r == R_WEEKDAY && best->vd != VD_REJECT && letter &&
-        !weekday_may_pass(sc->g, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
+        !weekday_may_pass(sc, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
                           best->byte_end))
       continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
@@ -2745,7 +2801,8 @@ static int valid_ref(const idner__refdate *ref) {
  * lookup key and its hash is known, so neither the filter nor a pass over
  * the word is needed. */
 static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__date_folds *f,
-                                    const char *text, const idner_token *t, size_t i) {
+                                    const char *text, const idner_token *t, size_t i,
+                                    const trigger **hitp) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
   /* the special starts, as trigger_rules (a plain token holds no '(') */
@@ -2756,7 +2813,28 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
   uint64_t h = f->hash[i];
   if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) return 0;
   const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
+  *hitp = hit;
   return hit ? hit->rules : 0;
+}
+
+/* The row of wl_start for the word at token i whose trigger is hit, if its
+ * lists apply there: the token is the trigger in ASCII letters of either
+ * case, followed by the end of the text or an ASCII byte that is no letter
+ * (what form_may_at_word assumed); NULL if not. */
+static const uint32_t *word_lists_at(const scan *sc, const trigger *hit, size_t i) {
+  const idner_token *t = &sc->toks[i];
+  const unsigned char *q = (const unsigned char *)sc->text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start;
+  if (!sc->g->wl_start || hit->len != n) return NULL;
+  for (size_t j = 0; j < n; j++) {
+    unsigned c = (unsigned char)hit->s[j];
+    if ((q[j] | 0x20u) != c || c < 'a' || c > 'z') return NULL;
+  }
+  if (t->byte_end < sc->len) {
+    unsigned c = q[n] | 0x20u;
+    if (q[n] >= 0x80 || (c >= 'a' && c <= 'z')) return NULL;
+  }
+  return sc->g->wl_start + (size_t)(hit - sc->g->triggers) * WL_COUNT;
 }
 
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
@@ -2806,8 +2884,9 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       }
       if (i == ntok) break;
     }
+    const trigger *hit = NULL;
     if (folds && folds->plain[i]) {
-      rules = plain_trigger_rules(g, folds, text, &toks[i], i);
+      rules = plain_trigger_rules(g, folds, text, &toks[i], i, &hit);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
     }
@@ -2815,6 +2894,8 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       i++;
       continue;
     }
+    sc.wl = hit ? word_lists_at(&sc, hit, i) : NULL;
+    sc.wq = sc.wl ? (const unsigned char *)text + toks[i].byte_start : NULL;
     if ((rc = best_candidate(&sc, i, rules, &c))) break;
     if (c.vd == VD_REJECT) {
       i++;
@@ -3248,6 +3329,87 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
   return IDNER_OK;
 }
 
+/* 0 if the form cannot match (may_start_with and form_prefix answer 0) at
+ * a text that starts with the ASCII letters w[0..len) (lower case; the
+ * text's in either case), then ends or has an ASCII byte that is no letter.
+ * A form's byte outside ASCII may match a k, s or i; a space or another
+ * byte at the word's end depends on the byte there. */
+static int form_may_at_word(const char *form, const char *w, size_t len) {
+  size_t i = 0;
+  for (const unsigned char *f = (const unsigned char *)form; *f; f++, i++) {
+    unsigned c = *f;
+    if (i == len) return !(c >= 'a' && c <= 'z');
+    if (c >= 'a' && c <= 'z') {
+      if (c != (unsigned char)w[i]) return 0;
+      continue;
+    }
+    if (c >= 0x80) return w[i] == 'k' || w[i] == 's' || w[i] == 'i';
+    return 0; /* a space or another ASCII byte against a letter */
+  }
+  return 1; /* the form ends within the word or with it */
+}
+
+/* List s of trigger word w (see wl_start): its forms that may match, in
+ * the order the filters walk them (form_iter; for the holiday names, their
+ * first byte's bucket, then bucket 26). Writes to out unless NULL; returns
+ * the count. */
+static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w, size_t len,
+                               uint32_t *out) {
+  uint32_t m = 0;
+  if (s == WL_HOL) {
+    int b = w[0] - 'a';
+    for (int pass = 0; pass < 2; pass++, b = 26)
+      for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++)
+        if (form_may_at_word(g->hol_forms[k].form, w, len)) {
+          if (out) out[m] = k;
+          m++;
+        }
+    return m;
+  }
+  const lex_table *t = s == WL_HM ? &g->hm_tab : &g->tab[s];
+  form_iter it;
+  form_iter_init(&it, t, (unsigned char)w[0]);
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    uint32_t idx = (uint32_t)(e - t->v);
+    if (form_may_at_word(e->form, w, len)) {
+      if (out) out[m] = idx;
+      m++;
+    }
+  }
+  return m;
+}
+
+/* Builds wl_start and wl_idx (needs the triggers, the indexed tables and
+ * the holiday names). A trigger that is not all ASCII lower-case letters
+ * gets empty lists (word_lists_at never applies them). */
+static int32_t word_lists(idner__dategrammar *g) {
+  free(g->wl_start), free(g->wl_idx);
+  g->wl_start = NULL, g->wl_idx = NULL;
+  size_t rows = g->ntriggers * WL_COUNT;
+  uint32_t *start = calloc(rows + 1, sizeof *start);
+  if (!start) return IDNER_ERR_NOMEM;
+  uint32_t total = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    total = 0;
+    for (size_t k = 0; k < g->ntriggers; k++) {
+      const trigger *tr = &g->triggers[k];
+      int letters = tr->len > 0;
+      for (size_t j = 0; j < tr->len; j++) letters &= tr->s[j] >= 'a' && tr->s[j] <= 'z';
+      for (int s = 0; s < WL_COUNT; s++) {
+        start[k * WL_COUNT + (size_t)s] = total;
+        if (letters) total += word_list_fill(g, s, tr->s, tr->len, pass ? g->wl_idx + total : NULL);
+      }
+    }
+    start[rows] = total;
+    if (!pass && !(g->wl_idx = malloc((total ? total : 1) * sizeof *g->wl_idx))) {
+      free(start);
+      return IDNER_ERR_NOMEM;
+    }
+  }
+  g->wl_start = start;
+  return IDNER_OK;
+}
+
 static const idner__embedded_file *embedded(const char *name) {
   for (unsigned i = 0; i < idner__embedded_count; i++)
     if (strcmp(idner__embedded_files[i].name, name) == 0) return &idner__embedded_files[i];
@@ -3396,6 +3558,7 @@ static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_imag
   if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
   /* the matcher's digit filter reads the calendar names (digit_tables) */
   if (!rc) rc = calendar_lexicon(g);
+  if (!rc) rc = word_lists(g);
   return rc;
 }
 
@@ -3481,6 +3644,7 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
   free(pat.v);
   if (!rc) rc = build_triggers(g);
   if (!rc) rc = trigger_tables(g);
+  if (!rc) rc = word_lists(g);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
     idner__dates_free(g);
@@ -3498,6 +3662,8 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->cal_tab.v);
   free(g->hol_forms);
   free(g->approx_words);
+  free(g->wl_start);
+  free(g->wl_idx);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
