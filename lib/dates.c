@@ -245,6 +245,11 @@ static const char *const k_group_names[G_COUNT] = {
 #define MATCH_LIMIT 200000u
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
+/* The plain words' trigger filter: a bit per value of the hash's top 15
+ * bits (4 KB, at most a few hundred bits set: about one word in a hundred
+ * that is no trigger passes; with 12 bits one in twenty-five did) */
+#define TRIG_BLOOM_SHIFT 55
+#define TRIG_BLOOM_WORDS (1u << (64 - TRIG_BLOOM_SHIFT))
 
 #define MAX_DIGIT_NAMES 16
 enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
@@ -307,10 +312,10 @@ struct idner__dategrammar {
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
   /* derived at load (trigger_tables), in no image: the filter on a word's
-   * first bytes, and a bit per value of the top 12 bits of the triggers'
+   * first bytes, and a bit per value of the top 15 bits of the triggers'
    * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
-  uint64_t trig_bloom[64];
+  uint64_t trig_bloom[TRIG_BLOOM_WORDS];
   uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
                                     * a digit, q (Q1-Q4) */
   uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
@@ -322,6 +327,10 @@ struct idner__dategrammar {
    * into hol_forms) */
   uint32_t *wl_start;
   uint32_t *wl_idx;
+  /* what a listed form needs after the word (a bit of word_pass): 27
+   * nothing known, 26 white space, 0..25 white space then that letter */
+  uint8_t *wl_tag;
+  uint32_t *wl_mask; /* per list: the bits its forms' tags set */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
@@ -859,6 +868,8 @@ typedef struct scan {
    * (wl: its row of wl_start) apply there (word_lists_at); NULL if not */
   const unsigned char *wq;
   const uint32_t *wl;
+  uint32_t wpass; /* word_pass at wq */
+  const uint32_t *wmask; /* its row of wl_mask */
 } scan;
 
 typedef struct match {
@@ -1775,7 +1786,7 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
-    g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
+    g->trig_bloom[h >> TRIG_BLOOM_SHIFT] |= 1ull << (h >> (TRIG_BLOOM_SHIFT - 6) & 63u);
   }
   return IDNER_OK;
 }
@@ -2139,10 +2150,12 @@ typedef struct form_iter {
   const lex *v;
   const uint32_t *by; /* NULL: k indexes v itself */
   uint32_t k, end, rest, rest_end;
+  const uint8_t *tag; /* a word's list (form_iter_at): wl_tag; NULL if not */
+  uint32_t pass;      /* the word's word_pass */
 } form_iter;
 
 static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
-  it->v = t->v, it->by = NULL;
+  it->v = t->v, it->by = NULL, it->tag = NULL;
   it->rest = it->rest_end = 0;
   if (t->by_first && c < 0x80) {
     it->by = t->by_first;
@@ -2155,12 +2168,15 @@ static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
 }
 
 static const lex *form_next(form_iter *it) {
-  if (it->k == it->end) {
-    if (it->rest == it->rest_end) return NULL;
-    it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+  for (;;) {
+    if (it->k == it->end) {
+      if (it->rest == it->rest_end) return NULL;
+      it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+    }
+    uint32_t k = it->k++;
+    if (it->tag && !(it->pass >> it->tag[k] & 1u)) continue; /* its next word cannot follow */
+    return &it->v[it->by ? it->by[k] : k];
   }
-  uint32_t k = it->k++;
-  return &it->v[it->by ? it->by[k] : k];
 }
 
 /* form_iter_init for the forms of table t that may match at q: at the
@@ -2169,8 +2185,9 @@ static void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
                          const unsigned char *q) {
   if (q == sc->wq) {
     int slot = t == &sc->g->hm_tab ? WL_HM : (int)(t - sc->g->tab);
-    it->v = t->v, it->by = sc->g->wl_idx;
+    it->v = t->v, it->by = sc->g->wl_idx, it->tag = sc->g->wl_tag, it->pass = sc->wpass;
     it->k = sc->wl[slot], it->end = sc->wl[slot + 1];
+    if (!(sc->wmask[slot] & sc->wpass)) it->k = it->end; /* none can */
     it->rest = it->rest_end = 0;
     return;
   }
@@ -2477,7 +2494,9 @@ static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
     second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
   }
   if (q == sc->wq) { /* the word's list, in the order below */
+    if (!(sc->wmask[WL_HOL] & sc->wpass)) return 0;
     for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
+      if (!(sc->wpass >> g->wl_tag[k] & 1u)) continue;
       const struct hol_form *h = &g->hol_forms[g->wl_idx[k]];
       if (h->second && h->second < 0x80 && second < 0x80 && h->second != second) continue;
       if (may_start_with(h->form, q, n)) return 1;
@@ -2581,6 +2600,7 @@ static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t
   const uint32_t *idx = q == sc->wq ? sc->g->wl_idx + sc->wl[T_KEYWORDS] : NULL;
   size_t count = idx ? sc->wl[T_KEYWORDS + 1] - sc->wl[T_KEYWORDS] : t->n;
   for (size_t j = 0; j < count; j++) {
+    if (idx && !(sc->wpass >> sc->g->wl_tag[idx - sc->g->wl_idx + j] & 1u)) continue;
     size_t k = idx ? idx[j] : j;
     if (!(t->v[k].flags & KW_YEAR)) continue;
     size_t len = form_prefix(t->v[k].form, q, n), l;
@@ -2811,10 +2831,28 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
     return g->special[TS_QUARTER];
   /* no '.', '-', ',' nor white space: the key is the whole word */
   uint64_t h = f->hash[i];
-  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) return 0;
+  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> TRIG_BLOOM_SHIFT] >> (h >> (TRIG_BLOOM_SHIFT - 6) & 63u) & 1u)) return 0;
   const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
   *hitp = hit;
   return hit ? hit->rules : 0;
+}
+
+/* What can follow the word q[0..len) (n bytes left), as bits of wl_tag:
+ * 27 always, 26 if white space follows, then with a letter after it that
+ * letter's bit (every letter's for a byte outside ASCII, which may be a
+ * caseless k or s). */
+static uint32_t word_pass(const unsigned char *q, size_t len, size_t n) {
+  uint32_t pass = 1u << 27;
+  size_t i = len, w;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  if (i == len) return pass;
+  pass |= 1u << 26;
+  if (i >= n) return pass;
+  unsigned c = q[i];
+  if (c >= 0x80) return pass | 0x3FFFFFFu;
+  c |= 0x20u;
+  if (c >= 'a' && c <= 'z') pass |= 1u << (c - 'a');
+  return pass;
 }
 
 /* The row of wl_start for the word at token i whose trigger is hit, if its
@@ -2875,7 +2913,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
         if (plain[i]) {
           uint64_t h = hash[i];
           unsigned c0 = (unsigned char)fold[off[i]];
-          if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
+          if (g->lead[c0] | (g->trig_bloom[h >> TRIG_BLOOM_SHIFT] >> (h >> (TRIG_BLOOM_SHIFT - 6) & 63u) & 1u)) break;
         } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
           const idner_token *t = &toks[i];
           if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
@@ -2896,6 +2934,10 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     }
     sc.wl = hit ? word_lists_at(&sc, hit, i) : NULL;
     sc.wq = sc.wl ? (const unsigned char *)text + toks[i].byte_start : NULL;
+    if (sc.wl) {
+      sc.wmask = g->wl_mask + (sc.wl - g->wl_start);
+      sc.wpass = word_pass(sc.wq, toks[i].byte_end - toks[i].byte_start, len - toks[i].byte_start);
+    }
     if ((rc = best_candidate(&sc, i, rules, &c))) break;
     if (c.vd == VD_REJECT) {
       i++;
@@ -3353,6 +3395,15 @@ static int form_may_at_word(const char *form, const char *w, size_t len) {
  * the order the filters walk them (form_iter; for the holiday names, their
  * first byte's bucket, then bucket 26). Writes to out unless NULL; returns
  * the count. */
+/* wl_tag of a form listed for the word w[0..len): what must follow the
+ * word, when the form starts with it: white space (26) and a letter (its
+ * bit), or 27. */
+static uint8_t word_tag(const char *form, const char *w, size_t len) {
+  if (strncmp(form, w, len) != 0 || form[len] != ' ') return 27;
+  char c = form[len + 1];
+  return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a') : 26;
+}
+
 static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w, size_t len,
                                uint32_t *out) {
   uint32_t m = 0;
@@ -3361,7 +3412,7 @@ static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w
     for (int pass = 0; pass < 2; pass++, b = 26)
       for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++)
         if (form_may_at_word(g->hol_forms[k].form, w, len)) {
-          if (out) out[m] = k;
+          if (out) out[m] = k, g->wl_tag[out - g->wl_idx + m] = word_tag(g->hol_forms[k].form, w, len);
           m++;
         }
     return m;
@@ -3372,7 +3423,7 @@ static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     uint32_t idx = (uint32_t)(e - t->v);
     if (form_may_at_word(e->form, w, len)) {
-      if (out) out[m] = idx;
+      if (out) out[m] = idx, g->wl_tag[out - g->wl_idx + m] = word_tag(e->form, w, len);
       m++;
     }
   }
@@ -3383,8 +3434,8 @@ static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w
  * the holiday names). A trigger that is not all ASCII lower-case letters
  * gets empty lists (word_lists_at never applies them). */
 static int32_t word_lists(idner__dategrammar *g) {
-  free(g->wl_start), free(g->wl_idx);
-  g->wl_start = NULL, g->wl_idx = NULL;
+  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_mask);
+  g->wl_start = NULL, g->wl_idx = NULL, g->wl_tag = NULL, g->wl_mask = NULL;
   size_t rows = g->ntriggers * WL_COUNT;
   uint32_t *start = calloc(rows + 1, sizeof *start);
   if (!start) return IDNER_ERR_NOMEM;
@@ -3401,11 +3452,18 @@ static int32_t word_lists(idner__dategrammar *g) {
       }
     }
     start[rows] = total;
-    if (!pass && !(g->wl_idx = malloc((total ? total : 1) * sizeof *g->wl_idx))) {
-      free(start);
-      return IDNER_ERR_NOMEM;
+    if (!pass) {
+      g->wl_idx = malloc((total ? total : 1) * sizeof *g->wl_idx);
+      g->wl_tag = malloc(total ? total : 1);
+      g->wl_mask = calloc(rows ? rows : 1, sizeof *g->wl_mask);
+      if (!g->wl_idx || !g->wl_tag || !g->wl_mask) {
+        free(start);
+        return IDNER_ERR_NOMEM; /* (the others are freed with the grammar) */
+      }
     }
   }
+  for (size_t r = 0; r < rows; r++)
+    for (uint32_t k = start[r]; k < start[r + 1]; k++) g->wl_mask[r] |= 1u << g->wl_tag[k];
   g->wl_start = start;
   return IDNER_OK;
 }
@@ -3664,6 +3722,8 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->approx_words);
   free(g->wl_start);
   free(g->wl_idx);
+  free(g->wl_tag);
+  free(g->wl_mask);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
