@@ -339,6 +339,7 @@ struct idner__dategrammar {
    * that can start a month, a counted unit, a Hijri month */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint32_t digit_name_last[5][10];  /* the same by leading digits and last digit */
   uint32_t digit_name_flags[5][10]; /* by leading digits (1..4) and first digit: the LX_
                                      * flags of digit_names */
   uint8_t first[FB_COUNT][32];
@@ -1892,6 +1893,7 @@ static void digit_tables(idner__dategrammar *g) {
   g->ndigit_names = 0;
   memset(g->first, 0, sizeof g->first);
   memset(g->digit_name_flags, 0, sizeof g->digit_name_flags);
+  memset(g->digit_name_last, 0, sizeof g->digit_name_last);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
     first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
@@ -1912,6 +1914,7 @@ static void digit_tables(idner__dategrammar *g) {
     size_t run = 0;
     while (run < 5 && is_digit((unsigned char)t->v[k].form[run])) run++;
     if (run < 5) g->digit_name_flags[run][t->v[k].form[0] - '0'] |= t->v[k].flags;
+    if (run < 5) g->digit_name_last[run][t->v[k].form[run - 1] - '0'] |= t->v[k].flags;
   }
 }
 
@@ -1960,6 +1963,7 @@ static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
   /* a name's leading digits must be the run */
   if (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags)) return 0;
+  if (x->run && !(sc->g->digit_name_last[x->run][x->s[x->run - 1] - '0'] & flags)) return 0;
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -2932,6 +2936,12 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
     }
     if (!rules) {
+      i++;
+      continue;
+    }
+    /* a '(' that starts no "(19/9": what best_candidate would find, sooner */
+    if (rules == RULE_BIT(R_PAREN) && text[toks[i].byte_start] == '(' &&
+        !paren_possible(&sc, toks[i].byte_start)) {
       i++;
       continue;
     }
