@@ -245,12 +245,13 @@ static const char *const k_group_names[G_COUNT] = {
 #define MATCH_LIMIT 200000u
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
-/* The plain words' trigger filter: a bit per value of the top 15 bits of
- * the hash times an odd constant (4 KB). FNV-1a's own top bits hardly
- * depend on the last byte ("?" and "/" had the same). */
-#define TRIG_BLOOM_SHIFT 55
-#define TRIG_BLOOM_WORDS (1u << (64 - TRIG_BLOOM_SHIFT))
-#define TRIG_MIX(h) ((h) * 0x9E3779B97F4A7C15ull)
+/* The plain words' trigger filter: a bit per value of the hash's low 15
+ * bits (4 KB). FNV-1a's top bits hardly depend on the last byte ("?" and
+ * "/" had the same); its low bits, a chain of multiplications by an odd
+ * number modulo 2^15, do on every byte. */
+#define TRIG_BLOOM_WORDS 512u
+#define TRIG_BLOOM_WORD(h) ((h) >> 6 & (TRIG_BLOOM_WORDS - 1))
+#define TRIG_BLOOM_BIT(h) ((h) & 63u)
 
 #define MAX_DIGIT_NAMES 16
 enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
@@ -313,8 +314,8 @@ struct idner__dategrammar {
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
   /* derived at load (trigger_tables), in no image: the filter on a word's
-   * first bytes, and a bit per value of the top 15 bits of the triggers'
-   * mixed hashes (TRIG_MIX), tested before a plain word's lookup */
+   * first bytes, and a bit per value of the low 15 bits of the triggers'
+   * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
   uint64_t trig_bloom[TRIG_BLOOM_WORDS];
   uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
@@ -1787,8 +1788,8 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   for (int c = '0'; c <= '9'; c++) g->lead[c] = 1;
   g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
-    uint64_t h = TRIG_MIX(idner__hash(g->triggers[k].s, g->triggers[k].len));
-    g->trig_bloom[h >> TRIG_BLOOM_SHIFT] |= 1ull << (h >> (TRIG_BLOOM_SHIFT - 6) & 63u);
+    uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
+    g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
   }
   return IDNER_OK;
 }
@@ -2835,9 +2836,8 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
   if ((s[0] == 'Q' || s[0] == 'q') && n >= 2 && s[1] >= '1' && s[1] <= '4')
     return g->special[TS_QUARTER];
   /* no '.', '-', ',' nor white space: the key is the whole word */
-  uint64_t h = f->hash[i], m = TRIG_MIX(h);
-  if (n > MAX_TRIGGER_LEN ||
-      !(g->trig_bloom[m >> TRIG_BLOOM_SHIFT] >> (m >> (TRIG_BLOOM_SHIFT - 6) & 63u) & 1u))
+  uint64_t h = f->hash[i];
+  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u))
     return 0;
   const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
   *hitp = hit;
@@ -2918,9 +2918,9 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       const char *fold = folds->fold;
       for (; i < ntok; i++) {
         if (plain[i]) {
-          uint64_t h = TRIG_MIX(hash[i]);
+          uint64_t h = hash[i];
           unsigned c0 = (unsigned char)fold[off[i]];
-          if (g->lead[c0] | (g->trig_bloom[h >> TRIG_BLOOM_SHIFT] >> (h >> (TRIG_BLOOM_SHIFT - 6) & 63u) & 1u)) break;
+          if (g->lead[c0] | (g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
         } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
           const idner_token *t = &toks[i];
           if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
