@@ -329,8 +329,9 @@ struct idner__dategrammar {
    * into hol_forms) */
   uint32_t *wl_start;
   uint32_t *wl_idx;
-  /* what a listed form needs after the word (a bit of word_pass): 27
-   * nothing known, 26 white space, 0..25 white space then that letter */
+  /* what a listed form needs after the word (a bit of word_pass): 28 it
+   * is the word, 27 nothing known, 26 white space, 0..25 white space then
+   * that letter */
   uint8_t *wl_tag;
   uint32_t *wl_mask; /* per list: the bits its forms' tags set */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
@@ -872,6 +873,7 @@ typedef struct scan {
   const unsigned char *wq;
   const uint32_t *wl;
   uint32_t wpass; /* word_pass at wq */
+  size_t wlen;    /* the word's length */
   const uint32_t *wmask; /* its row of wl_mask */
 } scan;
 
@@ -2158,10 +2160,12 @@ typedef struct form_iter {
   uint32_t k, end, rest, rest_end;
   const uint8_t *tag; /* a word's list (form_iter_at): wl_tag; NULL if not */
   uint32_t pass;      /* the word's word_pass */
+  size_t wlen;        /* the word's length */
+  int exact;          /* the form form_next gave is the word itself (tag 28) */
 } form_iter;
 
 static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
-  it->v = t->v, it->by = NULL, it->tag = NULL;
+  it->v = t->v, it->by = NULL, it->tag = NULL, it->exact = 0;
   it->rest = it->rest_end = 0;
   if (t->by_first && c < 0x80) {
     it->by = t->by_first;
@@ -2180,7 +2184,10 @@ static const lex *form_next(form_iter *it) {
       it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
     }
     uint32_t k = it->k++;
-    if (it->tag && !(it->pass >> it->tag[k] & 1u)) continue; /* its next word cannot follow */
+    if (it->tag) {
+      if (!(it->pass >> it->tag[k] & 1u)) continue; /* its next word cannot follow */
+      it->exact = it->tag[k] == 28;
+    }
     return &it->v[it->by ? it->by[k] : k];
   }
 }
@@ -2192,12 +2199,19 @@ static void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
   if (q == sc->wq) {
     int slot = t == &sc->g->hm_tab ? WL_HM : (int)(t - sc->g->tab);
     it->v = t->v, it->by = sc->g->wl_idx, it->tag = sc->g->wl_tag, it->pass = sc->wpass;
+    it->wlen = sc->wlen, it->exact = 0;
     it->k = sc->wl[slot], it->end = sc->wl[slot + 1];
     if (!(sc->wmask[slot] & sc->wpass)) it->k = it->end; /* none can */
     it->rest = it->rest_end = 0;
     return;
   }
   form_iter_init(it, t, (unsigned)ascii_lower(q[0]));
+}
+
+/* form_prefix of the form form_next just gave: the word's length for the
+ * word itself (its letters are the text's, in either case). */
+static size_t iter_prefix(const form_iter *it, const lex *e, const unsigned char *q, size_t n) {
+  return it->exact ? it->wlen : form_prefix(e->form, q, n);
 }
 
 /* table_may_start, by the word's list at the current word. */
@@ -2207,7 +2221,7 @@ static int table_may_start_at(const scan *sc, const lex_table *t, unsigned need,
   form_iter it;
   form_iter_at(&it, sc, t, q);
   for (const lex *e; (e = form_next(&it)) != NULL;)
-    if ((e->flags & need) == need && may_start_with(e->form, q, n)) return 1;
+    if ((e->flags & need) == need && (it.exact || may_start_with(e->form, q, n))) return 1;
   return 0;
 }
 
@@ -2219,7 +2233,7 @@ static int month_then_conn(const scan *sc, const unsigned char *q, size_t n) {
   form_iter it;
   form_iter_at(&it, sc, &sc->g->tab[T_MONTHS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n);
+    size_t len = iter_prefix(&it, e, q, n);
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     const unsigned char *r = q + len;
@@ -2422,7 +2436,7 @@ static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
   form_iter_at(&it, sc, t, q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     if ((e->flags & need) != need) continue;
-    size_t len = form_prefix(e->form, q, n), left;
+    size_t len = iter_prefix(&it, e, q, n), left;
     if (len == SIZE_MAX) return 1;
     const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
     if (r && next_may(sc, next, r, left)) return 1;
@@ -2449,7 +2463,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
     form_iter_at(&it, sc, t, q);
     for (const lex *e; can && (e = form_next(&it)) != NULL;) {
       if ((e->flags & need) != need) continue;
-      size_t len = form_prefix(e->form, q, n), left;
+      size_t len = iter_prefix(&it, e, q, n), left;
       if (len == SIZE_MAX) return COUNT_RULES;
       const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
       if (!r || !left) continue;
@@ -2491,6 +2505,14 @@ static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
   const idner__dategrammar *g = sc->g;
   if (n == 0) return 0;
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
+  if (q == sc->wq) { /* the word's list (its tags tell the second word's first byte) */
+    if (!(sc->wmask[WL_HOL] & sc->wpass)) return 0;
+    for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
+      if (!(sc->wpass >> g->wl_tag[k] & 1u)) continue;
+      if (g->wl_tag[k] == 28 || may_start_with(g->hol_forms[g->wl_idx[k]].form, q, n)) return 1;
+    }
+    return 0;
+  }
   unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
   size_t i = 0, w;
   /* (only ' ', '\t' and bytes from 0xC2 on can start white space) */
@@ -2498,16 +2520,6 @@ static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
   if (i < n) {
     while ((w = hspace_len(q + i, n - i)) != 0) i += w;
     second = i < n ? (unsigned)ascii_lower(q[i]) : 0u;
-  }
-  if (q == sc->wq) { /* the word's list, in the order below */
-    if (!(sc->wmask[WL_HOL] & sc->wpass)) return 0;
-    for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
-      if (!(sc->wpass >> g->wl_tag[k] & 1u)) continue;
-      const struct hol_form *h = &g->hol_forms[g->wl_idx[k]];
-      if (h->second && h->second < 0x80 && second < 0x80 && h->second != second) continue;
-      if (may_start_with(h->form, q, n)) return 1;
-    }
-    return 0;
   }
   int b = c >= 'a' && c <= 'z' ? (int)(c - 'a') : 26;
   for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++) {
@@ -2531,7 +2543,7 @@ static int weekday_then(const scan *sc, int kompas, const unsigned char *q, size
   form_iter it;
   form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n), i, w, sp = 0;
+    size_t len = iter_prefix(&it, e, q, n), i, w, sp = 0;
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
@@ -2569,7 +2581,7 @@ static int weekday_may_pass(const scan *sc, const unsigned char *q, size_t n, si
   form_iter it;
   form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n);
+    size_t len = iter_prefix(&it, e, q, n);
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     if (at + len > past) return 1;
@@ -2845,11 +2857,11 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
 }
 
 /* What can follow the word q[0..len) (n bytes left), as bits of wl_tag:
- * 27 always, 26 if white space follows, then with a letter after it that
+ * 27 and 28 always, 26 if white space follows, then with a letter after it that
  * letter's bit (every letter's for a byte outside ASCII, which may be a
  * caseless k or s). */
 static uint32_t word_pass(const unsigned char *q, size_t len, size_t n) {
-  uint32_t pass = 1u << 27;
+  uint32_t pass = 3u << 27;
   size_t i = len, w;
   while ((w = hspace_len(q + i, n - i)) != 0) i += w;
   if (i == len) return pass;
@@ -2949,7 +2961,8 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     sc.wq = sc.wl ? (const unsigned char *)text + toks[i].byte_start : NULL;
     if (sc.wl) {
       sc.wmask = g->wl_mask + (sc.wl - g->wl_start);
-      sc.wpass = word_pass(sc.wq, toks[i].byte_end - toks[i].byte_start, len - toks[i].byte_start);
+      sc.wlen = toks[i].byte_end - toks[i].byte_start;
+      sc.wpass = word_pass(sc.wq, sc.wlen, len - toks[i].byte_start);
     }
     if ((rc = best_candidate(&sc, i, rules, &c))) break;
     if (c.vd == VD_REJECT) {
@@ -3408,10 +3421,11 @@ static int form_may_at_word(const char *form, const char *w, size_t len) {
  * the order the filters walk them (form_iter; for the holiday names, their
  * first byte's bucket, then bucket 26). Writes to out unless NULL; returns
  * the count. */
-/* wl_tag of a form listed for the word w[0..len): what must follow the
- * word, when the form starts with it: white space (26) and a letter (its
- * bit), or 27. */
+/* wl_tag of a form listed for the word w[0..len): 28 if it is the word;
+ * what must follow the word, when the form starts with it: white space
+ * (26) and a letter (its bit); else 27. */
 static uint8_t word_tag(const char *form, const char *w, size_t len) {
+  if (strncmp(form, w, len) == 0 && form[len] == '\0') return 28;
   if (strncmp(form, w, len) != 0 || form[len] != ' ') return 27;
   char c = form[len + 1];
   return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a') : 26;
