@@ -66,6 +66,10 @@ typedef struct lex_table {
    * 'a'..'z' then the rest, for table_may_start; NULL = not indexed */
   uint32_t *by_first;
   uint32_t first_start[28];
+  /* derived at load (index_table): for the forms of letter c's bucket, a
+   * bit per letter their second byte can match (all for a second byte that
+   * is no letter: a space, the end, a byte outside ASCII) */
+  uint32_t pair[26];
 } lex_table;
 
 typedef struct word_list {
@@ -2024,6 +2028,8 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
      * alone, and its ASCII second byte (not a space) must then be q[1]'s
      * lower case when that is ASCII too */
     unsigned c1 = n >= 2 && q[1] < 0x80 ? (unsigned)ascii_lower(q[1]) : 0u;
+    /* no form of the bucket has a second byte that can match q[1] */
+    if (b != 26 && c1 - 'a' < 26u && !(t->pair[b] >> (c1 - 'a') & 1u)) b = 26;
     for (int pass = 0; pass < 2; pass++, b = 26) {
       for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
         const lex *e = &t->v[t->by_first[k]];
@@ -2177,6 +2183,18 @@ static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
   }
 }
 
+/* form_iter_init for the forms that may match at q[0..n) (n >= 1): the
+ * bucket of q[0]'s letter is passed over when no form of it can take
+ * q[1] (see lex_table.pair). */
+static void form_iter_init_q(form_iter *it, const lex_table *t, const unsigned char *q, size_t n) {
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  form_iter_init(it, t, c);
+  if (it->by && c - 'a' < 26u && n >= 2) {
+    unsigned c1 = (unsigned)ascii_lower(q[1]);
+    if (c1 - 'a' < 26u && !(t->pair[c - 'a'] >> (c1 - 'a') & 1u)) it->k = it->end;
+  }
+}
+
 static const lex *form_next(form_iter *it) {
   for (;;) {
     if (it->k == it->end) {
@@ -2205,7 +2223,7 @@ static void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
     it->rest = it->rest_end = 0;
     return;
   }
-  form_iter_init(it, t, (unsigned)ascii_lower(q[0]));
+  form_iter_init_q(it, t, q, sc->len - (size_t)((const char *)q - sc->text));
 }
 
 /* form_prefix of the form form_next just gave: the word's length for the
@@ -2473,7 +2491,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
         break;
       }
       form_iter ut;
-      form_iter_init(&ut, units, (unsigned)ascii_lower(r[0]));
+      form_iter_init_q(&ut, units, r, left);
       for (const lex *u; can && (u = form_next(&ut)) != NULL;) {
         if (!(u->flags & UN_COUNTED)) continue;
         size_t ul = form_prefix(u->form, r, left), l2;
@@ -3341,6 +3359,13 @@ static const char *word_at(const void *v, size_t i) { return ((const char *const
 
 /* Builds t->by_first (see lex_table). */
 static int32_t index_table(lex_table *t) {
+  memset(t->pair, 0, sizeof t->pair);
+  for (size_t i = 0; i < t->n; i++) {
+    unsigned f0 = (unsigned)ascii_lower((unsigned char)t->v[i].form[0]), f1;
+    if (f0 < 'a' || f0 > 'z') continue;
+    f1 = (unsigned)ascii_lower((unsigned char)t->v[i].form[1]);
+    t->pair[f0 - 'a'] |= f1 >= 'a' && f1 <= 'z' ? 1u << (f1 - 'a') : 0x3FFFFFFu;
+  }
   return index_by_first(t->v, t->n, lex_form_at, &t->by_first, t->first_start);
 }
 
