@@ -2171,7 +2171,7 @@ typedef struct form_iter {
 } form_iter;
 
 static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
-  it->v = t->v, it->by = NULL, it->tag = NULL, it->exact = 0;
+  it->v = t->v, it->by = NULL, it->tag = NULL, it->exact = 0, it->wlen = 0, it->pass = 0;
   it->rest = it->rest_end = 0;
   if (t->by_first && c < 0x80) {
     it->by = t->by_first;
@@ -2212,8 +2212,8 @@ static const lex *form_next(form_iter *it) {
 
 /* form_iter_init for the forms of table t that may match at q: at the
  * current word (sc->wq) only those of its trigger's list. */
-static void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
-                         const unsigned char *q) {
+static inline void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
+                                const unsigned char *q) {
   if (q == sc->wq) {
     int slot = t == &sc->g->hm_tab ? WL_HM : (int)(t - sc->g->tab);
     it->v = t->v, it->by = sc->g->wl_idx, it->tag = sc->g->wl_tag, it->pass = sc->wpass;
