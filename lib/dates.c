@@ -1968,9 +1968,6 @@ static int non_ascii_cannot_match(const unsigned char *t, size_t n) {
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
-  /* a name's leading digits must be the run */
-  if (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags)) return 0;
-  if (x->run && !(sc->g->digit_name_last[x->run][x->s[x->run - 1] - '0'] & flags)) return 0;
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -1983,6 +1980,16 @@ static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *
       return 1;
   }
   return 0;
+}
+
+/* digit_name_starts, its tables first, in line: a name's leading digits
+ * must be the run, so its first and last digits must be the run's */
+static inline int digit_name_may(const scan *sc, unsigned flags, const digit_start *x) {
+  if (sc->g->ndigit_names <= MAX_DIGIT_NAMES && x->run < 5 &&
+      (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags) ||
+       (x->run && !(sc->g->digit_name_last[x->run][x->s[x->run - 1] - '0'] & flags))))
+    return 0;
+  return digit_name_starts(sc, flags, x);
 }
 
 /* Could the lexicon form (lower case, a space for any run of horizontal
@@ -2364,9 +2371,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
     m |= RULE_BIT(R_BC);
   /* calendar names that start with digits */
   if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
-      digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x))
+      digit_name_may(sc, LX_HMONTH | LX_JMONTH, x))
     m |= RULE_BIT(R_HIJRI);
-  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_starts(sc, LX_HOLIDAY, x))
+  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_may(sc, LX_HOLIDAY, x))
     m |= RULE_BIT(R_HOLIDAY);
   return m;
 }
