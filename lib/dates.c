@@ -338,6 +338,7 @@ struct idner__dategrammar {
    * that letter */
   uint8_t *wl_tag;
   uint32_t *wl_mask; /* per list: the bits its forms' tags set */
+  uint8_t *wl_ok;    /* per trigger: 1 if all ASCII lower-case letters (it has lists) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
@@ -2907,16 +2908,23 @@ static const uint32_t *word_lists_at(const scan *sc, const trigger *hit, size_t 
   const idner_token *t = &sc->toks[i];
   const unsigned char *q = (const unsigned char *)sc->text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
-  if (!sc->g->wl_start || hit->len != n) return NULL;
-  for (size_t j = 0; j < n; j++) {
-    unsigned c = (unsigned char)hit->s[j];
-    if ((q[j] | 0x20u) != c || c < 'a' || c > 'z') return NULL;
+  size_t k = (size_t)(hit - sc->g->triggers), j = 0;
+  if (!sc->g->wl_start || hit->len != n || !sc->g->wl_ok[k]) return NULL;
+  /* (the trigger's bytes are letters: a byte or'ed with 0x20 equals one
+   * only if it is that letter in either case) */
+  for (; j + 8 <= n; j += 8) {
+    uint64_t a, b;
+    memcpy(&a, q + j, 8);
+    memcpy(&b, hit->s + j, 8);
+    if ((a | 0x2020202020202020ull) != b) return NULL;
   }
+  for (; j < n; j++)
+    if ((q[j] | 0x20u) != (unsigned char)hit->s[j]) return NULL;
   if (t->byte_end < sc->len) {
     unsigned c = q[n] | 0x20u;
     if (q[n] >= 0x80 || (c >= 'a' && c <= 'z')) return NULL;
   }
-  return sc->g->wl_start + (size_t)(hit - sc->g->triggers) * WL_COUNT;
+  return sc->g->wl_start + k * WL_COUNT;
 }
 
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
@@ -3493,9 +3501,10 @@ static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w
  * the holiday names). A trigger that is not all ASCII lower-case letters
  * gets empty lists (word_lists_at never applies them). */
 static int32_t word_lists(idner__dategrammar *g) {
-  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_mask);
+  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_mask), free(g->wl_ok);
   g->wl_start = NULL, g->wl_idx = NULL, g->wl_tag = NULL, g->wl_mask = NULL;
   size_t rows = g->ntriggers * WL_COUNT;
+  if (!(g->wl_ok = calloc(g->ntriggers ? g->ntriggers : 1, 1))) return IDNER_ERR_NOMEM;
   uint32_t *start = calloc(rows + 1, sizeof *start);
   if (!start) return IDNER_ERR_NOMEM;
   uint32_t total = 0;
@@ -3505,6 +3514,7 @@ static int32_t word_lists(idner__dategrammar *g) {
       const trigger *tr = &g->triggers[k];
       int letters = tr->len > 0;
       for (size_t j = 0; j < tr->len; j++) letters &= tr->s[j] >= 'a' && tr->s[j] <= 'z';
+      g->wl_ok[k] = (uint8_t)letters;
       for (int s = 0; s < WL_COUNT; s++) {
         start[k * WL_COUNT + (size_t)s] = total;
         if (letters) total += word_list_fill(g, s, tr->s, tr->len, pass ? g->wl_idx + total : NULL);
@@ -3783,6 +3793,7 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->wl_idx);
   free(g->wl_tag);
   free(g->wl_mask);
+  free(g->wl_ok);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
