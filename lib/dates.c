@@ -2063,6 +2063,9 @@ enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD, NEXT
 
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n);
+#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+static uint32_t count_then(scan *sc, const lex_table *t, unsigned need, uint32_t want,
+                           const unsigned char *q, size_t n);
 static size_t form_prefix(const char *form, const unsigned char *t, size_t n);
 
 /* Bytes of horizontal white space at the start of t[0..n). */
@@ -2356,12 +2359,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   /* counted, narrative: n{1,3} \h++ unit \h++ (marker | narrative word) */
   if ((want & (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))) && run <= 3 && x->space &&
       first_byte_may(g->first[FB_UNIT], x->q, x->ql)) {
-    if ((want & RULE_BIT(R_COUNTED)) &&
-        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_MK_COUNTED, x->q, x->ql))
-      m |= RULE_BIT(R_COUNTED);
-    if ((want & RULE_BIT(R_NARRATIVE)) &&
-        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_NARR, x->q, x->ql))
-      m |= RULE_BIT(R_NARRATIVE);
+    m |= count_then(sc, &tab[T_UNITS], UN_COUNTED, want & COUNT_RULES, x->q, x->ql);
   }
   /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
   if ((want & RULE_BIT(R_BC)) && run <= 4 &&
@@ -2470,7 +2468,28 @@ static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
   return 0;
 }
 
-#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+/* form_then for counted's (NEXT_MK_COUNTED) and narrative's (NEXT_NARR)
+ * next words at once: of the rules in `want`, those whose walk says yes. */
+static uint32_t count_then(scan *sc, const lex_table *t, unsigned need, uint32_t want,
+                           const unsigned char *q, size_t n) {
+  uint32_t m = 0;
+  if (!want) return 0;
+  form_iter it;
+  form_iter_at(&it, sc, t, q);
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    if ((e->flags & need) != need) continue;
+    size_t len = iter_prefix(&it, e, q, n), left;
+    if (len == SIZE_MAX) return want;
+    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+    if (!r) continue;
+    if ((want & ~m & RULE_BIT(R_COUNTED)) && next_may(sc, NEXT_MK_COUNTED, r, left))
+      m |= RULE_BIT(R_COUNTED);
+    if ((want & ~m & RULE_BIT(R_NARRATIVE)) && next_may(sc, NEXT_NARR, r, left))
+      m |= RULE_BIT(R_NARRATIVE);
+    if (m == want) break;
+  }
+  return m;
+}
 
 /* Of counted and narrative, those that can start at the word at q: a number
  * word (either rule) or a vague count (counted), white space, a counted
@@ -2514,10 +2533,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
       }
     }
   }
-  if (!(m & RULE_BIT(R_COUNTED)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_MK_COUNTED, q, n))
-    m |= RULE_BIT(R_COUNTED);
-  if (!(m & RULE_BIT(R_NARRATIVE)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_NARR, q, n))
-    m |= RULE_BIT(R_NARRATIVE);
+  m |= count_then(sc, &g->tab[T_SE_UNITS], 0, COUNT_RULES & ~m, q, n);
   return m;
 }
 
