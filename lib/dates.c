@@ -268,6 +268,16 @@ typedef struct trigger {
 
 #define RULE_BIT(r) (1u << (r))
 
+/* A trigger in the lookup table of the scan (derived at load): its hash,
+ * rules and first bytes in one 32-byte slot, so a lookup reads one line. */
+typedef struct trig_slot {
+  uint64_t h;     /* idner__hash of the trigger */
+  uint32_t rules;
+  uint32_t idx;   /* trigger index + 1; 0 = empty */
+  uint8_t len;    /* its length, 255 if longer (then never looked up) */
+  char key[15];   /* its bytes when len <= 15 (else triggers[idx - 1].s) */
+} trig_slot;
+
 /* Special trigger sources of the file ("@digit" ...). */
 enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
 
@@ -317,6 +327,7 @@ struct idner__dategrammar {
   size_t ntriggers;
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
+  trig_slot *tslots;               /* derived at load: trig_nslots slots, as trig_slots */
   /* derived at load (trigger_tables), in no image: the filter on a word's
    * first bytes, and a bit per value of the low 15 bits of the triggers'
    * hashes, tested before a plain word's lookup */
@@ -1724,16 +1735,18 @@ static int trigger_cmp(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* The trigger s[0..n), whose idner__hash is h, or NULL. */
-static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n,
-                                   uint64_t h) {
-  if (!g->trig_nslots) return NULL;
-  size_t k = (size_t)h & (g->trig_nslots - 1);
-  for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
-    const trigger *t = &g->triggers[g->trig_slots[k] - 1];
-    if (t->len == n && memcmp(t->s, s, n) == 0) return t;
+/* The slot of the trigger s[0..n), whose idner__hash is h, or NULL. */
+static const trig_slot *find_slot(const idner__dategrammar *g, const char *s, size_t n,
+                                  uint64_t h) {
+  if (!g->tslots) return NULL;
+  size_t mask = g->trig_nslots - 1;
+  for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
+    const trig_slot *t = &g->tslots[k];
+    if (!t->idx) return NULL;
+    if (t->h == h && t->len == n &&
+        memcmp(n <= sizeof t->key ? t->key : g->triggers[t->idx - 1].s, s, n) == 0)
+      return t;
   }
-  return NULL;
 }
 
 static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
@@ -1798,6 +1811,20 @@ static int32_t trigger_tables(idner__dategrammar *g) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
     g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
   }
+  free(g->tslots);
+  g->tslots = NULL;
+  if (!g->trig_nslots || g->ntriggers >= UINT32_MAX) return IDNER_OK; /* (find_slot: none) */
+  if (!(g->tslots = calloc(g->trig_nslots, sizeof *g->tslots))) return IDNER_ERR_NOMEM;
+  for (size_t k = 0; k < g->ntriggers; k++) { /* in trig_slots' order: same probes */
+    const trigger *t = &g->triggers[k];
+    uint64_t h = idner__hash(t->s, t->len);
+    size_t i = (size_t)h & (g->trig_nslots - 1);
+    while (g->tslots[i].idx) i = (i + 1) & (g->trig_nslots - 1);
+    trig_slot *sl = &g->tslots[i];
+    sl->h = h, sl->rules = t->rules, sl->idx = (uint32_t)k + 1;
+    sl->len = (uint8_t)(t->len < 255 ? t->len : 255);
+    if (t->len <= sizeof sl->key) memcpy(sl->key, t->s, t->len);
+  }
   return IDNER_OK;
 }
 
@@ -1856,9 +1883,9 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter 
   }
   if (w > 1 && s[w - 1] == '.') w--, h = h_prev;
   if (w > sizeof buf) return 0;
-  const trigger *hit = find_trigger(g, buf, w, h);
+  const trig_slot *hit = find_slot(g, buf, w, h);
   /* "Juni-Agustus": the word before the hyphen */
-  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_trigger(g, buf, hy, h_hy);
+  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_slot(g, buf, hy, h_hy);
   return hit ? hit->rules : 0;
 }
 
@@ -2882,7 +2909,7 @@ static int valid_ref(const idner__refdate *ref) {
  * the word is needed. */
 static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__date_folds *f,
                                     const char *text, const idner_token *t, size_t i,
-                                    const trigger **hitp) {
+                                    const trig_slot **hitp) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
   /* the special starts, as trigger_rules (a plain token holds no '(') */
@@ -2893,7 +2920,7 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
   uint64_t h = f->hash[i];
   if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u))
     return 0;
-  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
+  const trig_slot *hit = find_slot(g, f->fold + f->off[i], n, h);
   *hitp = hit;
   return hit ? hit->rules : 0;
 }
@@ -2920,22 +2947,23 @@ static uint32_t word_pass(const unsigned char *q, size_t len, size_t n) {
  * lists apply there: the token is the trigger in ASCII letters of either
  * case, followed by the end of the text or an ASCII byte that is no letter
  * (what form_may_at_word assumed); NULL if not. */
-static const uint32_t *word_lists_at(const scan *sc, const trigger *hit, size_t i) {
+static const uint32_t *word_lists_at(const scan *sc, const trig_slot *hit, size_t i) {
   const idner_token *t = &sc->toks[i];
   const unsigned char *q = (const unsigned char *)sc->text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
-  size_t k = (size_t)(hit - sc->g->triggers), j = 0;
+  size_t k = hit->idx - 1, j = 0;
+  const char *key = n <= sizeof hit->key ? hit->key : sc->g->triggers[k].s;
   if (!sc->g->wl_start || hit->len != n || !sc->g->wl_ok[k]) return NULL;
   /* (the trigger's bytes are letters: a byte or'ed with 0x20 equals one
    * only if it is that letter in either case) */
   for (; j + 8 <= n; j += 8) {
     uint64_t a, b;
     memcpy(&a, q + j, 8);
-    memcpy(&b, hit->s + j, 8);
+    memcpy(&b, key + j, 8);
     if ((a | 0x2020202020202020ull) != b) return NULL;
   }
   for (; j < n; j++)
-    if ((q[j] | 0x20u) != (unsigned char)hit->s[j]) return NULL;
+    if ((q[j] | 0x20u) != (unsigned char)key[j]) return NULL;
   if (t->byte_end < sc->len) {
     unsigned c = q[n] | 0x20u;
     if (q[n] >= 0x80 || (c >= 'a' && c <= 'z')) return NULL;
@@ -2990,7 +3018,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       }
       if (i == ntok) break;
     }
-    const trigger *hit = NULL;
+    const trig_slot *hit = NULL;
     if (folds && folds->plain[i]) {
       rules = plain_trigger_rules(g, folds, text, &toks[i], i, &hit);
     } else {
@@ -3802,6 +3830,7 @@ void idner__dates_free(idner__dategrammar *g) {
   for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
   free(g->triggers);
   free(g->trig_slots);
+  free(g->tslots);
   free(g->cal_tab.v);
   free(g->hol_forms);
   free(g->approx_words);
