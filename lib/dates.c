@@ -342,13 +342,12 @@ struct idner__dategrammar {
    * trigger is a whole word of ASCII letters: wl_idx[wl_start[k * WL_COUNT
    * + s] .. wl_start[k * WL_COUNT + s + 1]) (indices into the table, or
    * into hol_forms) */
-  uint32_t *wl_start;
+  uint16_t *wl_start; /* (no lists if they would not fit 16 bits) */
   uint32_t *wl_idx;
   /* what a listed form needs after the word (a bit of word_pass): 28 it
    * is the word, 27 nothing known, 26 white space, 0..25 white space then
    * that letter */
   uint8_t *wl_tag;
-  uint32_t *wl_mask; /* per list: the bits its forms' tags set */
   uint8_t *wl_ok;    /* per trigger: 1 if all ASCII lower-case letters (it has lists) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
@@ -887,10 +886,9 @@ typedef struct scan {
   /* the word a letter-led attempt starts at, when its trigger's form lists
    * (wl: its row of wl_start) apply there (word_lists_at); NULL if not */
   const unsigned char *wq;
-  const uint32_t *wl;
+  const uint16_t *wl;
   uint32_t wpass; /* word_pass at wq */
   size_t wlen;    /* the word's length */
-  const uint32_t *wmask; /* its row of wl_mask */
 } scan;
 
 typedef struct match {
@@ -2257,7 +2255,6 @@ static inline void form_iter_at(form_iter *it, const scan *sc, const lex_table *
     it->v = t->v, it->by = sc->g->wl_idx, it->tag = sc->g->wl_tag, it->pass = sc->wpass;
     it->wlen = sc->wlen, it->exact = 0;
     it->k = sc->wl[slot], it->end = sc->wl[slot + 1];
-    if (!(sc->wmask[slot] & sc->wpass)) it->k = it->end; /* none can */
     it->rest = it->rest_end = 0;
     return;
   }
@@ -2575,7 +2572,6 @@ static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
   if (n == 0) return 0;
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
   if (q == sc->wq) { /* the word's list (its tags tell the second word's first byte) */
-    if (!(sc->wmask[WL_HOL] & sc->wpass)) return 0;
     for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
       if (!(sc->wpass >> g->wl_tag[k] & 1u)) continue;
       if (g->wl_tag[k] == 28 || may_start_with(g->hol_forms[g->wl_idx[k]].form, q, n)) return 1;
@@ -2685,7 +2681,7 @@ static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t
   /* (at the current word, only its list: the answer does not depend on
    * the order, and the forms left out would take nothing) */
   const uint32_t *idx = q == sc->wq ? sc->g->wl_idx + sc->wl[T_KEYWORDS] : NULL;
-  size_t count = idx ? sc->wl[T_KEYWORDS + 1] - sc->wl[T_KEYWORDS] : t->n;
+  size_t count = idx ? (size_t)sc->wl[T_KEYWORDS + 1] - sc->wl[T_KEYWORDS] : t->n;
   for (size_t j = 0; j < count; j++) {
     if (idx && !(sc->wpass >> sc->g->wl_tag[idx - sc->g->wl_idx + j] & 1u)) continue;
     size_t k = idx ? idx[j] : j;
@@ -2947,7 +2943,7 @@ static uint32_t word_pass(const unsigned char *q, size_t len, size_t n) {
  * lists apply there: the token is the trigger in ASCII letters of either
  * case, followed by the end of the text or an ASCII byte that is no letter
  * (what form_may_at_word assumed); NULL if not. */
-static const uint32_t *word_lists_at(const scan *sc, const trig_slot *hit, size_t i) {
+static const uint16_t *word_lists_at(const scan *sc, const trig_slot *hit, size_t i) {
   const idner_token *t = &sc->toks[i];
   const unsigned char *q = (const unsigned char *)sc->text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
@@ -3037,7 +3033,6 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
     sc.wl = hit ? word_lists_at(&sc, hit, i) : NULL;
     sc.wq = sc.wl ? (const unsigned char *)text + toks[i].byte_start : NULL;
     if (sc.wl) {
-      sc.wmask = g->wl_mask + (sc.wl - g->wl_start);
       sc.wlen = toks[i].byte_end - toks[i].byte_start;
       sc.wpass = word_pass(sc.wq, sc.wlen, len - toks[i].byte_start);
     }
@@ -3545,8 +3540,8 @@ static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w
  * the holiday names). A trigger that is not all ASCII lower-case letters
  * gets empty lists (word_lists_at never applies them). */
 static int32_t word_lists(idner__dategrammar *g) {
-  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_mask), free(g->wl_ok);
-  g->wl_start = NULL, g->wl_idx = NULL, g->wl_tag = NULL, g->wl_mask = NULL;
+  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_ok);
+  g->wl_start = NULL, g->wl_idx = NULL, g->wl_tag = NULL;
   size_t rows = g->ntriggers * WL_COUNT;
   if (!(g->wl_ok = calloc(g->ntriggers ? g->ntriggers : 1, 1))) return IDNER_ERR_NOMEM;
   uint32_t *start = calloc(rows + 1, sizeof *start);
@@ -3568,17 +3563,17 @@ static int32_t word_lists(idner__dategrammar *g) {
     if (!pass) {
       g->wl_idx = malloc((total ? total : 1) * sizeof *g->wl_idx);
       g->wl_tag = malloc(total ? total : 1);
-      g->wl_mask = calloc(rows ? rows : 1, sizeof *g->wl_mask);
-      if (!g->wl_idx || !g->wl_tag || !g->wl_mask) {
+      if (!g->wl_idx || !g->wl_tag) {
         free(start);
         return IDNER_ERR_NOMEM; /* (the others are freed with the grammar) */
       }
     }
   }
-  for (size_t r = 0; r < rows; r++)
-    for (uint32_t k = start[r]; k < start[r + 1]; k++) g->wl_mask[r] |= 1u << g->wl_tag[k];
-  g->wl_start = start;
-  return IDNER_OK;
+  /* the rows as 16 bits (a few hundred entries: two cache lines a word) */
+  if (total <= UINT16_MAX && (g->wl_start = malloc((rows + 1) * sizeof *g->wl_start)) != NULL)
+    for (size_t r = 0; r <= rows; r++) g->wl_start[r] = (uint16_t)start[r];
+  free(start);
+  return total <= UINT16_MAX && !g->wl_start ? IDNER_ERR_NOMEM : IDNER_OK;
 }
 
 static const idner__embedded_file *embedded(const char *name) {
@@ -3837,7 +3832,6 @@ void idner__dates_free(idner__dategrammar *g) {
   free(g->wl_start);
   free(g->wl_idx);
   free(g->wl_tag);
-  free(g->wl_mask);
   free(g->wl_ok);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
