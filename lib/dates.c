@@ -66,6 +66,10 @@ typedef struct lex_table {
    * 'a'..'z' then the rest, for table_may_start; NULL = not indexed */
   uint32_t *by_first;
   uint32_t first_start[28];
+  /* derived at load (index_table): for the forms of letter c's bucket, a
+   * bit per letter their second byte can match (all for a second byte that
+   * is no letter: a space, the end, a byte outside ASCII) */
+  uint32_t pair[26];
 } lex_table;
 
 typedef struct word_list {
@@ -160,6 +164,10 @@ typedef enum table_id {
   T_NARRATIVE, T_NARRATIVE_DAYS, T_KEYWORDS, T_HUT, T_COUNT
 } table_id;
 
+/* The form lists kept per trigger word (word_lists): one per table, then
+ * the Hijri month names (hm_tab) and the holiday names (hol_forms). */
+enum { WL_HM = T_COUNT, WL_HOL, WL_COUNT };
+
 static const char *const k_table_names[T_COUNT] = {
     "months",       "weekdays",    "pasaran",      "number_words", "units",
     "se_units",     "markers",     "modifiers",    "periods",      "ordinals",
@@ -241,6 +249,13 @@ static const char *const k_group_names[G_COUNT] = {
 #define MATCH_LIMIT 200000u
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
+/* The plain words' trigger filter: a bit per value of the hash's low 15
+ * bits (4 KB). FNV-1a's top bits hardly depend on the last byte ("?" and
+ * "/" had the same); its low bits, a chain of multiplications by an odd
+ * number modulo 2^15, do on every byte. */
+#define TRIG_BLOOM_WORDS 512u
+#define TRIG_BLOOM_WORD(h) ((h) >> 6 & (TRIG_BLOOM_WORDS - 1))
+#define TRIG_BLOOM_BIT(h) ((h) & 63u)
 
 #define MAX_DIGIT_NAMES 16
 enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
@@ -252,6 +267,16 @@ typedef struct trigger {
 } trigger;
 
 #define RULE_BIT(r) (1u << (r))
+
+/* A trigger in the lookup table of the scan (derived at load): its hash,
+ * rules and first bytes in one 32-byte slot, so a lookup reads one line. */
+typedef struct trig_slot {
+  uint64_t h;     /* idner__hash of the trigger */
+  uint32_t rules;
+  uint32_t idx;   /* trigger index + 1; 0 = empty */
+  uint8_t len;    /* its length, 255 if longer (then never looked up) */
+  char key[15];   /* its bytes when len <= 15 (else triggers[idx - 1].s) */
+} trig_slot;
 
 /* Special trigger sources of the file ("@digit" ...). */
 enum { TS_DIGIT, TS_PAREN, TS_QUARTER, TS_CAL_HOLIDAY, TS_CAL_MONTH, TS_COUNT };
@@ -302,15 +327,28 @@ struct idner__dategrammar {
   size_t ntriggers;
   uint32_t *trig_slots;            /* hash index: trigger index + 1, 0 = empty */
   size_t trig_nslots;              /* power of two */
+  trig_slot *tslots;               /* derived at load: trig_nslots slots, as trig_slots */
   /* derived at load (trigger_tables), in no image: the filter on a word's
-   * first bytes, and a bit per value of the top 12 bits of the triggers'
+   * first bytes, and a bit per value of the low 15 bits of the triggers'
    * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
-  uint64_t trig_bloom[64];
+  uint64_t trig_bloom[TRIG_BLOOM_WORDS];
   uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
                                     * a digit, q (Q1-Q4) */
   uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
+  /* derived at load (word_lists): for trigger k and list s (a table, WL_HM,
+   * WL_HOL), the forms in form_iter's order that may match where the
+   * trigger is a whole word of ASCII letters: wl_idx[wl_start[k * WL_COUNT
+   * + s] .. wl_start[k * WL_COUNT + s + 1]) (indices into the table, or
+   * into hol_forms) */
+  uint16_t *wl_start; /* (no lists if they would not fit 16 bits) */
+  uint32_t *wl_idx;
+  /* what a listed form needs after the word (a bit of word_pass): 28 it
+   * is the word, 27 nothing known, 26 white space, 0..25 white space then
+   * that letter */
+  uint8_t *wl_tag;
+  uint8_t *wl_ok;    /* per trigger: 1 if all ASCII lower-case letters (it has lists) */
   int8_t rank[R_COUNT];            /* k where order[k] == r, -1 if r is not in order */
   uint32_t rank_bits[4][256];      /* derived: rule bits, a byte at a time -> rank bits */
   /* derived at load (digit_tables, from the calendar lexicon): calendar
@@ -318,6 +356,7 @@ struct idner__dategrammar {
    * that can start a month, a counted unit, a Hijri month */
   const lex *digit_names[MAX_DIGIT_NAMES];
   int ndigit_names;                /* MAX_DIGIT_NAMES + 1: too many, no filter */
+  uint32_t digit_name_last[5][10];  /* the same by leading digits and last digit */
   uint32_t digit_name_flags[5][10]; /* by leading digits (1..4) and first digit: the LX_
                                      * flags of digit_names */
   uint8_t first[FB_COUNT][32];
@@ -844,6 +883,12 @@ typedef struct scan {
   int last_weekday; /* it was a weekday */
   size_t cb_start;  /* callout: first token of the current attempt */
   const idner__date_folds *folds; /* the tokens' folded forms, or NULL */
+  /* the word a letter-led attempt starts at, when its trigger's form lists
+   * (wl: its row of wl_start) apply there (word_lists_at); NULL if not */
+  const unsigned char *wq;
+  const uint16_t *wl;
+  uint32_t wpass; /* word_pass at wq */
+  size_t wlen;    /* the word's length */
 } scan;
 
 typedef struct match {
@@ -1688,16 +1733,18 @@ static int trigger_cmp(const void *a, const void *b) {
   return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
-/* The trigger s[0..n), whose idner__hash is h, or NULL. */
-static const trigger *find_trigger(const idner__dategrammar *g, const char *s, size_t n,
-                                   uint64_t h) {
-  if (!g->trig_nslots) return NULL;
-  size_t k = (size_t)h & (g->trig_nslots - 1);
-  for (; g->trig_slots[k]; k = (k + 1) & (g->trig_nslots - 1)) {
-    const trigger *t = &g->triggers[g->trig_slots[k] - 1];
-    if (t->len == n && memcmp(t->s, s, n) == 0) return t;
+/* The slot of the trigger s[0..n), whose idner__hash is h, or NULL. */
+static const trig_slot *find_slot(const idner__dategrammar *g, const char *s, size_t n,
+                                  uint64_t h) {
+  if (!g->tslots) return NULL;
+  size_t mask = g->trig_nslots - 1;
+  for (size_t k = (size_t)h & mask;; k = (k + 1) & mask) {
+    const trig_slot *t = &g->tslots[k];
+    if (!t->idx) return NULL;
+    if (t->h == h && t->len == n &&
+        memcmp(n <= sizeof t->key ? t->key : g->triggers[t->idx - 1].s, s, n) == 0)
+      return t;
   }
-  return NULL;
 }
 
 static unsigned triple_bit(unsigned a, unsigned b, unsigned c) {
@@ -1760,7 +1807,21 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
-    g->trig_bloom[h >> 58] |= 1ull << (h >> 52 & 63u);
+    g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
+  }
+  free(g->tslots);
+  g->tslots = NULL;
+  if (!g->trig_nslots || g->ntriggers >= UINT32_MAX) return IDNER_OK; /* (find_slot: none) */
+  if (!(g->tslots = calloc(g->trig_nslots, sizeof *g->tslots))) return IDNER_ERR_NOMEM;
+  for (size_t k = 0; k < g->ntriggers; k++) { /* in trig_slots' order: same probes */
+    const trigger *t = &g->triggers[k];
+    uint64_t h = idner__hash(t->s, t->len);
+    size_t i = (size_t)h & (g->trig_nslots - 1);
+    while (g->tslots[i].idx) i = (i + 1) & (g->trig_nslots - 1);
+    trig_slot *sl = &g->tslots[i];
+    sl->h = h, sl->rules = t->rules, sl->idx = (uint32_t)k + 1;
+    sl->len = (uint8_t)(t->len < 255 ? t->len : 255);
+    if (t->len <= sizeof sl->key) memcpy(sl->key, t->s, t->len);
   }
   return IDNER_OK;
 }
@@ -1820,9 +1881,9 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter 
   }
   if (w > 1 && s[w - 1] == '.') w--, h = h_prev;
   if (w > sizeof buf) return 0;
-  const trigger *hit = find_trigger(g, buf, w, h);
+  const trig_slot *hit = find_slot(g, buf, w, h);
   /* "Juni-Agustus": the word before the hyphen */
-  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_trigger(g, buf, hy, h_hy);
+  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_slot(g, buf, hy, h_hy);
   return hit ? hit->rules : 0;
 }
 
@@ -1865,6 +1926,7 @@ static void digit_tables(idner__dategrammar *g) {
   g->ndigit_names = 0;
   memset(g->first, 0, sizeof g->first);
   memset(g->digit_name_flags, 0, sizeof g->digit_name_flags);
+  memset(g->digit_name_last, 0, sizeof g->digit_name_last);
   for (size_t k = 0; k < tab[T_MONTHS].n; k++)
     first_byte_add(g->first[FB_MONTH], tab[T_MONTHS].v[k].form);
   for (size_t k = 0; k < tab[T_UNITS].n; k++)
@@ -1885,6 +1947,7 @@ static void digit_tables(idner__dategrammar *g) {
     size_t run = 0;
     while (run < 5 && is_digit((unsigned char)t->v[k].form[run])) run++;
     if (run < 5) g->digit_name_flags[run][t->v[k].form[0] - '0'] |= t->v[k].flags;
+    if (run < 5) g->digit_name_last[run][t->v[k].form[run - 1] - '0'] |= t->v[k].flags;
   }
 }
 
@@ -1931,8 +1994,6 @@ static int non_ascii_cannot_match(const unsigned char *t, size_t n) {
  * x->p (a space of a form matches horizontal white space). */
 static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *x) {
   if (sc->g->ndigit_names > MAX_DIGIT_NAMES || x->run >= 5) return 1;
-  /* a name's leading digits must be the run */
-  if (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags)) return 0;
   for (int k = 0; k < sc->g->ndigit_names; k++) {
     const lex *e = sc->g->digit_names[k];
     if (!(e->flags & flags) || e->form[0] != (char)x->s[0] ||
@@ -1945,6 +2006,16 @@ static int digit_name_starts(const scan *sc, unsigned flags, const digit_start *
       return 1;
   }
   return 0;
+}
+
+/* digit_name_starts, its tables first, in line: a name's leading digits
+ * must be the run, so its first and last digits must be the run's */
+static inline int digit_name_may(const scan *sc, unsigned flags, const digit_start *x) {
+  if (sc->g->ndigit_names <= MAX_DIGIT_NAMES && x->run < 5 &&
+      (!(sc->g->digit_name_flags[x->run][x->s[0] - '0'] & flags) ||
+       (x->run && !(sc->g->digit_name_last[x->run][x->s[x->run - 1] - '0'] & flags))))
+    return 0;
+  return digit_name_starts(sc, flags, x);
 }
 
 /* Could the lexicon form (lower case, a space for any run of horizontal
@@ -1990,6 +2061,8 @@ static int table_may_start(const lex_table *t, unsigned need, const unsigned cha
      * alone, and its ASCII second byte (not a space) must then be q[1]'s
      * lower case when that is ASCII too */
     unsigned c1 = n >= 2 && q[1] < 0x80 ? (unsigned)ascii_lower(q[1]) : 0u;
+    /* no form of the bucket has a second byte that can match q[1] */
+    if (b != 26 && c1 - 'a' < 26u && !(t->pair[b] >> (c1 - 'a') & 1u)) b = 26;
     for (int pass = 0; pass < 2; pass++, b = 26) {
       for (uint32_t k = t->first_start[b]; k < t->first_start[b + 1]; k++) {
         const lex *e = &t->v[t->by_first[k]];
@@ -2015,6 +2088,9 @@ enum { NEXT_MK_UNIT, NEXT_HOLIDAY, NEXT_MK_COUNTED, NEXT_NARR, NEXT_PERIOD, NEXT
 
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n);
+#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+static uint32_t count_then(scan *sc, const lex_table *t, unsigned need, uint32_t want,
+                           const unsigned char *q, size_t n);
 static size_t form_prefix(const char *form, const unsigned char *t, size_t n);
 
 /* Bytes of horizontal white space at the start of t[0..n). */
@@ -2124,10 +2200,14 @@ typedef struct form_iter {
   const lex *v;
   const uint32_t *by; /* NULL: k indexes v itself */
   uint32_t k, end, rest, rest_end;
+  const uint8_t *tag; /* a word's list (form_iter_at): wl_tag; NULL if not */
+  uint32_t pass;      /* the word's word_pass */
+  size_t wlen;        /* the word's length */
+  int exact;          /* the form form_next gave is the word itself (tag 28) */
 } form_iter;
 
 static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
-  it->v = t->v, it->by = NULL;
+  it->v = t->v, it->by = NULL, it->tag = NULL, it->exact = 0, it->wlen = 0, it->pass = 0;
   it->rest = it->rest_end = 0;
   if (t->by_first && c < 0x80) {
     it->by = t->by_first;
@@ -2139,24 +2219,74 @@ static void form_iter_init(form_iter *it, const lex_table *t, unsigned c) {
   }
 }
 
-static const lex *form_next(form_iter *it) {
-  if (it->k == it->end) {
-    if (it->rest == it->rest_end) return NULL;
-    it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+/* form_iter_init for the forms that may match at q[0..n) (n >= 1): the
+ * bucket of q[0]'s letter is passed over when no form of it can take
+ * q[1] (see lex_table.pair). */
+static void form_iter_init_q(form_iter *it, const lex_table *t, const unsigned char *q, size_t n) {
+  unsigned c = (unsigned)ascii_lower(q[0]);
+  form_iter_init(it, t, c);
+  if (it->by && c - 'a' < 26u && n >= 2) {
+    unsigned c1 = (unsigned)ascii_lower(q[1]);
+    if (c1 - 'a' < 26u && !(t->pair[c - 'a'] >> (c1 - 'a') & 1u)) it->k = it->end;
   }
-  uint32_t k = it->k++;
-  return &it->v[it->by ? it->by[k] : k];
+}
+
+static const lex *form_next(form_iter *it) {
+  for (;;) {
+    if (it->k == it->end) {
+      if (it->rest == it->rest_end) return NULL;
+      it->k = it->rest, it->end = it->rest_end, it->rest = it->rest_end;
+    }
+    uint32_t k = it->k++;
+    if (it->tag) {
+      if (!(it->pass >> it->tag[k] & 1u)) continue; /* its next word cannot follow */
+      it->exact = it->tag[k] == 28;
+    }
+    return &it->v[it->by ? it->by[k] : k];
+  }
+}
+
+/* form_iter_init for the forms of table t that may match at q: at the
+ * current word (sc->wq) only those of its trigger's list. */
+static inline void form_iter_at(form_iter *it, const scan *sc, const lex_table *t,
+                                const unsigned char *q) {
+  if (q == sc->wq) {
+    int slot = t == &sc->g->hm_tab ? WL_HM : (int)(t - sc->g->tab);
+    it->v = t->v, it->by = sc->g->wl_idx, it->tag = sc->g->wl_tag, it->pass = sc->wpass;
+    it->wlen = sc->wlen, it->exact = 0;
+    it->k = sc->wl[slot], it->end = sc->wl[slot + 1];
+    it->rest = it->rest_end = 0;
+    return;
+  }
+  form_iter_init_q(it, t, q, sc->len - (size_t)((const char *)q - sc->text));
+}
+
+/* form_prefix of the form form_next just gave: the word's length for the
+ * word itself (its letters are the text's, in either case). */
+static size_t iter_prefix(const form_iter *it, const lex *e, const unsigned char *q, size_t n) {
+  return it->exact ? it->wlen : form_prefix(e->form, q, n);
+}
+
+/* table_may_start, by the word's list at the current word. */
+static int table_may_start_at(const scan *sc, const lex_table *t, unsigned need,
+                              const unsigned char *q, size_t n) {
+  if (q != sc->wq) return table_may_start(t, need, q, n);
+  form_iter it;
+  form_iter_at(&it, sc, t, q);
+  for (const lex *e; (e = form_next(&it)) != NULL;)
+    if ((e->flags & need) == need && (it.exact || may_start_with(e->form, q, n))) return 1;
+  return 0;
 }
 
 /* Could a month name, then {ABBRDOT}, an optional white space and year,
  * then {CONN} start at q (what day_range and month_range need after their
  * first month)? Generous on the optional parts: a '.' after any name. */
-static int month_then_conn(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+static int month_then_conn(const scan *sc, const unsigned char *q, size_t n) {
   if (n == 0) return 0;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_MONTHS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &sc->g->tab[T_MONTHS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n);
+    size_t len = iter_prefix(&it, e, q, n);
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     const unsigned char *r = q + len;
@@ -2229,7 +2359,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
       m |= RULE_BIT(R_DAY_MONTH);
     /* day_range: d{1,2} \h++ month {ABBRDOT} (\h++ y)? {CONN} ... */
     if ((want & RULE_BIT(R_DAY_RANGE)) && x->space && month_may_start(sc, x) &&
-        month_then_conn(g, x->q, x->ql))
+        month_then_conn(sc, x->q, x->ql))
       m |= RULE_BIT(R_DAY_RANGE);
     /* clock_tz: hh{1,2} \h*+ [.:] \h*+ mi{2} ({CONN} ...)? \h++ {TZ} */
     if ((want & RULE_BIT(R_CLOCK_TZ)) && x->ql >= 1 && (x->q[0] == '.' || x->q[0] == ':') &&
@@ -2253,12 +2383,7 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   /* counted, narrative: n{1,3} \h++ unit \h++ (marker | narrative word) */
   if ((want & (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))) && run <= 3 && x->space &&
       first_byte_may(g->first[FB_UNIT], x->q, x->ql)) {
-    if ((want & RULE_BIT(R_COUNTED)) &&
-        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_MK_COUNTED, x->q, x->ql))
-      m |= RULE_BIT(R_COUNTED);
-    if ((want & RULE_BIT(R_NARRATIVE)) &&
-        form_then(sc, &tab[T_UNITS], UN_COUNTED, NEXT_NARR, x->q, x->ql))
-      m |= RULE_BIT(R_NARRATIVE);
+    m |= count_then(sc, &tab[T_UNITS], UN_COUNTED, want & COUNT_RULES, x->q, x->ql);
   }
   /* bc: y{1,4} ({CONN} y2)? \h++ (sm | sebelum masehi) */
   if ((want & RULE_BIT(R_BC)) && run <= 4 &&
@@ -2269,9 +2394,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
     m |= RULE_BIT(R_BC);
   /* calendar names that start with digits */
   if ((want & RULE_BIT(R_HIJRI)) && !(m & RULE_BIT(R_HIJRI)) &&
-      digit_name_starts(sc, LX_HMONTH | LX_JMONTH, x))
+      digit_name_may(sc, LX_HMONTH | LX_JMONTH, x))
     m |= RULE_BIT(R_HIJRI);
-  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_starts(sc, LX_HOLIDAY, x))
+  if ((want & RULE_BIT(R_HOLIDAY)) && digit_name_may(sc, LX_HOLIDAY, x))
     m |= RULE_BIT(R_HOLIDAY);
   return m;
 }
@@ -2329,7 +2454,7 @@ static const unsigned char *after_space(const unsigned char *t, size_t len, size
   return t + len;
 }
 
-static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n);
+static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n);
 
 /* Could what follows a form and its white space (at q) start as `next`
  * says? */
@@ -2347,7 +2472,7 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
     case NEXT_PERIOD: /* {PERIODX} ({PERIOD} or q[1-4]) or {CENTURYX} */
       return (q[0] | 0x20) == 'q' || table_may_start(&g->tab[T_PERIODS], 0, q, n) ||
              table_may_start(&g->tab[T_KEYWORDS], KW_CENTURY, q, n);
-    default: return holiday_may_start(g, q, n);
+    default: return holiday_may_start(sc, q, n);
   }
 }
 
@@ -2356,10 +2481,10 @@ static int next_may(scan *sc, int next, const unsigned char *q, size_t n) {
 static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
                      const unsigned char *q, size_t n) {
   form_iter it;
-  form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, t, q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
     if ((e->flags & need) != need) continue;
-    size_t len = form_prefix(e->form, q, n), left;
+    size_t len = iter_prefix(&it, e, q, n), left;
     if (len == SIZE_MAX) return 1;
     const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
     if (r && next_may(sc, next, r, left)) return 1;
@@ -2367,7 +2492,28 @@ static int form_then(scan *sc, const lex_table *t, unsigned need, int next,
   return 0;
 }
 
-#define COUNT_RULES (RULE_BIT(R_COUNTED) | RULE_BIT(R_NARRATIVE))
+/* form_then for counted's (NEXT_MK_COUNTED) and narrative's (NEXT_NARR)
+ * next words at once: of the rules in `want`, those whose walk says yes. */
+static uint32_t count_then(scan *sc, const lex_table *t, unsigned need, uint32_t want,
+                           const unsigned char *q, size_t n) {
+  uint32_t m = 0;
+  if (!want) return 0;
+  form_iter it;
+  form_iter_at(&it, sc, t, q);
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    if ((e->flags & need) != need) continue;
+    size_t len = iter_prefix(&it, e, q, n), left;
+    if (len == SIZE_MAX) return want;
+    const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
+    if (!r) continue;
+    if ((want & ~m & RULE_BIT(R_COUNTED)) && next_may(sc, NEXT_MK_COUNTED, r, left))
+      m |= RULE_BIT(R_COUNTED);
+    if ((want & ~m & RULE_BIT(R_NARRATIVE)) && next_may(sc, NEXT_NARR, r, left))
+      m |= RULE_BIT(R_NARRATIVE);
+    if (m == want) break;
+  }
+  return m;
+}
 
 /* Of counted and narrative, those that can start at the word at q: a number
  * word (either rule) or a vague count (counted), white space, a counted
@@ -2383,10 +2529,10 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
     unsigned need = pass ? KW_SOME : 0;
     uint32_t can = (pass ? RULE_BIT(R_COUNTED) : COUNT_RULES) & ~m;
     form_iter it;
-    form_iter_init(&it, t, (unsigned)ascii_lower(q[0]));
+    form_iter_at(&it, sc, t, q);
     for (const lex *e; can && (e = form_next(&it)) != NULL;) {
       if ((e->flags & need) != need) continue;
-      size_t len = form_prefix(e->form, q, n), left;
+      size_t len = iter_prefix(&it, e, q, n), left;
       if (len == SIZE_MAX) return COUNT_RULES;
       const unsigned char *r = len ? after_space(q, len, n, &left) : NULL;
       if (!r || !left) continue;
@@ -2396,7 +2542,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
         break;
       }
       form_iter ut;
-      form_iter_init(&ut, units, (unsigned)ascii_lower(r[0]));
+      form_iter_init_q(&ut, units, r, left);
       for (const lex *u; can && (u = form_next(&ut)) != NULL;) {
         if (!(u->flags & UN_COUNTED)) continue;
         size_t ul = form_prefix(u->form, r, left), l2;
@@ -2411,10 +2557,7 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
       }
     }
   }
-  if (!(m & RULE_BIT(R_COUNTED)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_MK_COUNTED, q, n))
-    m |= RULE_BIT(R_COUNTED);
-  if (!(m & RULE_BIT(R_NARRATIVE)) && form_then(sc, &g->tab[T_SE_UNITS], 0, NEXT_NARR, q, n))
-    m |= RULE_BIT(R_NARRATIVE);
+  m |= count_then(sc, &g->tab[T_SE_UNITS], 0, COUNT_RULES & ~m, q, n);
   return m;
 }
 
@@ -2424,9 +2567,17 @@ static uint32_t count_rules(scan *sc, const unsigned char *q, size_t n) {
  * ASCII letters, which a match takes up to that white space); a byte
  * outside ASCII there, or a name that starts outside 'a'..'z', is always
  * compared. */
-static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q, size_t n) {
+static int holiday_may_start(const scan *sc, const unsigned char *q, size_t n) {
+  const idner__dategrammar *g = sc->g;
   if (n == 0) return 0;
   if (q[0] >= 0x80 || may_start_with("hut", q, n)) return 1;
+  if (q == sc->wq) { /* the word's list (its tags tell the second word's first byte) */
+    for (uint32_t k = sc->wl[WL_HOL]; k < sc->wl[WL_HOL + 1]; k++) {
+      if (!(sc->wpass >> g->wl_tag[k] & 1u)) continue;
+      if (g->wl_tag[k] == 28 || may_start_with(g->hol_forms[g->wl_idx[k]].form, q, n)) return 1;
+    }
+    return 0;
+  }
   unsigned c = (unsigned)ascii_lower(q[0]), second = 0x80;
   size_t i = 0, w;
   /* (only ' ', '\t' and bytes from 0xC2 on can start white space) */
@@ -2451,12 +2602,13 @@ static int holiday_may_start(const idner__dategrammar *g, const unsigned char *q
  * or, kompas == 0, by what {WDPRE} wants before the digits (',' or white
  * space, then a digit)? 0 no, 1 yes, 2 yes and the digits can only be at
  * *digit (kompas == 0; *digit NULL on the call). */
-static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned char *q, size_t n,
+static int weekday_then(const scan *sc, int kompas, const unsigned char *q, size_t n,
                         const unsigned char **digit) {
+  const idner__dategrammar *g = sc->g;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n), i, w, sp = 0;
+    size_t len = iter_prefix(&it, e, q, n), i, w, sp = 0;
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     for (i = len; (w = hspace_len(q + i, n - i)) != 0; i += w) sp = 1;
@@ -2487,13 +2639,14 @@ static int weekday_then(const idner__dategrammar *g, int kompas, const unsigned 
  * of q: at)? With no eve word before it, it is a weekday name, then
  * optional parts that each start with white space, or a comma and white
  * space, and a word; where none can follow a name, the match ends with it. */
-static int weekday_may_pass(const idner__dategrammar *g, const unsigned char *q, size_t n,
-                            size_t at, size_t past) {
-  if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
+static int weekday_may_pass(const scan *sc, const unsigned char *q, size_t n, size_t at,
+                            size_t past) {
+  const idner__dategrammar *g = sc->g;
+  if (table_may_start_at(sc, &g->tab[T_KEYWORDS], KW_EVE, q, n)) return 1;
   form_iter it;
-  form_iter_init(&it, &g->tab[T_WEEKDAYS], (unsigned)ascii_lower(q[0]));
+  form_iter_at(&it, sc, &g->tab[T_WEEKDAYS], q);
   for (const lex *e; (e = form_next(&it)) != NULL;) {
-    size_t len = form_prefix(e->form, q, n);
+    size_t len = iter_prefix(&it, e, q, n);
     if (len == SIZE_MAX) return 1;
     if (!len) continue;
     if (at + len > past) return 1;
@@ -2525,7 +2678,13 @@ static void year_word_at(scan *sc, word_start *w, const unsigned char *q, size_t
   const unsigned char *after = NULL;
   size_t left = 0;
   w->yearw = 0;
-  for (size_t k = 0; k < t->n; k++) {
+  /* (at the current word, only its list: the answer does not depend on
+   * the order, and the forms left out would take nothing) */
+  const uint32_t *idx = q == sc->wq ? sc->g->wl_idx + sc->wl[T_KEYWORDS] : NULL;
+  size_t count = idx ? (size_t)sc->wl[T_KEYWORDS + 1] - sc->wl[T_KEYWORDS] : t->n;
+  for (size_t j = 0; j < count; j++) {
+    if (idx && !(sc->wpass >> sc->g->wl_tag[idx - sc->g->wl_idx + j] & 1u)) continue;
+    size_t k = idx ? idx[j] : j;
     if (!(t->v[k].flags & KW_YEAR)) continue;
     size_t len = form_prefix(t->v[k].form, q, n), l;
     if (len == SIZE_MAX) { w->yearw = 3; return; }
@@ -2560,39 +2719,39 @@ static int word_rule_possible(scan *sc, rule_id r, size_t pos, word_start *w) {
               table_may_start(&g->tab[T_NUMBER_WORDS], LX_DIGIT, w->year_x.s, w->year_x.ql));
     case R_RELATIVE: return form_then(sc, &g->tab[T_UNITS], UN_RELATIVE, NEXT_MK_UNIT, q, n);
     case R_HOLIDAY:
-      return holiday_may_start(g, q, n) ||
+      return holiday_may_start(sc, q, n) ||
              form_then(sc, &g->tab[T_KEYWORDS], KW_EVE, NEXT_HOLIDAY, q, n);
     case R_COUNTED: /* (NUMW | SOME) \h++ UNIT_COUNTED | SE, then \h++ MK_COUNTED */
     case R_NARRATIVE: /* NUMW \h++ UNIT_COUNTED | SE, then \h++ NARR */
       if (w->count < 0) w->count = (int)count_rules(sc, q, n);
       return ((uint32_t)w->count & RULE_BIT(r)) != 0;
-    case R_VAGUE: return table_may_start(&g->tab[T_VAGUE_WORDS], 0, q, n);
+    case R_VAGUE: return table_may_start_at(sc, &g->tab[T_VAGUE_WORDS], 0, q, n);
     case R_KOMPAS: {
       const unsigned char *unused = NULL;
-      return weekday_then(g, 1, q, n, &unused);
+      return weekday_then(sc, 1, q, n, &unused);
     }
     case R_NUMERIC:
     case R_DAY_MONTH:
     case R_DAY_RANGE: /* {WDPRE} then the rule's digits */
       if (w->wdpre < 0) {
         const unsigned char *d = NULL;
-        w->wdpre = weekday_then(g, 0, q, n, &d);
+        w->wdpre = weekday_then(sc, 0, q, n, &d);
         if (w->wdpre == 2) {
           digit_start_at(sc, (size_t)((const char *)d - sc->text), &w->wd_x);
           w->wd_x.wd = 1;
         }
       }
       return w->wdpre == 2 ? digit_rule_possible(sc, r, &w->wd_x) : w->wdpre;
-    case R_MONTH_RANGE: return month_then_conn(g, q, n); /* {MONTH} ... {CONN} */
-    case R_DEICTIC: return table_may_start(&g->tab[T_DEICTIC_DAYS], 0, q, n);
+    case R_MONTH_RANGE: return month_then_conn(sc, q, n); /* {MONTH} ... {CONN} */
+    case R_DEICTIC: return table_may_start_at(sc, &g->tab[T_DEICTIC_DAYS], 0, q, n);
     case R_HIJRI: /* ({EVEW} \h++)? (d \h++)? ({HMONTH} | {JMONTH}) */
-      if (table_may_start(&g->tab[T_KEYWORDS], KW_EVE, q, n) ||
-          table_may_start(&g->hm_tab, LX_HMONTH, q, n))
+      if (table_may_start_at(sc, &g->tab[T_KEYWORDS], KW_EVE, q, n) ||
+          table_may_start_at(sc, &g->hm_tab, LX_HMONTH, q, n))
         return 1;
       /* a Javanese name alone, with no day: h_hijri takes it only after
        * "bulan" (a keyword with KW_MONTH) */
       return w->tok > 0 && tok_has_role(sc, w->tok - 1, KW_MONTH);
-    case R_NARRDAY: return table_may_start(&g->tab[T_NARRATIVE_DAYS], 0, q, n);
+    case R_NARRDAY: return table_may_start_at(sc, &g->tab[T_NARRATIVE_DAYS], 0, q, n);
     case R_MODIFIED: /* {MOD} \h++ (month, unit or digits: NEXT_MODIFIED) */
       return form_then(sc, &g->tab[T_MODIFIERS], 0, NEXT_MODIFIED, q, n);
     case R_MODPERIOD: /* {MOD} \h++ ({PERIODX} | {CENTURYX}) */
@@ -2664,7 +2823,7 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
     if (r == R_PAREN && c0 == '(' && !paren_possible(sc, pos)) continue;
     /* a candidate is kept: the rule must end past it ("Selasa (19/9)") */
     if (r == R_WEEKDAY && best->vd != VD_REJECT && letter &&
-        !weekday_may_pass(sc->g, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
+        !weekday_may_pass(sc, (const unsigned char *)sc->text + pos, sc->len - pos, pos,
                           best->byte_end))
       continue;
     /* JIT-compiled patterns go straight to the JIT (what pcre2_match would
@@ -2745,7 +2904,8 @@ static int valid_ref(const idner__refdate *ref) {
  * lookup key and its hash is known, so neither the filter nor a pass over
  * the word is needed. */
 static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__date_folds *f,
-                                    const char *text, const idner_token *t, size_t i) {
+                                    const char *text, const idner_token *t, size_t i,
+                                    const trig_slot **hitp) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
   size_t n = t->byte_end - t->byte_start;
   /* the special starts, as trigger_rules (a plain token holds no '(') */
@@ -2754,9 +2914,57 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
     return g->special[TS_QUARTER];
   /* no '.', '-', ',' nor white space: the key is the whole word */
   uint64_t h = f->hash[i];
-  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) return 0;
-  const trigger *hit = find_trigger(g, f->fold + f->off[i], n, h);
+  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u))
+    return 0;
+  const trig_slot *hit = find_slot(g, f->fold + f->off[i], n, h);
+  *hitp = hit;
   return hit ? hit->rules : 0;
+}
+
+/* What can follow the word q[0..len) (n bytes left), as bits of wl_tag:
+ * 27 and 28 always, 26 if white space follows, then with a letter after it that
+ * letter's bit (every letter's for a byte outside ASCII, which may be a
+ * caseless k or s). */
+static uint32_t word_pass(const unsigned char *q, size_t len, size_t n) {
+  uint32_t pass = 3u << 27;
+  size_t i = len, w;
+  while ((w = hspace_len(q + i, n - i)) != 0) i += w;
+  if (i == len) return pass;
+  pass |= 1u << 26;
+  if (i >= n) return pass;
+  unsigned c = q[i];
+  if (c >= 0x80) return pass | 0x3FFFFFFu;
+  c |= 0x20u;
+  if (c >= 'a' && c <= 'z') pass |= 1u << (c - 'a');
+  return pass;
+}
+
+/* The row of wl_start for the word at token i whose trigger is hit, if its
+ * lists apply there: the token is the trigger in ASCII letters of either
+ * case, followed by the end of the text or an ASCII byte that is no letter
+ * (what form_may_at_word assumed); NULL if not. */
+static const uint16_t *word_lists_at(const scan *sc, const trig_slot *hit, size_t i) {
+  const idner_token *t = &sc->toks[i];
+  const unsigned char *q = (const unsigned char *)sc->text + t->byte_start;
+  size_t n = t->byte_end - t->byte_start;
+  size_t k = hit->idx - 1, j = 0;
+  const char *key = n <= sizeof hit->key ? hit->key : sc->g->triggers[k].s;
+  if (!sc->g->wl_start || hit->len != n || !sc->g->wl_ok[k]) return NULL;
+  /* (the trigger's bytes are letters: a byte or'ed with 0x20 equals one
+   * only if it is that letter in either case) */
+  for (; j + 8 <= n; j += 8) {
+    uint64_t a, b;
+    memcpy(&a, q + j, 8);
+    memcpy(&b, key + j, 8);
+    if ((a | 0x2020202020202020ull) != b) return NULL;
+  }
+  for (; j < n; j++)
+    if ((q[j] | 0x20u) != (unsigned char)key[j]) return NULL;
+  if (t->byte_end < sc->len) {
+    unsigned c = q[n] | 0x20u;
+    if (q[n] >= 0x80 || (c >= 'a' && c <= 'z')) return NULL;
+  }
+  return sc->g->wl_start + k * WL_COUNT;
 }
 
 int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
@@ -2797,7 +3005,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
         if (plain[i]) {
           uint64_t h = hash[i];
           unsigned c0 = (unsigned char)fold[off[i]];
-          if (g->lead[c0] | (g->trig_bloom[h >> 58] >> (h >> 52 & 63u) & 1u)) break;
+          if (g->lead[c0] | (g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
         } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
           const idner_token *t = &toks[i];
           if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
@@ -2806,14 +3014,27 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       }
       if (i == ntok) break;
     }
+    const trig_slot *hit = NULL;
     if (folds && folds->plain[i]) {
-      rules = plain_trigger_rules(g, folds, text, &toks[i], i);
+      rules = plain_trigger_rules(g, folds, text, &toks[i], i, &hit);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
     }
     if (!rules) {
       i++;
       continue;
+    }
+    /* a '(' that starts no "(19/9": what best_candidate would find, sooner */
+    if (rules == RULE_BIT(R_PAREN) && text[toks[i].byte_start] == '(' &&
+        !paren_possible(&sc, toks[i].byte_start)) {
+      i++;
+      continue;
+    }
+    sc.wl = hit ? word_lists_at(&sc, hit, i) : NULL;
+    sc.wq = sc.wl ? (const unsigned char *)text + toks[i].byte_start : NULL;
+    if (sc.wl) {
+      sc.wlen = toks[i].byte_end - toks[i].byte_start;
+      sc.wpass = word_pass(sc.wq, sc.wlen, len - toks[i].byte_start);
     }
     if ((rc = best_candidate(&sc, i, rules, &c))) break;
     if (c.vd == VD_REJECT) {
@@ -3192,6 +3413,13 @@ static const char *word_at(const void *v, size_t i) { return ((const char *const
 
 /* Builds t->by_first (see lex_table). */
 static int32_t index_table(lex_table *t) {
+  memset(t->pair, 0, sizeof t->pair);
+  for (size_t i = 0; i < t->n; i++) {
+    unsigned f0 = (unsigned)ascii_lower((unsigned char)t->v[i].form[0]), f1;
+    if (f0 < 'a' || f0 > 'z') continue;
+    f1 = (unsigned)ascii_lower((unsigned char)t->v[i].form[1]);
+    t->pair[f0 - 'a'] |= f1 >= 'a' && f1 <= 'z' ? 1u << (f1 - 'a') : 0x3FFFFFFu;
+  }
   return index_by_first(t->v, t->n, lex_form_at, &t->by_first, t->first_start);
 }
 
@@ -3246,6 +3474,106 @@ static int32_t calendar_lexicon(idner__dategrammar *g) {
     h->second = sp ? (unsigned char)ascii_lower((unsigned char)sp[1]) : 0;
   }
   return IDNER_OK;
+}
+
+/* 0 if the form cannot match (may_start_with and form_prefix answer 0) at
+ * a text that starts with the ASCII letters w[0..len) (lower case; the
+ * text's in either case), then ends or has an ASCII byte that is no letter.
+ * A form's byte outside ASCII may match a k, s or i; a space or another
+ * byte at the word's end depends on the byte there. */
+static int form_may_at_word(const char *form, const char *w, size_t len) {
+  size_t i = 0;
+  for (const unsigned char *f = (const unsigned char *)form; *f; f++, i++) {
+    unsigned c = *f;
+    if (i == len) return !(c >= 'a' && c <= 'z');
+    if (c >= 'a' && c <= 'z') {
+      if (c != (unsigned char)w[i]) return 0;
+      continue;
+    }
+    if (c >= 0x80) return w[i] == 'k' || w[i] == 's' || w[i] == 'i';
+    return 0; /* a space or another ASCII byte against a letter */
+  }
+  return 1; /* the form ends within the word or with it */
+}
+
+/* List s of trigger word w (see wl_start): its forms that may match, in
+ * the order the filters walk them (form_iter; for the holiday names, their
+ * first byte's bucket, then bucket 26). Writes to out unless NULL; returns
+ * the count. */
+/* wl_tag of a form listed for the word w[0..len): 28 if it is the word;
+ * what must follow the word, when the form starts with it: white space
+ * (26) and a letter (its bit); else 27. */
+static uint8_t word_tag(const char *form, const char *w, size_t len) {
+  if (strncmp(form, w, len) == 0 && form[len] == '\0') return 28;
+  if (strncmp(form, w, len) != 0 || form[len] != ' ') return 27;
+  char c = form[len + 1];
+  return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a') : 26;
+}
+
+static uint32_t word_list_fill(const idner__dategrammar *g, int s, const char *w, size_t len,
+                               uint32_t *out) {
+  uint32_t m = 0;
+  if (s == WL_HOL) {
+    int b = w[0] - 'a';
+    for (int pass = 0; pass < 2; pass++, b = 26)
+      for (uint32_t k = g->hol_start[b]; k < g->hol_start[b + 1]; k++)
+        if (form_may_at_word(g->hol_forms[k].form, w, len)) {
+          if (out) out[m] = k, g->wl_tag[out - g->wl_idx + m] = word_tag(g->hol_forms[k].form, w, len);
+          m++;
+        }
+    return m;
+  }
+  const lex_table *t = s == WL_HM ? &g->hm_tab : &g->tab[s];
+  form_iter it;
+  form_iter_init(&it, t, (unsigned char)w[0]);
+  for (const lex *e; (e = form_next(&it)) != NULL;) {
+    uint32_t idx = (uint32_t)(e - t->v);
+    if (form_may_at_word(e->form, w, len)) {
+      if (out) out[m] = idx, g->wl_tag[out - g->wl_idx + m] = word_tag(e->form, w, len);
+      m++;
+    }
+  }
+  return m;
+}
+
+/* Builds wl_start and wl_idx (needs the triggers, the indexed tables and
+ * the holiday names). A trigger that is not all ASCII lower-case letters
+ * gets empty lists (word_lists_at never applies them). */
+static int32_t word_lists(idner__dategrammar *g) {
+  free(g->wl_start), free(g->wl_idx), free(g->wl_tag), free(g->wl_ok);
+  g->wl_start = NULL, g->wl_idx = NULL, g->wl_tag = NULL;
+  size_t rows = g->ntriggers * WL_COUNT;
+  if (!(g->wl_ok = calloc(g->ntriggers ? g->ntriggers : 1, 1))) return IDNER_ERR_NOMEM;
+  uint32_t *start = calloc(rows + 1, sizeof *start);
+  if (!start) return IDNER_ERR_NOMEM;
+  uint32_t total = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    total = 0;
+    for (size_t k = 0; k < g->ntriggers; k++) {
+      const trigger *tr = &g->triggers[k];
+      int letters = tr->len > 0;
+      for (size_t j = 0; j < tr->len; j++) letters &= tr->s[j] >= 'a' && tr->s[j] <= 'z';
+      g->wl_ok[k] = (uint8_t)letters;
+      for (int s = 0; s < WL_COUNT; s++) {
+        start[k * WL_COUNT + (size_t)s] = total;
+        if (letters) total += word_list_fill(g, s, tr->s, tr->len, pass ? g->wl_idx + total : NULL);
+      }
+    }
+    start[rows] = total;
+    if (!pass) {
+      g->wl_idx = malloc((total ? total : 1) * sizeof *g->wl_idx);
+      g->wl_tag = malloc(total ? total : 1);
+      if (!g->wl_idx || !g->wl_tag) {
+        free(start);
+        return IDNER_ERR_NOMEM; /* (the others are freed with the grammar) */
+      }
+    }
+  }
+  /* the rows as 16 bits (a few hundred entries: two cache lines a word) */
+  if (total <= UINT16_MAX && (g->wl_start = malloc((rows + 1) * sizeof *g->wl_start)) != NULL)
+    for (size_t r = 0; r <= rows; r++) g->wl_start[r] = (uint16_t)start[r];
+  free(start);
+  return total <= UINT16_MAX && !g->wl_start ? IDNER_ERR_NOMEM : IDNER_OK;
 }
 
 static const idner__embedded_file *embedded(const char *name) {
@@ -3396,6 +3724,7 @@ static int32_t grammar_from_image(idner__dategrammar *g, const idner__dates_imag
   if (!rc) rc = tables_from_image(g, im->tables.p, im->tables.size / sizeof(uint32_t));
   /* the matcher's digit filter reads the calendar names (digit_tables) */
   if (!rc) rc = calendar_lexicon(g);
+  if (!rc) rc = word_lists(g);
   return rc;
 }
 
@@ -3481,6 +3810,7 @@ int32_t idner__dates_compile_from(const char *grammar, size_t glen, const char *
   free(pat.v);
   if (!rc) rc = build_triggers(g);
   if (!rc) rc = trigger_tables(g);
+  if (!rc) rc = word_lists(g);
   if (rc) {
     if (rc == IDNER_ERR_NOMEM) idner__fmt(err, errsz, "date grammar: out of memory");
     idner__dates_free(g);
@@ -3495,9 +3825,14 @@ void idner__dates_free(idner__dategrammar *g) {
   for (int r = 0; r < R_COUNT; r++) pcre2_code_free(g->code[r]);
   free(g->triggers);
   free(g->trig_slots);
+  free(g->tslots);
   free(g->cal_tab.v);
   free(g->hol_forms);
   free(g->approx_words);
+  free(g->wl_start);
+  free(g->wl_idx);
+  free(g->wl_tag);
+  free(g->wl_ok);
   free(g->hm_tab.v);
   idner__cal_free(g->cal);
   for (int t = 0; t < T_COUNT; t++) free(g->tab[t].v), free(g->tab[t].by_first);
