@@ -28,7 +28,9 @@ typedef struct idner__gz_entry {
   uint32_t form_off;    /* folded tokens, each NUL-terminated, in pool */
   uint32_t exact_off;   /* original tokens, each NUL-terminated, in pool */
   uint32_t value_off;   /* NUL-terminated value in pool ("" if none) */
-  uint32_t next;        /* next entry with the same first token, or UINT32_MAX */
+  /* next entry with the same first token, or UINT32_MAX; a chain's entries
+   * lie one after another (idner__gz_finish), so it is this one's index + 1 */
+  uint32_t next;
   uint8_t cls;          /* IDNER__GZ_* */
   uint8_t flags;        /* IDNER__GZF_* */
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
@@ -107,6 +109,12 @@ _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 #define IDNER__GZS_VALID 0x80000000u
 #define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
 #define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
+/* The index is probed a cache line (two slots) at a time: a chain goes in
+ * the first line from its hash's line on that has a free slot, and every
+ * full line it passes is marked in its first slot's summary. A lookup reads
+ * the next line only past a marked one, so one without a chain mostly reads
+ * one line too. */
+#define IDNER__GZS_OVERFLOW 0x8000u
 
 typedef struct idner__gz_index {
   const idner__gz_entry *v;
@@ -122,15 +130,18 @@ void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
  * idner__gz_first). */
 static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
   if (!x->nslots) return NULL;
-  for (size_t s = (size_t)h & (x->nslots - 1); x->slots[s].head != UINT32_MAX;
-       s = (s + 1) & (x->nslots - 1))
-    if (x->slots[s].hash == h) return &x->slots[s];
-  return NULL;
+  for (size_t s = (size_t)h & (x->nslots - 2);; s = (s + 2) & (x->nslots - 1)) {
+    const idner__gz_slot *l = &x->slots[s];
+    if (l[0].hash == h && l[0].head != UINT32_MAX) return &l[0];
+    if (l[1].hash == h && l[1].head != UINT32_MAX) return &l[1];
+    if (!(l[0].summary & IDNER__GZS_OVERFLOW)) return NULL;
+  }
 }
 
-/* Where the slot for fold hash h is looked up first (for a prefetch). */
+/* The cache line where the slot for fold hash h is looked up first (for a
+ * prefetch). */
 static inline const idner__gz_slot *idner__gz_slot_home(const idner__gz_index *x, uint64_t h) {
-  return x->nslots ? &x->slots[(size_t)h & (x->nslots - 1)] : NULL;
+  return x->nslots ? &x->slots[(size_t)h & (x->nslots - 2)] : NULL;
 }
 
 /* Does the first folded token of slot sl's chain head equal token i's

@@ -175,9 +175,8 @@ static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
  * shares it (IDNER__GZQ_SAME_FIRST) then needs only its case and later
  * tokens checked, a one-word one its case alone. */
 static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
-                           const idner__gz_tokens *t, size_t i) {
+                           const idner__gz_tokens *t, size_t i, const idner__gz_slot *sl) {
   memset(x, 0, sizeof *x);
-  const idner__gz_slot *sl = idner__gz_slot_of(gx, t->fold_hash[i]);
   if (!sl) return;
   uint32_t head = sl->head, flags = t->toks[i].flags;
   if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
@@ -195,10 +194,11 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
                          ? ~0u : IDNER__GZQ_ANYCASE;
   int first_ok = idner__gz_head_matches(gx, sl, t, i);
-  for (uint32_t k = head; k != UINT32_MAX;) {
-    const idner__gz_entry *e = &gx->v[k];
+  /* a chain's entries lie one after another (idner__gz_entry.next) */
+  uint32_t k = head - 1; /* unsigned: wraps */
+  do {
+    const idner__gz_entry *e = &gx->v[++k];
     unsigned q = e->quick;
-    k = e->next;
     if ((q & skip) || e->ntok < x->len[e->cls]) continue;
     int ok;
     if (q & IDNER__GZQ_ONE)
@@ -209,11 +209,10 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
     else
       ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
     if (!ok) continue;
-    uint32_t id = (uint32_t)(e - gx->v);
     x->len[e->cls] = (uint8_t)e->ntok;
     x->classes |= (uint16_t)BIT(e->cls);
-    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = id;
-  }
+    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
+  } while (gx->v[k].next != UINT32_MAX);
 }
 
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
@@ -224,12 +223,25 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   idner__gz_tokens t = gz_view(d);
   idner__gz_index gx;
   idner__gz_index_of(m->gz, &gx);
-  /* The index is MBs, read at random: ask for token i + AHEAD's slot
-   * while token i is matched. */
-  enum { AHEAD = 8 };
+  /* The index and the entries are MBs, read at random: a pipeline asks
+   * for token i + 2 * AHEAD's slot, looks up token i + AHEAD's (by now in
+   * cache) and asks for the first entry of its chain when the chain is
+   * walked, while token i is matched. ring keeps the slots looked up. */
+  enum { AHEAD = 16, RING = 32 };
+  _Static_assert(RING >= AHEAD + 1 && (RING & (RING - 1)) == 0, "the ring holds the slots ahead");
+  const idner__gz_slot *ring[RING];
+  for (size_t i = 0; i < n && i < 2 * AHEAD; i++)
+    if (gx.nslots) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i]));
+  for (size_t i = 0; i < n && i < AHEAD; i++) ring[i] = idner__gz_slot_of(&gx, t.fold_hash[i]);
   for (size_t i = 0; i < n; i++) {
-    if (i + AHEAD < n && gx.nslots) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + AHEAD]));
-    record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
+    if (i + 2 * AHEAD < n && gx.nslots)
+      __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + 2 * AHEAD]));
+    if (i + AHEAD < n) {
+      const idner__gz_slot *sl = idner__gz_slot_of(&gx, t.fold_hash[i + AHEAD]);
+      if (sl && !(sl->summary & IDNER__GZS_VALID)) __builtin_prefetch(&gx.v[sl->head]);
+      ring[(i + AHEAD) % RING] = sl;
+    }
+    record_matches(&gx, m->gz, &d->ev.v[i], &t, i, ring[i % RING]);
   }
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
