@@ -388,6 +388,7 @@ int32_t idner__gz_adopt(const idner__gz_image *im, idner__gazetteer **out) {
 }
 
 uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t, size_t i) {
+  if (!g->nslots) return UINT32_MAX; /* not finished */
   idner__gz_index x;
   idner__gz_index_of(g, &x);
   const slot *sl = idner__gz_slot_of(&x, t->fold_hash[i]);

@@ -121,15 +121,15 @@ typedef struct idner__gz_index {
   const char *pool;
   size_t pool_n;
   const idner__gz_slot *slots;
-  size_t nslots;  /* power of two, or 0 */
+  size_t nslots;  /* power of two, at least 16 */
 } idner__gz_index;
 
+/* The index of a finished store (idner__gz_finish or idner__gz_adopt). */
 void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
 
 /* The slot of the chain whose first token's fold hash is h, or NULL (as
  * idner__gz_first). */
 static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
-  if (!x->nslots) return NULL;
   for (size_t s = (size_t)h & (x->nslots - 2);; s = (s + 2) & (x->nslots - 1)) {
     const idner__gz_slot *l = &x->slots[s];
     if (l[0].hash == h && l[0].head != UINT32_MAX) return &l[0];
@@ -141,7 +141,7 @@ static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, 
 /* The cache line where the slot for fold hash h is looked up first (for a
  * prefetch). */
 static inline const idner__gz_slot *idner__gz_slot_home(const idner__gz_index *x, uint64_t h) {
-  return x->nslots ? &x->slots[(size_t)h & (x->nslots - 2)] : NULL;
+  return &x->slots[(size_t)h & (x->nslots - 2)];
 }
 
 /* Does the first folded token of slot sl's chain head equal token i's

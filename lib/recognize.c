@@ -223,25 +223,13 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   idner__gz_tokens t = gz_view(d);
   idner__gz_index gx;
   idner__gz_index_of(m->gz, &gx);
-  /* The index and the entries are MBs, read at random: a pipeline asks
-   * for token i + 2 * AHEAD's slot, looks up token i + AHEAD's (by now in
-   * cache) and asks for the first entry of its chain when the chain is
-   * walked, while token i is matched. ring keeps the slots looked up. */
-  enum { AHEAD = 16, RING = 32 };
-  _Static_assert(RING >= AHEAD + 1 && (RING & (RING - 1)) == 0, "the ring holds the slots ahead");
-  const idner__gz_slot *ring[RING];
-  for (size_t i = 0; i < n && i < 2 * AHEAD; i++)
-    if (gx.nslots) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i]));
-  for (size_t i = 0; i < n && i < AHEAD; i++) ring[i] = idner__gz_slot_of(&gx, t.fold_hash[i]);
+  /* The index is MBs, read at random: ask for token i + AHEAD's slot
+   * while token i is matched (a slot asked for 8 tokens ahead had often
+   * not arrived yet). */
+  enum { AHEAD = 16 };
   for (size_t i = 0; i < n; i++) {
-    if (i + 2 * AHEAD < n && gx.nslots)
-      __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + 2 * AHEAD]));
-    if (i + AHEAD < n) {
-      const idner__gz_slot *sl = idner__gz_slot_of(&gx, t.fold_hash[i + AHEAD]);
-      if (sl && !(sl->summary & IDNER__GZS_VALID)) __builtin_prefetch(&gx.v[sl->head]);
-      ring[(i + AHEAD) % RING] = sl;
-    }
-    record_matches(&gx, m->gz, &d->ev.v[i], &t, i, ring[i % RING]);
+    if (i + AHEAD < n) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + AHEAD]));
+    record_matches(&gx, m->gz, &d->ev.v[i], &t, i, idner__gz_slot_of(&gx, t.fold_hash[i]));
   }
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
