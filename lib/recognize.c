@@ -167,6 +167,26 @@ static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
          gx->pool[off] == t->fold[t->fold_off[i + 1]];
 }
 
+/* x->len[c] = 1 for each class bit c in cls (classes 0 to 14), without a
+ * branch: seven bits at a time go to seven bytes by one multiplication (bit
+ * j lands on bit j + 7k for every k, only j = k on a byte's lowest bit; no
+ * two (j, k) share a bit, so nothing carries). */
+static void set_len_one(idner__tokev *x, unsigned cls) {
+  _Static_assert(sizeof x->len >= 15, "a length per class");
+  const uint64_t spread = 0x0000040810204081u, low = 0x0001010101010101u;
+  uint64_t a = ((cls & 0x7Fu) * spread) & low, b = ((cls >> 7 & 0x7Fu) * spread) & low;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(x->len, &a, 8);     /* bytes 0..6, and 0 for byte 7 */
+  memcpy(x->len + 7, &b, 8); /* bytes 7..13, and 0 for byte 14 */
+#else
+  for (int k = 0; k < 7; k++) {
+    x->len[k] = (uint8_t)(a >> 8 * k);
+    x->len[7 + k] = (uint8_t)(b >> 8 * k);
+  }
+#endif
+  x->len[14] = (uint8_t)(cls >> 14 & 1u);
+}
+
 /* Clears token i's record and fills in its gazetteer matches. An entry is
  * only matched when the outcome could change the record: not when it is
  * shorter than the match already kept for its class, nor when an ambiguous
@@ -181,11 +201,11 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   uint32_t head = sl->head, flags = t->toks[i].flags;
   if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
     if (!idner__gz_head_matches(gx, sl, t, i)) return;
-    unsigned cls = IDNER__GZS_ANY(sl->summary);
-    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
-      cls |= IDNER__GZS_UPPER(sl->summary);
+    /* without branches: how many classes, and which, varies at random */
+    unsigned upper = 0u - ((flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0);
+    unsigned cls = IDNER__GZS_ANY(sl->summary) | (IDNER__GZS_UPPER(sl->summary) & upper);
     x->classes = (uint16_t)cls;
-    for (; cls; cls &= cls - 1) x->len[idner__lowest_bit(cls)] = 1;
+    set_len_one(x, cls);
     return;
   }
   /* entries skipped outright: ambiguous entity names at a sentence start */
