@@ -320,8 +320,8 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   int32_t rc = build_slots(g, ns, &chains);
   if (rc) return rc;
   /* Most first tokens start one chain: size the index by chains, at most
-   * half full (a lookup of a token without a chain probes until an empty
-   * slot; two thirds full cost more in probes than it saved in lines). */
+   * half full (two thirds full cost more in lines read past a full one
+   * and in mispredicted probes than it saved in lines). */
   size_t fit = 16;
   while (fit < chains * 2) fit *= 2;
   if (fit < ns && (rc = build_slots(g, ns = fit, &chains))) return rc;

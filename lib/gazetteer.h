@@ -98,7 +98,9 @@ typedef struct idner__gz_slot {
    * bytes; else 0xFF in its last byte, which no padded form has */
   unsigned char form[IDNER__GZ_SLOT_FORM];
   uint32_t head;     /* UINT32_MAX = empty */
-  uint32_t summary;  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish) */
+  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish); and in
+   * a line's first slot, whether lookups go on to the next line */
+  uint32_t summary;
 } idner__gz_slot;
 _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 
