@@ -158,9 +158,7 @@ static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *sur
   g->first_hash[g->n] = idner__hash(first, first_len);
   if (e.ntok > 1) {
     const char *second = first + first_len + 1;
-    size_t second_len = strlen(second);
-    e.second_len = (uint8_t)(second_len <= 255 ? second_len : 0);
-    e.second_first = (uint8_t)second[0];
+    e.second_tag = IDNER__GZ_TAG(idner__hash(second, strlen(second)));
   }
   g->v[g->n++] = e;
   return IDNER_OK;

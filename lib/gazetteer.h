@@ -8,6 +8,9 @@
 
 #include "common.h"
 
+/* The tag idner__gz_entry.second_tag keeps of a fold hash. */
+#define IDNER__GZ_TAG(h) ((uint16_t)((h) >> 48))
+
 /* Entry classes. PER..LOC equal the IDNER_TYPE_* values on purpose. */
 enum {
   IDNER__GZ_PER = 1, IDNER__GZ_NAT = 2, IDNER__GZ_ORG = 3, IDNER__GZ_LOC = 4,
@@ -22,9 +25,9 @@ enum {
 
 typedef struct idner__gz_entry {
   uint16_t ntok;        /* tokens in the surface form (a line has at most 4096 bytes) */
-  /* the second folded token's length (0 if none or longer than 255) and
-   * first byte: the matcher's cheap reject without reading the pool */
-  uint8_t second_len, second_first;
+  /* the second folded token's fold hash's top 16 bits (0 if none): the
+   * matcher's cheap reject without reading the pool */
+  uint16_t second_tag;
   uint32_t form_off;    /* folded tokens, each NUL-terminated, in pool */
   uint32_t exact_off;   /* original tokens, each NUL-terminated, in pool */
   uint32_t value_off;   /* NUL-terminated value in pool ("" if none) */

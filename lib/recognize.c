@@ -153,18 +153,10 @@ static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__
 
 /* A cheap reject before idner__gz_matches_after_first: the entry's second
  * token (after its first, which equals token i's form) must have token
- * i + 1's length and first byte. The entry says both (the pool is read at
- * random, the entries of a chain lie mostly together), unless the token
- * is longer than 255 bytes. */
-static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
-                            const idner__gz_tokens *t, size_t i) {
-  if (i + 1 >= t->n) return 0;
-  size_t len = t->fold_off[i + 2] - t->fold_off[i + 1];
-  if (e->second_len)
-    return e->second_len == len && e->second_first == (unsigned char)t->fold[t->fold_off[i + 1]];
-  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
-  return off + len < gx->pool_n && gx->pool[off + len] == '\0' &&
-         gx->pool[off] == t->fold[t->fold_off[i + 1]];
+ * i + 1's fold hash, of which the entry keeps 16 bits (the pool is read at
+ * random, the entries of a chain lie together). */
+static int second_may_match(const idner__gz_entry *e, const idner__gz_tokens *t, size_t i) {
+  return i + 1 < t->n && e->second_tag == IDNER__GZ_TAG(t->fold_hash[i + 1]);
 }
 
 /* x->len[c] = 1 for each class bit c in cls (classes 0 to 14), without a
@@ -224,7 +216,7 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
     if (q & IDNER__GZQ_ONE)
       ok = first_ok && (q & case_ok);
     else if (q & IDNER__GZQ_SAME_FIRST)
-      ok = first_ok && second_may_match(gx, e, t, i) &&
+      ok = first_ok && second_may_match(e, t, i) &&
            idner__gz_matches_after_first(gx, e, t, i);
     else
       ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
