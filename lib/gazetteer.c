@@ -158,9 +158,7 @@ static int32_t add_entry(idner__gazetteer *g, const line_ctx *c, const char *sur
   g->first_hash[g->n] = idner__hash(first, first_len);
   if (e.ntok > 1) {
     const char *second = first + first_len + 1;
-    size_t second_len = strlen(second);
-    e.second_len = (uint8_t)(second_len <= 255 ? second_len : 0);
-    e.second_first = (uint8_t)second[0];
+    e.second_tag = IDNER__GZ_TAG(idner__hash(second, strlen(second)));
   }
   g->v[g->n++] = e;
   return IDNER_OK;
@@ -260,13 +258,56 @@ static int32_t build_slots(idner__gazetteer *g, size_t ns, size_t *chains) {
    * files come later, and recognizers let the last word win. */
   for (size_t k = g->n; k-- > 0;) {
     uint64_t h = g->first_hash[k];
-    size_t i = (size_t)h & (ns - 1);
-    while (g->slots[i].head != UINT32_MAX && g->slots[i].hash != h) i = (i + 1) & (ns - 1);
+    size_t i;
+    for (size_t s = (size_t)h & (ns - 2);; s = (s + 2) & (ns - 1)) { /* as idner__gz_slot_of */
+      slot *l = &g->slots[s];
+      if (l[0].head == UINT32_MAX || l[0].hash == h) { i = s; break; }
+      if (l[1].head == UINT32_MAX || l[1].hash == h) { i = s + 1; break; }
+      l[0].summary |= IDNER__GZS_OVERFLOW;
+    }
     *chains += g->slots[i].head == UINT32_MAX;
     g->v[k].next = g->slots[i].head;
     g->slots[i].hash = h;
     g->slots[i].head = (uint32_t)k;
   }
+  return IDNER_OK;
+}
+
+/* Lays each chain's entries out one after another in chain order, chains
+ * in the order of their first entries (so entries without a shared first
+ * token keep the load order): a walk reads consecutive memory, not one
+ * entry here and the next there. */
+static int32_t group_chains(idner__gazetteer *g) {
+  size_t n = g->n;
+  if (!n) return IDNER_OK;
+  idner__gz_entry *v = malloc(n * sizeof *v);
+  uint64_t *fh = malloc(n * sizeof *fh);
+  uint32_t *head_slot = malloc(n * sizeof *head_slot);
+  if (!v || !fh || !head_slot) {
+    free(v);
+    free(fh);
+    free(head_slot);
+    return IDNER_ERR_NOMEM;
+  }
+  for (size_t k = 0; k < n; k++) head_slot[k] = UINT32_MAX;
+  for (size_t i = 0; i < g->nslots; i++)
+    if (g->slots[i].head != UINT32_MAX) head_slot[g->slots[i].head] = (uint32_t)i;
+  size_t pos = 0;
+  for (size_t h = 0; h < n; h++) {
+    if (head_slot[h] == UINT32_MAX) continue;
+    g->slots[head_slot[h]].head = (uint32_t)pos;
+    for (uint32_t k = (uint32_t)h; k != UINT32_MAX; k = g->v[k].next) {
+      v[pos] = g->v[k];
+      fh[pos] = g->first_hash[k];
+      v[pos].next = g->v[k].next == UINT32_MAX ? UINT32_MAX : (uint32_t)(pos + 1);
+      pos++;
+    }
+  }
+  memcpy(g->v, v, n * sizeof *v);
+  memcpy(g->first_hash, fh, n * sizeof *fh);
+  free(v);
+  free(fh);
+  free(head_slot);
   return IDNER_OK;
 }
 
@@ -277,11 +318,12 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   int32_t rc = build_slots(g, ns, &chains);
   if (rc) return rc;
   /* Most first tokens start one chain: size the index by chains, at most
-   * half full (a lookup of a token without a chain probes until an empty
-   * slot; two thirds full cost more in probes than it saved in lines). */
+   * half full (two thirds full cost more in lines read past a full one
+   * and in mispredicted probes than it saved in lines). */
   size_t fit = 16;
   while (fit < chains * 2) fit *= 2;
   if (fit < ns && (rc = build_slots(g, ns = fit, &chains))) return rc;
+  if ((rc = group_chains(g))) return rc;
   /* What the matcher may skip (IDNER__GZQ_*): it compares the first token
    * once per chain, against the head's first folded token. */
   for (size_t i = 0; i < ns; i++) {
@@ -305,7 +347,8 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
       else if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
       else upper |= 1u << e->cls;
     }
-    g->slots[i].summary = summable ? IDNER__GZS_VALID | any | upper << 16 : 0;
+    g->slots[i].summary = (g->slots[i].summary & IDNER__GZS_OVERFLOW) |
+                          (summable ? IDNER__GZS_VALID | any | upper << 16 : 0);
   }
   free(g->scratch.v);
   free(g->fold.v);
@@ -343,14 +386,11 @@ int32_t idner__gz_adopt(const idner__gz_image *im, idner__gazetteer **out) {
 }
 
 uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t, size_t i) {
-  if (!g->nslots) return UINT32_MAX;
-  uint64_t h = t->fold_hash[i];
-  size_t s = (size_t)h & (g->nslots - 1);
-  while (g->slots[s].head != UINT32_MAX) {
-    if (g->slots[s].hash == h) return g->slots[s].head;
-    s = (s + 1) & (g->nslots - 1);
-  }
-  return UINT32_MAX;
+  if (!g->nslots) return UINT32_MAX; /* not finished */
+  idner__gz_index x;
+  idner__gz_index_of(g, &x);
+  const slot *sl = idner__gz_slot_of(&x, t->fold_hash[i]);
+  return sl ? sl->head : UINT32_MAX;
 }
 
 void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out) {

@@ -8,6 +8,9 @@
 
 #include "common.h"
 
+/* The tag idner__gz_entry.second_tag keeps of a fold hash. */
+#define IDNER__GZ_TAG(h) ((uint16_t)((h) >> 48))
+
 /* Entry classes. PER..LOC equal the IDNER_TYPE_* values on purpose. */
 enum {
   IDNER__GZ_PER = 1, IDNER__GZ_NAT = 2, IDNER__GZ_ORG = 3, IDNER__GZ_LOC = 4,
@@ -22,13 +25,15 @@ enum {
 
 typedef struct idner__gz_entry {
   uint16_t ntok;        /* tokens in the surface form (a line has at most 4096 bytes) */
-  /* the second folded token's length (0 if none or longer than 255) and
-   * first byte: the matcher's cheap reject without reading the pool */
-  uint8_t second_len, second_first;
+  /* the second folded token's fold hash's top 16 bits (0 if none): the
+   * matcher's cheap reject without reading the pool */
+  uint16_t second_tag;
   uint32_t form_off;    /* folded tokens, each NUL-terminated, in pool */
   uint32_t exact_off;   /* original tokens, each NUL-terminated, in pool */
   uint32_t value_off;   /* NUL-terminated value in pool ("" if none) */
-  uint32_t next;        /* next entry with the same first token, or UINT32_MAX */
+  /* next entry with the same first token, or UINT32_MAX; a chain's entries
+   * lie one after another (idner__gz_finish), so it is this one's index + 1 */
+  uint32_t next;
   uint8_t cls;          /* IDNER__GZ_* */
   uint8_t flags;        /* IDNER__GZF_* */
   uint8_t first_upper;  /* bitmask: token k of the surface starts upper-case (k < 8) */
@@ -96,7 +101,9 @@ typedef struct idner__gz_slot {
    * bytes; else 0xFF in its last byte, which no padded form has */
   unsigned char form[IDNER__GZ_SLOT_FORM];
   uint32_t head;     /* UINT32_MAX = empty */
-  uint32_t summary;  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish) */
+  /* IDNER__GZS_*: the chain settled at once, or 0 (set by finish); and in
+   * a line's first slot, whether lookups go on to the next line */
+  uint32_t summary;
 } idner__gz_slot;
 _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 
@@ -107,30 +114,39 @@ _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 #define IDNER__GZS_VALID 0x80000000u
 #define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
 #define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
+/* The index is probed a cache line (two slots) at a time: a chain goes in
+ * the first line from its hash's line on that has a free slot, and every
+ * full line it passes is marked in its first slot's summary. A lookup reads
+ * the next line only past a marked one, so one without a chain mostly reads
+ * one line too. */
+#define IDNER__GZS_OVERFLOW 0x8000u
 
 typedef struct idner__gz_index {
   const idner__gz_entry *v;
   const char *pool;
   size_t pool_n;
   const idner__gz_slot *slots;
-  size_t nslots;  /* power of two, or 0 */
+  size_t nslots;  /* power of two, at least 16 */
 } idner__gz_index;
 
+/* The index of a finished store (idner__gz_finish or idner__gz_adopt). */
 void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
 
 /* The slot of the chain whose first token's fold hash is h, or NULL (as
  * idner__gz_first). */
 static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
-  if (!x->nslots) return NULL;
-  for (size_t s = (size_t)h & (x->nslots - 1); x->slots[s].head != UINT32_MAX;
-       s = (s + 1) & (x->nslots - 1))
-    if (x->slots[s].hash == h) return &x->slots[s];
-  return NULL;
+  for (size_t s = (size_t)h & (x->nslots - 2);; s = (s + 2) & (x->nslots - 1)) {
+    const idner__gz_slot *l = &x->slots[s];
+    if (l[0].hash == h && l[0].head != UINT32_MAX) return &l[0];
+    if (l[1].hash == h && l[1].head != UINT32_MAX) return &l[1];
+    if (!(l[0].summary & IDNER__GZS_OVERFLOW)) return NULL;
+  }
 }
 
-/* Where the slot for fold hash h is looked up first (for a prefetch). */
+/* The cache line where the slot for fold hash h is looked up first (for a
+ * prefetch). */
 static inline const idner__gz_slot *idner__gz_slot_home(const idner__gz_index *x, uint64_t h) {
-  return x->nslots ? &x->slots[(size_t)h & (x->nslots - 1)] : NULL;
+  return &x->slots[(size_t)h & (x->nslots - 2)];
 }
 
 /* Does the first folded token of slot sl's chain head equal token i's

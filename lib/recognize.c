@@ -181,18 +181,30 @@ static int entity_class(int cls) { return cls >= IDNER__GZ_PER && cls <= IDNER__
 
 /* A cheap reject before idner__gz_matches_after_first: the entry's second
  * token (after its first, which equals token i's form) must have token
- * i + 1's length and first byte. The entry says both (the pool is read at
- * random, the entries of a chain lie mostly together), unless the token
- * is longer than 255 bytes. */
-static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
-                            const idner__gz_tokens *t, size_t i) {
-  if (i + 1 >= t->n) return 0;
-  size_t len = t->fold_off[i + 2] - t->fold_off[i + 1];
-  if (e->second_len)
-    return e->second_len == len && e->second_first == (unsigned char)t->fold[t->fold_off[i + 1]];
-  size_t off = e->form_off + (t->fold_off[i + 1] - t->fold_off[i]) + 1;
-  return off + len < gx->pool_n && gx->pool[off + len] == '\0' &&
-         gx->pool[off] == t->fold[t->fold_off[i + 1]];
+ * i + 1's fold hash, of which the entry keeps 16 bits (the pool is read at
+ * random, the entries of a chain lie together). */
+static int second_may_match(const idner__gz_entry *e, const idner__gz_tokens *t, size_t i) {
+  return i + 1 < t->n && e->second_tag == IDNER__GZ_TAG(t->fold_hash[i + 1]);
+}
+
+/* x->len[c] = 1 for each class bit c in cls (classes 0 to 14), without a
+ * branch: seven bits at a time go to seven bytes by one multiplication (bit
+ * j lands on bit j + 7k for every k, only j = k on a byte's lowest bit; no
+ * two (j, k) share a bit, so nothing carries). */
+static void set_len_one(idner__tokev *x, unsigned cls) {
+  _Static_assert(sizeof x->len >= 15, "a length per class");
+  const uint64_t spread = 0x0000040810204081u, low = 0x0001010101010101u;
+  uint64_t a = ((cls & 0x7Fu) * spread) & low, b = ((cls >> 7 & 0x7Fu) * spread) & low;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  memcpy(x->len, &a, 8);     /* bytes 0..6, and 0 for byte 7 */
+  memcpy(x->len + 7, &b, 8); /* bytes 7..13, and 0 for byte 14 */
+#else
+  for (int k = 0; k < 7; k++) {
+    x->len[k] = (uint8_t)(a >> 8 * k);
+    x->len[7 + k] = (uint8_t)(b >> 8 * k);
+  }
+#endif
+  x->len[14] = (uint8_t)(cls >> 14 & 1u);
 }
 
 /* Clears token i's record and fills in its gazetteer matches. An entry is
@@ -203,18 +215,17 @@ static int second_may_match(const idner__gz_index *gx, const idner__gz_entry *e,
  * shares it (IDNER__GZQ_SAME_FIRST) then needs only its case and later
  * tokens checked, a one-word one its case alone. */
 static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
-                           const idner__gz_tokens *t, size_t i) {
+                           const idner__gz_tokens *t, size_t i, const idner__gz_slot *sl) {
   memset(x, 0, sizeof *x);
-  const idner__gz_slot *sl = idner__gz_slot_of(gx, t->fold_hash[i]);
   if (!sl) return;
   uint32_t head = sl->head, flags = t->toks[i].flags;
   if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
     if (!idner__gz_head_matches(gx, sl, t, i)) return;
-    unsigned cls = IDNER__GZS_ANY(sl->summary);
-    if (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
-      cls |= IDNER__GZS_UPPER(sl->summary);
+    /* without branches: how many classes, and which, varies at random */
+    unsigned upper = 0u - ((flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0);
+    unsigned cls = IDNER__GZS_ANY(sl->summary) | (IDNER__GZS_UPPER(sl->summary) & upper);
     x->classes = (uint16_t)cls;
-    for (; cls; cls &= cls - 1) x->len[idner__lowest_bit(cls)] = 1;
+    set_len_one(x, cls);
     return;
   }
   /* entries skipped outright: ambiguous entity names at a sentence start */
@@ -223,25 +234,25 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
   unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
                          ? ~0u : IDNER__GZQ_ANYCASE;
   int first_ok = idner__gz_head_matches(gx, sl, t, i);
-  for (uint32_t k = head; k != UINT32_MAX;) {
-    const idner__gz_entry *e = &gx->v[k];
+  /* a chain's entries lie one after another (idner__gz_entry.next) */
+  uint32_t k = head - 1; /* unsigned: wraps */
+  do {
+    const idner__gz_entry *e = &gx->v[++k];
     unsigned q = e->quick;
-    k = e->next;
     if ((q & skip) || e->ntok < x->len[e->cls]) continue;
     int ok;
     if (q & IDNER__GZQ_ONE)
       ok = first_ok && (q & case_ok);
     else if (q & IDNER__GZQ_SAME_FIRST)
-      ok = first_ok && second_may_match(gx, e, t, i) &&
+      ok = first_ok && second_may_match(e, t, i) &&
            idner__gz_matches_after_first(gx, e, t, i);
     else
       ok = e->ntok <= 255 && idner__gz_matches(gz, e, t, i);
     if (!ok) continue;
-    uint32_t id = (uint32_t)(e - gx->v);
     x->len[e->cls] = (uint8_t)e->ntok;
     x->classes |= (uint16_t)BIT(e->cls);
-    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = id;
-  }
+    if (entity_class(e->cls)) x->entry[e->cls - IDNER__GZ_PER] = k;
+  } while (gx->v[k].next != UINT32_MAX);
 }
 
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
@@ -253,11 +264,12 @@ int32_t idner__compute_evidence(const idner_model *m, idner_doc *d) {
   idner__gz_index gx;
   idner__gz_index_of(m->gz, &gx);
   /* The index is MBs, read at random: ask for token i + AHEAD's slot
-   * while token i is matched. */
-  enum { AHEAD = 8 };
+   * while token i is matched (a slot asked for 8 tokens ahead had often
+   * not arrived yet). */
+  enum { AHEAD = 16 };
   for (size_t i = 0; i < n; i++) {
-    if (i + AHEAD < n && gx.nslots) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + AHEAD]));
-    record_matches(&gx, m->gz, &d->ev.v[i], &t, i);
+    if (i + AHEAD < n) __builtin_prefetch(idner__gz_slot_home(&gx, t.fold_hash[i + AHEAD]));
+    record_matches(&gx, m->gz, &d->ev.v[i], &t, i, idner__gz_slot_of(&gx, t.fold_hash[i]));
   }
   for (size_t h = 0; h < d->dates.n; h++)
     for (uint32_t i = d->dates.v[h].tok_start; i < d->dates.v[h].tok_end; i++) d->ev.v[i].in_date = 1;
