@@ -42,61 +42,8 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
   return IDNER_OK;
 }
 
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME 1099511628211ull
-
-/* A word loaded from memory as a little-endian number: byte j is bits 8j..8j+7. */
-static inline uint64_t le64(uint64_t v) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-  return __builtin_bswap64(v);
-#else
-  return v;
-#endif
-}
-
-/* Lower-cases the letters of eight ASCII bytes at once: a byte b < 0x80 is
- * upper-case when b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not
- * (b <= 'Z'); no carry crosses bytes, and 0x80 >> 2 is the 0x20 that
- * lower-cases. */
-static inline uint64_t lower8(uint64_t v) {
-  uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-  return v | (upper & 0x8080808080808080ull) >> 2;
-}
-
-/* P^-j mod 2^64 (P is odd, so invertible): FNV-1a over a zero byte is a
- * multiply by P, so the state after take bytes is the state after eight
- * bytes, zero past take, times P^-(8 - take). */
-static const uint64_t k_inv_pow[8] = {
-    0x0000000000000001ull, 0xce965057aff6957bull, 0x501d877bc9ac6919ull,
-    0x9af153df54080c03ull, 0xb10f8d2ca6bd8471ull, 0xba88eb8deeba674bull,
-    0xf30a275cb8c04809ull, 0x375026270df5d953ull,
-};
-
-/* FNV-1a state h continued over the eight bytes of v, a word as loaded
- * from memory (memcpy). */
-static inline uint64_t fnv_8(uint64_t h, uint64_t v) {
-  v = le64(v);
-#if defined(__GNUC__) && defined(__x86_64__)
-  /* xor into the state's low byte, multiply, next byte: three instructions
-   * a byte where the compiler makes five (it extracts each byte whole) */
-  uint64_t p = FNV_PRIME;
-  for (int j = 0; j < 8; j++, v >>= 8)
-    __asm__("xorb %b1, %b0\n\timulq %2, %0" : "+r"(h) : "r"(v), "r"(p));
-#else
-  for (int j = 0; j < 8; j++, v >>= 8) h = (h ^ (v & 0xFF)) * FNV_PRIME;
-#endif
-  return h;
-}
-
-/* FNV-1a state h continued over the first take bytes of the word v,
- * 1 <= take <= 8, whose bytes past take are zero. FNV-1a is one byte after
- * another; a jump into an unrolled chain by take mispredicts on most short
- * words, so all eight steps are taken and the zero bytes' steps are undone
- * by one multiply (k_inv_pow) instead of picking the state after take
- * steps from a table on the stack. */
-static inline uint64_t fnv_upto8(uint64_t h, uint64_t v, size_t take) {
-  return fnv_8(h, v) * k_inv_pow[8 - take];
-}
+#define FNV_OFFSET IDNER__FNV_OFFSET
+#define FNV_PRIME IDNER__FNV_PRIME
 
 int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
   if (out->n + len + 1 > out->cap) {
@@ -111,9 +58,9 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
     uint64_t v;
     memcpy(&v, u + i, 8);
     if (v & 0x8080808080808080ull) break;
-    v = lower8(v);
+    v = idner__lower8(v);
     memcpy(o + i, &v, 8);
-    h = fnv_8(h, v);
+    h = idner__fnv_8(h, v);
   }
   for (; i < len && u[i] < 0x80u; i++) {
     unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
@@ -132,116 +79,123 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
-/* k_ones + 8 - m, read as a word: its first m bytes (in memory order) set */
-static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
+                            size_t len) {
+  f->out = *out;
+  f->end = (const unsigned char *)text + len;
+  f->pos = 0;
+  out->forms->n = 0;
+  /* ASCII folds byte for byte: the text's bytes, a NUL and the 16 bytes
+   * readable past the last form's start (8 of them for a word store past
+   * a form); a longer non-ASCII form grows the buffer as it goes */
+  int32_t rc = IDNER__RESERVE(out->forms, len + 17);
+  if (rc) return rc;
+  f->buf = out->forms->v;
+  f->cap = out->off->cap;
+  if (out->hash->cap < f->cap) f->cap = out->hash->cap;
+  if (out->plain->cap < f->cap) f->cap = out->plain->cap;
+  f->off = out->off->v, f->hash = out->hash->v, f->plain = out->plain->v;
+  return IDNER_OK;
+}
+
+/* Room for entries 0..need - 1. */
+static int32_t folder_grow(idner__folder *f, size_t need) {
+  const idner__foldout *o = &f->out;
+  int32_t rc;
+  if (!o->off) return IDNER_ERR_INVALID_ARG; /* fixed arrays (never short: see the callers) */
+  if ((rc = IDNER__RESERVE(o->off, need)) || (rc = IDNER__RESERVE(o->hash, need)) ||
+      (rc = IDNER__RESERVE(o->plain, need)))
+    return rc;
+  f->cap = o->off->cap;
+  if (o->hash->cap < f->cap) f->cap = o->hash->cap;
+  if (o->plain->cap < f->cap) f->cap = o->plain->cap;
+  f->off = o->off->v, f->hash = o->hash->v, f->plain = o->plain->v;
+  return IDNER_OK;
+}
+
+int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *u, size_t len) {
+  int32_t rc;
+  if (k + 1 >= f->cap && (rc = folder_grow(f, k + 2))) return rc; /* and off[n] */
+  const unsigned char *end = f->end;
+  size_t pos = f->pos, i = 0;
+  char *o = f->buf + pos;
+  uint64_t h = FNV_OFFSET, low = 0;
+  f->off[k] = (uint32_t)pos;
+  /* Eight bytes at a time while they lie inside the text (as in
+   * idner__fold_hash_append); bytes past the token are masked off, then
+   * stored as zeros past the form, neither kept nor hashed. */
+  while (i < len && end - (u + i) >= 8) {
+    uint64_t v, m;
+    memcpy(&v, u + i, 8);
+    size_t take = len - i < 8 ? len - i : 8;
+    memcpy(&m, idner__fold_ones + 8 - take, 8);
+    v &= m;
+    if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
+    low |= idner__below_slash8(v, m);
+    v = idner__lower8(v);
+    memcpy(o + i, &v, 8);
+    h = idner__fnv_upto8(h, v, take);
+    i += take;
+  }
+  for (; i < len; i++) {
+    unsigned c = u[i];
+    if (c >= 0x80u) break;
+    low |= c < 0x2Fu;
+    c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
+    o[i] = (char)c;
+    h = (h ^ c) * FNV_PRIME;
+  }
+  if (i < len) { /* the rest through the general path, then hash the whole form */
+    idner__bytes *out = f->out.forms;
+    out->n = pos + i;
+    if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
+    h = idner__hash(out->v + pos, out->n - pos);
+    if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
+    f->buf = out->v, f->pos = out->n;
+    f->plain[k] = 0;
+  } else {
+    f->pos = pos + len;
+    f->plain[k] = (uint8_t)((low == 0) & (len != 0));
+  }
+  f->hash[k] = h;
+  return IDNER_OK;
+}
+
+int32_t idner__folder_end(idner__folder *f, size_t n) {
+  int32_t rc;
+  if (n + 1 > f->cap && (rc = folder_grow(f, n + 1))) return rc;
+  f->off[n] = (uint32_t)f->pos;
+  idner__bytes *out = f->out.forms;
+  out->n = f->pos;
+  /* 16 bytes readable past every form's start (fold.h): a longer non-ASCII
+   * fold of the last token may have used up the slack */
+  if (out->n + 17 > out->cap && (rc = IDNER__RESERVE(out, out->n + 17))) return rc;
+  memset(out->v + out->n, 0, 17);
+  if (f->out.off) f->out.off->n = f->out.hash->n = f->out.plain->n = n + 1;
+  return IDNER_OK;
+}
 
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain) {
-  /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
-   * NUL and the 16 bytes readable past the last form's start (8 of them
-   * for a word store past a form); a longer
-   * non-ASCII form grows the buffer as it goes. The forms are back to back
-   * (one NUL after the last): pos and buf stay in registers. */
-  const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
-  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 17;
+  /* a folder over the caller's arrays (n + 1 entries: never grown) and
+   * the tokens' span of the text */
+  size_t first = n ? toks[0].byte_start : 0, last = n ? toks[n - 1].byte_end : 0;
+  idner__folder f;
+  f.out.forms = out, f.out.off = NULL, f.out.hash = NULL, f.out.plain = NULL;
+  f.end = (const unsigned char *)text + last;
+  f.pos = 0;
   out->n = 0;
-  int32_t rc = IDNER__RESERVE(out, need);
+  int32_t rc = IDNER__RESERVE(out, last - first + 17);
   if (rc) return rc;
-  char *buf = out->v;
-  size_t pos = 0;
+  f.buf = out->v;
+  f.cap = n + 1;
+  f.off = off, f.hash = hash, f.plain = plain;
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
-    size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
-    /* cap - pos >= end - u + 17 here: the tokens lie in order in the text,
-     * and ASCII folds byte for byte; only the general path below can use
-     * more than a token's bytes, and it reserves for the rest again */
-    off[k] = (uint32_t)pos;
-    char *o = buf + pos;
-    uint64_t h = FNV_OFFSET, low = 0;
-    if (len - 1 < 8 && end - u >= 8) { /* most tokens: 1 to 8 bytes, one word */
-      uint64_t v, m;
-      memcpy(&v, u, 8);
-      memcpy(&m, k_ones + 8 - len, 8);
-      v &= m;
-      if (!(v & 0x8080808080808080ull)) {
-        low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-        v = lower8(v);
-        memcpy(o, &v, 8);
-        /* no memo of the hashes of frequent words: its misses and its
-         * cache lines cost more than the eight steps */
-        h = fnv_upto8(h, v, len);
-        pos += len;
-        plain[k] = (uint8_t)(low == 0);
-        hash[k] = h;
-        continue;
-      }
-    }
-    if (len - 9 < 8 && end - u >= 16) { /* 9 to 16 bytes: two words */
-      uint64_t v0, v1, m;
-      memcpy(&v0, u, 8);
-      memcpy(&v1, u + 8, 8);
-      memcpy(&m, k_ones + 16 - len, 8);
-      v1 &= m;
-      if (!((v0 | v1) & 0x8080808080808080ull)) {
-        low = (~(v0 + 0x5151515151515151ull) | (~(v1 + 0x5151515151515151ull) & m)) &
-              0x8080808080808080ull;
-        v0 = lower8(v0);
-        v1 = lower8(v1);
-        memcpy(o, &v0, 8);
-        memcpy(o + 8, &v1, 8);
-        h = fnv_upto8(fnv_8(h, v0), v1, len - 8);
-        pos += len;
-        plain[k] = (uint8_t)(low == 0);
-        hash[k] = h;
-        continue;
-      }
-    }
-    /* Eight bytes at a time while they lie inside the text (as in
-     * idner__fold_hash_append); bytes past the token are masked off, then
-     * stored as zeros past the form, neither kept nor hashed. A byte b
-     * below 0x80 is below '/' when b + 0x51 stays below 0x80. */
-    while (i < len && end - (u + i) >= 8) {
-      uint64_t v, m;
-      memcpy(&v, u + i, 8);
-      size_t take = len - i < 8 ? len - i : 8;
-      memcpy(&m, k_ones + 8 - take, 8);
-      v &= m;
-      if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
-      low |= ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-      v = lower8(v);
-      memcpy(o + i, &v, 8);
-      h = fnv_upto8(h, v, take);
-      i += take;
-    }
-    for (; i < len; i++) {
-      unsigned c = u[i];
-      if (c >= 0x80u) break;
-      low |= c < 0x2Fu;
-      c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
-      o[i] = (char)c;
-      h = (h ^ c) * FNV_PRIME;
-    }
-    if (i < len) { /* the rest through the general path, then hash the whole form */
-      out->n = pos + i;
-      if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
-      h = idner__hash(out->v + pos, out->n - pos);
-      if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
-      buf = out->v, pos = out->n;
-      plain[k] = 0;
-    } else {
-      pos += len;
-      plain[k] = (uint8_t)((low == 0) & (len != 0));
-    }
-    hash[k] = h;
+    if ((rc = idner__folder_add(&f, k, u, toks[k].byte_end - toks[k].byte_start))) return rc;
   }
-  off[n] = (uint32_t)pos;
-  out->n = pos;
-  /* 16 bytes readable past every form's start (fold.h): a longer non-ASCII
-   * fold of the last token may have used up the slack */
-  if (pos + 17 > out->cap && (rc = IDNER__RESERVE(out, pos + 17))) return rc;
-  memset(out->v + pos, 0, 17);
-  return IDNER_OK;
+  return idner__folder_end(&f, n);
 }
 
 uint64_t idner__hash(const char *s, size_t len) {

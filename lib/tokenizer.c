@@ -1045,9 +1045,14 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
 /* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
 static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
-/* idner__tokenize() and the sentence split of the new tokens (*st). */
-static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
-                        size_t *bad_offset, idner__sentences *st) {
+/* idner__tokenize() and the sentence split of the new tokens (*st), and
+ * their folds when f is not NULL. Inlined into two callers, one that folds
+ * and one that does not, so the tokenizer alone pays nothing for it. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
+                               size_t *bad_offset, idner__sentences *st, idner__folder *f) {
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
   if (len > IDNER_MAX_INPUT) return IDNER_ERR_TOO_LARGE; /* offsets are 32-bit */
   scanner sc = {(const unsigned char *)text, len, 0, 0, 0};
@@ -1092,6 +1097,7 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
       step = kind == IDNER_TOK_PUNCT ? B_TERMINAL : 0;
     }
     int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st->sent);
+    if (!rc && f) rc = idner__folder_add(f, out->n - 1 - n0, sc.s + p, e - p);
     if (rc) {
       out->n = n0;
       return rc;
@@ -1113,11 +1119,22 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
   return IDNER_OK;
 }
 
+/* The two instances of tokenize(). */
+static int32_t tokenize_plain(const char *text, size_t len, int strict, idner__tokvec *out,
+                              size_t *bad_offset, idner__sentences *st) {
+  return tokenize(text, len, strict, out, bad_offset, st, NULL);
+}
+
+static int32_t tokenize_fold(const char *text, size_t len, int strict, idner__tokvec *out,
+                             size_t *bad_offset, idner__sentences *st, idner__folder *f) {
+  return tokenize(text, len, strict, out, bad_offset, st, f);
+}
+
 int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
                         size_t *bad_offset) {
   idner__sentences st = {0, 0};
   size_t n0 = out ? out->n : 0;
-  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  int32_t rc = tokenize_plain(text, len, strict, out, bad_offset, &st);
   if (rc == IDNER_OK) /* tokens only: no sentences */
     for (size_t i = n0; i < out->n; i++) {
       out->v[i].sentence = 0;
@@ -1130,7 +1147,22 @@ int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__t
                               size_t *bad_offset, uint32_t *nsent) {
   idner__sentences st = {0, 0};
   size_t n0 = out ? out->n : 0;
-  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  int32_t rc = tokenize_plain(text, len, strict, out, bad_offset, &st);
+  *nsent = rc == IDNER_OK && out->n > n0 ? st.sent + 1 : 0;
+  return rc;
+}
+
+int32_t idner__tokenize_split_fold(const char *text, size_t len, int strict, idner__tokvec *out,
+                                   size_t *bad_offset, uint32_t *nsent,
+                                   const idner__foldout *fo) {
+  idner__sentences st = {0, 0};
+  idner__folder f;
+  size_t n0 = out ? out->n : 0;
+  int32_t rc = !out || (!text && len) || len > IDNER_MAX_INPUT
+                   ? IDNER_OK /* tokenize() says what is wrong */
+                   : idner__folder_begin(&f, fo, text, len);
+  if (rc == IDNER_OK) rc = tokenize_fold(text, len, strict, out, bad_offset, &st, &f);
+  if (rc == IDNER_OK) rc = idner__folder_end(&f, out->n - n0);
   *nsent = rc == IDNER_OK && out->n > n0 ? st.sent + 1 : 0;
   return rc;
 }
