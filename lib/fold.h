@@ -209,6 +209,21 @@ static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsign
   return idner__folder_add_slow(f, k, u, len);
 }
 
+/* idner__folder_add for a one-byte token: most punctuation (a branch of
+ * the tokenizer's own, so no length test mispredicts here). */
+static inline int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
+  unsigned c = u[0];
+  if (k + 1 >= f->cap || c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
+  c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
+  size_t pos = f->pos;
+  f->buf[pos] = (char)c;
+  f->off[k] = (uint32_t)pos;
+  f->pos = pos + 1;
+  f->plain[k] = (uint8_t)(c >= 0x2Fu);
+  f->hash[k] = (IDNER__FNV_OFFSET ^ c) * IDNER__FNV_PRIME;
+  return IDNER_OK;
+}
+
 /* 64-bit FNV-1a hash of a byte string (used on folded forms). */
 uint64_t idner__hash(const char *s, size_t len);
 

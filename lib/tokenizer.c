@@ -1066,6 +1066,7 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
     size_t e, nchars;
     uint32_t kind, shape;
     unsigned step; /* B_TERMINAL: the token may end a sentence */
+    int one = 0;   /* a one-byte ASCII punctuation token: idner__folder_add1 */
     if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
       gap |= k;
       p++;
@@ -1075,6 +1076,7 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       kind = IDNER_TOK_WORD, nchars = e - p, step = 0;
     } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
       kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
+      one = f && e - p == 1;
     } else if ((k & B_DIGIT) && (e = plain_number_at(&sc, p))) {
       kind = IDNER_TOK_NUMBER, shape = IDNER_SHAPE_HAS_DIGIT, nchars = e - p, step = 0;
     } else {
@@ -1097,7 +1099,9 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       step = kind == IDNER_TOK_PUNCT ? B_TERMINAL : 0;
     }
     int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st->sent);
-    if (!rc && f) rc = idner__folder_add(f, out->n - 1 - n0, sc.s + p, e - p);
+    if (!rc && f)
+      rc = one ? idner__folder_add1(f, out->n - 1 - n0, sc.s + p)
+               : idner__folder_add(f, out->n - 1 - n0, sc.s + p, e - p);
     if (rc) {
       out->n = n0;
       return rc;
