@@ -98,10 +98,10 @@ int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const c
   return IDNER_OK;
 }
 
-/* Room for entries 0..need - 1. */
-static int32_t folder_grow(idner__folder *f, size_t need) {
+int32_t idner__folder_reserve(idner__folder *f, size_t need) {
   const idner__foldout *o = &f->out;
   int32_t rc;
+  if (need <= f->cap) return IDNER_OK;
   if (!o->off) return IDNER_ERR_INVALID_ARG; /* fixed arrays (never short: see the callers) */
   if ((rc = IDNER__RESERVE(o->off, need)) || (rc = IDNER__RESERVE(o->hash, need)) ||
       (rc = IDNER__RESERVE(o->plain, need)))
@@ -115,7 +115,7 @@ static int32_t folder_grow(idner__folder *f, size_t need) {
 
 int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *u, size_t len) {
   int32_t rc;
-  if (k + 1 >= f->cap && (rc = folder_grow(f, k + 2))) return rc; /* and off[n] */
+  if ((rc = idner__folder_reserve(f, k + 2))) return rc; /* and off[k + 1] */
   const unsigned char *end = f->end;
   size_t pos = f->pos, i = 0;
   char *o = f->buf + pos;
@@ -163,7 +163,7 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
 
 int32_t idner__folder_end(idner__folder *f, size_t n) {
   int32_t rc;
-  if (n + 1 > f->cap && (rc = folder_grow(f, n + 1))) return rc;
+  if ((rc = idner__folder_reserve(f, n + 1))) return rc;
   f->off[n] = (uint32_t)f->pos;
   idner__bytes *out = f->out.forms;
   out->n = f->pos;

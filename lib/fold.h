@@ -73,9 +73,13 @@ typedef struct idner__folder {
 
 int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
                             size_t len);
-/* Token k (the next) at u[0..len), inside the text of idner__folder_begin. */
+/* Token k (the next) at u[0..len), inside the text of idner__folder_begin.
+ * The entries must have room for it and off[k + 1]: k + 1 < f->cap (the
+ * tokenizer grows them with its tokens: idner__folder_reserve). */
 static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsigned char *u,
                                         size_t len);
+/* Room for entries 0..need - 1 in off, hash and plain. */
+int32_t idner__folder_reserve(idner__folder *f, size_t need);
 /* The end of the n tokens' folds: off[n], the NUL and the slack. */
 int32_t idner__folder_end(idner__folder *f, size_t n);
 
@@ -168,7 +172,7 @@ static inline uint64_t idner__fnv_upto8(uint64_t h, uint64_t v, size_t take) {
  * reserves for the rest again. */
 static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsigned char *u,
                                         size_t len) {
-  if (k + 1 < f->cap && len - 1 < 16 && f->end - u >= 16) {
+  if (len - 1 < 16 && f->end - u >= 16) {
     size_t pos = f->pos;
     char *o = f->buf + pos;
     uint64_t v0, v1, m;
@@ -209,11 +213,31 @@ static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsign
   return idner__folder_add_slow(f, k, u, len);
 }
 
+/* idner__folder_add for a token of ASCII letters and digits (the
+ * tokenizer's plain words and numbers): plain, so no test of the bytes. */
+static inline int32_t idner__folder_add_alnum(idner__folder *f, size_t k, const unsigned char *u,
+                                              size_t len) {
+  if (len - 1 < 8 && f->end - u >= 8) { /* most */
+    size_t pos = f->pos;
+    uint64_t v, m;
+    memcpy(&v, u, 8);
+    memcpy(&m, idner__fold_ones + 8 - len, 8);
+    v = idner__lower8(v & m);
+    memcpy(f->buf + pos, &v, 8);
+    f->off[k] = (uint32_t)pos;
+    f->pos = pos + len;
+    f->plain[k] = 1;
+    f->hash[k] = idner__fnv_upto8(IDNER__FNV_OFFSET, v, len);
+    return IDNER_OK;
+  }
+  return idner__folder_add(f, k, u, len);
+}
+
 /* idner__folder_add for a one-byte token: most punctuation (a branch of
  * the tokenizer's own, so no length test mispredicts here). */
 static inline int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
   unsigned c = u[0];
-  if (k + 1 >= f->cap || c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
+  if (c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
   c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
   size_t pos = f->pos;
   f->buf[pos] = (char)c;
