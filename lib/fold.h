@@ -230,6 +230,22 @@ static inline int32_t idner__folder_add_alnum(idner__folder *f, size_t k, const 
     f->hash[k] = idner__fnv_upto8(IDNER__FNV_OFFSET, v, len);
     return IDNER_OK;
   }
+  if (len - 9 < 8 && f->end - u >= 16) { /* 9 to 16 bytes: two words */
+    size_t pos = f->pos;
+    uint64_t v0, v1, m;
+    memcpy(&v0, u, 8);
+    memcpy(&v1, u + 8, 8);
+    memcpy(&m, idner__fold_ones + 16 - len, 8);
+    v0 = idner__lower8(v0);
+    v1 = idner__lower8(v1 & m);
+    memcpy(f->buf + pos, &v0, 8);
+    memcpy(f->buf + pos + 8, &v1, 8);
+    f->off[k] = (uint32_t)pos;
+    f->pos = pos + len;
+    f->plain[k] = 1;
+    f->hash[k] = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, len - 8);
+    return IDNER_OK;
+  }
   return idner__folder_add(f, k, u, len);
 }
 
