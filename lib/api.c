@@ -136,6 +136,7 @@ const char *idner_doc_error(const idner_doc *d) { return d ? d->err : "doc is NU
 
 static void reset(idner_doc *d) {
   d->toks.n = 0;
+  d->fold_off.n = 0; /* not folded */
   d->nsent = 0;
   d->text = "";
   d->text_len = 0;
@@ -228,8 +229,11 @@ int32_t idner_analyze(const idner_model *m, idner_doc *d, const char *text, size
   d->text = text ? text : "";
   d->text_len = len;
   size_t bad = 0;
-  rc = idner__tokenize_split(d->text, len, (o->flags & IDNER_FLAG_STRICT_UTF8) != 0, &d->toks,
-                             &bad, &d->nsent);
+  int strict = (o->flags & IDNER_FLAG_STRICT_UTF8) != 0;
+  /* the recognizers need the folds: made while the tokenizer has the bytes */
+  idner__foldout fo = {&d->fold, &d->fold_off, &d->fold_hash, &d->fold_plain};
+  rc = o->types ? idner__tokenize_split_fold(d->text, len, strict, &d->toks, &bad, &d->nsent, &fo)
+                : idner__tokenize_split(d->text, len, strict, &d->toks, &bad, &d->nsent);
   if (rc == IDNER_ERR_INVALID_UTF8)
     idner__fmt(d->err, sizeof d->err, "invalid UTF-8 at byte %zu", bad);
   if (!rc) rc = run_pipeline(m, d, o);

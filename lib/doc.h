@@ -5,6 +5,7 @@
 #define IDNER_DOC_H
 
 #include "dates.h"
+#include "fold.h"
 #include "gazetteer.h"
 #include "model.h"
 
@@ -60,9 +61,11 @@ struct idner_doc {
   idner__bytes joined;  /* virtual text for pre-tokenized input */
 
   idner__bytes fold;    /* folded token forms */
-  struct { uint32_t *v; size_t n, cap; } fold_off;
-  struct { uint64_t *v; size_t n, cap; } fold_hash;
-  struct { uint8_t *v; size_t n, cap; } fold_plain; /* see idner__fold_hash_tokens */
+  /* per token (idner__fold_hash_tokens); fold_off.n is 1 + the tokens
+   * folded so far, set when the tokenizer folded them (0: not yet) */
+  idner__u32vec fold_off;
+  idner__u64vec fold_hash;
+  idner__u8vec fold_plain;
   struct { idner__tokev *v; size_t n, cap; } ev;
   /* recognize.c: tokens some gazetteer rule starts at */
   struct { uint32_t *v; size_t n, cap; } rule_toks;
@@ -104,7 +107,8 @@ struct idner_doc {
 };
 
 /* recognize.c: idner__fold_doc folds and hashes the tokens (d->fold ...),
- * before the date grammar, which looks up its trigger words by them. */
+ * before the date grammar, which looks up its trigger words by them; a
+ * no-op when the tokenizer already did (idner_analyze: fold_off.n). */
 int32_t idner__fold_doc(idner_doc *d);
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
 int32_t idner__recognize(const idner_model *m, idner_doc *d);

@@ -42,33 +42,8 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
   return IDNER_OK;
 }
 
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME 1099511628211ull
-
-/* Lower-cases the letters of eight ASCII bytes at once: a byte b < 0x80 is
- * upper-case when b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not
- * (b <= 'Z'); no carry crosses bytes, and 0x80 >> 2 is the 0x20 that
- * lower-cases. */
-static inline uint64_t lower8(uint64_t v) {
-  uint64_t upper = (v + 0x3F3F3F3F3F3F3F3Full) & ~(v + 0x2525252525252525ull);
-  return v | (upper & 0x8080808080808080ull) >> 2;
-}
-
-/* FNV-1a state h continued over f[0..take), 1 <= take <= 8. FNV-1a is one
- * byte after another; a jump into an unrolled chain by take mispredicts
- * on most short words, so all eight steps are taken (f has eight readable
- * bytes) and the state after take of them is picked from a table. */
-static inline uint64_t fnv_upto8(uint64_t h, const unsigned char *f, size_t take) {
-  uint64_t st[8];
-  for (int j = 0; j < 8; j++) st[j] = h = (h ^ f[j]) * FNV_PRIME;
-  return st[take - 1];
-}
-
-/* fnv_upto8 for take == 8. */
-static inline uint64_t fnv_8(uint64_t h, const unsigned char *f) {
-  for (int j = 0; j < 8; j++) h = (h ^ f[j]) * FNV_PRIME;
-  return h;
-}
+#define FNV_OFFSET IDNER__FNV_OFFSET
+#define FNV_PRIME IDNER__FNV_PRIME
 
 int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
   if (out->n + len + 1 > out->cap) {
@@ -83,9 +58,9 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
     uint64_t v;
     memcpy(&v, u + i, 8);
     if (v & 0x8080808080808080ull) break;
-    v = lower8(v);
+    v = idner__lower8(v);
     memcpy(o + i, &v, 8);
-    h = fnv_8(h, (const unsigned char *)o + i);
+    h = idner__fnv_8(h, v);
   }
   for (; i < len && u[i] < 0x80u; i++) {
     unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
@@ -104,116 +79,123 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
-/* k_ones + 8 - m, read as a word: its first m bytes (in memory order) set */
-static const unsigned char k_ones[16] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
+                            size_t len) {
+  f->out = *out;
+  f->end = (const unsigned char *)text + len;
+  f->pos = 0;
+  out->forms->n = 0;
+  /* ASCII folds byte for byte: the text's bytes, a NUL and the 16 bytes
+   * readable past the last form's start (8 of them for a word store past
+   * a form); a longer non-ASCII form grows the buffer as it goes */
+  int32_t rc = IDNER__RESERVE(out->forms, len + 17);
+  if (rc) return rc;
+  f->buf = out->forms->v;
+  f->cap = out->off->cap;
+  if (out->hash->cap < f->cap) f->cap = out->hash->cap;
+  if (out->plain->cap < f->cap) f->cap = out->plain->cap;
+  f->off = out->off->v, f->hash = out->hash->v, f->plain = out->plain->v;
+  return IDNER_OK;
+}
+
+int32_t idner__folder_reserve(idner__folder *f, size_t need) {
+  const idner__foldout *o = &f->out;
+  int32_t rc;
+  if (need <= f->cap) return IDNER_OK;
+  if (!o->off) return IDNER_ERR_INVALID_ARG; /* fixed arrays (never short: see the callers) */
+  if ((rc = IDNER__RESERVE(o->off, need)) || (rc = IDNER__RESERVE(o->hash, need)) ||
+      (rc = IDNER__RESERVE(o->plain, need)))
+    return rc;
+  f->cap = o->off->cap;
+  if (o->hash->cap < f->cap) f->cap = o->hash->cap;
+  if (o->plain->cap < f->cap) f->cap = o->plain->cap;
+  f->off = o->off->v, f->hash = o->hash->v, f->plain = o->plain->v;
+  return IDNER_OK;
+}
+
+int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *u, size_t len) {
+  int32_t rc;
+  if ((rc = idner__folder_reserve(f, k + 2))) return rc; /* and off[k + 1] */
+  const unsigned char *end = f->end;
+  size_t pos = f->pos, i = 0;
+  char *o = f->buf + pos;
+  uint64_t h = FNV_OFFSET, low = 0;
+  f->off[k] = (uint32_t)pos;
+  /* Eight bytes at a time while they lie inside the text (as in
+   * idner__fold_hash_append); bytes past the token are masked off, then
+   * stored as zeros past the form, neither kept nor hashed. */
+  while (i < len && end - (u + i) >= 8) {
+    uint64_t v, m;
+    memcpy(&v, u + i, 8);
+    size_t take = len - i < 8 ? len - i : 8;
+    memcpy(&m, idner__fold_ones + 8 - take, 8);
+    v &= m;
+    if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
+    low |= idner__below_slash8(v, m);
+    v = idner__lower8(v);
+    memcpy(o + i, &v, 8);
+    h = idner__fnv_upto8(h, v, take);
+    i += take;
+  }
+  for (; i < len; i++) {
+    unsigned c = u[i];
+    if (c >= 0x80u) break;
+    low |= c < 0x2Fu;
+    c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
+    o[i] = (char)c;
+    h = (h ^ c) * FNV_PRIME;
+  }
+  if (i < len) { /* the rest through the general path, then hash the whole form */
+    idner__bytes *out = f->out.forms;
+    out->n = pos + i;
+    if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
+    h = idner__hash(out->v + pos, out->n - pos);
+    if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
+    f->buf = out->v, f->pos = out->n;
+    f->plain[k] = 0;
+  } else {
+    f->pos = pos + len;
+    f->plain[k] = (uint8_t)((low == 0) & (len != 0));
+  }
+  f->hash[k] = h;
+  return IDNER_OK;
+}
+
+int32_t idner__folder_end(idner__folder *f, size_t n) {
+  int32_t rc;
+  if ((rc = idner__folder_reserve(f, n + 1))) return rc;
+  f->off[n] = (uint32_t)f->pos;
+  idner__bytes *out = f->out.forms;
+  out->n = f->pos;
+  /* 16 bytes readable past every form's start (fold.h): a longer non-ASCII
+   * fold of the last token may have used up the slack */
+  if (out->n + 17 > out->cap && (rc = IDNER__RESERVE(out, out->n + 17))) return rc;
+  memset(out->v + out->n, 0, 17);
+  if (f->out.off) f->out.off->n = f->out.hash->n = f->out.plain->n = n + 1;
+  return IDNER_OK;
+}
 
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
                                 uint8_t *plain) {
-  /* ASCII folds byte for byte: one reservation covers the tokens' bytes, a
-   * NUL and the 16 bytes readable past the last form's start (8 of them
-   * for a word store past a form); a longer
-   * non-ASCII form grows the buffer as it goes. The forms are back to back
-   * (one NUL after the last): pos and buf stay in registers. */
-  const unsigned char *end = (const unsigned char *)text + (n ? toks[n - 1].byte_end : 0);
-  size_t need = (n ? toks[n - 1].byte_end - toks[0].byte_start : 0) + 17;
+  /* a folder over the caller's arrays (n + 1 entries: never grown) and
+   * the tokens' span of the text */
+  size_t first = n ? toks[0].byte_start : 0, last = n ? toks[n - 1].byte_end : 0;
+  idner__folder f;
+  f.out.forms = out, f.out.off = NULL, f.out.hash = NULL, f.out.plain = NULL;
+  f.end = (const unsigned char *)text + last;
+  f.pos = 0;
   out->n = 0;
-  int32_t rc = IDNER__RESERVE(out, need);
+  int32_t rc = IDNER__RESERVE(out, last - first + 17);
   if (rc) return rc;
-  char *buf = out->v;
-  size_t pos = 0;
+  f.buf = out->v;
+  f.cap = n + 1;
+  f.off = off, f.hash = hash, f.plain = plain;
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
-    size_t len = toks[k].byte_end - toks[k].byte_start, i = 0;
-    /* cap - pos >= end - u + 17 here: the tokens lie in order in the text,
-     * and ASCII folds byte for byte; only the general path below can use
-     * more than a token's bytes, and it reserves for the rest again */
-    off[k] = (uint32_t)pos;
-    char *o = buf + pos;
-    uint64_t h = FNV_OFFSET, low = 0;
-    if (len - 1 < 8 && end - u >= 8) { /* most tokens: 1 to 8 bytes, one word */
-      uint64_t v, m;
-      memcpy(&v, u, 8);
-      memcpy(&m, k_ones + 8 - len, 8);
-      v &= m;
-      if (!(v & 0x8080808080808080ull)) {
-        low = ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-        v = lower8(v);
-        memcpy(o, &v, 8);
-        /* no memo of the hashes of frequent words: its misses and its
-         * cache lines cost more than the eight steps */
-        h = fnv_upto8(h, (const unsigned char *)o, len);
-        pos += len;
-        plain[k] = (uint8_t)(low == 0);
-        hash[k] = h;
-        continue;
-      }
-    }
-    if (len - 9 < 8 && end - u >= 16) { /* 9 to 16 bytes: two words */
-      uint64_t v0, v1, m;
-      memcpy(&v0, u, 8);
-      memcpy(&v1, u + 8, 8);
-      memcpy(&m, k_ones + 16 - len, 8);
-      v1 &= m;
-      if (!((v0 | v1) & 0x8080808080808080ull)) {
-        low = (~(v0 + 0x5151515151515151ull) | (~(v1 + 0x5151515151515151ull) & m)) &
-              0x8080808080808080ull;
-        v0 = lower8(v0);
-        v1 = lower8(v1);
-        memcpy(o, &v0, 8);
-        memcpy(o + 8, &v1, 8);
-        h = fnv_upto8(fnv_8(h, (const unsigned char *)o), (const unsigned char *)o + 8, len - 8);
-        pos += len;
-        plain[k] = (uint8_t)(low == 0);
-        hash[k] = h;
-        continue;
-      }
-    }
-    /* Eight bytes at a time while they lie inside the text (as in
-     * idner__fold_hash_append); bytes past the token are masked off, then
-     * stored as zeros past the form, neither kept nor hashed. A byte b
-     * below 0x80 is below '/' when b + 0x51 stays below 0x80. */
-    while (i < len && end - (u + i) >= 8) {
-      uint64_t v, m;
-      memcpy(&v, u + i, 8);
-      size_t take = len - i < 8 ? len - i : 8;
-      memcpy(&m, k_ones + 8 - take, 8);
-      v &= m;
-      if (v & 0x8080808080808080ull) break; /* non-ASCII: the byte loop, then the general path */
-      low |= ~(v + 0x5151515151515151ull) & m & 0x8080808080808080ull;
-      v = lower8(v);
-      memcpy(o + i, &v, 8);
-      h = fnv_upto8(h, (const unsigned char *)o + i, take);
-      i += take;
-    }
-    for (; i < len; i++) {
-      unsigned c = u[i];
-      if (c >= 0x80u) break;
-      low |= c < 0x2Fu;
-      c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
-      o[i] = (char)c;
-      h = (h ^ c) * FNV_PRIME;
-    }
-    if (i < len) { /* the rest through the general path, then hash the whole form */
-      out->n = pos + i;
-      if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
-      h = idner__hash(out->v + pos, out->n - pos);
-      if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
-      buf = out->v, pos = out->n;
-      plain[k] = 0;
-    } else {
-      pos += len;
-      plain[k] = (uint8_t)((low == 0) & (len != 0));
-    }
-    hash[k] = h;
+    if ((rc = idner__folder_add(&f, k, u, toks[k].byte_end - toks[k].byte_start))) return rc;
   }
-  off[n] = (uint32_t)pos;
-  out->n = pos;
-  /* 16 bytes readable past every form's start (fold.h): a longer non-ASCII
-   * fold of the last token may have used up the slack */
-  if (pos + 17 > out->cap && (rc = IDNER__RESERVE(out, pos + 17))) return rc;
-  memset(out->v + pos, 0, 17);
-  return IDNER_OK;
+  return idner__folder_end(&f, n);
 }
 
 uint64_t idner__hash(const char *s, size_t len) {

@@ -165,6 +165,7 @@ static const char *entry_value(const idner_model *m, const idner_doc *d, size_t 
 int32_t idner__fold_doc(idner_doc *d) {
   size_t n = ntok(d);
   int32_t rc;
+  if (d->fold_off.n == n + 1) return IDNER_OK; /* the tokenizer folded them */
   if ((rc = IDNER__RESERVE(&d->fold_off, n + 1)) || (rc = IDNER__RESERVE(&d->fold_hash, n + 1)) ||
       (rc = IDNER__RESERVE(&d->fold_plain, n + 1)))
     return rc;

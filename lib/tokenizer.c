@@ -1026,9 +1026,12 @@ static uint32_t token_shape(const char *s, size_t b, size_t e, uint32_t kind, ui
  * text, so ASCII spaces and words need no counting). */
 static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32_t kind,
                                   uint32_t shape, size_t nchars, size_t *shrink,
-                                  uint32_t sentence) {
-  int32_t rc = IDNER__RESERVE(out, out->n + 1);
-  if (rc) return rc;
+                                  uint32_t sentence, idner__folder *f, size_t n0) {
+  if (out->n + 1 > out->cap) { /* the folds' entries grow with the tokens */
+    int32_t rc = IDNER__RESERVE(out, out->n + 1);
+    if (!rc && f) rc = idner__folder_reserve(f, out->cap - n0 + 1);
+    if (rc) return rc;
+  }
   idner_token *t = &out->v[out->n++];
   t->byte_start = (uint32_t)b;
   t->byte_end = (uint32_t)e;
@@ -1045,9 +1048,14 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
 /* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
 static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
-/* idner__tokenize() and the sentence split of the new tokens (*st). */
-static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
-                        size_t *bad_offset, idner__sentences *st) {
+/* idner__tokenize() and the sentence split of the new tokens (*st), and
+ * their folds when f is not NULL. Inlined into two callers, one that folds
+ * and one that does not, so the tokenizer alone pays nothing for it. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
+                               size_t *bad_offset, idner__sentences *st, idner__folder *f) {
   if (!out || (!text && len)) return IDNER_ERR_INVALID_ARG;
   if (len > IDNER_MAX_INPUT) return IDNER_ERR_TOO_LARGE; /* offsets are 32-bit */
   scanner sc = {(const unsigned char *)text, len, 0, 0, 0};
@@ -1061,17 +1069,19 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
     size_t e, nchars;
     uint32_t kind, shape;
     unsigned step; /* B_TERMINAL: the token may end a sentence */
+    int how = 0; /* how to fold it: 1 idner__folder_add1, 2 idner__folder_add_alnum */
     if ((k & B_CLASS) == C_SPACE) { /* ASCII space and controls: most gaps */
       gap |= k;
       p++;
       continue;
     }
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
-      kind = IDNER_TOK_WORD, nchars = e - p, step = 0;
+      kind = IDNER_TOK_WORD, nchars = e - p, step = 0, how = 2;
     } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
       kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
+      how = e - p == 1;
     } else if ((k & B_DIGIT) && (e = plain_number_at(&sc, p))) {
-      kind = IDNER_TOK_NUMBER, shape = IDNER_SHAPE_HAS_DIGIT, nchars = e - p, step = 0;
+      kind = IDNER_TOK_NUMBER, shape = IDNER_SHAPE_HAS_DIGIT, nchars = e - p, step = 0, how = 2;
     } else {
       chr c = chr_at(&sc, p);
       if (c.cls == C_SPACE) {
@@ -1091,7 +1101,13 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
       nchars = n;
       step = kind == IDNER_TOK_PUNCT ? B_TERMINAL : 0;
     }
-    int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st->sent);
+    int32_t rc = push_shaped(out, p, e, kind, shape, nchars, &shrink, st->sent, f, n0);
+    if (!rc && f) { /* its bytes are in L1: fold them now (idner__folder) */
+      size_t fk = out->n - 1 - n0;
+      rc = how == 2   ? idner__folder_add_alnum(f, fk, sc.s + p, e - p)
+           : how == 1 ? idner__folder_add1(f, fk, sc.s + p)
+                      : idner__folder_add(f, fk, sc.s + p, e - p);
+    }
     if (rc) {
       out->n = n0;
       return rc;
@@ -1113,11 +1129,22 @@ static int32_t tokenize(const char *text, size_t len, int strict, idner__tokvec 
   return IDNER_OK;
 }
 
+/* The two instances of tokenize(). */
+static int32_t tokenize_plain(const char *text, size_t len, int strict, idner__tokvec *out,
+                              size_t *bad_offset, idner__sentences *st) {
+  return tokenize(text, len, strict, out, bad_offset, st, NULL);
+}
+
+static int32_t tokenize_fold(const char *text, size_t len, int strict, idner__tokvec *out,
+                             size_t *bad_offset, idner__sentences *st, idner__folder *f) {
+  return tokenize(text, len, strict, out, bad_offset, st, f);
+}
+
 int32_t idner__tokenize(const char *text, size_t len, int strict, idner__tokvec *out,
                         size_t *bad_offset) {
   idner__sentences st = {0, 0};
   size_t n0 = out ? out->n : 0;
-  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  int32_t rc = tokenize_plain(text, len, strict, out, bad_offset, &st);
   if (rc == IDNER_OK) /* tokens only: no sentences */
     for (size_t i = n0; i < out->n; i++) {
       out->v[i].sentence = 0;
@@ -1130,7 +1157,24 @@ int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__t
                               size_t *bad_offset, uint32_t *nsent) {
   idner__sentences st = {0, 0};
   size_t n0 = out ? out->n : 0;
-  int32_t rc = tokenize(text, len, strict, out, bad_offset, &st);
+  int32_t rc = tokenize_plain(text, len, strict, out, bad_offset, &st);
+  *nsent = rc == IDNER_OK && out->n > n0 ? st.sent + 1 : 0;
+  return rc;
+}
+
+int32_t idner__tokenize_split_fold(const char *text, size_t len, int strict, idner__tokvec *out,
+                                   size_t *bad_offset, uint32_t *nsent,
+                                   const idner__foldout *fo) {
+  idner__sentences st = {0, 0};
+  idner__folder f;
+  size_t n0 = out ? out->n : 0;
+  int32_t rc = !out || (!text && len) || len > IDNER_MAX_INPUT
+                   ? IDNER_OK /* tokenize() says what is wrong */
+                   : idner__folder_begin(&f, fo, text, len);
+  /* entries for as many tokens as out holds (push_shaped grows both) */
+  if (rc == IDNER_OK) rc = idner__folder_reserve(&f, out->cap - n0 + 1);
+  if (rc == IDNER_OK) rc = tokenize_fold(text, len, strict, out, bad_offset, &st, &f);
+  if (rc == IDNER_OK) rc = idner__folder_end(&f, out->n - n0);
   *nsent = rc == IDNER_OK && out->n > n0 ? st.sent + 1 : 0;
   return rc;
 }

@@ -4,6 +4,7 @@
 #define IDNER_TOKENIZER_H
 
 #include "common.h"
+#include "fold.h"
 
 /* Decodes the code point at s[i] (i < len). Returns the number of bytes it
  * takes (1..4). An invalid or truncated sequence, an overlong form or a
@@ -53,5 +54,12 @@ void idner__sentence_next(idner__sentences *st, const char *text, const idner_to
  * *nsent = number of sentences. */
 int32_t idner__tokenize_split(const char *text, size_t len, int strict, idner__tokvec *out,
                               size_t *bad_offset, uint32_t *nsent);
+
+/* idner__tokenize_split() that also folds the new tokens into *fo as it
+ * finds them (idner__folder: the result of idner__fold_hash_tokens, with
+ * fo->off->n set to 1 + their number), while their bytes are at hand. */
+int32_t idner__tokenize_split_fold(const char *text, size_t len, int strict, idner__tokvec *out,
+                                   size_t *bad_offset, uint32_t *nsent,
+                                   const idner__foldout *fo);
 
 #endif

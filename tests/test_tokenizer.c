@@ -2,13 +2,16 @@
  * the sentence splitter (sentences.c): table-driven boundary and kind
  * cases, sentence grouping, UTF-8 decoding, byte/char offsets, invalid
  * input in lenient and strict mode, classification of user tokens, offset
- * invariants on random input, and linear time on pathological input. */
+ * invariants on random input, linear time on pathological input, and the
+ * folds made while tokenizing (idner__tokenize_split_fold) against
+ * folding each token on its own. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "fold.h"
 #include "tokenizer.h"
 
 /* ---- Helpers ------------------------------------------------------------ */
@@ -901,6 +904,112 @@ START_TEST(test_invariants_random) {
 }
 END_TEST
 
+/* ---- Folding while tokenizing -------------------------------------------- */
+
+/* idner__tokenize_split_fold on text[0..len) gives the tokens and sentences
+ * of idner__tokenize_split, and per token the form, hash and plain flag of
+ * idner__fold_hash_append on its own, back to back with a NUL and 16 zero
+ * bytes after the last. The vectors start empty (every growth path) or
+ * from earlier, larger use (prev). */
+static void check_fold(const char *text, size_t len, idner__foldout *fo) {
+  idner__tokvec a = {0}, b = {0};
+  uint32_t na = 0, nb = 0;
+  ck_assert_int_eq(idner__tokenize_split(text, len, 0, &a, NULL, &na), IDNER_OK);
+  ck_assert_int_eq(idner__tokenize_split_fold(text, len, 0, &b, NULL, &nb, fo), IDNER_OK);
+  ck_assert_uint_eq(na, nb);
+  ck_assert_uint_eq(a.n, b.n);
+  ck_assert_int_eq(a.n ? memcmp(a.v, b.v, a.n * sizeof *a.v) : 0, 0);
+  ck_assert_uint_eq(fo->off->n, a.n + 1);
+  idner__bytes want = {0};
+  for (size_t k = 0; k < a.n; k++) {
+    const char *u = text + a.v[k].byte_start;
+    size_t n = a.v[k].byte_end - a.v[k].byte_start, at = want.n;
+    uint64_t h;
+    ck_assert_int_eq(idner__fold_hash_append(u, n, &want, &h), IDNER_OK);
+    int plain = n > 0;
+    for (size_t i = 0; i < n; i++) plain &= (unsigned char)u[i] < 0x80u && u[i] >= '/';
+    ck_assert_uint_eq(fo->off->v[k], at);
+    ck_assert_uint_eq(fo->off->v[k + 1] - fo->off->v[k], want.n - at);
+    ck_assert_msg(fo->hash->v[k] == h, "token %zu: hash", k);
+    ck_assert_uint_eq(fo->plain->v[k], plain);
+  }
+  ck_assert_uint_eq(fo->off->v[a.n], want.n);
+  ck_assert_uint_eq(fo->forms->n, want.n);
+  ck_assert_int_eq(want.n ? memcmp(fo->forms->v, want.v, want.n) : 0, 0);
+  ck_assert_uint_ge(fo->forms->cap, want.n + 17);
+  for (size_t i = 0; i < 17; i++) ck_assert_int_eq(fo->forms->v[want.n + i], 0);
+  free(want.v);
+  free(a.v);
+  free(b.v);
+}
+
+typedef struct foldvecs {
+  idner__bytes forms;
+  idner__u32vec off;
+  idner__u64vec hash;
+  idner__u8vec plain;
+  idner__foldout out;
+} foldvecs;
+
+static void foldvecs_init(foldvecs *f) {
+  memset(f, 0, sizeof *f);
+  f->out.forms = &f->forms, f->out.off = &f->off, f->out.hash = &f->hash;
+  f->out.plain = &f->plain;
+}
+
+static void foldvecs_free(foldvecs *f) {
+  free(f->forms.v), free(f->off.v), free(f->hash.v), free(f->plain.v);
+}
+
+/* Letters whose lower case is longer (U+023A -> U+2C65) or shorter
+ * (U+1E9E -> U+00DF), upper-case Latin-1, and long words. */
+static const char *const k_fold_pieces[] = {
+    "A", "Jakarta", "PEMERINTAHAN", "KeMeNtErIaN", "Pertanggungjawabannya", "\xC8\xBA",
+    "\xE1\xBA\x9E", "\xC3\x89", "\xC3\xA9", "\xCE\xA3", "0123456789", "Z.", "/",
+};
+
+START_TEST(test_fold_while_tokenizing) {
+  foldvecs prev;
+  foldvecs_init(&prev);
+  const char *news =
+      "JAKARTA, KOMPAS.com \xE2\x80\x94 Presiden Joko Widodo (Jokowi) bertemu Dr. H. M. Yusuf, "
+      "S.H., M.Si. di Jl. Medan Merdeka No. 5, Selasa (19/9/2023) pukul 09.30 WIB.\n"
+      "\xE2\x80\x9CKita bahas e-KTP se-Indonesia,\xE2\x80\x9D katanya. Jum\xE2\x80\x99" "at "
+      "\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA\xC8\xBA KEMENTERIAN "
+      "Pertanggungjawabannya \xFF\xC3 Ke-20 \xE1\xBA\x9E\xC3\x89Z";
+  check_fold(news, strlen(news), &prev.out);
+  check_fold("", 0, &prev.out);
+  uint32_t seed = 20231126u;
+  size_t npieces = sizeof k_pieces / sizeof *k_pieces;
+  size_t nfold = sizeof k_fold_pieces / sizeof *k_fold_pieces;
+  for (int round = 0; round < 400; round++) {
+    char buf[2048];
+    size_t len = 0, want = 1 + rng_next(&seed) % 1500;
+    while (len < want) {
+      uint32_t r = rng_next(&seed);
+      const char *p = r & 1 ? k_fold_pieces[(r >> 1) % nfold] : k_pieces[(r >> 1) % npieces];
+      size_t n = p[0] ? strlen(p) : 1;
+      if (len + n > sizeof buf) break;
+      memcpy(buf + len, p, n);
+      len += n;
+    }
+    foldvecs fresh;
+    foldvecs_init(&fresh);
+    check_fold(buf, len, &fresh.out);
+    foldvecs_free(&fresh);
+    check_fold(buf, len, &prev.out);
+    /* the text ending right after the token: no word reads past it
+     * (valgrind and ASan would say) */
+    char *exact = malloc(len ? len : 1);
+    ck_assert_ptr_nonnull(exact);
+    memcpy(exact, buf, len);
+    check_fold(exact, len, &prev.out);
+    free(exact);
+  }
+  foldvecs_free(&prev);
+}
+END_TEST
+
 /* ---- Linear time ---------------------------------------------------------- */
 
 /* Inputs that would make a backtracking tokenizer quadratic: one long line
@@ -971,6 +1080,7 @@ static Suite *tokenizer_suite(void) {
   tcase_add_test(tc, test_classify_agrees_with_tokenizer);
   tcase_add_test(tc, test_invariants_news_text);
   tcase_add_test(tc, test_invariants_random);
+  tcase_add_test(tc, test_fold_while_tokenizing);
   suite_add_tcase(s, tc);
 
   tc = tcase_create("performance");

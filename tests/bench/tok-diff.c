@@ -12,7 +12,13 @@
  *   idner-tok-diff OLD.so NEW.so MEGABYTES [SEED] [TEXT_FILE...]
  *
  * Prints a summary; exits 1 at the first difference (with the input
- * written to tok-diff-fail.bin in the working directory). */
+ * written to tok-diff-fail.bin in the working directory).
+ *
+ *   idner-tok-diff --recognize OLD.so NEW.so ...
+ *
+ * analyzes with recognition (default types, no model) instead, where the
+ * tokenizer also folds the tokens (idner__tokenize_split_fold), and also
+ * compares the entity counts. */
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +43,7 @@ typedef struct lib {
   const idner_token *(*tokens)(const idner_doc *);
   uint32_t (*sentence_count)(const idner_doc *);
   const char *(*doc_error)(const idner_doc *);
+  uint32_t (*entity_count)(const idner_doc *);
   idner_model *m;
   idner_doc *d;
 } lib;
@@ -69,6 +76,7 @@ static void lib_open(lib *l, const char *path) {
   SYM(l, tokens, "idner_doc_tokens");
   SYM(l, sentence_count, "idner_doc_sentence_count");
   SYM(l, doc_error, "idner_doc_error");
+  SYM(l, entity_count, "idner_doc_entity_count");
   char err[256];
   if (l->model_load(NULL, IDNER_LOAD_NO_MODEL, &l->m, err, sizeof err) || l->doc_new(&l->d)) {
     fprintf(stderr, "tok-diff: %s: %s\n", path, err);
@@ -78,6 +86,7 @@ static void lib_open(lib *l, const char *path) {
 
 static lib g_old, g_new;
 static unsigned long long g_bytes, g_docs, g_tokens;
+static int g_recognize; /* --recognize: default types, not tokens only */
 
 static void fail(const char *what, const char *s, size_t n, int strict) {
   FILE *f = fopen("tok-diff-fail.bin", "wb");
@@ -95,6 +104,7 @@ static int same_results(void) {
   if (n != g_new.token_count(g_new.d)) return 0;
   if (g_old.sentence_count(g_old.d) != g_new.sentence_count(g_new.d)) return 0;
   if (strcmp(g_old.doc_error(g_old.d), g_new.doc_error(g_new.d)) != 0) return 0;
+  if (g_old.entity_count(g_old.d) != g_new.entity_count(g_new.d)) return 0;
   g_tokens += n;
   return n == 0 || memcmp(g_old.tokens(g_old.d), g_new.tokens(g_new.d),
                           n * sizeof(idner_token)) == 0;
@@ -106,7 +116,7 @@ static void check(const char *s, size_t n) {
   for (int strict = 0; strict < 2; strict++) {
     idner_options o;
     g_old.options_init(&o);
-    o.types = 0;
+    if (!g_recognize) o.types = 0;
     o.flags = strict ? IDNER_FLAG_STRICT_UTF8 : 0;
     int32_t a = g_old.analyze(g_old.m, g_old.d, s, n, &o);
     int32_t b = g_new.analyze(g_new.m, g_new.d, s, n, &o);
@@ -220,8 +230,10 @@ static char *read_file(const char *path, size_t *n) {
 }
 
 int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "--recognize") == 0) g_recognize = 1, argc--, argv++;
   if (argc < 4) {
-    fprintf(stderr, "usage: idner-tok-diff OLD.so NEW.so MEGABYTES [SEED] [TEXT_FILE...]\n");
+    fprintf(stderr,
+            "usage: idner-tok-diff [--recognize] OLD.so NEW.so MEGABYTES [SEED] [TEXT_FILE...]\n");
     return 2;
   }
   lib_open(&g_old, argv[1]);
