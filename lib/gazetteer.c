@@ -257,9 +257,11 @@ static int32_t build_slots(idner__gazetteer *g, size_t ns, size_t *chains) {
   /* Insert in reverse so each chain lists entries in load order: later
    * files come later, and recognizers let the last word win. */
   for (size_t k = g->n; k-- > 0;) {
-    uint64_t h = g->first_hash[k];
+    /* probed from the full hash's line, matched by its key: the lookup
+     * goes the same way and stops at the same slot */
+    uint64_t h = IDNER__GZ_KEY(g->first_hash[k]);
     size_t i;
-    for (size_t s = (size_t)h & (ns - 2);; s = (s + 2) & (ns - 1)) { /* as idner__gz_slot_of */
+    for (size_t s = (size_t)g->first_hash[k] & (ns - 2);; s = (s + 2) & (ns - 1)) {
       slot *l = &g->slots[s];
       if (l[0].head == UINT32_MAX || l[0].hash == h) { i = s; break; }
       if (l[1].head == UINT32_MAX || l[1].hash == h) { i = s + 1; break; }
@@ -333,7 +335,7 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
     size_t hl = strlen(hf);
     if (hl < IDNER__GZ_SLOT_FORM) memcpy(g->slots[i].form, hf, hl);
     else g->slots[i].form[IDNER__GZ_SLOT_FORM - 1] = 0xFF;
-    uint32_t any = 0, upper = 0, summable = 1;
+    uint32_t any = 0, upper = 0, filter = 0, summable = 1;
     for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
       idner__gz_entry *e = &g->v[k];
       int entity = e->cls >= IDNER__GZ_PER && e->cls <= IDNER__GZ_LOC;
@@ -343,10 +345,14 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
       if (!(e->first_upper & 1u) || e->cls == IDNER__GZ_TITLE || e->cls == IDNER__GZ_NONE)
         e->quick |= IDNER__GZQ_ANYCASE;
       if ((e->flags & IDNER__GZF_AMBIG) && entity) e->quick |= IDNER__GZQ_AMBIG_ENTITY;
-      if (!(e->quick & IDNER__GZQ_ONE) || entity || e->cls >= 15) summable = 0;
+      if (!(e->quick & IDNER__GZQ_SAME_FIRST) || e->cls >= 15) summable = 0;
+      else if (!(e->quick & IDNER__GZQ_ONE)) /* a longer entry: walked when it may match */
+        filter |= IDNER__GZS_BIT(e->second_tag);
+      else if (entity) summable = 0;
       else if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
       else upper |= 1u << e->cls;
     }
+    if (summable) g->slots[i].hash |= filter;
     g->slots[i].summary = (g->slots[i].summary & IDNER__GZS_OVERFLOW) |
                           (summable ? IDNER__GZS_VALID | any | upper << 16 : 0);
   }

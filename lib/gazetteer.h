@@ -96,6 +96,10 @@ uint32_t idner__gz_first(const idner__gazetteer *g, const idner__gz_tokens *t,
  * index, not the entry and the string pool too. */
 #define IDNER__GZ_SLOT_FORM 16
 typedef struct idner__gz_slot {
+  /* the chain's first-token fold hash, its top 48 bits (IDNER__GZ_KEY:
+   * entries whose hashes agree there share a chain, the exact first token
+   * is compared anyway); the low 16 bits are the filter of
+   * IDNER__GZS_WALK */
   _Alignas(32) uint64_t hash;
   /* the head's first folded token, zero-padded, when shorter than 16
    * bytes; else 0xFF in its last byte, which no padded form has */
@@ -107,11 +111,21 @@ typedef struct idner__gz_slot {
 } idner__gz_slot;
 _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 
-/* A chain whose entries are all one-word (IDNER__GZQ_ONE) and of classes
- * outside PER..LOC (no entry to remember) is summed up in its slot: once
- * its first token matches, a token matches the classes in ANY, and those in
- * UPPER too if it starts upper-case. */
+/* A chain whose entries all share the head's first token
+ * (IDNER__GZQ_SAME_FIRST) and whose one-word entries (IDNER__GZQ_ONE) are
+ * of classes outside PER..LOC (no entry to remember) is summed up in its
+ * slot: once its first token matches, a token matches the classes in ANY,
+ * and those in UPPER too if it starts upper-case; its longer entries are
+ * summed up in a filter of their second tokens, and the chain is walked
+ * only when token i + 1 passes it (IDNER__GZS_WALK; most summed-up chains
+ * without longer entries are never walked). */
 #define IDNER__GZS_VALID 0x80000000u
+#define IDNER__GZ_KEY(h) ((h) & ~(uint64_t)0xFFFF)
+#define IDNER__GZS_FILTER(slot_hash) ((unsigned)((slot_hash) & 0xFFFFu))
+/* the filter bit of a second token whose fold hash has tag IDNER__GZ_TAG */
+#define IDNER__GZS_BIT(tag) (1u << ((tag) >> 12))
+#define IDNER__GZS_WALK(slot_hash, h2) \
+  ((IDNER__GZS_FILTER(slot_hash) & IDNER__GZS_BIT(IDNER__GZ_TAG(h2))) != 0)
 #define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
 #define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
 /* The index is probed a cache line (two slots) at a time: a chain goes in
@@ -137,8 +151,8 @@ void idner__gz_index_of(const idner__gazetteer *g, idner__gz_index *out);
 static inline const idner__gz_slot *idner__gz_slot_of(const idner__gz_index *x, uint64_t h) {
   for (size_t s = (size_t)h & (x->nslots - 2);; s = (s + 2) & (x->nslots - 1)) {
     const idner__gz_slot *l = &x->slots[s];
-    if (l[0].hash == h && l[0].head != UINT32_MAX) return &l[0];
-    if (l[1].hash == h && l[1].head != UINT32_MAX) return &l[1];
+    if (((l[0].hash ^ h) >> 16) == 0 && l[0].head != UINT32_MAX) return &l[0];
+    if (((l[1].hash ^ h) >> 16) == 0 && l[1].head != UINT32_MAX) return &l[1];
     if (!(l[0].summary & IDNER__GZS_OVERFLOW)) return NULL;
   }
 }

@@ -214,27 +214,30 @@ static void set_len_one(idner__tokev *x, unsigned cls) {
  * entity name at a sentence start would be skipped anyway. The chain's
  * first token is compared once (idner__gz_head_matches); an entry that
  * shares it (IDNER__GZQ_SAME_FIRST) then needs only its case and later
- * tokens checked, a one-word one its case alone. */
+ * tokens checked, a one-word one its case alone. A summed-up chain
+ * (IDNER__GZS_VALID) gives its one-word classes from the slot and is
+ * walked only when its filter lets token i + 1 through (walking its
+ * one-word entries again changes nothing: they set the same lengths). */
 static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz, idner__tokev *x,
                            const idner__gz_tokens *t, size_t i, const idner__gz_slot *sl) {
   memset(x, 0, sizeof *x);
   if (!sl) return;
   uint32_t head = sl->head, flags = t->toks[i].flags;
-  if (sl->summary & IDNER__GZS_VALID) { /* one-word entries without a value: summed up */
-    if (!idner__gz_head_matches(gx, sl, t, i)) return;
+  /* ~0u if token i starts upper-case, else 0 */
+  unsigned upper = 0u - ((flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0);
+  int first_ok = idner__gz_head_matches(gx, sl, t, i);
+  if (sl->summary & IDNER__GZS_VALID) {
+    if (!first_ok) return;
     /* without branches: how many classes, and which, varies at random */
-    unsigned upper = 0u - ((flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0);
     unsigned cls = IDNER__GZS_ANY(sl->summary) | (IDNER__GZS_UPPER(sl->summary) & upper);
     x->classes = (uint16_t)cls;
     set_len_one(x, cls);
-    return;
+    if (i + 1 >= t->n || !IDNER__GZS_WALK(sl->hash, t->fold_hash[i + 1])) return;
   }
   /* entries skipped outright: ambiguous entity names at a sentence start */
   unsigned skip = (flags & IDNER_SHAPE_SENT_START) ? IDNER__GZQ_AMBIG_ENTITY : 0u;
   /* a one-word entry matches when its case does: q & case_ok != 0 */
-  unsigned case_ok = (flags & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS))
-                         ? ~0u : IDNER__GZQ_ANYCASE;
-  int first_ok = idner__gz_head_matches(gx, sl, t, i);
+  unsigned case_ok = upper | IDNER__GZQ_ANYCASE;
   /* a chain's entries lie one after another (idner__gz_entry.next) */
   uint32_t k = head - 1; /* unsigned: wraps */
   do {
