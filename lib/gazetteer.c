@@ -335,8 +335,8 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
     size_t hl = strlen(hf);
     if (hl < IDNER__GZ_SLOT_FORM) memcpy(g->slots[i].form, hf, hl);
     else g->slots[i].form[IDNER__GZ_SLOT_FORM - 1] = 0xFF;
-    uint32_t any = 0, upper = 0, filter = 0, summable = 1;
-    for (uint32_t k = head; k != UINT32_MAX; k = g->v[k].next) {
+    uint32_t any = 0, upper = 0, filter = 0, summable = 1, nent = 0, ent = 0, last = head;
+    for (uint32_t k = head; k != UINT32_MAX; last = k, k = g->v[k].next) {
       idner__gz_entry *e = &g->v[k];
       int entity = e->cls >= IDNER__GZ_PER && e->cls <= IDNER__GZ_LOC;
       e->quick = 0;
@@ -348,13 +348,31 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
       if (!(e->quick & IDNER__GZQ_SAME_FIRST) || e->cls >= 15) summable = 0;
       else if (!(e->quick & IDNER__GZQ_ONE)) /* a longer entry: walked when it may match */
         filter |= IDNER__GZS_BIT(e->second_tag);
-      else if (entity) summable = 0;
-      else if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
-      else upper |= 1u << e->cls;
+      else {
+        if (entity) nent++, ent = k;
+        if (e->quick & IDNER__GZQ_ANYCASE) any |= 1u << e->cls;
+        else upper |= 1u << e->cls;
+      }
+    }
+    if (nent > 1) summable = 0;
+    uint32_t at_head = 0;
+    if (summable && nent == 1) {
+      /* the chain's one one-word entity name goes to its head, where the
+       * record finds it without reading the entries: no other entry of its
+       * class has one token, so matches of its class keep the same winner */
+      at_head = IDNER__GZS_HEAD_ENTITY |
+                (g->v[ent].quick & IDNER__GZQ_AMBIG_ENTITY ? IDNER__GZS_HEAD_AMBIG : 0u);
+      idner__gz_entry e = g->v[ent];
+      uint64_t fh = g->first_hash[ent];
+      memmove(&g->v[head + 1], &g->v[head], (ent - head) * sizeof *g->v);
+      memmove(&g->first_hash[head + 1], &g->first_hash[head], (ent - head) * sizeof *g->first_hash);
+      g->v[head] = e;
+      g->first_hash[head] = fh;
+      for (uint32_t k = head; k <= last; k++) g->v[k].next = k < last ? k + 1 : UINT32_MAX;
     }
     if (summable) g->slots[i].hash |= filter;
     g->slots[i].summary = (g->slots[i].summary & IDNER__GZS_OVERFLOW) |
-                          (summable ? IDNER__GZS_VALID | any | upper << 16 : 0);
+                          (summable ? IDNER__GZS_VALID | any | upper << 16 | at_head : 0);
   }
   free(g->scratch.v);
   free(g->fold.v);

@@ -112,22 +112,27 @@ typedef struct idner__gz_slot {
 _Static_assert(sizeof(idner__gz_slot) == 32, "two slots a cache line");
 
 /* A chain whose entries all share the head's first token
- * (IDNER__GZQ_SAME_FIRST) and whose one-word entries (IDNER__GZQ_ONE) are
- * of classes outside PER..LOC (no entry to remember) is summed up in its
- * slot: once its first token matches, a token matches the classes in ANY,
+ * (IDNER__GZQ_SAME_FIRST) and whose one-word entries (IDNER__GZQ_ONE) are,
+ * but for at most one (HEAD_ENTITY below), of classes outside PER..LOC (no
+ * entry to remember) is summed up in its slot: once its first token matches, a token matches the classes in ANY,
  * and those in UPPER too if it starts upper-case; its longer entries are
  * summed up in a filter of their second tokens, and the chain is walked
  * only when token i + 1 passes it (IDNER__GZS_WALK; most summed-up chains
  * without longer entries are never walked). */
 #define IDNER__GZS_VALID 0x80000000u
+/* ... also when one of its one-word entries is an entity name (PER..LOC,
+ * the only one): that entry is the chain's head (HEAD_ENTITY; HEAD_AMBIG:
+ * it has IDNER__GZQ_AMBIG_ENTITY). Class 0 is no class: its bits are free. */
+#define IDNER__GZS_HEAD_ENTITY 0x1u
+#define IDNER__GZS_HEAD_AMBIG 0x10000u
 #define IDNER__GZ_KEY(h) ((h) & ~(uint64_t)0xFFFF)
 #define IDNER__GZS_FILTER(slot_hash) ((unsigned)((slot_hash) & 0xFFFFu))
 /* the filter bit of a second token whose fold hash has tag IDNER__GZ_TAG */
 #define IDNER__GZS_BIT(tag) (1u << ((tag) >> 12))
 #define IDNER__GZS_WALK(slot_hash, h2) \
   ((IDNER__GZS_FILTER(slot_hash) & IDNER__GZS_BIT(IDNER__GZ_TAG(h2))) != 0)
-#define IDNER__GZS_ANY(s) ((s) & 0x7FFFu)            /* class bits, as idner__tokev.classes */
-#define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFFu)
+#define IDNER__GZS_ANY(s) ((s) & 0x7FFEu)            /* class bits, as idner__tokev.classes */
+#define IDNER__GZS_UPPER(s) (((s) >> 16) & 0x7FFEu)
 /* The index is probed a cache line (two slots) at a time: a chain goes in
  * the first line from its hash's line on that has a free slot, and every
  * full line it passes is marked in its first slot's summary. A lookup reads

@@ -230,6 +230,13 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
     if (!first_ok) return;
     /* without branches: how many classes, and which, varies at random */
     unsigned cls = IDNER__GZS_ANY(sl->summary) | (IDNER__GZS_UPPER(sl->summary) & upper);
+    if (sl->summary & IDNER__GZS_HEAD_ENTITY) { /* the head entry: the one entity name */
+      const unsigned entity_bits = BIT(IDNER__GZ_PER) | BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_ORG) |
+                                   BIT(IDNER__GZ_LOC);
+      if ((sl->summary & IDNER__GZS_HEAD_AMBIG) && (flags & IDNER_SHAPE_SENT_START))
+        cls &= ~entity_bits;
+      if (cls & entity_bits) x->entry[__builtin_ctz(cls & entity_bits) - IDNER__GZ_PER] = head;
+    }
     x->classes = (uint16_t)cls;
     set_len_one(x, cls);
     if (i + 1 >= t->n || !IDNER__GZS_WALK(sl->hash, t->fold_hash[i + 1])) return;
