@@ -3001,21 +3001,20 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       const uint32_t *off = folds->off;
       const uint64_t *hash = folds->hash;
       const char *fold = folds->fold;
-      /* Without a branch on plain[i] (plain and other tokens alternate
-       * unpredictably) and without toks[]: a token that is not plain stops
-       * unless its form is one byte (then so is the token: folding maps
-       * each code point or invalid byte to at least one byte) that starts
-       * nothing (g->stop). */
+      /* Without toks[]: a token that is not plain stops unless its form
+       * is one byte (then so is the token: folding maps each code point or
+       * invalid byte to at least one byte) that starts nothing (g->stop). */
       const uint8_t *stop = g->stop;
       const uint64_t *bloom = g->trig_bloom;
       for (; i < ntok; i++) {
-        unsigned p = plain[i];
-        uint64_t h = hash[i];
         uint32_t o = off[i];
         unsigned c0 = (unsigned char)fold[o];
-        unsigned b = (unsigned)(bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h)) & p;
-        unsigned wide = (unsigned)(off[i + 1] - o != 1) & (p ^ 1u);
-        if (stop[p << 8 | c0] | b | wide) break;
+        if (plain[i]) {
+          uint64_t h = hash[i];
+          if (stop[256 + c0] | (bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
+        } else if (off[i + 1] - o != 1 || stop[c0]) {
+          break;
+        }
       }
       if (i == ntok) break;
     }
