@@ -118,13 +118,14 @@ enum {
 };
 
 typedef enum modkind { MOD_NONE, MOD_START, MOD_MID, MOD_END, MOD_APPROX } modkind;
-static const char *const k_mod_names[] = {"", "START", "MID", "END", "APPROX"};
+/* (fixed-size rows: a hit's mod is copied whole, without a strlen) */
+static const char k_mod_names[][16] = {"", "START", "MID", "END", "APPROX"};
 
 /* Parts of day; val says how a clock hour next to it is read. */
 typedef enum podkind { POD_MORNING, POD_MIDDAY, POD_AFTERNOON, POD_NIGHT } podkind;
 
 typedef enum vague { V_PAST, V_PRESENT, V_FUTURE } vague;
-static const char *const k_vague_values[] = {"PAST_REF", "PRESENT_REF", "FUTURE_REF"};
+static const char k_vague_values[][32] = {"PAST_REF", "PRESENT_REF", "FUTURE_REF"};
 
 /* Structural words of the patterns, by role. */
 enum {
@@ -333,9 +334,11 @@ struct idner__dategrammar {
    * hashes, tested before a plain word's lookup */
   trigger_filter tfilter;
   uint64_t trig_bloom[TRIG_BLOOM_WORDS];
-  uint8_t lead[256];               /* 1 for a folded first byte that starts rules by itself:
-                                    * a digit, q (Q1-Q4) */
-  uint8_t lead1[256];              /* 1 for a one-byte token trigger_rules may not answer 0 */
+  /* the tight loop's test by a token's first folded byte c: stop[256 + c]
+   * for a plain token, 1 where c starts rules by itself (a digit, q for
+   * Q1-Q4); stop[c] for another token whose form is one byte, 1 where the
+   * token may not be that one byte or trigger_rules may not answer 0 */
+  uint8_t stop[512];
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   /* derived at load (word_lists): for trigger k and list s (a table, WL_HM,
    * WL_HOL), the forms in form_iter's order that may match where the
@@ -642,10 +645,6 @@ static void put_done(char *out, size_t size, const char *buf, const char *end) {
   out[n] = '\0';
 }
 
-static void copy_value(char *out, size_t size, const char *s) {
-  put_done(out, size, s, s + strlen(s));
-}
-
 /* Formats a value of granularity g for date t; "" when out of range. */
 static void format_value(char *out, size_t size, gran g, ymd t) {
   out[0] = '\0';
@@ -822,7 +821,7 @@ static void resolve(const spec *s, const ymd *ref, const anchor *a, const anchor
       r->day = t;
       return;
     case SK_VAGUE:
-      copy_value(r->value, sizeof r->value, k_vague_values[s->vague]);
+      memcpy(r->value, k_vague_values[s->vague], sizeof r->value);
       return;
     case SK_DAY_MONTH: resolve_day_month(s, ref, a, r); return;
     case SK_NONE: return;
@@ -1796,15 +1795,19 @@ static int32_t trigger_tables(idner__dategrammar *g) {
     g->approx_words[k] = (uint32_t)words;
   }
   trigger_filter_init(g, &g->tfilter);
-  for (unsigned c = 0; c < 256; c++) { /* trigger_rules' tests for n == 1 */
+  /* A form of one byte c is the fold of the one-byte token c, unless c is
+   * ASCII from '/' up (that token is plain: a code point lower-cased to
+   * ASCII, K or İ) or '\'' (also a typographic apostrophe): those tokens
+   * stop, and trigger_rules answers them. For c = token: trigger_rules'
+   * tests for n == 1. */
+  for (unsigned c = 0; c < 256; c++) {
     unsigned l = (unsigned)ascii_lower((int)c);
-    g->lead1[c] = (uint8_t)(is_digit((int)c) || c == '(' ||
-                            ((g->tfilter.singles[l >> 5] >> (l & 31u)) & 1u));
+    g->stop[c] = (uint8_t)(is_digit((int)c) || c == '(' || c == '\'' ||
+                           (c >= '/' && c < 0x80) ||
+                           ((g->tfilter.singles[l >> 5] >> (l & 31u)) & 1u));
+    g->stop[256 + c] = (uint8_t)(is_digit((int)c) || c == 'q');
   }
   memset(g->trig_bloom, 0, sizeof g->trig_bloom);
-  memset(g->lead, 0, sizeof g->lead);
-  for (int c = '0'; c <= '9'; c++) g->lead[c] = 1;
-  g->lead['q'] = 1;
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
     g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
@@ -2850,12 +2853,6 @@ static int32_t best_candidate(scan *sc, size_t i, uint32_t rules, candidate *bes
   return IDNER_OK;
 }
 
-static void copy_str(char *dst, size_t size, const char *src) {
-  size_t n = strlen(src);
-  if (n >= size) n = size - 1;
-  memcpy(dst, src, n);
-  dst[n] = '\0';
-}
 
 /* Resolves the candidate at token i and appends it to out. */
 /* Tokens of an approximation word right before token i ("sekitar",
@@ -2883,9 +2880,12 @@ static int32_t emit(scan *sc, size_t i, const candidate *c, idner__datehits *out
   h->tok_start = (uint32_t)(i - approx);
   h->tok_end = (uint32_t)c->tok_end;
   h->type = c->spec.type;
-  copy_str(h->value, sizeof h->value, r.value);
-  copy_str(h->end_value, sizeof h->end_value, r.end_value);
-  copy_str(h->mod, sizeof h->mod, k_mod_names[approx ? MOD_APPROX : c->spec.mod]);
+  /* whole buffers: r's are zeroed, then hold one NUL-terminated string */
+  _Static_assert(sizeof h->value == sizeof r.value && sizeof h->end_value == sizeof r.end_value &&
+                     sizeof h->mod == sizeof k_mod_names[0], "hit and resolved value sizes");
+  memcpy(h->value, r.value, sizeof h->value);
+  memcpy(h->end_value, r.end_value, sizeof h->end_value);
+  memcpy(h->mod, k_mod_names[approx ? MOD_APPROX : c->spec.mod], sizeof h->mod);
   h->tz_offset_minutes = c->spec.has_tz ? c->spec.tz : 0;
   h->has_tz = (uint32_t)c->spec.has_tz;
   if (r.is_day && r.value[0]) sc->last_day.valid = 1, sc->last_day.date = r.day;
@@ -3001,15 +3001,19 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       const uint32_t *off = folds->off;
       const uint64_t *hash = folds->hash;
       const char *fold = folds->fold;
+      /* Without toks[]: a token that is not plain stops unless its form
+       * is one byte (then so is the token: folding maps each code point or
+       * invalid byte to at least one byte) that starts nothing (g->stop). */
+      const uint8_t *stop = g->stop;
+      const uint64_t *bloom = g->trig_bloom;
       for (; i < ntok; i++) {
+        uint32_t o = off[i];
+        unsigned c0 = (unsigned char)fold[o];
         if (plain[i]) {
           uint64_t h = hash[i];
-          unsigned c0 = (unsigned char)fold[off[i]];
-          if (g->lead[c0] | (g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
-        } else { /* a one-byte token ("," "."): trigger_rules' answer by table */
-          const idner_token *t = &toks[i];
-          if (t->byte_end - t->byte_start != 1 || g->lead1[(unsigned char)text[t->byte_start]])
-            break;
+          if (stop[256 + c0] | (bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
+        } else if (off[i + 1] - o != 1 || stop[c0]) {
+          break;
         }
       }
       if (i == ntok) break;
