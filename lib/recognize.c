@@ -56,9 +56,18 @@ static int tok_is(const idner_doc *d, size_t i, const char *w) {
   return strlen(w) == len && memcmp(f, w, len) == 0;
 }
 
-static int tok_in(const idner_doc *d, size_t i, const char *const *words) {
-  for (; *words; words++)
-    if (tok_is(d, i, *words)) return 1;
+/* A word list for tok_in: each word with its length (no strlen per
+ * test), ended by an entry with w == NULL. */
+typedef struct { const char *w; size_t len; } word_len;
+#define W(s) {s, sizeof s - 1}
+#define WORDS_END {NULL, 0}
+
+static int tok_in(const idner_doc *d, size_t i, const word_len *words) {
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  const char *f = d->fold.v + d->fold_off.v[i];
+  if (len == 0) return 0; /* no list has an empty word */
+  for (; words->w; words++)
+    if (f[0] == words->w[0] && words->len == len && memcmp(f, words->w, len) == 0) return 1;
   return 0;
 }
 
@@ -82,8 +91,8 @@ static int is_initial(const idner_token *t) {
  * name_tokens (idner__recognize) left it in the record. */
 static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
-static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
-                                        "da", "dos", "al", "el", "la", NULL};
+static const word_len particles[] = {W("bin"), W("binti"), W("van"), W("von"), W("de"), W("der"),
+                                     W("da"),  W("dos"),   W("al"),  W("el"),  W("la"), WORDS_END};
 
 /* Length of the person-name run starting at i (0 if none): name tokens
  * and particles between two names, in i's sentence. */
@@ -313,12 +322,18 @@ typedef struct {
   int slow;         /* no mul found (equal hashes): compare all */
 } cue_set;
 
+/* 0x9E3779B97F4A7C15 + 4 * 0x9E3779B97F4A7C16 (mod 2^64). */
+static const uint64_t k_cue_mul = 0x1715609F7C746C6Dull;
+
 static size_t cue_bucket(const cue_set *c, uint64_t h) { return (size_t)((h * c->mul) >> 60); }
 
 static void cue_set_init(cue_set *c) {
   uint64_t h[NCUES];
   for (size_t k = 0; k < NCUES; k++) h[k] = idner__hash(k_cues[k].w, k_cues[k].len);
-  c->mul = 0x9E3779B97F4A7C15ull;
+  /* k_cue_mul is the sequence's first multiplier that works for these
+   * words (found by the search below): starting there spares the failed
+   * tries and their clearing, once per document */
+  c->mul = k_cue_mul;
   c->slow = 1;
   for (int tries = 0; tries < 4096 && c->slow; tries++, c->mul += 0x9E3779B97F4A7C16ull) {
     memset(c->hash, 0, sizeof c->hash);
@@ -363,7 +378,8 @@ static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
 #define NAME_PART_CLASSES (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER))
 
 /* name_tokens' first pass, over every token: d->cue_toks, d->url_toks,
- * d->rule_toks and d->cap_toks, and name_tok cleared. slow: cues->slow
+ * d->rule_toks and d->cap_toks (name_tok is 0: compute_evidence clears
+ * each record, just before the rules). slow: cues->slow
  * (a constant in each inlined copy, so the test leaves the loop). */
 static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
   size_t n = ntok(d), nr = 0, ncap = 0;
@@ -378,7 +394,6 @@ static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
         t[i + 1].sentence == t[i].sentence)
       d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
     if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
-    x[i].name_tok = 0;
     rule[nr] = cap[ncap] = (uint32_t)i;
     nr += (x[i].classes & RULE_CLASSES) != 0;
     ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
@@ -473,7 +488,8 @@ static int32_t rule_dates(idner_doc *d) {
   return IDNER_OK;
 }
 
-static const char *const connectors[] = {"dan", "&", "untuk", "bagi", "urusan", NULL};
+static const word_len connectors[] = {W("dan"), W("&"), W("untuk"), W("bagi"), W("urusan"),
+                                      WORDS_END};
 
 /* Extent of an organization name after its head at [i, j): capitalized
  * words, acronyms and connectors, ending after a nation or place (a person
@@ -625,7 +641,8 @@ static int32_t rule_name_parts(idner_doc *d) {
 }
 
 static int is_dash(const idner_doc *d, size_t i) {
-  static const char *const dashes[] = {"-", "\xe2\x80\x93", "\xe2\x80\x94", "--", NULL};
+  static const word_len dashes[] = {W("-"), W("\xe2\x80\x93"), W("\xe2\x80\x94"), W("--"),
+                                    WORDS_END};
   return d->toks.v[i].kind == IDNER_TOK_PUNCT && tok_in(d, i, dashes);
 }
 
