@@ -365,12 +365,6 @@ static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
   return k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0;
 }
 
-/* May token hash h be a cue word (is_cue is then asked)? slow: c->slow,
- * a constant where scan_tokens is inlined. */
-static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
-  return slow || c->hash[cue_bucket(c, h)] == h;
-}
-
 /* Gazetteer classes that keep a capitalized word out of a person's name. */
 #define NOT_NAME_CLASSES                                                                   \
   (BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_STOP) |    \
@@ -387,17 +381,38 @@ static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
   const idner_token *t = d->toks.v;
   idner__tokev *x = d->ev.v;
   const uint64_t *hash = d->fold_hash.v;
+  uint32_t *cue = d->cue_toks.v;
+  size_t ncue = 0, last = n ? n - 1 : 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t f = t[i].flags;
-    /* a cue word (rare: a branch) whose next token is in its sentence */
-    if (may_be_cue(cues, slow, hash[i]) && is_cue(d, cues, i, hash[i]) && i + 1 < n &&
-        t[i + 1].sentence == t[i].sentence)
-      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
+    /* a cue word whose next token is in its sentence: "di", "ke" and
+     * "dari" are frequent, so where a multiplier was found a token whose
+     * bucket holds its hash is kept without a branch, and its bytes are
+     * compared below (they differ only for a 64-bit hash collision) */
+    if (slow) {
+      if (is_cue(d, cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
+        cue[ncue++] = (uint32_t)i + 1;
+    } else {
+      size_t b = cue_bucket(cues, hash[i]), nx = i + 1 < n ? i + 1 : last;
+      cue[ncue] = (uint32_t)i + 1;
+      ncue += (cues->hash[b] == hash[i]) & (cues->word[b] != 0) & (i + 1 < n) &
+              (t[nx].sentence == t[i].sentence);
+    }
     if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
     rule[nr] = cap[ncap] = (uint32_t)i;
     nr += (x[i].classes & RULE_CLASSES) != 0;
     ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
   }
+  if (!slow) { /* the kept tokens' bytes */
+    size_t kept = 0;
+    for (size_t q = 0; q < ncue; q++) {
+      size_t i = cue[q] - 1u;
+      cue[kept] = cue[q];
+      kept += is_cue(d, cues, i, hash[i]) != 0;
+    }
+    ncue = kept;
+  }
+  d->cue_toks.n = ncue;
   d->rule_toks.n = nr;
   d->cap_toks.n = ncap;
 }
@@ -419,7 +434,7 @@ static int32_t name_tokens(idner_doc *d) {
     return rc;
   cue_set cues;
   cue_set_init(&cues);
-  d->cue_toks.n = d->url_toks.n = 0;
+  d->url_toks.n = 0;
   if (cues.slow) scan_tokens(d, &cues, 1);
   else scan_tokens(d, &cues, 0);
   uint32_t *name = d->name_toks.v, *cap = d->cap_toks.v;
@@ -615,13 +630,22 @@ static int32_t rule_title_person(idner_doc *d) {
  * mid-sentence and not an ordinary word. */
 static int32_t rule_name_parts(idner_doc *d) {
   /* runs start at name tokens (name_run is then at least 1), past the last run */
-  size_t i = 0;
+  size_t i = 0, n = ntok(d);
   for (size_t r = 0; r < d->name_toks.n; r++) {
     if (d->name_toks.v[r] < i) continue;
     i = d->name_toks.v[r];
     size_t k = name_run(d, i);
     int known = 0, common = 0;
-    for (size_t j = i; j < i + k; j++) { /* counted without branches */
+    /* counted without branches; the first MAX_NAME tokens without a loop
+     * (whose exit at the run's length mispredicts), masked by j < i + k
+     * (record n reads as no class) */
+    for (size_t q = 0; q < MAX_NAME; q++) {
+      size_t j = i + q < n ? i + q : n;
+      unsigned cls = d->ev.v[j].classes & (0u - (unsigned)(q < k));
+      known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
+      common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
+    }
+    for (size_t j = i + MAX_NAME; j < i + k; j++) { /* past MAX_NAME: particles */
       unsigned cls = d->ev.v[j].classes;
       known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
       common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
