@@ -207,35 +207,7 @@ static void merge_same_span(const idner_doc *d, idner__cand *c) {
   }
 }
 
-/* Length of the string in a char array of cap bytes (a multiple of 16; a
- * date hit's fields), read 16 bytes at a time in place of a strlen call;
- * cap if it has no NUL. */
-static size_t fixed_len(const char *s, size_t cap) {
-#if defined(__SSE2__) && defined(__GNUC__)
-  for (size_t k = 0; k < cap; k += 16) {
-    unsigned z = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(s + k)), _mm_setzero_si128()));
-    if (z) return k + (size_t)__builtin_ctz(z);
-  }
-  return cap;
-#else
-  size_t l = 0;
-  while (l < cap && s[l]) l++;
-  return l;
-#endif
-}
-
-static int32_t put_bytes(idner_doc *d, const char *s, size_t l, uint32_t *off, uint32_t *len) {
-  *off = 0;
-  *len = 0;
-  if (!l) return IDNER_OK;
-  *off = (uint32_t)d->strings.n;
-  *len = (uint32_t)l;
-  return idner__bytes_append(&d->strings, s, l + 1); /* with its NUL */
-}
-
-#define PUT_FIXED(d, a, off, len) put_bytes(d, a, fixed_len(a, sizeof(a)), off, len)
-
+/* mod and end_value are most often empty: no strlen call for those */
 static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *len) {
   size_t l = s && *s ? strlen(s) : 0;
   *off = 0;
@@ -262,11 +234,9 @@ static int32_t emit_one(idner_doc *d, idner__cand *c) {
   e->evidence = c->evidence;
   if (c->date_hit >= 0) {
     const idner__date_hit *h = &d->dates.v[c->date_hit];
-    _Static_assert(sizeof h->value % 16 == 0 && sizeof h->mod % 16 == 0 &&
-                       sizeof h->end_value % 16 == 0, "fixed_len reads 16 bytes at a time");
-    if ((rc = PUT_FIXED(d, h->value, &e->value_offset, &e->value_len)) ||
-        (rc = PUT_FIXED(d, h->mod, &e->mod_offset, &e->mod_len)) ||
-        (rc = PUT_FIXED(d, h->end_value, &e->end_value_offset, &e->end_value_len)))
+    if ((rc = put_string(d, h->value, &e->value_offset, &e->value_len)) ||
+        (rc = put_string(d, h->mod, &e->mod_offset, &e->mod_len)) ||
+        (rc = put_string(d, h->end_value, &e->end_value_offset, &e->end_value_len)))
       return rc;
     e->tz_offset_minutes = h->tz_offset_minutes;
     e->has_tz = h->has_tz;

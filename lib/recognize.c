@@ -382,35 +382,17 @@ static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
   idner__tokev *x = d->ev.v;
   const uint64_t *hash = d->fold_hash.v;
   uint32_t *cue = d->cue_toks.v;
-  size_t ncue = 0, last = n ? n - 1 : 0;
+  size_t ncue = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t f = t[i].flags;
-    /* a cue word whose next token is in its sentence: "di", "ke" and
-     * "dari" are frequent, so where a multiplier was found a token whose
-     * bucket holds its hash is kept without a branch, and its bytes are
-     * compared below (they differ only for a 64-bit hash collision) */
-    if (slow) {
-      if (is_cue(d, cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
-        cue[ncue++] = (uint32_t)i + 1;
-    } else {
-      size_t b = cue_bucket(cues, hash[i]), nx = i + 1 < n ? i + 1 : last;
-      cue[ncue] = (uint32_t)i + 1;
-      ncue += (cues->hash[b] == hash[i]) & (cues->word[b] != 0) & (i + 1 < n) &
-              (t[nx].sentence == t[i].sentence);
-    }
+    /* a cue word (rare: a branch) whose next token is in its sentence */
+    if ((slow || cues->hash[cue_bucket(cues, hash[i])] == hash[i]) &&
+        is_cue(d, cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
+      cue[ncue++] = (uint32_t)i + 1;
     if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
     rule[nr] = cap[ncap] = (uint32_t)i;
     nr += (x[i].classes & RULE_CLASSES) != 0;
     ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
-  }
-  if (!slow) { /* the kept tokens' bytes */
-    size_t kept = 0;
-    for (size_t q = 0; q < ncue; q++) {
-      size_t i = cue[q] - 1u;
-      cue[kept] = cue[q];
-      kept += is_cue(d, cues, i, hash[i]) != 0;
-    }
-    ncue = kept;
   }
   d->cue_toks.n = ncue;
   d->rule_toks.n = nr;
