@@ -2,7 +2,6 @@
  * spans with the largest total weight (exact dynamic programming over token
  * positions), then writes the public entity records. */
 #include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -201,19 +200,12 @@ int32_t idner__decode(idner_doc *d) {
  * decode left each start's run in d->cand_end, so this is local. */
 static void merge_same_span(const idner_doc *d, idner__cand *c) {
   const uint32_t *run = d->cand_end.v;
-  uint32_t ev = c->evidence;
-  const char *v = c->value;
-  /* without a branch on the match (which candidates of a start share the
-   * span and type varies at random) */
   for (size_t k = run[c->start]; k < run[c->start + 1]; k++) {
     const idner__cand *x = &d->cands.v[k];
-    uint32_t same = (x->end == c->end) & (x->type == c->type);
-    ev |= x->evidence & (0u - same);
-    uintptr_t take = 0u - (uintptr_t)(same & (v == NULL));
-    v = (const char *)((uintptr_t)v | ((uintptr_t)x->value & take));
+    if (x->end != c->end || x->type != c->type) continue;
+    c->evidence |= x->evidence;
+    if (!c->value && x->value) c->value = x->value;
   }
-  c->evidence = ev;
-  c->value = v;
 }
 
 /* mod and end_value are most often empty: no strlen call for those */

@@ -612,22 +612,13 @@ static int32_t rule_title_person(idner_doc *d) {
  * mid-sentence and not an ordinary word. */
 static int32_t rule_name_parts(idner_doc *d) {
   /* runs start at name tokens (name_run is then at least 1), past the last run */
-  size_t i = 0, n = ntok(d);
+  size_t i = 0;
   for (size_t r = 0; r < d->name_toks.n; r++) {
     if (d->name_toks.v[r] < i) continue;
     i = d->name_toks.v[r];
     size_t k = name_run(d, i);
     int known = 0, common = 0;
-    /* counted without branches; the first MAX_NAME tokens without a loop
-     * (whose exit at the run's length mispredicts), masked by j < i + k
-     * (record n reads as no class) */
-    for (size_t q = 0; q < MAX_NAME; q++) {
-      size_t j = i + q < n ? i + q : n;
-      unsigned cls = d->ev.v[j].classes & (0u - (unsigned)(q < k));
-      known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
-      common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
-    }
-    for (size_t j = i + MAX_NAME; j < i + k; j++) { /* past MAX_NAME: particles */
+    for (size_t j = i; j < i + k; j++) { /* counted without branches */
       unsigned cls = d->ev.v[j].classes;
       known += (cls & (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME))) != 0;
       common += ((cls & BIT(IDNER__GZ_COMMON)) != 0) & ((cls & NAME_PART_CLASSES) == 0);
