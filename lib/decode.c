@@ -208,9 +208,8 @@ static void merge_same_span(const idner_doc *d, idner__cand *c) {
   }
 }
 
-/* mod and end_value are most often empty: no strlen call for those */
 static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *len) {
-  size_t l = s && *s ? strlen(s) : 0;
+  size_t l = s ? strlen(s) : 0;
   *off = 0;
   *len = 0;
   if (!l) return IDNER_OK;
