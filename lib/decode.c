@@ -33,6 +33,26 @@ static void sort_run(idner__cand *v, size_t b, size_t e) {
   }
 }
 
+/* cmp_cand of two candidates with the same start. */
+static int cmp_same_start(const idner__cand *x, const idner__cand *y) {
+  if (x->end != y->end) return x->end > y->end ? -1 : 1;
+  if (x->weight != y->weight) return x->weight > y->weight ? -1 : 1;
+  return x->type < y->type ? -1 : x->type > y->type;
+}
+
+/* sort_run of one start's run (the DP's), which is most often in order
+ * already (the second decode's old candidates are): a candidate in order
+ * is not copied out and back. */
+static void sort_start_run(idner__cand *v, size_t b, size_t e) {
+  for (size_t k = b + 1; k < e; k++) {
+    if (cmp_same_start(&v[k - 1], &v[k]) <= 0) continue;
+    idner__cand x = v[k];
+    size_t j = k;
+    for (; j > b && cmp_same_start(&v[j - 1], &x) > 0; j--) v[j] = v[j - 1];
+    v[j] = x;
+  }
+}
+
 /* v[k] += v[k - 1] for k = 1 .. n - 1: the running total. Four at a time
  * with SSE2 (the array has an entry per token: this is most of the
  * grouping's work). */
@@ -141,7 +161,7 @@ int32_t idner__decode(idner_doc *d) {
     } while (j > (ptrdiff_t)i + 1);
     double bi = bnext;
     int32_t pi = -1;
-    if (e - b > 1) sort_run(d->cands.v, b, e);
+    if (e - b > 1) sort_start_run(d->cands.v, b, e);
     for (size_t k = b; k < e; k++) {
       const idner__cand *x = &d->cands.v[k];
       if (x->end > n || x->end <= x->start) continue;
@@ -159,13 +179,19 @@ int32_t idner__decode(idner_doc *d) {
   }
   for (size_t j = 0; j < hi; j++) best[j] = bnext, pick[j] = pnext;
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
+  /* at most one chosen per start with candidates: room for all is enough
+   * (a walk without branches, copying at every step, was slower: its
+   * loads form one chain) */
   d->chosen.n = 0;
+  if ((rc = IDNER__RESERVE(&d->chosen, d->cands.n))) return rc;
+  idner__cand *out = d->chosen.v;
+  size_t nout = 0;
   for (size_t i = 0; i < n;) {
     if (pick[i] < 0) { i = (size_t)~pick[i]; continue; }
-    if ((rc = IDNER__RESERVE(&d->chosen, d->chosen.n + 1))) return rc;
-    d->chosen.v[d->chosen.n++] = d->cands.v[pick[i]];
+    out[nout++] = d->cands.v[pick[i]];
     i = d->cands.v[pick[i]].end;
   }
+  d->chosen.n = nout;
   return IDNER_OK;
 }
 
@@ -194,8 +220,7 @@ static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *
 
 static int32_t emit_one(idner_doc *d, idner__cand *c) {
   merge_same_span(d, c);
-  int32_t rc = IDNER__RESERVE(&d->ents, d->ents.n + 1);
-  if (rc) return rc;
+  int32_t rc; /* idner__emit_entities reserved the room */
   idner_entity *e = &d->ents.v[d->ents.n];
   memset(e, 0, sizeof *e);
   const idner_token *a = &d->toks.v[c->start], *b = &d->toks.v[c->end - 1];
@@ -228,6 +253,7 @@ int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types)
   d->strings.n = 0;
   /* offset 0 is always an empty string */
   int32_t rc = idner__bytes_append(&d->strings, "\0", 1);
+  if (!rc) rc = IDNER__RESERVE(&d->ents, d->chosen.n); /* one entity at most per chosen */
   for (size_t k = 0; !rc && k < d->chosen.n; k++) {
     idner__cand *c = &d->chosen.v[k];
     if (c->type == IDNER_TYPE_NONE || c->type >= 32 || !(types & IDNER_TYPE_BIT(c->type)))

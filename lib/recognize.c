@@ -56,9 +56,18 @@ static int tok_is(const idner_doc *d, size_t i, const char *w) {
   return strlen(w) == len && memcmp(f, w, len) == 0;
 }
 
-static int tok_in(const idner_doc *d, size_t i, const char *const *words) {
-  for (; *words; words++)
-    if (tok_is(d, i, *words)) return 1;
+/* A word list for tok_in: each word with its length (no strlen per
+ * test), ended by an entry with w == NULL. */
+typedef struct { const char *w; size_t len; } word_len;
+#define W(s) {s, sizeof s - 1}
+#define WORDS_END {NULL, 0}
+
+static int tok_in(const idner_doc *d, size_t i, const word_len *words) {
+  size_t len = d->fold_off.v[i + 1] - d->fold_off.v[i];
+  const char *f = d->fold.v + d->fold_off.v[i];
+  if (len == 0) return 0; /* no list has an empty word */
+  for (; words->w; words++)
+    if (f[0] == words->w[0] && words->len == len && memcmp(f, words->w, len) == 0) return 1;
   return 0;
 }
 
@@ -82,8 +91,8 @@ static int is_initial(const idner_token *t) {
  * name_tokens (idner__recognize) left it in the record. */
 static int is_name_token(const idner_doc *d, size_t i) { return d->ev.v[i].name_tok; }
 
-static const char *const particles[] = {"bin", "binti", "van", "von", "de", "der",
-                                        "da", "dos", "al", "el", "la", NULL};
+static const word_len particles[] = {W("bin"), W("binti"), W("van"), W("von"), W("de"), W("der"),
+                                     W("da"),  W("dos"),   W("al"),  W("el"),  W("la"), WORDS_END};
 
 /* Length of the person-name run starting at i (0 if none): name tokens
  * and particles between two names, in i's sentence. */
@@ -323,12 +332,18 @@ typedef struct {
   int slow;         /* no mul found (equal hashes): compare all */
 } cue_set;
 
+/* 0x9E3779B97F4A7C15 + 4 * 0x9E3779B97F4A7C16 (mod 2^64). */
+static const uint64_t k_cue_mul = 0x1715609F7C746C6Dull;
+
 static size_t cue_bucket(const cue_set *c, uint64_t h) { return (size_t)((h * c->mul) >> 60); }
 
 static void cue_set_init(cue_set *c) {
   uint64_t h[NCUES];
   for (size_t k = 0; k < NCUES; k++) h[k] = idner__hash(k_cues[k].w, k_cues[k].len);
-  c->mul = 0x9E3779B97F4A7C15ull;
+  /* k_cue_mul is the sequence's first multiplier that works for these
+   * words (found by the search below): starting there spares the failed
+   * tries and their clearing, once per document */
+  c->mul = k_cue_mul;
   c->slow = 1;
   for (int tries = 0; tries < 4096 && c->slow; tries++, c->mul += 0x9E3779B97F4A7C16ull) {
     memset(c->hash, 0, sizeof c->hash);
@@ -360,12 +375,6 @@ static int is_cue(const idner_doc *d, const cue_set *c, size_t i, uint64_t h) {
   return k_cues[k].len == len && memcmp(f, k_cues[k].w, len) == 0;
 }
 
-/* May token hash h be a cue word (is_cue is then asked)? slow: c->slow,
- * a constant where scan_tokens is inlined. */
-static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
-  return slow || c->hash[cue_bucket(c, h)] == h;
-}
-
 /* Gazetteer classes that keep a capitalized word out of a person's name. */
 #define NOT_NAME_CLASSES                                                                   \
   (BIT(IDNER__GZ_NAT) | BIT(IDNER__GZ_LOC) | BIT(IDNER__GZ_ORG) | BIT(IDNER__GZ_STOP) |    \
@@ -373,7 +382,8 @@ static int may_be_cue(const cue_set *c, int slow, uint64_t h) {
 #define NAME_PART_CLASSES (BIT(IDNER__GZ_GIVEN) | BIT(IDNER__GZ_SURNAME) | BIT(IDNER__GZ_PER))
 
 /* name_tokens' first pass, over every token: d->cue_toks, d->url_toks,
- * d->rule_toks and d->cap_toks, and name_tok cleared. slow: cues->slow
+ * d->rule_toks and d->cap_toks (name_tok is 0: compute_evidence clears
+ * each record, just before the rules). slow: cues->slow
  * (a constant in each inlined copy, so the test leaves the loop). */
 static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
   size_t n = ntok(d), nr = 0, ncap = 0;
@@ -381,18 +391,20 @@ static inline void scan_tokens(idner_doc *d, const cue_set *cues, int slow) {
   const idner_token *t = d->toks.v;
   idner__tokev *x = d->ev.v;
   const uint64_t *hash = d->fold_hash.v;
+  uint32_t *cue = d->cue_toks.v;
+  size_t ncue = 0;
   for (size_t i = 0; i < n; i++) {
     uint32_t f = t[i].flags;
     /* a cue word (rare: a branch) whose next token is in its sentence */
-    if (may_be_cue(cues, slow, hash[i]) && is_cue(d, cues, i, hash[i]) && i + 1 < n &&
-        t[i + 1].sentence == t[i].sentence)
-      d->cue_toks.v[d->cue_toks.n++] = (uint32_t)i + 1;
+    if ((slow || cues->hash[cue_bucket(cues, hash[i])] == hash[i]) &&
+        is_cue(d, cues, i, hash[i]) && i + 1 < n && t[i + 1].sentence == t[i].sentence)
+      cue[ncue++] = (uint32_t)i + 1;
     if (t[i].kind == IDNER_TOK_URL) d->url_toks.v[d->url_toks.n++] = (uint32_t)i;
-    x[i].name_tok = 0;
     rule[nr] = cap[ncap] = (uint32_t)i;
     nr += (x[i].classes & RULE_CLASSES) != 0;
     ncap += (f & (IDNER_SHAPE_CAPITALIZED | IDNER_SHAPE_ALLCAPS)) != 0;
   }
+  d->cue_toks.n = ncue;
   d->rule_toks.n = nr;
   d->cap_toks.n = ncap;
 }
@@ -414,7 +426,7 @@ static int32_t name_tokens(idner_doc *d) {
     return rc;
   cue_set cues;
   cue_set_init(&cues);
-  d->cue_toks.n = d->url_toks.n = 0;
+  d->url_toks.n = 0;
   if (cues.slow) scan_tokens(d, &cues, 1);
   else scan_tokens(d, &cues, 0);
   uint32_t *name = d->name_toks.v, *cap = d->cap_toks.v;
@@ -483,7 +495,8 @@ static int32_t rule_dates(idner_doc *d) {
   return IDNER_OK;
 }
 
-static const char *const connectors[] = {"dan", "&", "untuk", "bagi", "urusan", NULL};
+static const word_len connectors[] = {W("dan"), W("&"), W("untuk"), W("bagi"), W("urusan"),
+                                      WORDS_END};
 
 /* Extent of an organization name after its head at [i, j): capitalized
  * words, acronyms and connectors, ending after a nation or place (a person
@@ -635,7 +648,8 @@ static int32_t rule_name_parts(idner_doc *d) {
 }
 
 static int is_dash(const idner_doc *d, size_t i) {
-  static const char *const dashes[] = {"-", "\xe2\x80\x93", "\xe2\x80\x94", "--", NULL};
+  static const word_len dashes[] = {W("-"), W("\xe2\x80\x93"), W("\xe2\x80\x94"), W("--"),
+                                    WORDS_END};
   return d->toks.v[i].kind == IDNER_TOK_PUNCT && tok_in(d, i, dashes);
 }
 
