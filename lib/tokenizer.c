@@ -109,6 +109,7 @@ enum {
   B_CURRENCY2 = 0x2000 /* second byte of a currency prefix: p s d $ (any case) */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
+_Static_assert(B_CURRENCY << 5 == B_CURRENCY2, "maybe_currency() shifts one onto the other");
 #define SP C_SPACE
 #define BR (C_SPACE | B_BREAK)
 #define PU C_PUNCT
@@ -745,7 +746,9 @@ static inline size_t alnum_run(scanner *sc, size_t p) {
  * branch that words would mispredict: a first byte r u i s and a second
  * p s d $ (any case). */
 static inline int maybe_currency(const scanner *sc, size_t p) {
-  return (k_byte[sc->s[p]] & B_CURRENCY) && (k_byte[byte_at(sc, p + 1)] & B_CURRENCY2);
+  /* one and of the two flags (B_CURRENCY << 5 == B_CURRENCY2): the test of
+   * the first alone would branch on every word starting with r u i s */
+  return ((unsigned)k_byte[sc->s[p]] << 5) & k_byte[byte_at(sc, p + 1)] & B_CURRENCY2;
 }
 
 /* plain_word() given next, the k_byte flags of the byte after the run. */
@@ -1076,8 +1079,18 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       continue;
     }
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
-      kind = IDNER_TOK_WORD, nchars = e - p, step = 0, how = 2;
-    } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
+      /* most tokens: a plain ASCII word, pushed and folded on a path of
+       * its own (one byte a character: no shrink; never a terminal) */
+      int32_t rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, e - p, &shrink, st->sent, f, n0);
+      if (!rc && f) rc = idner__folder_add_alnum(f, out->n - 1 - n0, sc.s + p, e - p);
+      if (rc) {
+        out->n = n0;
+        return rc;
+      }
+      step = 0;
+      goto split;
+    }
+    if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
       kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
       how = e - p == 1;
     } else if ((k & B_DIGIT) && (e = plain_number_at(&sc, p))) {
@@ -1112,6 +1125,7 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       out->n = n0;
       return rc;
     }
+  split:
     /* Most tokens only take the sentence number: the rest are the first,
      * those after a line break or a terminal, and terminal candidates. */
     if ((step | gap | after) & (B_TERMINAL | B_BREAK)) {
