@@ -1048,6 +1048,86 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
   return IDNER_OK;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Most of news text: plain ASCII words of fewer than 16 bytes, one space
+ * apart. From the letter at *p (outside any run measured before), with no
+ * terminal or line break pending, appends such words to out with their
+ * folds (when f is not NULL) in a loop of its own whose state lives in
+ * registers: one 16-byte load finds a word's end and its shape, with no
+ * pass over its bytes. Stops at anything else (a longer word, one a
+ * matcher may take on, a currency prefix, a full vector, the last 16
+ * bytes of the text) and leaves it to the general loop. The tokens are
+ * those of the general loop: plain_word_at(), push_shaped() with one
+ * character a byte, idner__folder_add_alnum(), and no sentence step.
+ * Returns the tokens added; *p is where the general loop goes on. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, size_t shrink,
+                                 uint32_t sentence, idner__folder *f, size_t n0) {
+  const unsigned char *s = sc->s;
+  size_t len = sc->len, q = *p, n = out->n, cap = out->cap, pos = f ? f->pos : 0;
+  idner_token *v = out->v;
+  char *buf = f ? f->buf : NULL;
+  uint32_t *off = f ? f->off : NULL;
+  uint64_t *hash = f ? f->hash : NULL;
+  uint8_t *plain = f ? f->plain : NULL;
+  size_t n_in = n;
+  while (len - q >= 16 && n < cap) {
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + q));
+    unsigned up = bytes_in(x, 'A', 'Z'), lo = bytes_in(x, 'a', 'z'), dg = bytes_in(x, '0', '9');
+    unsigned stop = ~(up | lo | dg) & 0xFFFFu;
+    if (!((up | lo) & 1u) || !stop) break; /* not a letter; a run of 16 or more */
+    size_t e = q + (size_t)__builtin_ctz(stop), wlen = e - q;
+    if (k_byte[s[e]] & (B_HIGH | B_GOES_ON)) break;
+    if (maybe_currency(sc, q)) break;
+    unsigned before = (stop - 1u) & ~stop; /* the word's bytes */
+    uint32_t shape = k_run_shape[((up & before) != 0) | ((lo & before) != 0) << 1 |
+                                 ((dg & before) != 0) << 2];
+    if (up & 1u) shape |= IDNER_SHAPE_CAPITALIZED;
+    idner_token *t = &v[n];
+    t->byte_start = (uint32_t)q;
+    t->byte_end = (uint32_t)e;
+    t->char_start = (uint32_t)(q - shrink);
+    t->char_end = (uint32_t)(e - shrink);
+    t->kind = IDNER_TOK_WORD;
+    t->flags = shape;
+    t->sentence = sentence;
+    t->reserved = 0;
+    if (f) { /* idner__folder_add_alnum: the text goes on for 16 bytes */
+      size_t k = n - n0;
+      uint64_t v0, v1, m, h;
+      memcpy(&v0, s + q, 8);
+      if (wlen <= 8) {
+        memcpy(&m, idner__fold_ones + 8 - wlen, 8);
+        v0 = idner__lower8(v0 & m);
+        memcpy(buf + pos, &v0, 8);
+        h = idner__fnv_upto8(IDNER__FNV_OFFSET, v0, wlen);
+      } else {
+        memcpy(&v1, s + q + 8, 8);
+        memcpy(&m, idner__fold_ones + 16 - wlen, 8);
+        v0 = idner__lower8(v0);
+        v1 = idner__lower8(v1 & m);
+        memcpy(buf + pos, &v0, 8);
+        memcpy(buf + pos + 8, &v1, 8);
+        h = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, wlen - 8);
+      }
+      off[k] = (uint32_t)pos;
+      plain[k] = 1;
+      hash[k] = h;
+      pos += wlen;
+    }
+    n++;
+    sc->alnum_run_end = e;
+    q = e + (s[e] == ' '); /* the usual gap */
+  }
+  out->n = n;
+  if (f) f->pos = pos;
+  *p = q;
+  return n - n_in;
+}
+#endif
+
 /* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
 static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
@@ -1078,6 +1158,13 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       p++;
       continue;
     }
+#if defined(__SSE2__) && defined(__GNUC__)
+    if ((k & (B_UPPER | B_LOWER)) && !((gap | after) & (B_TERMINAL | B_BREAK)) &&
+        p >= sc.alnum_run_end && plain_words(&sc, &p, out, shrink, st->sent, f, n0)) {
+      gap = 0;
+      continue;
+    }
+#endif
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
       /* most tokens: a plain ASCII word, pushed and folded on a path of
        * its own (one byte a character: no shrink; never a terminal) */
