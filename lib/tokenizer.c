@@ -106,13 +106,15 @@ enum {
   B_BREAK = 0x400,   /* a line break (LF VT FF CR) */
   B_TERMINAL = 0x800, /* . ! ? may end a sentence */
   B_FIRST = 0x1000,  /* not in the table: the first token of the split */
-  B_CURRENCY2 = 0x2000 /* second byte of a currency prefix: p s d $ (any case) */
+  B_CURRENCY2 = 0x2000, /* second byte of a currency prefix: p s d $ (any case) */
+  B_PUNCT1 = 0x4000   /* punctuation that is a token of its own, never a terminal */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
 _Static_assert(B_CURRENCY << 5 == B_CURRENCY2, "maybe_currency() shifts one onto the other");
 #define SP C_SPACE
 #define BR (C_SPACE | B_BREAK)
-#define PU C_PUNCT
+#define PU (C_PUNCT | B_PUNCT1)
+#define PH C_PUNCT /* '#': a hashtag's start */
 #define PG (C_PUNCT | B_GOES_ON)
 #define PT (C_PUNCT | B_TERMINAL)
 #define PX (C_PUNCT | B_GOES_ON | B_TERMINAL)
@@ -132,7 +134,7 @@ _Static_assert(B_CURRENCY << 5 == B_CURRENCY2, "maybe_currency() shifts one onto
 static const uint16_t k_byte[256] = {
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
-    SP, PT, PU, PU, Y2, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
+    SP, PT, PU, PH, Y2, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
     DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PT, /* 0-9 :;<=>? */
     PG, UP, UP, UP, U2, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
     U2, UP, UC, UB, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
@@ -150,6 +152,7 @@ static const uint16_t k_byte[256] = {
 #undef SP
 #undef BR
 #undef PU
+#undef PH
 #undef PG
 #undef PT
 #undef PX
@@ -1049,16 +1052,18 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
 }
 
 #if defined(__SSE2__) && defined(__GNUC__)
-/* Most of news text: plain ASCII words of fewer than 16 bytes, one space
- * apart. From the letter at *p (outside any run measured before), with no
- * terminal or line break pending, appends such words to out with their
- * folds (when f is not NULL) in a loop of its own whose state lives in
- * registers: one 16-byte load finds a word's end and its shape, with no
- * pass over its bytes. Stops at anything else (a longer word, one a
- * matcher may take on, a currency prefix, a full vector, the last 16
+/* Most of news text: plain ASCII words of fewer than 16 bytes and
+ * punctuation of one byte that is no terminal (B_PUNCT1: "," "(" '"'),
+ * one space apart. From such a token at *p (outside any run measured
+ * before), with no terminal or line break pending, appends them to out
+ * with their folds (when f is not NULL) in a loop of its own whose state
+ * lives in registers: one 16-byte load finds a word's end and its shape,
+ * with no pass over its bytes. Stops at anything else (a longer word, one
+ * a matcher may take on, a currency prefix, a full vector, the last 16
  * bytes of the text) and leaves it to the general loop. The tokens are
- * those of the general loop: plain_word_at(), push_shaped() with one
- * character a byte, idner__folder_add_alnum(), and no sentence step.
+ * those of the general loop: plain_word_at() or ascii_punct_end(),
+ * push_shaped() with one character a byte, idner__folder_add_alnum() or
+ * idner__folder_add1(), and no sentence step.
  * Returns the tokens added; *p is where the general loop goes on. */
 #if defined(__GNUC__)
 __attribute__((always_inline))
@@ -1074,13 +1079,38 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
   uint8_t *plain = f ? f->plain : NULL;
   size_t n_in = n;
   while (len - q >= 16 && n < cap) {
+    unsigned k0 = k_byte[s[q]];
+    if (k0 & B_PUNCT1) { /* "," "(" ")" '"': ascii_punct_end(), one byte, folder_add1() */
+      idner_token *t = &v[n];
+      t->byte_start = (uint32_t)q;
+      t->byte_end = (uint32_t)q + 1;
+      t->char_start = (uint32_t)(q - shrink);
+      t->char_end = (uint32_t)(q + 1 - shrink);
+      t->kind = IDNER_TOK_PUNCT;
+      t->flags = 0;
+      t->sentence = sentence;
+      t->reserved = 0;
+      if (f) {
+        size_t k = n - n0;
+        unsigned c = s[q]; /* no letter: folds to itself */
+        buf[pos] = (char)c;
+        off[k] = (uint32_t)pos;
+        plain[k] = (uint8_t)(c >= 0x2Fu);
+        hash[k] = (IDNER__FNV_OFFSET ^ c) * IDNER__FNV_PRIME;
+        pos++;
+      }
+      n++;
+      q += 1 + (s[q + 1] == ' ');
+      continue;
+    }
+    if (!(k0 & (B_UPPER | B_LOWER))) break;
     __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + q));
     unsigned up = bytes_in(x, 'A', 'Z'), lo = bytes_in(x, 'a', 'z'), dg = bytes_in(x, '0', '9');
     unsigned stop = ~(up | lo | dg) & 0xFFFFu;
-    if (!((up | lo) & 1u) || !stop) break; /* not a letter; a run of 16 or more */
+    if (!stop) break; /* a run of 16 bytes or more */
     size_t e = q + (size_t)__builtin_ctz(stop), wlen = e - q;
     if (k_byte[s[e]] & (B_HIGH | B_GOES_ON)) break;
-    if (maybe_currency(sc, q)) break;
+    if ((k0 << 5) & k_byte[s[q + 1]] & B_CURRENCY2) break; /* maybe_currency() */
     unsigned before = (stop - 1u) & ~stop; /* the word's bytes */
     uint32_t shape = k_run_shape[((up & before) != 0) | ((lo & before) != 0) << 1 |
                                  ((dg & before) != 0) << 2];
@@ -1159,7 +1189,7 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       continue;
     }
 #if defined(__SSE2__) && defined(__GNUC__)
-    if ((k & (B_UPPER | B_LOWER)) && !((gap | after) & (B_TERMINAL | B_BREAK)) &&
+    if ((k & (B_UPPER | B_LOWER | B_PUNCT1)) && !((gap | after) & (B_TERMINAL | B_BREAK)) &&
         p >= sc.alnum_run_end && plain_words(&sc, &p, out, shrink, st->sent, f, n0)) {
       gap = 0;
       continue;
