@@ -87,6 +87,14 @@ int32_t idner__folder_end(idner__folder *f, size_t n);
  * tokens, tokens of more than 16 bytes, near the text's end or not ASCII. */
 int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *u, size_t len);
 
+/* The inline adds are the tokenizer's inner loop: a call per token costs
+ * as much as the work, and GCC's size heuristics drop them now and then. */
+#if defined(__GNUC__)
+#define IDNER__FOLD_INLINE __attribute__((always_inline)) static inline
+#else
+#define IDNER__FOLD_INLINE static inline
+#endif
+
 #define IDNER__FNV_OFFSET 1469598103934665603ull
 #define IDNER__FNV_PRIME 1099511628211ull
 
@@ -170,7 +178,7 @@ static inline uint64_t idner__fnv_upto8(uint64_t h, uint64_t v, size_t take) {
  * order in the text, and ASCII folds byte for byte; only the general path
  * of idner__folder_add_slow can use more than a token's bytes, and it
  * reserves for the rest again. */
-static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsigned char *u,
+IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const unsigned char *u,
                                         size_t len) {
   if (len - 1 < 16 && f->end - u >= 16) {
     size_t pos = f->pos;
@@ -215,7 +223,7 @@ static inline int32_t idner__folder_add(idner__folder *f, size_t k, const unsign
 
 /* idner__folder_add for a token of ASCII letters and digits (the
  * tokenizer's plain words and numbers): plain, so no test of the bytes. */
-static inline int32_t idner__folder_add_alnum(idner__folder *f, size_t k, const unsigned char *u,
+IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, const unsigned char *u,
                                               size_t len) {
   if (len - 1 < 8 && f->end - u >= 8) { /* most */
     size_t pos = f->pos;
@@ -251,7 +259,7 @@ static inline int32_t idner__folder_add_alnum(idner__folder *f, size_t k, const 
 
 /* idner__folder_add for a one-byte token: most punctuation (a branch of
  * the tokenizer's own, so no length test mispredicts here). */
-static inline int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
+IDNER__FOLD_INLINE int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
   unsigned c = u[0];
   if (c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
   c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */

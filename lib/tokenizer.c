@@ -106,12 +106,15 @@ enum {
   B_BREAK = 0x400,   /* a line break (LF VT FF CR) */
   B_TERMINAL = 0x800, /* . ! ? may end a sentence */
   B_FIRST = 0x1000,  /* not in the table: the first token of the split */
-  B_CURRENCY2 = 0x2000 /* second byte of a currency prefix: p s d $ (any case) */
+  B_CURRENCY2 = 0x2000, /* second byte of a currency prefix: p s d $ (any case) */
+  B_PUNCT1 = 0x4000   /* punctuation that is a token of its own, never a terminal */
 };
 #define B_ALNUM (B_UPPER | B_LOWER | B_DIGIT)
+_Static_assert(B_CURRENCY << 5 == B_CURRENCY2, "maybe_currency() shifts one onto the other");
 #define SP C_SPACE
 #define BR (C_SPACE | B_BREAK)
-#define PU C_PUNCT
+#define PU (C_PUNCT | B_PUNCT1)
+#define PH C_PUNCT /* '#': a hashtag's start */
 #define PG (C_PUNCT | B_GOES_ON)
 #define PT (C_PUNCT | B_TERMINAL)
 #define PX (C_PUNCT | B_GOES_ON | B_TERMINAL)
@@ -131,7 +134,7 @@ enum {
 static const uint16_t k_byte[256] = {
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, BR, BR, BR, BR, SP, SP, /* 00 */
     SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, SP, /* 10 */
-    SP, PT, PU, PU, Y2, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
+    SP, PT, PU, PH, Y2, PG, PU, PG, PU, PU, PU, YG, PU, PG, PX, PU, /*  !"#$%&'()*+,-./ */
     DG, DG, DG, DG, DG, DG, DG, DG, DG, DG, PG, PU, SY, SY, SY, PT, /* 0-9 :;<=>? */
     PG, UP, UP, UP, U2, UP, UP, UP, UP, UC, UP, UP, UP, UP, UP, UP, /* @A-O */
     U2, UP, UC, UB, UP, UC, UP, UP, UP, UP, UP, PU, PU, PU, SY, PG, /* P-Z [\]^_ */
@@ -149,6 +152,7 @@ static const uint16_t k_byte[256] = {
 #undef SP
 #undef BR
 #undef PU
+#undef PH
 #undef PG
 #undef PT
 #undef PX
@@ -745,7 +749,9 @@ static inline size_t alnum_run(scanner *sc, size_t p) {
  * branch that words would mispredict: a first byte r u i s and a second
  * p s d $ (any case). */
 static inline int maybe_currency(const scanner *sc, size_t p) {
-  return (k_byte[sc->s[p]] & B_CURRENCY) && (k_byte[byte_at(sc, p + 1)] & B_CURRENCY2);
+  /* one and of the two flags (B_CURRENCY << 5 == B_CURRENCY2): the test of
+   * the first alone would branch on every word starting with r u i s */
+  return ((unsigned)k_byte[sc->s[p]] << 5) & k_byte[byte_at(sc, p + 1)] & B_CURRENCY2;
 }
 
 /* plain_word() given next, the k_byte flags of the byte after the run. */
@@ -788,11 +794,13 @@ static inline uint32_t plain_shape(unsigned seen, unsigned char first) {
  * than the table lookups (measured: the tokenize stage 27% faster in wall
  * time for 5% more instructions). Other targets scan byte by byte. */
 #if defined(__SSE2__) && defined(__GNUC__)
-/* Bytes of x in [lo, hi] (ASCII) as a 16-bit mask; bytes >= 0x80 are
- * negative to the signed compares and never match. */
+/* Bytes of x in [lo, hi] (ASCII) as a 16-bit mask: b - lo, as unsigned,
+ * at most hi - lo; moved by 0x80 for the signed compare of SSE2 (one add
+ * and one compare where two compares need a negation and an and). Bytes
+ * >= 0x80 are more than hi - lo past lo and never match. */
 static inline unsigned bytes_in(__m128i x, char lo, char hi) {
-  __m128i m = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8((char)(lo - 1))),
-                            _mm_cmplt_epi8(x, _mm_set1_epi8((char)(hi + 1))));
+  __m128i y = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - (unsigned char)lo)));
+  __m128i m = _mm_cmpgt_epi8(_mm_set1_epi8((char)(0x80 + (hi - lo) + 1)), y);
   return (unsigned)_mm_movemask_epi8(m);
 }
 
@@ -1045,6 +1053,113 @@ static inline int32_t push_shaped(idner__tokvec *out, size_t b, size_t e, uint32
   return IDNER_OK;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__)
+/* Most of news text: plain ASCII words of fewer than 16 bytes and
+ * punctuation of one byte that is no terminal (B_PUNCT1: "," "(" '"'),
+ * one space apart. From such a token at *p (outside any run measured
+ * before), with no terminal or line break pending, appends them to out
+ * with their folds (when f is not NULL) in a loop of its own whose state
+ * lives in registers: one 16-byte load finds a word's end and its shape,
+ * with no pass over its bytes. Stops at anything else (a longer word, one
+ * a matcher may take on, a currency prefix, a full vector, the last 16
+ * bytes of the text) and leaves it to the general loop. The tokens are
+ * those of the general loop: plain_word_at() or ascii_punct_end(),
+ * push_shaped() with one character a byte, idner__folder_add_alnum() or
+ * idner__folder_add1(), and no sentence step.
+ * Returns the tokens added; *p is where the general loop goes on. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, size_t shrink,
+                                 uint32_t sentence, idner__folder *f, size_t n0) {
+  const unsigned char *s = sc->s;
+  size_t len = sc->len, q = *p, n = out->n, cap = out->cap, pos = f ? f->pos : 0;
+  idner_token *v = out->v;
+  char *buf = f ? f->buf : NULL;
+  uint32_t *off = f ? f->off : NULL;
+  uint64_t *hash = f ? f->hash : NULL;
+  uint8_t *plain = f ? f->plain : NULL;
+  size_t n_in = n;
+  while (len - q >= 16 && n < cap) {
+    unsigned k0 = k_byte[s[q]];
+    if (k0 & B_PUNCT1) { /* "," "(" ")" '"': ascii_punct_end(), one byte, folder_add1() */
+      idner_token *t = &v[n];
+      t->byte_start = (uint32_t)q;
+      t->byte_end = (uint32_t)q + 1;
+      t->char_start = (uint32_t)(q - shrink);
+      t->char_end = (uint32_t)(q + 1 - shrink);
+      t->kind = IDNER_TOK_PUNCT;
+      t->flags = 0;
+      t->sentence = sentence;
+      t->reserved = 0;
+      if (f) {
+        size_t k = n - n0;
+        unsigned c = s[q]; /* no letter: folds to itself */
+        buf[pos] = (char)c;
+        off[k] = (uint32_t)pos;
+        plain[k] = (uint8_t)(c >= 0x2Fu);
+        hash[k] = (IDNER__FNV_OFFSET ^ c) * IDNER__FNV_PRIME;
+        pos++;
+      }
+      n++;
+      q += 1 + (s[q + 1] == ' ');
+      continue;
+    }
+    if (!(k0 & (B_UPPER | B_LOWER))) break;
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + q));
+    unsigned up = bytes_in(x, 'A', 'Z'), lo = bytes_in(x, 'a', 'z'), dg = bytes_in(x, '0', '9');
+    unsigned stop = ~(up | lo | dg) & 0xFFFFu;
+    if (!stop) break; /* a run of 16 bytes or more */
+    size_t e = q + (size_t)__builtin_ctz(stop), wlen = e - q;
+    if (k_byte[s[e]] & (B_HIGH | B_GOES_ON)) break;
+    if ((k0 << 5) & k_byte[s[q + 1]] & B_CURRENCY2) break; /* maybe_currency() */
+    unsigned before = (stop - 1u) & ~stop; /* the word's bytes */
+    uint32_t shape = k_run_shape[((up & before) != 0) | ((lo & before) != 0) << 1 |
+                                 ((dg & before) != 0) << 2];
+    if (up & 1u) shape |= IDNER_SHAPE_CAPITALIZED;
+    idner_token *t = &v[n];
+    t->byte_start = (uint32_t)q;
+    t->byte_end = (uint32_t)e;
+    t->char_start = (uint32_t)(q - shrink);
+    t->char_end = (uint32_t)(e - shrink);
+    t->kind = IDNER_TOK_WORD;
+    t->flags = shape;
+    t->sentence = sentence;
+    t->reserved = 0;
+    if (f) { /* idner__folder_add_alnum: the text goes on for 16 bytes */
+      size_t k = n - n0;
+      uint64_t v0, v1, m, h;
+      memcpy(&v0, s + q, 8);
+      if (wlen <= 8) {
+        memcpy(&m, idner__fold_ones + 8 - wlen, 8);
+        v0 = idner__lower8(v0 & m);
+        memcpy(buf + pos, &v0, 8);
+        h = idner__fnv_upto8(IDNER__FNV_OFFSET, v0, wlen);
+      } else {
+        memcpy(&v1, s + q + 8, 8);
+        memcpy(&m, idner__fold_ones + 16 - wlen, 8);
+        v0 = idner__lower8(v0);
+        v1 = idner__lower8(v1 & m);
+        memcpy(buf + pos, &v0, 8);
+        memcpy(buf + pos + 8, &v1, 8);
+        h = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, wlen - 8);
+      }
+      off[k] = (uint32_t)pos;
+      plain[k] = 1;
+      hash[k] = h;
+      pos += wlen;
+    }
+    n++;
+    sc->alnum_run_end = e;
+    q = e + (s[e] == ' '); /* the usual gap */
+  }
+  out->n = n;
+  if (f) f->pos = pos;
+  *p = q;
+  return n - n_in;
+}
+#endif
+
 /* Is the non-ASCII space cp a line break (NEL, U+2028, U+2029)? */
 static int is_line_break(int32_t cp) { return cp == 0x85 || cp == 0x2028 || cp == 0x2029; }
 
@@ -1075,9 +1190,26 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       p++;
       continue;
     }
+#if defined(__SSE2__) && defined(__GNUC__)
+    if ((k & (B_UPPER | B_LOWER | B_PUNCT1)) && !((gap | after) & (B_TERMINAL | B_BREAK)) &&
+        p >= sc.alnum_run_end && plain_words(&sc, &p, out, shrink, st->sent, f, n0)) {
+      gap = 0;
+      continue;
+    }
+#endif
     if ((k & (B_UPPER | B_LOWER)) && (e = plain_word_at(&sc, p, &shape))) {
-      kind = IDNER_TOK_WORD, nchars = e - p, step = 0, how = 2;
-    } else if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
+      /* most tokens: a plain ASCII word, pushed and folded on a path of
+       * its own (one byte a character: no shrink; never a terminal) */
+      int32_t rc = push_shaped(out, p, e, IDNER_TOK_WORD, shape, e - p, &shrink, st->sent, f, n0);
+      if (!rc && f) rc = idner__folder_add_alnum(f, out->n - 1 - n0, sc.s + p, e - p);
+      if (rc) {
+        out->n = n0;
+        return rc;
+      }
+      step = 0;
+      goto split;
+    }
+    if ((k & B_CLASS) == C_PUNCT && (e = ascii_punct_end(&sc, p))) {
       kind = IDNER_TOK_PUNCT, shape = 0, nchars = e - p, step = k & B_TERMINAL;
       how = e - p == 1;
     } else if ((k & B_DIGIT) && (e = plain_number_at(&sc, p))) {
@@ -1112,6 +1244,7 @@ static inline int32_t tokenize(const char *text, size_t len, int strict, idner__
       out->n = n0;
       return rc;
     }
+  split:
     /* Most tokens only take the sentence number: the rest are the first,
      * those after a line break or a terminal, and terminal candidates. */
     if ((step | gap | after) & (B_TERMINAL | B_BREAK)) {
