@@ -345,7 +345,7 @@ static wslot *vocab_get(vocab *v, uint32_t key) {
 static uint32_t token_key(const char *s, size_t len, idner__bytes *scratch) {
   scratch->n = 0;
   if (idner__fold_append(s, len, scratch)) return 1;
-  return idner__wc_key(idner__hash(scratch->v ? scratch->v : "", scratch->n));
+  return idner__wc_key(idner__fnv(scratch->v ? scratch->v : "", scratch->n));
 }
 
 static int cmp_freq(const void *a, const void *b) {

@@ -100,6 +100,7 @@ void idner_doc_free(idner_doc *d) {
   free(d->fold.v);
   free(d->fold_off.v);
   free(d->fold_hash.v);
+  free(d->fold_fnv.v);
   free(d->fold_plain.v);
   free(d->emcache);
   free(d->ev.v);

@@ -250,10 +250,8 @@ static const char *const k_group_names[G_COUNT] = {
 #define MATCH_LIMIT 200000u
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
-/* The plain words' trigger filter: a bit per value of the hash's low 15
- * bits (4 KB). FNV-1a's top bits hardly depend on the last byte ("?" and
- * "/" had the same); its low bits, a chain of multiplications by an odd
- * number modulo 2^15, do on every byte. */
+/* The plain words' trigger filter: a bit per value of the fold hash's low
+ * 15 bits (4 KB). */
 #define TRIG_BLOOM_WORDS 512u
 #define TRIG_BLOOM_WORD(h) ((h) >> 6 & (TRIG_BLOOM_WORDS - 1))
 #define TRIG_BLOOM_BIT(h) ((h) & 63u)
@@ -1854,8 +1852,7 @@ static int trigger_may(const trigger_filter *f, const unsigned char *s, size_t n
  * start the numeric rules; a word starts the rules of its lower-case form
  * (minus a trailing '.') in the trigger table. A caller's pre-tokenized
  * token may hold several words ("Senin (18/9)"): its first word counts.
- * One pass over the word lower-cases and hashes it (FNV-1a, as
- * idner__hash), and notes its first hyphen. */
+ * One pass over the word lower-cases it and notes its first hyphen. */
 static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter *f,
                               const char *text, const idner_token *t) {
   const unsigned char *s = (const unsigned char *)text + t->byte_start;
@@ -1869,7 +1866,6 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter 
   /* Every key looked up (the word, less a final '.', or its part before a
    * hyphen) starts with the word's leading key bytes. */
   if (!trigger_may(f, s, n)) return 0;
-  uint64_t h = 1469598103934665603ull, h_prev = h, h_hy = h;
   for (w = 0; w < n; w++) {
     unsigned char c = s[w];
     if (c == ',' || c == '(') break;
@@ -1878,15 +1874,13 @@ static uint32_t trigger_rules(const idner__dategrammar *g, const trigger_filter 
     if (w == MAX_TRIGGER_LEN + 1) return 0; /* too long even without a final '.' */
     c = (unsigned char)ascii_lower(c);
     if (w < MAX_TRIGGER_LEN) buf[w] = (char)c;
-    if (c == '-' && hy == SIZE_MAX) hy = w, h_hy = h;
-    h_prev = h;
-    h = (h ^ c) * 1099511628211ull;
+    if (c == '-' && hy == SIZE_MAX) hy = w;
   }
-  if (w > 1 && s[w - 1] == '.') w--, h = h_prev;
+  if (w > 1 && s[w - 1] == '.') w--;
   if (w > sizeof buf) return 0;
-  const trig_slot *hit = find_slot(g, buf, w, h);
+  const trig_slot *hit = find_slot(g, buf, w, idner__hash(buf, w));
   /* "Juni-Agustus": the word before the hyphen */
-  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_slot(g, buf, hy, h_hy);
+  if (!hit && hy != SIZE_MAX && hy != 0 && hy < w) hit = find_slot(g, buf, hy, idner__hash(buf, hy));
   return hit ? hit->rules : 0;
 }
 

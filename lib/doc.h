@@ -39,8 +39,9 @@ typedef struct idner__tokev {
 _Static_assert(IDNER__GZ_NCLASSES <= 16, "idner__tokev.classes has a bit per class");
 
 typedef struct idner__alias {
-  uint64_t hash;   /* hash of the folded tokens joined by NUL */
+  uint64_t hash;   /* FNV-1a of the folded tokens back to back, mixed with ntok */
   uint64_t first;  /* fold hash of its first token */
+  uint32_t start;  /* its first token where learned */
   uint32_t ntok;
   uint32_t type;
 } idner__alias;
@@ -66,6 +67,9 @@ struct idner_doc {
   idner__u32vec fold_off;
   idner__u64vec fold_hash;
   idner__u8vec fold_plain;
+  /* per token, idner__fnv of its form: the sequence model's key for it
+   * (seqfeatures.c), made only when the model runs */
+  idner__u64vec fold_fnv;
   struct { idner__tokev *v; size_t n, cap; } ev;
   /* recognize.c: tokens some gazetteer rule starts at */
   struct { uint32_t *v; size_t n, cap; } rule_toks;

@@ -42,9 +42,6 @@ int32_t idner__fold_append(const char *s, size_t len, idner__bytes *out) {
   return IDNER_OK;
 }
 
-#define FNV_OFFSET IDNER__FNV_OFFSET
-#define FNV_PRIME IDNER__FNV_PRIME
-
 int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, uint64_t *hash) {
   if (out->n + len + 1 > out->cap) {
     int32_t rc = IDNER__RESERVE(out, out->n + len + 1);
@@ -52,7 +49,6 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   }
   const unsigned char *u = (const unsigned char *)s;
   char *o = out->v + out->n;
-  uint64_t h = FNV_OFFSET;
   size_t i = 0;
   for (; i + 8 <= len; i += 8) { /* eight ASCII bytes at a time */
     uint64_t v;
@@ -60,22 +56,17 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
     if (v & 0x8080808080808080ull) break;
     v = idner__lower8(v);
     memcpy(o + i, &v, 8);
-    h = idner__fnv_8(h, v);
   }
-  for (; i < len && u[i] < 0x80u; i++) {
-    unsigned char c = (unsigned char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
-    o[i] = (char)c;
-    h = (h ^ c) * FNV_PRIME;
-  }
+  for (; i < len && u[i] < 0x80u; i++)
+    o[i] = (char)(u[i] >= 'A' && u[i] <= 'Z' ? u[i] + 32 : u[i]);
   size_t start = out->n;
   out->n += i;
   out->v[out->n] = '\0';
-  if (i < len) { /* the rest through the general path, then hash the whole form */
+  if (i < len) { /* the rest through the general path */
     int32_t rc = idner__fold_append(s + i, len - i, out);
     if (rc) return rc;
-    h = idner__hash(out->v + start, out->n - start);
   }
-  *hash = h;
+  *hash = idner__hash(out->v + start, out->n - start);
   return IDNER_OK;
 }
 
@@ -119,11 +110,11 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
   const unsigned char *end = f->end;
   size_t pos = f->pos, i = 0;
   char *o = f->buf + pos;
-  uint64_t h = FNV_OFFSET, low = 0;
+  uint64_t low = 0;
   f->off[k] = (uint32_t)pos;
   /* Eight bytes at a time while they lie inside the text (as in
    * idner__fold_hash_append); bytes past the token are masked off, then
-   * stored as zeros past the form, neither kept nor hashed. */
+   * stored as zeros past the form, not kept. */
   while (i < len && end - (u + i) >= 8) {
     uint64_t v, m;
     memcpy(&v, u + i, 8);
@@ -134,7 +125,6 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
     low |= idner__below_slash8(v, m);
     v = idner__lower8(v);
     memcpy(o + i, &v, 8);
-    h = idner__fnv_upto8(h, v, take);
     i += take;
   }
   for (; i < len; i++) {
@@ -143,21 +133,20 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
     low |= c < 0x2Fu;
     c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
     o[i] = (char)c;
-    h = (h ^ c) * FNV_PRIME;
   }
-  if (i < len) { /* the rest through the general path, then hash the whole form */
+  if (i < len) { /* the rest through the general path */
     idner__bytes *out = f->out.forms;
     out->n = pos + i;
     if ((rc = idner__fold_append((const char *)u + i, len - i, out))) return rc;
-    h = idner__hash(out->v + pos, out->n - pos);
+    f->hash[k] = idner__hash(out->v + pos, out->n - pos);
     if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
     f->buf = out->v, f->pos = out->n;
     f->plain[k] = 0;
   } else {
+    f->hash[k] = idner__hash(o, len);
     f->pos = pos + len;
     f->plain[k] = (uint8_t)((low == 0) & (len != 0));
   }
-  f->hash[k] = h;
   return IDNER_OK;
 }
 
@@ -199,10 +188,30 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
 }
 
 uint64_t idner__hash(const char *s, size_t len) {
-  uint64_t h = FNV_OFFSET;
-  for (size_t i = 0; i < len; i++) {
-    h ^= (unsigned char)s[i];
-    h *= FNV_PRIME;
+  uint64_t h = idner__hash_begin(len), w;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    memcpy(&w, s + i, 8);
+    h = idner__hash_word(h, idner__le64(w));
   }
+  if (i < len) { /* the last word, zero-padded */
+    w = 0;
+    for (size_t j = len; j-- > i;) w = w << 8 | (unsigned char)s[j];
+    h = idner__hash_word(h, w);
+  }
+  return idner__hash_end(h);
+}
+
+uint64_t idner__fnv_more(uint64_t h, const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * IDNER__FNV_PRIME;
   return h;
+}
+
+uint64_t idner__fnv(const char *s, size_t len) {
+  return idner__fnv_more(IDNER__FNV_OFFSET, s, len);
+}
+
+void idner__fnv_forms(const char *forms, const uint32_t *off, size_t n, uint64_t *out) {
+  for (size_t k = 0; k < n; k++)
+    out[k] = idner__fnv_form(IDNER__FNV_OFFSET, forms + off[k], off[k + 1] - off[k]);
 }

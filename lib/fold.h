@@ -95,8 +95,17 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
 #define IDNER__FOLD_INLINE static inline
 #endif
 
-#define IDNER__FNV_OFFSET 1469598103934665603ull
-#define IDNER__FNV_PRIME 1099511628211ull
+/* The fold hash (idner__hash), for the lookup tables built from it at
+ * load (gazetteer index, date triggers, cue words): word at a time, so a
+ * short token costs two multiplies where a byte-at-a-time hash costs one a
+ * byte. The state starts from the length; each zero-padded little-endian
+ * word of the string is xored in and multiplied; the end mixes the high
+ * bits down and back up, as the tables take slots from the low bits and
+ * keys and tags from the high ones. */
+#define IDNER__HASH_SEED 0x243F6A8885A308D3ull
+#define IDNER__HASH_LEN 0x94D049BB133111EBull
+#define IDNER__HASH_MUL 0x9E3779B97F4A7C15ull
+#define IDNER__HASH_FIN 0xBF58476D1CE4E5B9ull
 
 /* A word loaded from memory as a little-endian number: byte j is bits 8j..8j+7. */
 static inline uint64_t idner__le64(uint64_t v) {
@@ -106,6 +115,41 @@ static inline uint64_t idner__le64(uint64_t v) {
   return v;
 #endif
 }
+
+/* The fold hash's state before the words of a string of len bytes. */
+static inline uint64_t idner__hash_begin(size_t len) {
+  return IDNER__HASH_SEED ^ (uint64_t)len * IDNER__HASH_LEN;
+}
+/* ... continued over the next eight bytes of the string as a
+ * little-endian number w (zero past the string's end). */
+static inline uint64_t idner__hash_word(uint64_t h, uint64_t w) {
+  return (h ^ w) * IDNER__HASH_MUL;
+}
+/* ... and the hash from the state after the last word. */
+static inline uint64_t idner__hash_end(uint64_t h) {
+  h ^= h >> 32;
+  h *= IDNER__HASH_FIN;
+  return h ^ h >> 29;
+}
+/* idner__hash of a string of len bytes, 1 <= len <= 8, in the word v as
+ * loaded from memory (memcpy), zero past len. */
+static inline uint64_t idner__hash8(uint64_t v, size_t len) {
+  return idner__hash_end(idner__hash_word(idner__hash_begin(len), idner__le64(v)));
+}
+/* ... of 9 to 16 bytes in the words v0, v1 (v1 zero past len). */
+static inline uint64_t idner__hash16(uint64_t v0, uint64_t v1, size_t len) {
+  uint64_t h = idner__hash_word(idner__hash_begin(len), idner__le64(v0));
+  return idner__hash_end(idner__hash_word(h, idner__le64(v1)));
+}
+/* ... of the one byte c. */
+static inline uint64_t idner__hash1(unsigned c) {
+  return idner__hash_end(idner__hash_word(idner__hash_begin(1), c));
+}
+
+/* 64-bit FNV-1a: the sequence model's feature keys and the alias keys are
+ * FNV-1a of folded forms (idner__fnv), as the trained models have them. */
+#define IDNER__FNV_OFFSET 1469598103934665603ull
+#define IDNER__FNV_PRIME 1099511628211ull
 
 /* Lower-cases the letters of eight ASCII bytes at once: a byte b < 0x80 is
  * upper-case when b + 0x3F reaches 0x80 (b >= 'A') and b + 0x25 does not
@@ -172,6 +216,21 @@ static inline uint64_t idner__fnv_upto8(uint64_t h, uint64_t v, size_t take) {
   return idner__fnv_8(h, v) * idner__fnv_inv_pow[8 - take];
 }
 
+/* FNV-1a state h continued over the len bytes at f, of which the first
+ * 16, and every 8 up to f + len, are readable (a form of
+ * idner__fold_hash_tokens): a word at a time, the last masked to len. */
+static inline uint64_t idner__fnv_form(uint64_t h, const char *f, size_t len) {
+  uint64_t v, m;
+  if (len == 0) return h;
+  for (; len > 8; len -= 8, f += 8) {
+    memcpy(&v, f, 8);
+    h = idner__fnv_8(h, v);
+  }
+  memcpy(&v, f, 8);
+  memcpy(&m, idner__fold_ones + 8 - len, 8);
+  return idner__fnv_upto8(h, v & m, len);
+}
+
 /* Most tokens: ASCII of 1 to 16 bytes, read as one or two words (the text
  * goes on for 16 more bytes) and lowered and hashed as words. The forms
  * buffer holds f->pos + (f->end - u) + 17 bytes here: the tokens lie in
@@ -197,8 +256,8 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
         f->pos = pos + len;
         f->plain[k] = (uint8_t)(low == 0);
         /* no memo of the hashes of frequent words: its misses and its
-         * cache lines cost more than the eight steps */
-        f->hash[k] = idner__fnv_upto8(IDNER__FNV_OFFSET, v0, len);
+         * cache lines cost more than the two multiplies */
+        f->hash[k] = idner__hash8(v0, len);
         return IDNER_OK;
       }
     } else {
@@ -213,7 +272,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
         f->off[k] = (uint32_t)pos;
         f->pos = pos + len;
         f->plain[k] = (uint8_t)(low == 0);
-        f->hash[k] = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, len - 8);
+        f->hash[k] = idner__hash16(v0, v1, len);
         return IDNER_OK;
       }
     }
@@ -235,7 +294,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
     f->plain[k] = 1;
-    f->hash[k] = idner__fnv_upto8(IDNER__FNV_OFFSET, v, len);
+    f->hash[k] = idner__hash8(v, len);
     return IDNER_OK;
   }
   if (len - 9 < 8 && f->end - u >= 16) { /* 9 to 16 bytes: two words */
@@ -251,7 +310,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
     f->plain[k] = 1;
-    f->hash[k] = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, len - 8);
+    f->hash[k] = idner__hash16(v0, v1, len);
     return IDNER_OK;
   }
   return idner__folder_add(f, k, u, len);
@@ -268,11 +327,23 @@ IDNER__FOLD_INLINE int32_t idner__folder_add1(idner__folder *f, size_t k, const 
   f->off[k] = (uint32_t)pos;
   f->pos = pos + 1;
   f->plain[k] = (uint8_t)(c >= 0x2Fu);
-  f->hash[k] = (IDNER__FNV_OFFSET ^ c) * IDNER__FNV_PRIME;
+  f->hash[k] = idner__hash1(c);
   return IDNER_OK;
 }
 
-/* 64-bit FNV-1a hash of a byte string (used on folded forms). */
+/* The fold hash of a byte string (used on folded forms): see
+ * IDNER__HASH_SEED. */
 uint64_t idner__hash(const char *s, size_t len);
+
+/* 64-bit FNV-1a of a byte string; idner__fnv_more goes on from the state h
+ * (FNV-1a has no finalization: a string's hash is the state after it). */
+uint64_t idner__fnv(const char *s, size_t len);
+uint64_t idner__fnv_more(uint64_t h, const char *s, size_t len);
+
+/* out[k] = idner__fnv of form k of n back-to-back forms (off, n + 1
+ * offsets) with 16 readable bytes after each form's start, as the folds of
+ * idner__fold_hash_tokens have: the sequence model's keys, made when it
+ * runs. */
+void idner__fnv_forms(const char *forms, const uint32_t *off, size_t n, uint64_t *out);
 
 #endif

@@ -332,8 +332,8 @@ typedef struct {
   int slow;         /* no mul found (equal hashes): compare all */
 } cue_set;
 
-/* 0x9E3779B97F4A7C15 + 4 * 0x9E3779B97F4A7C16 (mod 2^64). */
-static const uint64_t k_cue_mul = 0x1715609F7C746C6Dull;
+/* 0x9E3779B97F4A7C15 + 7 * 0x9E3779B97F4A7C16 (mod 2^64). */
+static const uint64_t k_cue_mul = 0xF1BBCDCBFA53E0AFull;
 
 static size_t cue_bucket(const cue_set *c, uint64_t h) { return (size_t)((h * c->mul) >> 60); }
 
@@ -756,38 +756,37 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 
 /* ---- second pass: acronyms and document-level propagation -------------- */
 
-#define FNV_PRIME 1099511628211ull
+/* Alias keys are FNV-1a of the joined forms (idner__fnv), not fold hashes:
+ * which alias wins among mixed types follows their order (index_aliases),
+ * and that must stay what it was. */
 
-/* FNV-1a state h (idner__hash's) continued over token k's folded form.
- * A loop to a word's random length mispredicts its exit: a form's first
- * 16 bytes are readable (fold.h), so eight steps at a time are taken, the
- * last eight all, and the state after the form's length picked. */
+/* FNV-1a state h continued over token k's folded form. */
 static uint64_t fnv_form(const idner_doc *d, uint64_t h, size_t k) {
-  const unsigned char *f = (const unsigned char *)d->fold.v + d->fold_off.v[k];
-  size_t len = d->fold_off.v[k + 1] - d->fold_off.v[k];
-  if (len == 0) return h;
-  for (; len > 8; len -= 8, f += 8) /* f + 16 is then still readable */
-    for (int j = 0; j < 8; j++) h = (h ^ f[j]) * FNV_PRIME;
-  uint64_t st[8];
-  for (int j = 0; j < 8; j++) st[j] = h = (h ^ f[j]) * FNV_PRIME;
-  return st[len - 1];
+  return idner__fnv_form(h, d->fold.v + d->fold_off.v[k], d->fold_off.v[k + 1] - d->fold_off.v[k]);
 }
 
-static uint64_t span_hash(const idner_doc *d, size_t s, size_t e) {
-  /* forms are back to back: idner__hash of them all, which goes on from
-   * the first's (its fold hash) over the others; mix in the token count
-   * to keep splits apart */
-  uint64_t h = d->fold_hash.v[s];
-  for (size_t k = s + 1; k < e; k++) h = fnv_form(d, h, k);
-  return h ^ ((uint64_t)(e - s) * 0x9E3779B97F4A7C15ull);
+/* idner__fnv of token i's form, whose fold hash leads to an alias_firsts
+ * slot: the slot keeps one form's (*ftok: its token + 1, 0 none), made
+ * once. Aliases and the spans tried mostly repeat a few first tokens, and
+ * two loads cost less than an FNV-1a (a multiply a byte). Equal fold
+ * hashes stand for equal forms, as the spans' alias_first test has them
+ * (short of a 64-bit collision). */
+static inline uint64_t first_fnv(const idner_doc *d, uint32_t *ftok, uint64_t *fnv, size_t i) {
+  const uint64_t *fh = d->fold_hash.v;
+  if (*ftok && fh[*ftok - 1] == fh[i]) return *fnv;
+  uint64_t h = fnv_form(d, IDNER__FNV_OFFSET, i);
+  if (!*ftok) *ftok = (uint32_t)i + 1, *fnv = h;
+  return h;
 }
 
-/* Adds an alias; learn_aliases reserved the room. */
+/* Adds an alias, its key made by index_aliases; learn_aliases reserved
+ * the room. */
 static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   if (e - s > MAX_ALIAS) return IDNER_OK;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
-  a->hash = span_hash(d, s, e);
+  a->hash = 0;
   a->first = d->fold_hash.v[s];
+  a->start = (uint32_t)s;
   a->ntok = (uint32_t)(e - s);
   a->type = type;
   return IDNER_OK;
@@ -898,6 +897,12 @@ static uint32_t bsearch_pick(size_t na, size_t lo, size_t count, uint32_t head,
   return head;
 }
 
+/* first_fnv's tokens per alias_firsts slot: in alias_slots, after the key
+ * index and index_aliases' arrays per alias (d->alias_nslots set). */
+static uint32_t *first_toks(idner_doc *d) {
+  return d->alias_slots.v + d->alias_nslots + 5 * d->aliases.n;
+}
+
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   /* a sparse table (load under 1/4): a probe then rarely meets another
@@ -905,9 +910,11 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   while (ns < 4 * na) ns *= 2;
   /* alias_slots: the key index (ns), then per alias the next of its key,
    * and per key its first, last and count of aliases and its slot (na
-   * each). The distinct keys are at d->aliases.v[na ..). */
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns + 5 * na);
-  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, ns);
+   * each), then per alias_firsts slot first_fnv's token (ns). The
+   * distinct keys are at d->aliases.v[na ..). alias_firsts: the firsts
+   * (ns), then per slot first_fnv's FNV-1a (ns). */
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns + 5 * na);
+  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, 2 * ns);
   if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
   uint32_t *slots = d->alias_slots.v;
@@ -918,14 +925,22 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   *maxlen = 0;
   uint32_t *next = slots + ns;
   uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
+  uint32_t *ftok = first_toks(d);
+  uint64_t *ffnv = firsts + ns;
+  memset(ftok, 0, ns * sizeof *ftok);
   idner__alias *al = d->aliases.v, *keys = al + na;
   size_t nk = 0, nmixed = 0;
   for (size_t k = 0; k < na; k++) {
-    const idner__alias *a = &al[k];
+    idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
     size_t f = first_slot(firsts, ns, a->first);
     uint64_t longest = firsts[f] & FIRST_LEN;
     firsts[f] = (a->first & ~FIRST_LEN) | (a->ntok > longest ? a->ntok : longest);
+    /* the key's hash: idner__fnv of the forms back to back, mixed with
+     * the token count to keep splits apart (propagate grows the same) */
+    uint64_t h = first_fnv(d, &ftok[f], &ffnv[f], a->start);
+    for (size_t t = a->start + 1; t < a->start + a->ntok; t++) h = fnv_form(d, h, t);
+    a->hash = h ^ ((uint64_t)a->ntok * 0x9E3779B97F4A7C15ull);
     /* its key: slots hold the key's number + 1 until the end */
     size_t s = (size_t)a->hash & (ns - 1);
     for (; slots[s]; s = (s + 1) & (ns - 1)) {
@@ -1010,15 +1025,19 @@ static int32_t propagate(idner_doc *d) {
     nstart += alias_first(d, d->fold_hash.v[i]) != 0;
   }
   d->cap_toks.n = 0;
+  size_t ns = d->alias_nslots;
+  uint64_t *firsts = d->alias_firsts.v;
   for (size_t r = 0; r < nstart; r++) {
-    size_t i = cap[r], upto = alias_first(d, d->fold_hash.v[i]);
+    size_t i = cap[r], f = first_slot(firsts, ns, d->fold_hash.v[i]);
+    size_t upto = (size_t)(firsts[f] & FIRST_LEN);
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
-    /* FNV-1a (idner__hash) of token i's form: the state after its bytes */
-    uint64_t h = d->fold_hash.v[i];
+    /* idner__fnv of token i's form: the state after its bytes (the slot's
+     * first_fnv memo, as index_aliases left it) */
+    uint64_t h = first_fnv(d, first_toks(d) + f, firsts + ns + f, i);
     for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
-      /* span_hash(d, i, i + len), one more form at a time */
+      /* the key's hash (index_aliases), one more form at a time */
       if (len > 1) h = fnv_form(d, h, i + len - 1);
       const idner__alias *al = find_alias(d, h ^ ((uint64_t)len * 0x9E3779B97F4A7C15ull),
                                           (uint32_t)len);

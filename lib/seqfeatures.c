@@ -29,7 +29,9 @@ typedef struct fbuf {
   idner_doc *d;
 } fbuf;
 
-/* The feature hash of template tmpl and a string whose idner__hash is h. */
+/* The feature hash of template tmpl and a string whose idner__fnv is h.
+ * Features hash strings with FNV-1a, as the trained models have them
+ * (token forms: d->fold_fnv, not the fold hash of the lookups). */
 static uint32_t mix_h(uint32_t tmpl, uint64_t h) {
   h ^= (uint64_t)tmpl * 0x9E3779B97F4A7C15ull;
   h ^= h >> 29;
@@ -42,10 +44,10 @@ static void put_h(fbuf *b, uint32_t tmpl, uint64_t h) {
   b->d->feats.v[b->d->feats.n++] = mix_h(tmpl, h);
 }
 
-#define FNV_OFFSET 1469598103934665603ull
-#define FNV_PRIME 1099511628211ull
+#define FNV_OFFSET IDNER__FNV_OFFSET
+#define FNV_PRIME IDNER__FNV_PRIME
 
-/* idner__hash of v's four little-endian bytes, unrolled. */
+/* idner__fnv of v's four little-endian bytes, unrolled. */
 static uint64_t hash_u32(uint32_t v) {
   uint64_t h = FNV_OFFSET;
   h = (h ^ (v & 0xFFu)) * FNV_PRIME;
@@ -61,7 +63,7 @@ static void put_u32(fbuf *b, uint32_t tmpl, uint32_t v) {
   b->d->feats.v[b->d->feats.n++] = feat_u32(tmpl, v);
 }
 
-/* idner__hash (FNV-1a) of the bytes hashed to h followed by s[0..len):
+/* idner__fnv of the bytes hashed to h followed by s[0..len):
  * FNV has no finalization, so a string's hash is the state to go on from. */
 static uint64_t hash_more(uint64_t h, const char *s, size_t len) {
   const unsigned char *p = (const unsigned char *)s;
@@ -85,11 +87,11 @@ static const char *form(const idner_doc *d, long i, size_t *len) {
   return d->fold.v + d->fold_off.v[i];
 }
 
-/* idner__hash of form(d, i): precomputed for tokens. */
+/* idner__fnv of form(d, i): precomputed for tokens. */
 static uint64_t form_hash(const idner_doc *d, long i) {
-  if (i < 0) return idner__hash("<s>", 4);
-  if ((size_t)i >= d->toks.n) return idner__hash("</s>", 5);
-  return d->fold_hash.v[i];
+  if (i < 0) return idner__fnv("<s>", 4);
+  if ((size_t)i >= d->toks.n) return idner__fnv("</s>", 5);
+  return d->fold_fnv.v[i];
 }
 
 /* Word shape with runs collapsed: "Jakarta" -> "Xx", "KPK" -> "X",
@@ -121,7 +123,7 @@ static size_t shape(const idner_doc *d, size_t i, char *out, size_t cap) {
 typedef struct shape_s {
   char s[24];
   size_t len;
-  uint64_t hash; /* idner__hash of s */
+  uint64_t hash; /* idner__fnv of s */
 } shape_s;
 
 static void shape_at(const idner_doc *d, long i, shape_s *out) {
@@ -135,7 +137,7 @@ static void shape_at(const idner_doc *d, long i, shape_s *out) {
 static uint32_t word_class(const idner_doc *d, const idner__seqmodel *m, long i) {
   if (i < 0 || (size_t)i >= d->toks.n) return 0xFFFEu;
   uint8_t l, r;
-  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_hash.v[i]), &l, &r)) return 0xFFFFu;
+  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_fnv.v[i]), &l, &r)) return 0xFFFFu;
   return (uint32_t)l << 8 | r;
 }
 
@@ -166,7 +168,7 @@ static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *
   size_t l0;
   const char *wd = form(d, (long)i, &l0);
   put_h(b, F_BIAS, FNV_OFFSET); /* the hash of "" */
-  put_h(b, F_W, d->fold_hash.v[i]);
+  put_h(b, F_W, d->fold_fnv.v[i]);
   /* affixes on bytes of the folded form (Indonesian affixes are ASCII); a
    * prefix's hash goes on from the shorter one's */
   static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
@@ -217,11 +219,11 @@ static void role_features(fbuf *b, const idner_doc *d, long j, int role, const s
 /* Hash of "a|b" with a, b cut to cut bytes; ha is the hash of all of a. */
 static uint64_t joined_hash(const char *a, size_t la, uint64_t ha, const char *b, size_t lb,
                             size_t cut) {
-  uint64_t h = la <= cut ? ha : idner__hash(a, cut);
+  uint64_t h = la <= cut ? ha : idner__fnv(a, cut);
   return hash_more(hash_more(h, "|", 1), b, lb < cut ? lb : cut);
 }
 
-/* idner__hash of "a|b" for the folded forms of tokens a and a + 1 (or the
+/* idner__fnv of "a|b" for the folded forms of tokens a and a + 1 (or the
  * boundary markers), each cut to 60 bytes: the bigram of F_BI_P1 at a and
  * of F_BI_M1 at a + 1. */
 static uint64_t pair_hash(const idner_doc *d, long a) {
@@ -229,7 +231,7 @@ static uint64_t pair_hash(const idner_doc *d, long a) {
     /* both tokens inside (the common case, without form()'s tests) */
     const uint32_t *off = d->fold_off.v + a;
     size_t la = off[1] - off[0], lb = off[2] - off[1];
-    uint64_t h = la <= 60 ? d->fold_hash.v[a] : idner__hash(d->fold.v + off[0], 60);
+    uint64_t h = la <= 60 ? d->fold_fnv.v[a] : idner__fnv(d->fold.v + off[0], 60);
     h = (h ^ '|') * FNV_PRIME;
     return hash_more(h, d->fold.v + off[1], lb < 60 ? lb : 60);
   }
@@ -243,12 +245,12 @@ static uint64_t pair_hash(const idner_doc *d, long a) {
 static uint64_t word_shape_hash(const idner_doc *d, long i, const shape_s *s0) {
   if (i >= 1) {
     const uint32_t *off = d->fold_off.v + i - 1;
-    uint64_t h = off[1] - off[0] <= 40 ? d->fold_hash.v[i - 1] : idner__hash(d->fold.v + off[0], 40);
+    uint64_t h = off[1] - off[0] <= 40 ? d->fold_fnv.v[i - 1] : idner__fnv(d->fold.v + off[0], 40);
     return hash_more((h ^ '|') * FNV_PRIME, s0->s, s0->len);
   }
   size_t lm1;
   const char *m1 = form(d, i - 1, &lm1);
-  uint64_t h = hash_more(lm1 <= 40 ? form_hash(d, i - 1) : idner__hash(m1, 40), "|", 1);
+  uint64_t h = hash_more(lm1 <= 40 ? form_hash(d, i - 1) : idner__fnv(m1, 40), "|", 1);
   return hash_more(h, s0->s, s0->len);
 }
 
@@ -357,7 +359,7 @@ static int32_t count_forms(idner_doc *d) {
   }
   d->formslot.n = 0;
   for (size_t i = 0; i < n; i++) {
-    uint64_t h = d->fold_hash.v[i] | 1u;
+    uint64_t h = d->fold_fnv.v[i] | 1u;
     size_t s = (size_t)h & (ns - 1);
     while (d->formtab.v[s].hash && d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
     d->formslot.v[i] = (uint32_t)s;
@@ -429,6 +431,10 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
   size_t n = d->toks.n;
   int32_t rc;
   d->feats.n = 0;
+  /* the forms' FNV-1a: the model's keys (the lookups before used the fold hash) */
+  if ((rc = IDNER__RESERVE(&d->fold_fnv, n + 1))) return rc;
+  idner__fnv_forms(d->fold.v, d->fold_off.v, n, d->fold_fnv.v);
+  d->fold_fnv.n = n;
   if ((rc = build_masks(d))) return rc;
   if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
   if (tagging) return emission_scores(d, groups, profile, m);
@@ -794,7 +800,7 @@ static uint32_t local_block(struct idner__tagcache *tc, const idner__seqmodel *m
   size_t l0 = d->fold_off.v[j + 1] - d->fold_off.v[j];
   const char *wd = d->fold.v + d->fold_off.v[j];
   PUT_ROW_(LR_BIAS, mix_h(F_BIAS, FNV_OFFSET)); /* the hash of "" */
-  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_W, d->fold_hash.v[j]);
+  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_W, d->fold_fnv.v[j]);
   static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
   uint64_t h = FNV_OFFSET;
   for (size_t k = 1; k <= 3 && k < l0; k++) look[nl++] = (uint8_t)n, v[n++] = mix_h(pre[k - 1], h = (h ^ (unsigned char)wd[k - 1]) * FNV_PRIME);

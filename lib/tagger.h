@@ -48,7 +48,7 @@ typedef struct idner__seqmodel {
   size_t tmask;     /* home bucket = key & tmask */
   size_t tnkeys;    /* (tmask + 1) x IDNER__WT_BUCKET */
   /* Word context classes induced from the training text: for a word (key =
-   * 32-bit hash of its folded form) its most frequent left and right
+   * idner__wc_key of its folded form's idner__fnv) its most frequent left and right
    * neighbours among the most frequent words (ids; 0 = another word, 255 =
    * sentence boundary). Words seen in the same contexts share classes. */
   uint32_t nclasses;
@@ -59,9 +59,9 @@ typedef struct idner__seqmodel {
   int borrowed;     /* tkeys, tq and wc_* are the embedded image's: not freed */
 } idner__seqmodel;
 
-/* 32-bit word-class key of a folded form's 64-bit hash. */
-static inline uint32_t idner__wc_key(uint64_t fold_hash) {
-  uint32_t k = (uint32_t)(fold_hash ^ (fold_hash >> 32));
+/* 32-bit word-class key of a folded form's idner__fnv. */
+static inline uint32_t idner__wc_key(uint64_t fnv) {
+  uint32_t k = (uint32_t)(fnv ^ (fnv >> 32));
   return k ? k : 1u;
 }
 

@@ -1098,7 +1098,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
         buf[pos] = (char)c;
         off[k] = (uint32_t)pos;
         plain[k] = (uint8_t)(c >= 0x2Fu);
-        hash[k] = (IDNER__FNV_OFFSET ^ c) * IDNER__FNV_PRIME;
+        hash[k] = idner__hash1(c);
         pos++;
       }
       n++;
@@ -1134,7 +1134,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
         memcpy(&m, idner__fold_ones + 8 - wlen, 8);
         v0 = idner__lower8(v0 & m);
         memcpy(buf + pos, &v0, 8);
-        h = idner__fnv_upto8(IDNER__FNV_OFFSET, v0, wlen);
+        h = idner__hash8(v0, wlen);
       } else {
         memcpy(&v1, s + q + 8, 8);
         memcpy(&m, idner__fold_ones + 16 - wlen, 8);
@@ -1142,7 +1142,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
         v1 = idner__lower8(v1 & m);
         memcpy(buf + pos, &v0, 8);
         memcpy(buf + pos + 8, &v1, 8);
-        h = idner__fnv_upto8(idner__fnv_8(IDNER__FNV_OFFSET, v0), v1, wlen - 8);
+        h = idner__hash16(v0, v1, wlen);
       }
       off[k] = (uint32_t)pos;
       plain[k] = 1;

@@ -934,6 +934,14 @@ static void check_fold(const char *text, size_t len, idner__foldout *fo) {
     ck_assert_uint_eq(fo->plain->v[k], plain);
   }
   ck_assert_uint_eq(fo->off->v[a.n], want.n);
+  /* the forms' FNV-1a, word at a time, as a byte at a time */
+  uint64_t *fnv = malloc((a.n + 1) * sizeof *fnv);
+  ck_assert_ptr_nonnull(fnv);
+  idner__fnv_forms(fo->forms->v, fo->off->v, a.n, fnv);
+  for (size_t k = 0; k < a.n; k++)
+    ck_assert_msg(fnv[k] == idner__fnv(want.v + fo->off->v[k], fo->off->v[k + 1] - fo->off->v[k]),
+                  "token %zu: FNV-1a", k);
+  free(fnv);
   ck_assert_uint_eq(fo->forms->n, want.n);
   ck_assert_int_eq(want.n ? memcmp(fo->forms->v, want.v, want.n) : 0, 0);
   ck_assert_uint_ge(fo->forms->cap, want.n + 17);
@@ -969,6 +977,10 @@ static const char *const k_fold_pieces[] = {
 };
 
 START_TEST(test_fold_while_tokenizing) {
+  /* FNV-1a with the library's offset (the trained models' keys) */
+  ck_assert(idner__fnv("", 0) == IDNER__FNV_OFFSET);
+  ck_assert(idner__fnv("a", 1) == 0x44bd8ad473cd9906ull);
+  ck_assert(idner__fnv_more(idner__fnv("fo", 2), "obar", 4) == idner__fnv("foobar", 6));
   foldvecs prev;
   foldvecs_init(&prev);
   const char *news =
