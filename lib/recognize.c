@@ -1027,6 +1027,7 @@ static int32_t propagate(idner_doc *d) {
   d->cap_toks.n = 0;
   size_t ns = d->alias_nslots;
   uint64_t *firsts = d->alias_firsts.v;
+  uint32_t *ftok = first_toks(d);
   for (size_t r = 0; r < nstart; r++) {
     size_t i = cap[r], f = first_slot(firsts, ns, d->fold_hash.v[i]);
     size_t upto = (size_t)(firsts[f] & FIRST_LEN);
@@ -1034,7 +1035,7 @@ static int32_t propagate(idner_doc *d) {
     if (upto > maxlen) upto = maxlen;
     /* idner__fnv of token i's form: the state after its bytes (the slot's
      * first_fnv memo, as index_aliases left it) */
-    uint64_t h = first_fnv(d, first_toks(d) + f, firsts + ns + f, i);
+    uint64_t h = first_fnv(d, ftok + f, firsts + ns + f, i);
     for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
       /* the key's hash (index_aliases), one more form at a time */

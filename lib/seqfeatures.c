@@ -30,8 +30,9 @@ typedef struct fbuf {
 } fbuf;
 
 /* The feature hash of template tmpl and a string whose idner__fnv is h.
- * Features hash strings with FNV-1a, as the trained models have them
- * (token forms: d->fold_fnv, not the fold hash of the lookups). */
+ * Features hash strings with FNV-1a, as the trained models have them (a
+ * token's form: d->fold_fnv when training, the form cache's when tagging;
+ * not the fold hash of the lookups). */
 static uint32_t mix_h(uint32_t tmpl, uint64_t h) {
   h ^= (uint64_t)tmpl * 0x9E3779B97F4A7C15ull;
   h ^= h >> 29;
@@ -87,7 +88,8 @@ static const char *form(const idner_doc *d, long i, size_t *len) {
   return d->fold.v + d->fold_off.v[i];
 }
 
-/* idner__fnv of form(d, i): precomputed for tokens. */
+/* idner__fnv of form(d, i): precomputed for tokens when training
+ * (d->fold_fnv); tagging asks only for the boundary markers'. */
 static uint64_t form_hash(const idner_doc *d, long i) {
   if (i < 0) return idner__fnv("<s>", 4);
   if ((size_t)i >= d->toks.n) return idner__fnv("</s>", 5);
@@ -133,12 +135,18 @@ static void shape_at(const idner_doc *d, long i, shape_s *out) {
   out->hash = hash_more(FNV_OFFSET, out->s, out->len);
 }
 
-/* Context class of token i as a 16-bit (left << 8 | right), or 0xFFFF. */
+/* Context class of a token whose form's idner__fnv is h as a 16-bit
+ * (left << 8 | right), or 0xFFFF. */
+static uint32_t word_class_of(const idner__seqmodel *m, uint64_t h) {
+  uint8_t l, r;
+  if (!m || !idner__seqmodel_class(m, idner__wc_key(h), &l, &r)) return 0xFFFFu;
+  return (uint32_t)l << 8 | r;
+}
+
+/* ... of token i (training: d->fold_fnv), 0xFFFE outside the document. */
 static uint32_t word_class(const idner_doc *d, const idner__seqmodel *m, long i) {
   if (i < 0 || (size_t)i >= d->toks.n) return 0xFFFEu;
-  uint8_t l, r;
-  if (!m || !idner__seqmodel_class(m, idner__wc_key(d->fold_fnv.v[i]), &l, &r)) return 0xFFFFu;
-  return (uint32_t)l << 8 | r;
+  return word_class_of(m, d->fold_fnv.v[i]);
 }
 
 /* What extraction knows about tokens i-1, i, i+1 (a sliding window). */
@@ -198,21 +206,21 @@ static void local_features(fbuf *b, const idner_doc *d, size_t i, const window *
  * document (the boundary markers). */
 enum { ROLE_M1, ROLE_M2, ROLE_P1, ROLE_P2, NROLES };
 
-static void role_features(fbuf *b, const idner_doc *d, long j, int role, const shape_s *sh,
-                          uint32_t wc, uint32_t groups) {
+static void role_features(fbuf *b, uint64_t form_h, int role, const shape_s *sh, uint32_t wc,
+                          uint32_t groups) {
   switch (role) {
     case ROLE_M1:
-      put_h(b, F_WM1, form_hash(d, j));
+      put_h(b, F_WM1, form_h);
       put_h(b, F_SHAPE_M1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_M1, wc);
       break;
-    case ROLE_M2: put_h(b, F_WM2, form_hash(d, j)); break;
+    case ROLE_M2: put_h(b, F_WM2, form_h); break;
     case ROLE_P1:
-      put_h(b, F_WP1, form_hash(d, j));
+      put_h(b, F_WP1, form_h);
       put_h(b, F_SHAPE_P1, sh->hash);
       if (groups & IDNER__FEAT_CLASSES) put_u32(b, F_WC_LR_P1, wc);
       break;
-    default: put_h(b, F_WP2, form_hash(d, j)); break;
+    default: put_h(b, F_WP2, form_h); break;
   }
 }
 
@@ -225,27 +233,27 @@ static uint64_t joined_hash(const char *a, size_t la, uint64_t ha, const char *b
 
 /* idner__fnv of "a|b" for the folded forms of tokens a and a + 1 (or the
  * boundary markers), each cut to 60 bytes: the bigram of F_BI_P1 at a and
- * of F_BI_M1 at a + 1. */
-static uint64_t pair_hash(const idner_doc *d, long a) {
+ * of F_BI_M1 at a + 1. ha: idner__fnv of token a's form (if a is one). */
+static uint64_t pair_hash(const idner_doc *d, long a, uint64_t ha) {
   if (a >= 0 && (size_t)a + 1 < d->toks.n) {
     /* both tokens inside (the common case, without form()'s tests) */
     const uint32_t *off = d->fold_off.v + a;
     size_t la = off[1] - off[0], lb = off[2] - off[1];
-    uint64_t h = la <= 60 ? d->fold_fnv.v[a] : idner__fnv(d->fold.v + off[0], 60);
+    uint64_t h = la <= 60 ? ha : idner__fnv(d->fold.v + off[0], 60);
     h = (h ^ '|') * FNV_PRIME;
     return hash_more(h, d->fold.v + off[1], lb < 60 ? lb : 60);
   }
   size_t la, lb;
   const char *sa = form(d, a, &la), *sb = form(d, a + 1, &lb);
-  return joined_hash(sa, la, form_hash(d, a), sb, lb, 60);
+  return joined_hash(sa, la, a >= 0 && (size_t)a < d->toks.n ? ha : form_hash(d, a), sb, lb, 60);
 }
 
 /* Hash of F_W_SHAPE_M1 at i: the form before (cut to 40 bytes), '|' and
- * token i's shape. */
-static uint64_t word_shape_hash(const idner_doc *d, long i, const shape_s *s0) {
+ * token i's shape. hm1: idner__fnv of token i - 1's form (if i >= 1). */
+static uint64_t word_shape_hash(const idner_doc *d, long i, const shape_s *s0, uint64_t hm1) {
   if (i >= 1) {
     const uint32_t *off = d->fold_off.v + i - 1;
-    uint64_t h = off[1] - off[0] <= 40 ? d->fold_fnv.v[i - 1] : idner__fnv(d->fold.v + off[0], 40);
+    uint64_t h = off[1] - off[0] <= 40 ? hm1 : idner__fnv(d->fold.v + off[0], 40);
     return hash_more((h ^ '|') * FNV_PRIME, s0->s, s0->len);
   }
   size_t lm1;
@@ -263,10 +271,11 @@ static uint64_t shape_tri_hash(const shape_s *sm, const shape_s *s0, const shape
 
 /* Context features of token i that involve more than one token. */
 static void context_word_features(fbuf *b, const idner_doc *d, size_t i, const window *w) {
-  put_h(b, F_BI_M1, pair_hash(d, (long)i - 1));
-  put_h(b, F_BI_P1, pair_hash(d, (long)i));
+  uint64_t hm1 = i ? d->fold_fnv.v[i - 1] : 0;
+  put_h(b, F_BI_M1, pair_hash(d, (long)i - 1, hm1));
+  put_h(b, F_BI_P1, pair_hash(d, (long)i, d->fold_fnv.v[i]));
   put_h(b, F_SHAPE_TRI, shape_tri_hash(&w->sh[0], &w->sh[1], &w->sh[2]));
-  put_h(b, F_W_SHAPE_M1, word_shape_hash(d, (long)i, &w->sh[1]));
+  put_h(b, F_W_SHAPE_M1, word_shape_hash(d, (long)i, &w->sh[1], hm1));
 }
 
 /* The values of F_GZ_M1 / F_GZ_P1 (gazetteer starts at i - 1 / i + 1) and
@@ -359,7 +368,7 @@ static int32_t count_forms(idner_doc *d) {
   }
   d->formslot.n = 0;
   for (size_t i = 0; i < n; i++) {
-    uint64_t h = d->fold_fnv.v[i] | 1u;
+    uint64_t h = d->fold_hash.v[i] | 1u; /* equal forms (short of a 64-bit collision) */
     size_t s = (size_t)h & (ns - 1);
     while (d->formtab.v[s].hash && d->formtab.v[s].hash != h) s = (s + 1) & (ns - 1);
     d->formslot.v[i] = (uint32_t)s;
@@ -431,13 +440,13 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
   size_t n = d->toks.n;
   int32_t rc;
   d->feats.n = 0;
-  /* the forms' FNV-1a: the model's keys (the lookups before used the fold hash) */
+  if ((rc = build_masks(d))) return rc;
+  if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
+  /* tagging takes the forms' FNV-1a from its form cache, made on a miss */
+  if (tagging) return emission_scores(d, groups, profile, m);
   if ((rc = IDNER__RESERVE(&d->fold_fnv, n + 1))) return rc;
   idner__fnv_forms(d->fold.v, d->fold_off.v, n, d->fold_fnv.v);
   d->fold_fnv.n = n;
-  if ((rc = build_masks(d))) return rc;
-  if ((groups & IDNER__FEAT_DOCUMENT) && (rc = count_forms(d))) return rc;
-  if (tagging) return emission_scores(d, groups, profile, m);
   if ((rc = IDNER__RESERVE(&d->feat_off, n + 1))) return rc;
   fbuf b = {d};
   window w;
@@ -454,10 +463,10 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
     uint32_t start = (uint32_t)d->feats.n;
     d->feat_off.v[i] = start;
     local_features(&b, d, i, &w, groups);
-    role_features(&b, d, (long)i - 1, ROLE_M1, &w.sh[0], w.wc[0], groups);
-    role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0, groups);
-    role_features(&b, d, (long)i + 1, ROLE_P1, &w.sh[2], w.wc[2], groups);
-    role_features(&b, d, (long)i + 2, ROLE_P2, &edge_p, 0, groups);
+    role_features(&b, form_hash(d, (long)i - 1), ROLE_M1, &w.sh[0], w.wc[0], groups);
+    role_features(&b, form_hash(d, (long)i - 2), ROLE_M2, &edge_m, 0, groups);
+    role_features(&b, form_hash(d, (long)i + 1), ROLE_P1, &w.sh[2], w.wc[2], groups);
+    role_features(&b, form_hash(d, (long)i + 2), ROLE_P2, &edge_p, 0, groups);
     if (profile && (rc = conjoin_profile(d, start, profile))) return rc;
     uint32_t ctx = (uint32_t)d->feats.n;
     context_word_features(&b, d, i, &w);
@@ -479,7 +488,8 @@ int32_t idner__extract_features(idner_doc *d, uint32_t groups, uint32_t profile,
  * caches hold weight rows, never reordered sums, so every score is the same
  * float as a plain lookup of every feature in that order would give:
  *   - form blocks (four-way, 8192 sets, LRU): per token form, its local
- *     features summed and what it gives each neighbour summed, and its shape;
+ *     features summed and what it gives each neighbour summed, its shape
+ *     and its folded form's FNV-1a (no pass over every token for it);
  *   - fixed rows: features of small integers (F_DATE, F_GZ, F_CAND_*,
  *     F_TITLE_NEAR, F_DOC, F_DOC_CAND), looked up once per model and profile;
  *   - local row numbers: the small-integer local features of a form block
@@ -510,6 +520,7 @@ _Static_assert(LW == L_ + 1, "a row is the labels and one lane more");
  * in the set's key line). */
 typedef struct formslot {
   shape_s shape;
+  uint64_t fnv; /* idner__fnv of the token's folded form: its pairs' key on their miss */
   float w[FORM_PARTS][LW];
 } formslot;
 
@@ -787,8 +798,9 @@ static void add_rows(const idner__seqmodel *m, const uint32_t *rows, uint32_t a,
  * v: the row number already (local rows), or a feature hash, whose index
  * goes to look[*nlook] (their rows to be found). Returns how many. */
 static uint32_t local_block(struct idner__tagcache *tc, const idner__seqmodel *m,
-                            const idner_doc *d, size_t j, const window *w, uint32_t groups,
-                            uint32_t profile, uint32_t *v, uint8_t *look, uint32_t *nlook) {
+                            const idner_doc *d, size_t j, uint64_t fnv, const window *w,
+                            uint32_t groups, uint32_t profile, uint32_t *v, uint8_t *look,
+                            uint32_t *nlook) {
   uint32_t n = 0, nl = 0, kconj[16];
   uint32_t kn = 0; /* bit k: v[k] is a row */
 #define PUT_ROW_(idx, f)                                    \
@@ -800,7 +812,7 @@ static uint32_t local_block(struct idner__tagcache *tc, const idner__seqmodel *m
   size_t l0 = d->fold_off.v[j + 1] - d->fold_off.v[j];
   const char *wd = d->fold.v + d->fold_off.v[j];
   PUT_ROW_(LR_BIAS, mix_h(F_BIAS, FNV_OFFSET)); /* the hash of "" */
-  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_W, d->fold_fnv.v[j]);
+  look[nl++] = (uint8_t)n, v[n++] = mix_h(F_W, fnv);
   static const uint32_t pre[3] = {F_PRE1, F_PRE2, F_PRE3}, suf[4] = {F_SUF1, F_SUF2, F_SUF3, F_SUF4};
   uint64_t h = FNV_OFFSET;
   for (size_t k = 1; k <= 3 && k < l0; k++) look[nl++] = (uint8_t)n, v[n++] = mix_h(pre[k - 1], h = (h ^ (unsigned char)wd[k - 1]) * FNV_PRIME);
@@ -838,17 +850,19 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
                           const idner__seqmodel *m, struct idner__tagcache *tc, formslot *slot) {
   int32_t rc;
   window w;
+  size_t l0 = d->fold_off.v[j + 1] - d->fold_off.v[j];
+  uint64_t fnv = idner__fnv_form(IDNER__FNV_OFFSET, d->fold.v + d->fold_off.v[j], l0);
   shape_at(d, (long)j, &w.sh[1]);
-  w.wc[1] = (groups & IDNER__FEAT_CLASSES) ? word_class(d, m, (long)j) : 0;
+  w.wc[1] = (groups & IDNER__FEAT_CLASSES) ? word_class_of(m, fnv) : 0;
   d->feats.n = 0;
   if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
   fbuf b = {d};
   uint32_t count[FORM_PARTS], nl;
   uint8_t look[32]; /* (at most 16 local features, twice with a profile) */
-  count[0] = local_block(tc, m, d, j, &w, groups, profile, d->feats.v, look, &nl);
+  count[0] = local_block(tc, m, d, j, fnv, &w, groups, profile, d->feats.v, look, &nl);
   d->feats.n = count[0];
   for (int r = 0; r < NROLES; r++)
-    EMIT_GROUP(count[1 + r], role_features(&b, d, (long)j, r, &w.sh[1], w.wc[1], groups));
+    EMIT_GROUP(count[1 + r], role_features(&b, fnv, r, &w.sh[1], w.wc[1], groups));
   uint32_t *v = d->feats.v, nf = (uint32_t)d->feats.n;
   /* the local hashes, then the roles' (all hashes) */
   for (uint32_t k = 0; k < nl; k++) idner__seqmodel_prefetch(m, v[look[k]]);
@@ -862,6 +876,7 @@ static int32_t form_block(idner_doc *d, size_t j, uint32_t groups, uint32_t prof
     acc_get(&acc, slot->w[p]);
   }
   slot->shape = w.sh[1];
+  slot->fnv = fnv;
   return IDNER_OK;
 }
 
@@ -876,10 +891,11 @@ static int32_t edge_features(idner_doc *d, size_t i, uint32_t groups, uint32_t p
   d->feats.n = 0;
   if ((rc = IDNER__RESERVE(&d->feats, 2 * MAX_TOKEN_FEATS))) return rc;
   fbuf b = {d};
-  if (i < 1) role_features(&b, d, -1, ROLE_M1, &edge_m, 0xFFFEu, groups);
-  if (i < 2) role_features(&b, d, (long)i - 2, ROLE_M2, &edge_m, 0xFFFEu, groups);
-  if (i + 1 >= n) role_features(&b, d, (long)n, ROLE_P1, &edge_p, 0xFFFEu, groups);
-  if (i + 2 >= n) role_features(&b, d, (long)n, ROLE_P2, &edge_p, 0xFFFEu, groups);
+  uint64_t hm = form_hash(d, -1), hp = form_hash(d, (long)n); /* the markers' */
+  if (i < 1) role_features(&b, hm, ROLE_M1, &edge_m, 0xFFFEu, groups);
+  if (i < 2) role_features(&b, hm, ROLE_M2, &edge_m, 0xFFFEu, groups);
+  if (i + 1 >= n) role_features(&b, hp, ROLE_P1, &edge_p, 0xFFFEu, groups);
+  if (i + 2 >= n) role_features(&b, hp, ROLE_P2, &edge_p, 0xFFFEu, groups);
   if (profile && (rc = conjoin_profile(d, 0, profile))) return rc;
   for (size_t k = 0; k < d->feats.n; k++) idner__seqmodel_prefetch(m, d->feats.v[k]);
   find_rows(m, d->feats.v, d->feats.n);
@@ -970,14 +986,14 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
       }
       if ((tc->lru[set] & 3u) != way) tc->lru[set] = lru_touch(tc->lru[set], way);
       const formslot *fs = &tc->forms[set][way];
-      /* its lines (200 bytes: four points 64 apart and the last byte) */
+      /* its lines (208 bytes: four points 64 apart and the last byte) */
       IDNER__PREFETCH(fs), IDNER__PREFETCH((const char *)fs + 64);
       IDNER__PREFETCH((const char *)fs + 128), IDNER__PREFETCH((const char *)fs + sizeof *fs - 1);
       blk[r] = fs;
       pend[r] = 0;
       if (j == 0) { /* the pair with the document's start */
-        lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair_hash(d, -1)), profile, m);
-        lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, 0, &fs->shape)),
+        lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair_hash(d, -1, 0)), profile, m);
+        lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, 0, &fs->shape, 0)),
                  profile, m);
       } else {
         size_t rp = (j - 1) % RING;
@@ -995,16 +1011,16 @@ static int32_t emission_scores(idner_doc *d, uint32_t groups, uint32_t profile,
             for (int c = 0; c < 3; c++) prefetch_row(m, row[c]);
           }
         } else {
-          uint64_t pair = pair_hash(d, (long)j - 1);
+          uint64_t hm1 = blk[rp]->fnv, pair = pair_hash(d, (long)j - 1, hm1);
           lex_hash(lex[rp], LEX_BI_P1, mix_h(F_BI_P1, pair), profile, m);
           lex_hash(lex[r], LEX_BI_M1, mix_h(F_BI_M1, pair), profile, m);
-          lex_hash(lex[r], LEX_W_SHAPE_M1, mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape)),
-                   profile, m);
+          lex_hash(lex[r], LEX_W_SHAPE_M1,
+                   mix_h(F_W_SHAPE_M1, word_shape_hash(d, (long)j, &fs->shape, hm1)), profile, m);
           pend[r] = pset + 1, pend_key[r] = pk;
         }
       }
       if (j + 1 == n) /* the pair with the document's end */
-        lex_hash(lex[r], LEX_BI_P1, mix_h(F_BI_P1, pair_hash(d, (long)j)), profile, m);
+        lex_hash(lex[r], LEX_BI_P1, mix_h(F_BI_P1, pair_hash(d, (long)j, fs->fnv)), profile, m);
     }
     /* two stages on, the keys are in: the rows of the hashes of stage j - 2 */
     if (j >= 2 && j - 2 < n) {
