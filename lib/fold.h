@@ -1,5 +1,5 @@
 /* fold.h — case folding of token text for case-insensitive gazetteer
- * lookup (fold.c). */
+ * lookup, and the hashes of folded forms (fold.c). */
 #ifndef IDNER_FOLD_H
 #define IDNER_FOLD_H
 
@@ -231,6 +231,20 @@ static inline uint64_t idner__fnv_form(uint64_t h, const char *f, size_t len) {
   return idner__fnv_upto8(h, v & m, len);
 }
 
+/* idner__hash of the len bytes at f, readable as idner__fnv_form's: a
+ * word at a time, the last masked to len. */
+static inline uint64_t idner__hash_form(const char *f, size_t len) {
+  uint64_t h = idner__hash_begin(len), v, m;
+  if (len == 0) return idner__hash_end(h);
+  for (; len > 8; len -= 8, f += 8) {
+    memcpy(&v, f, 8);
+    h = idner__hash_word(h, idner__le64(v));
+  }
+  memcpy(&v, f, 8);
+  memcpy(&m, idner__fold_ones + 8 - len, 8);
+  return idner__hash_end(idner__hash_word(h, idner__le64(v & m)));
+}
+
 /* Most tokens: ASCII of 1 to 16 bytes, read as one or two words (the text
  * goes on for 16 more bytes) and lowered and hashed as words. The forms
  * buffer holds f->pos + (f->end - u) + 17 bytes here: the tokens lie in
@@ -342,8 +356,8 @@ uint64_t idner__fnv_more(uint64_t h, const char *s, size_t len);
 
 /* out[k] = idner__fnv of form k of n back-to-back forms (off, n + 1
  * offsets) with 16 readable bytes after each form's start, as the folds of
- * idner__fold_hash_tokens have: the sequence model's keys, made when it
- * runs. */
+ * idner__fold_hash_tokens have: the sequence model's keys when training
+ * (tagging makes them on its form cache's misses). */
 void idner__fnv_forms(const char *forms, const uint32_t *off, size_t n, uint64_t *out);
 
 #endif

@@ -756,35 +756,33 @@ int32_t idner__recognize(const idner_model *m, idner_doc *d) {
 
 /* ---- second pass: acronyms and document-level propagation -------------- */
 
-/* Alias keys are FNV-1a of the joined forms (idner__fnv), not fold hashes:
- * which alias wins among mixed types follows their order (index_aliases),
- * and that must stay what it was. */
+/* An alias's key is its folded forms back to back, and its token count.
+ * The index finds keys by the fold hash of those bytes (span_key); their
+ * order, which decides the alias that wins among mixed types
+ * (index_aliases), is that of their FNV-1a (span_fnv), as it always was.
+ * The two hashes see the same bytes, so they group the same aliases. */
+#define KEY_MIX 0x9E3779B97F4A7C15ull /* the token count mixed in: splits apart */
 
-/* FNV-1a state h continued over token k's folded form. */
-static uint64_t fnv_form(const idner_doc *d, uint64_t h, size_t k) {
-  return idner__fnv_form(h, d->fold.v + d->fold_off.v[k], d->fold_off.v[k + 1] - d->fold_off.v[k]);
+/* The index key of the span of tokens [s, e): the forms lie back to back
+ * (and are readable a word at a time: fold.h). */
+static uint64_t span_key(const idner_doc *d, size_t s, size_t e) {
+  const uint32_t *off = d->fold_off.v;
+  return idner__hash_form(d->fold.v + off[s], off[e] - off[s]) ^ (uint64_t)(e - s) * KEY_MIX;
 }
 
-/* idner__fnv of token i's form, whose fold hash leads to an alias_firsts
- * slot: the slot keeps one form's (*ftok: its token + 1, 0 none), made
- * once. Aliases and the spans tried mostly repeat a few first tokens, and
- * two loads cost less than an FNV-1a (a multiply a byte). Equal fold
- * hashes stand for equal forms, as the spans' alias_first test has them
- * (short of a 64-bit collision). */
-static inline uint64_t first_fnv(const idner_doc *d, uint32_t *ftok, uint64_t *fnv, size_t i) {
-  const uint64_t *fh = d->fold_hash.v;
-  if (*ftok && fh[*ftok - 1] == fh[i]) return *fnv;
-  uint64_t h = fnv_form(d, IDNER__FNV_OFFSET, i);
-  if (!*ftok) *ftok = (uint32_t)i + 1, *fnv = h;
-  return h;
+/* Its order key: idner__fnv of the forms, mixed the same way. */
+static uint64_t span_fnv(const idner_doc *d, size_t s, size_t e) {
+  const uint32_t *off = d->fold_off.v;
+  uint64_t h = IDNER__FNV_OFFSET;
+  for (size_t k = s; k < e; k++) h = idner__fnv_form(h, d->fold.v + off[k], off[k + 1] - off[k]);
+  return h ^ (uint64_t)(e - s) * KEY_MIX;
 }
 
-/* Adds an alias, its key made by index_aliases; learn_aliases reserved
- * the room. */
+/* Adds an alias; learn_aliases reserved the room. */
 static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   if (e - s > MAX_ALIAS) return IDNER_OK;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
-  a->hash = 0;
+  a->hash = span_key(d, s, e);
   a->first = d->fold_hash.v[s];
   a->start = (uint32_t)s;
   a->ntok = (uint32_t)(e - s);
@@ -840,7 +838,8 @@ static int32_t learn_aliases(idner_doc *d) {
 }
 
 /* Does key x come before key y in the order the aliases were once sorted
- * by (hash, then tokens)? Without branches. */
+ * by (hash, then tokens)? Without branches. (x->hash, y->hash: their
+ * span_fnv, set for this by index_aliases.) */
 static size_t key_less(const idner__alias *x, const idner__alias *y) {
   return (size_t)((x->hash < y->hash) | ((x->hash == y->hash) & (x->ntok < y->ntok)));
 }
@@ -853,8 +852,8 @@ static size_t key_less(const idner__alias *x, const idner__alias *y) {
  * would fill [lo, lo + count) of the sorted array, in the order they were
  * learned, where lo counts the aliases of smaller keys, so the search's
  * probes are replayed on positions alone. (Where the types agree, any
- * alias will do.) Spans are then looked up in that hash index, their
- * hashes grown one token at a time. */
+ * alias will do; where none differ, the order is not needed.) Spans are
+ * then looked up in that hash index (span_key). */
 #define MIXED_TYPES 0x80000000u /* in a key's type: its aliases differ in type */
 
 /* d->alias_firsts: by first token, its fold hash with the low bits
@@ -897,12 +896,6 @@ static uint32_t bsearch_pick(size_t na, size_t lo, size_t count, uint32_t head,
   return head;
 }
 
-/* first_fnv's tokens per alias_firsts slot: in alias_slots, after the key
- * index and index_aliases' arrays per alias (d->alias_nslots set). */
-static uint32_t *first_toks(idner_doc *d) {
-  return d->alias_slots.v + d->alias_nslots + 5 * d->aliases.n;
-}
-
 static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   size_t na = d->aliases.n, ns = 16;
   /* a sparse table (load under 1/4): a probe then rarely meets another
@@ -910,11 +903,9 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   while (ns < 4 * na) ns *= 2;
   /* alias_slots: the key index (ns), then per alias the next of its key,
    * and per key its first, last and count of aliases and its slot (na
-   * each), then per alias_firsts slot first_fnv's token (ns). The
-   * distinct keys are at d->aliases.v[na ..). alias_firsts: the firsts
-   * (ns), then per slot first_fnv's FNV-1a (ns). */
-  int32_t rc = IDNER__RESERVE(&d->alias_slots, 2 * ns + 5 * na);
-  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, 2 * ns);
+   * each). The distinct keys are at d->aliases.v[na ..). */
+  int32_t rc = IDNER__RESERVE(&d->alias_slots, ns + 5 * na);
+  if (!rc) rc = IDNER__RESERVE(&d->alias_firsts, ns);
   if (!rc) rc = IDNER__RESERVE(&d->aliases, 2 * na);
   if (rc) return rc;
   uint32_t *slots = d->alias_slots.v;
@@ -925,22 +916,14 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
   *maxlen = 0;
   uint32_t *next = slots + ns;
   uint32_t *khead = next + na, *ktail = khead + na, *kcount = ktail + na, *kslot = kcount + na;
-  uint32_t *ftok = first_toks(d);
-  uint64_t *ffnv = firsts + ns;
-  memset(ftok, 0, ns * sizeof *ftok);
   idner__alias *al = d->aliases.v, *keys = al + na;
   size_t nk = 0, nmixed = 0;
   for (size_t k = 0; k < na; k++) {
-    idner__alias *a = &al[k];
+    const idner__alias *a = &al[k];
     if (a->ntok > *maxlen) *maxlen = a->ntok;
     size_t f = first_slot(firsts, ns, a->first);
     uint64_t longest = firsts[f] & FIRST_LEN;
     firsts[f] = (a->first & ~FIRST_LEN) | (a->ntok > longest ? a->ntok : longest);
-    /* the key's hash: idner__fnv of the forms back to back, mixed with
-     * the token count to keep splits apart (propagate grows the same) */
-    uint64_t h = first_fnv(d, &ftok[f], &ffnv[f], a->start);
-    for (size_t t = a->start + 1; t < a->start + a->ntok; t++) h = fnv_form(d, h, t);
-    a->hash = h ^ ((uint64_t)a->ntok * 0x9E3779B97F4A7C15ull);
     /* its key: slots hold the key's number + 1 until the end */
     size_t s = (size_t)a->hash & (ns - 1);
     for (; slots[s]; s = (s + 1) & (ns - 1)) {
@@ -965,6 +948,10 @@ static int32_t index_aliases(idner_doc *d, size_t *maxlen) {
       keys[g].type |= a->type == keys[g].type ? 0 : MIXED_TYPES;
     }
   }
+  /* keys of mixed types need the order: every key's span_fnv (from here
+   * on keys[].hash, which the index no longer reads) */
+  if (nmixed)
+    for (size_t g = 0; g < nk; g++) keys[g].hash = span_fnv(d, keys[g].start, keys[g].start + keys[g].ntok);
   /* lo of a key of mixed types: a count over the keys, or for many such
    * keys (a long document) a sort of the keys by key_less */
   if (nmixed > 16) {
@@ -1025,23 +1012,13 @@ static int32_t propagate(idner_doc *d) {
     nstart += alias_first(d, d->fold_hash.v[i]) != 0;
   }
   d->cap_toks.n = 0;
-  size_t ns = d->alias_nslots;
-  uint64_t *firsts = d->alias_firsts.v;
-  uint32_t *ftok = first_toks(d);
   for (size_t r = 0; r < nstart; r++) {
-    size_t i = cap[r], f = first_slot(firsts, ns, d->fold_hash.v[i]);
-    size_t upto = (size_t)(firsts[f] & FIRST_LEN);
+    size_t i = cap[r], upto = alias_first(d, d->fold_hash.v[i]);
     /* spans longer than every alias that starts with this token are none */
     if (upto > maxlen) upto = maxlen;
-    /* idner__fnv of token i's form: the state after its bytes (the slot's
-     * first_fnv memo, as index_aliases left it) */
-    uint64_t h = first_fnv(d, ftok + f, firsts + ns + f, i);
     for (size_t len = 1; len <= upto && i + len <= n; len++) {
       if (!same_sentence(d, i, i + len - 1)) break;
-      /* the key's hash (index_aliases), one more form at a time */
-      if (len > 1) h = fnv_form(d, h, i + len - 1);
-      const idner__alias *al = find_alias(d, h ^ ((uint64_t)len * 0x9E3779B97F4A7C15ull),
-                                          (uint32_t)len);
+      const idner__alias *al = find_alias(d, span_key(d, i, i + len), (uint32_t)len);
       if (!al) continue;
       if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1)))
         return rc;
