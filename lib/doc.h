@@ -39,7 +39,7 @@ typedef struct idner__tokev {
 _Static_assert(IDNER__GZ_NCLASSES <= 16, "idner__tokev.classes has a bit per class");
 
 typedef struct idner__alias {
-  uint64_t hash;   /* FNV-1a of the folded tokens back to back, mixed with ntok */
+  uint64_t hash;   /* recognize.c span_key: its folded forms back to back, and ntok */
   uint64_t first;  /* fold hash of its first token */
   uint32_t start;  /* its first token where learned */
   uint32_t ntok;
