@@ -101,95 +101,62 @@ static int32_t group_cands(idner_doc *d) {
   return IDNER_OK;
 }
 
-/* Positions the DP's gap fill writes at a time (fill8). */
-#define FILL 8
-
-#if defined(__SSE2__) && defined(__GNUC__)
-typedef __m128d fill_d;
-typedef __m128i fill_i;
-#define FILL_D(x) _mm_set1_pd(x)
-#define FILL_I(x) _mm_set1_epi32(x)
-#else
-typedef double fill_d;
-typedef int32_t fill_i;
-#define FILL_D(x) (x)
-#define FILL_I(x) (x)
-#endif
-
-/* best[j .. j + 8) = b, pick[j .. j + 8) = p (b, p: FILL_D, FILL_I). */
-static inline void fill8(double *best, int32_t *pick, ptrdiff_t j, fill_d b, fill_i p) {
-#if defined(__SSE2__) && defined(__GNUC__)
-  for (int q = 0; q < 8; q += 2) _mm_storeu_pd(best + j + q, b);
-  _mm_storeu_si128((__m128i *)(pick + j), p);
-  _mm_storeu_si128((__m128i *)(pick + j + 4), p);
-#else
-  for (int q = 0; q < 8; q++) best[j + q] = b, pick[j + q] = p;
-#endif
-}
-
+/* The DP works on candidate runs, not on token positions: the best score
+ * from position p on is the one from the first start at or after p, whose
+ * run begins at d->cand_end[p] (group_cands), so it is kept once per run,
+ * at the run's first index. A position-indexed table had to be filled in
+ * between starts, and the fill's trip count (the gap, ~10 tokens on
+ * average, at random) mispredicted its exit. */
 int32_t idner__decode(idner_doc *d) {
   size_t n = d->toks.n;
   int32_t rc;
-  if ((rc = group_cands(d)) || (rc = IDNER__RESERVE(&d->dp, n + 1 + FILL)) ||
-      (rc = IDNER__RESERVE(&d->dp_pick, n + 1 + FILL)))
-    return rc;
-  double *best = d->dp.v + FILL; /* FILL slots of room below position 0 */
-  int32_t *pick = d->dp_pick.v + FILL;
+  if ((rc = group_cands(d))) return rc;
   const uint32_t *run = d->cand_end.v;
-  /* pick[i] >= 0: the candidate chosen at i; else ~ the next position
-   * that has one (n if none), so the walk below skips the positions
-   * between (n <= IDNER_MAX_INPUT = 2^31 - 1: ~n fits) */
+  size_t m = run[n]; /* candidates with a start below n: the DP's */
+  if ((rc = IDNER__RESERVE(&d->dp, m + 1)) || (rc = IDNER__RESERVE(&d->dp_pick, m + 1)))
+    return rc;
+  /* best[b]: the best score from run b's start on; pick[b] >= 0: the
+   * candidate chosen there, else ~ the first run after it that has one
+   * (m if none), so the walk below skips those between (m < 2^31: ~m
+   * fits) */
+  double *best = d->dp.v;
+  int32_t *pick = d->dp_pick.v;
   double bnext = 0;
-  int32_t pnext = ~(int32_t)n;
-  best[n] = 0;
-  /* Visits only the starts that have candidates, last first (the grouped
-   * candidates of starts below n are d->cands[0 .. run[n]), by start): a
-   * position between two such starts takes the next one's values, filled
-   * in before the start below reads them. */
-  size_t hi = n; /* positions [hi, n] are done */
-  for (size_t e = run[n]; e > 0;) {
+  int32_t pnext = ~(int32_t)m;
+  best[m] = 0;
+  pick[m] = pnext;
+  /* the runs of starts below n, last first */
+  for (size_t e = m; e > 0;) {
     size_t i = d->cands.v[e - 1].start, b = run[i];
-    /* the gap (i, hi) takes the next start's values: FILL positions at a
-     * time, down from hi, once even for no gap (whether two starts are
-     * adjacent is random; a longer gap than FILL is rare, so the loop's
-     * exit is predictable); what lands on i and below is overwritten
-     * before it is read, as those positions are done later */
-    ptrdiff_t j = (ptrdiff_t)hi;
-    do {
-      fill8(best, pick, j - FILL, FILL_D(bnext), FILL_I(pnext));
-      j -= FILL;
-    } while (j > (ptrdiff_t)i + 1);
     double bi = bnext;
     int32_t pi = -1;
     if (e - b > 1) sort_start_run(d->cands.v, b, e);
     for (size_t k = b; k < e; k++) {
       const idner__cand *x = &d->cands.v[k];
       if (x->end > n || x->end <= x->start) continue;
-      double s = x->weight * (double)(x->end - x->start) + best[x->end];
+      double s = x->weight * (double)(x->end - x->start) + best[run[x->end]];
       if (s > bi + 1e-9) {
         bi = s;
         pi = (int32_t)k;
       }
     }
-    best[i] = bnext = bi;
-    pick[i] = pi >= 0 ? pi : pnext;
-    pnext = pi >= 0 ? ~(int32_t)i : pnext;
-    hi = i;
+    best[b] = bnext = bi;
+    pick[b] = pi >= 0 ? pi : pnext;
+    pnext = pi >= 0 ? ~(int32_t)b : pnext;
     e = b;
   }
-  for (size_t j = 0; j < hi; j++) best[j] = bnext, pick[j] = pnext;
   /* every start's run is in order now: d->cands is sorted by cmp_cand */
-  /* at most one chosen per start with candidates: room for all is enough
-   * (a walk without branches, copying at every step, was slower: its
-   * loads form one chain) */
+  /* at most one chosen per start with candidates: room for all is enough */
   d->chosen.n = 0;
   if ((rc = IDNER__RESERVE(&d->chosen, d->cands.n))) return rc;
   idner__cand *out = d->chosen.v;
   size_t nout = 0;
-  for (size_t i = 0; i < n;) {
-    if (pick[i] < 0) { i = (size_t)~pick[i]; continue; }
-    out[nout++] = d->cands.v[pick[i]];
-    i = d->cands.v[pick[i]].end;
+  for (size_t p = 0;;) {
+    int32_t k = pick[run[p]];
+    if (k < 0) k = pick[~k]; /* the next run with a choice (pick[m] < 0: none) */
+    if (k < 0) break;
+    out[nout++] = d->cands.v[k];
+    p = d->cands.v[k].end;
   }
   d->chosen.n = nout;
   return IDNER_OK;

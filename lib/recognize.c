@@ -994,6 +994,28 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
   return NULL;
 }
 
+/* Has the first decode's candidates one of span [s, e) and this type with
+ * at least weight w? Then a candidate of the second pass with that span,
+ * type and weight, and no value, is not added, and its evidence goes to
+ * that one: the decoder would never pick it (that one comes first among
+ * the span's in its order, cmp_cand, and scores at least as much; equal
+ * keys keep their order, and old candidates are first), and emit_one
+ * merges the evidence of all candidates of a span and type, so the
+ * entities stay the same, and the second decode has fewer candidates (a
+ * learned span's own mention most often comes back with a lower weight).
+ * d->cand_end is the first decode's, d->cands[0 ..) grouped by it. */
+static int first_has(idner_doc *d, size_t s, size_t e, uint32_t type, double w, uint32_t evid) {
+  const uint32_t *run = d->cand_end.v;
+  for (size_t k = run[s]; k < run[s + 1]; k++) {
+    idner__cand *y = &d->cands.v[k];
+    if (y->end == e && y->type == type && y->weight >= w) {
+      y->evidence |= evid;
+      return 1;
+    }
+  }
+  return 0;
+}
+
 static int32_t propagate(idner_doc *d) {
   size_t n = ntok(d), maxlen;
   int32_t rc = index_aliases(d, &maxlen);
@@ -1020,6 +1042,7 @@ static int32_t propagate(idner_doc *d) {
       if (!same_sentence(d, i, i + len - 1)) break;
       const idner__alias *al = find_alias(d, span_key(d, i, i + len), (uint32_t)len);
       if (!al) continue;
+      if (first_has(d, i, i + len, al->type, W_PROPAGATED, IDNER_EV_PROPAGATED)) continue;
       if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1)))
         return rc;
     }
