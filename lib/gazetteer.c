@@ -321,7 +321,9 @@ int32_t idner__gz_finish(idner__gazetteer *g) {
   if (rc) return rc;
   /* Most first tokens start one chain: size the index by chains, at most
    * half full (two thirds full cost more in lines read past a full one
-   * and in mispredicted probes than it saved in lines). */
+   * and in mispredicted probes than it saved in lines; a quarter full, 8
+   * MB, saved 14% of the mispredicts but only ~0.5% of the rules stage's
+   * time, for 4 MB more). */
   size_t fit = 16;
   while (fit < chains * 2) fit *= 2;
   if (fit < ns && (rc = build_slots(g, ns = fit, &chains))) return rc;
