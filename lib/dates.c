@@ -610,18 +610,8 @@ typedef struct anchor {
 /* Values are written digit by digit, not by snprintf: a hit formats one or
  * two, and snprintf cost more than the rest of resolving them. */
 
-/* Writes v in decimal, zero-padded to width characters with the sign (as
- * printf's %0*d); returns the end. */
-static char *put_num(char *p, long v, int width) {
-  if (v >= 0 && v < 100 && width == 2) { /* months, days, weeks */
-    p[0] = (char)('0' + v / 10), p[1] = (char)('0' + v % 10);
-    return p + 2;
-  }
-  if (v >= 0 && v < 10000 && width == 4) { /* years */
-    p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
-    p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
-    return p + 4;
-  }
+/* put_num for any value and width. */
+static char *put_num_any(char *p, long v, int width) {
   char tmp[24];
   int n = 0;
   unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -630,6 +620,25 @@ static char *put_num(char *p, long v, int width) {
   while (n < width) tmp[n++] = '0';
   while (n) *p++ = tmp[--n];
   return p;
+}
+
+/* Writes v in decimal, zero-padded to width characters with the sign (as
+ * printf's %0*d); returns the end. Small enough to be inlined: the width
+ * is a constant at every call, and months, days and years take a few
+ * instructions. */
+static inline char *put_num(char *p, long v, int width) {
+  if (width == 2 && (unsigned long)v < 100) { /* months, days, weeks */
+    unsigned u = (unsigned)v;
+    p[0] = (char)('0' + u / 10), p[1] = (char)('0' + u % 10);
+    return p + 2;
+  }
+  if (width == 4 && (unsigned long)v < 10000) { /* years */
+    unsigned u = (unsigned)v;
+    p[0] = (char)('0' + u / 1000), p[1] = (char)('0' + u / 100 % 10);
+    p[2] = (char)('0' + u / 10 % 10), p[3] = (char)('0' + u % 10);
+    return p + 4;
+  }
+  return put_num_any(p, v, width);
 }
 
 static char *put_str(char *p, const char *s) {
