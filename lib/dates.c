@@ -3090,18 +3090,63 @@ static int lex_selected(const fragment *fr, const lex *e) {
   return (e->flags & fr->need) == fr->need && !(e->flags & fr->refuse);
 }
 
-/* (?:form|form|...), longest form first so a prefix never wins early. */
+/* (?:form|form|...), longest form first so a prefix never wins early.
+ *
+ * When every form starts with an ASCII lower-case letter or digit, the
+ * forms are grouped by that byte, (?:a(?:bc|b)|x(?:yz)|...), each group in
+ * the same order: the same matches, found in the same order, since forms
+ * that start with different letters or digits can never match at the same
+ * place (their caseless sets are apart, K and the long s included). The
+ * JIT code of a long alternation was fetched whole by a failed attempt:
+ * the holiday names' took 54 KB, mostly cold in the cache at each
+ * document. Not in a lookbehind (bare): its branches must keep one
+ * length each. */
 static int32_t append_alternation(idner__bytes *b, const fragment *fr, const lex_table *t) {
   size_t maxlen = 0, count = 0;
-  for (size_t i = 0; i < t->n; i++)
-    if (lex_selected(fr, &t->v[i]) && strlen(t->v[i].form) > maxlen) maxlen = strlen(t->v[i].form);
+  int by_first = !fr->bare;
+  for (size_t i = 0; i < t->n; i++) {
+    if (!lex_selected(fr, &t->v[i])) continue;
+    size_t len = strlen(t->v[i].form);
+    unsigned c = (unsigned char)t->v[i].form[0];
+    if (len > maxlen) maxlen = len;
+    if (len && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) by_first = 0;
+  }
+  size_t *order = NULL; /* the forms, longest first (then in table order) */
+  if (by_first && t->n && !(order = malloc(t->n * sizeof *order))) return IDNER_ERR_NOMEM;
   int32_t rc = fr->bare ? IDNER_OK : append_str(b, "(?:");
   for (size_t len = maxlen; len > 0 && !rc; len--)
     for (size_t i = 0; i < t->n && !rc; i++) {
       if (!lex_selected(fr, &t->v[i]) || strlen(t->v[i].form) != len) continue;
+      if (order) {
+        order[count++] = i;
+        continue;
+      }
       if (count++) rc = append_str(b, "|");
       if (!rc) rc = append_form(b, t->v[i].form);
     }
+  size_t groups = 0;
+  for (unsigned c = '0'; order && c <= 'z' && !rc; c++) {
+    size_t in = 0, first = 0;
+    for (size_t k = 0; k < count; k++)
+      if ((unsigned char)t->v[order[k]].form[0] == c && !in++) first = order[k];
+    if (!in) continue;
+    if (groups++) rc = append_str(b, "|");
+    if (in == 1) { /* one form: as it is */
+      if (!rc) rc = append_form(b, t->v[first].form);
+      continue;
+    }
+    char lead[2] = {(char)c, '\0'};
+    if (!rc) rc = append_str(b, lead);
+    if (!rc) rc = append_str(b, "(?:");
+    for (size_t k = 0, n = 0; k < count && !rc; k++) {
+      const char *f = t->v[order[k]].form;
+      if ((unsigned char)f[0] != c) continue;
+      if (n++) rc = append_str(b, "|");
+      if (!rc) rc = append_form(b, f + 1);
+    }
+    if (!rc) rc = append_str(b, ")");
+  }
+  free(order);
   if (!rc && !count) rc = append_str(b, "(?!)"); /* no forms: never matches */
   return rc || fr->bare ? rc : append_str(b, ")");
 }
