@@ -608,18 +608,8 @@ typedef struct anchor {
 /* Values are written digit by digit, not by snprintf: a hit formats one or
  * two, and snprintf cost more than the rest of resolving them. */
 
-/* Writes v in decimal, zero-padded to width characters with the sign (as
- * printf's %0*d); returns the end. */
-static char *put_num(char *p, long v, int width) {
-  if (v >= 0 && v < 100 && width == 2) { /* months, days, weeks */
-    p[0] = (char)('0' + v / 10), p[1] = (char)('0' + v % 10);
-    return p + 2;
-  }
-  if (v >= 0 && v < 10000 && width == 4) { /* years */
-    p[0] = (char)('0' + v / 1000), p[1] = (char)('0' + v / 100 % 10);
-    p[2] = (char)('0' + v / 10 % 10), p[3] = (char)('0' + v % 10);
-    return p + 4;
-  }
+/* put_num for any value and width. */
+static char *put_num_any(char *p, long v, int width) {
   char tmp[24];
   int n = 0;
   unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
@@ -628,6 +618,25 @@ static char *put_num(char *p, long v, int width) {
   while (n < width) tmp[n++] = '0';
   while (n) *p++ = tmp[--n];
   return p;
+}
+
+/* Writes v in decimal, zero-padded to width characters with the sign (as
+ * printf's %0*d); returns the end. Small enough to be inlined: the width
+ * is a constant at every call, and months, days and years take a few
+ * instructions. */
+static inline char *put_num(char *p, long v, int width) {
+  if (width == 2 && (unsigned long)v < 100) { /* months, days, weeks */
+    unsigned u = (unsigned)v;
+    p[0] = (char)('0' + u / 10), p[1] = (char)('0' + u % 10);
+    return p + 2;
+  }
+  if (width == 4 && (unsigned long)v < 10000) { /* years */
+    unsigned u = (unsigned)v;
+    p[0] = (char)('0' + u / 1000), p[1] = (char)('0' + u / 100 % 10);
+    p[2] = (char)('0' + u / 10 % 10), p[3] = (char)('0' + u % 10);
+    return p + 4;
+  }
+  return put_num_any(p, v, width);
 }
 
 static char *put_str(char *p, const char *s) {
@@ -3075,18 +3084,91 @@ static int lex_selected(const fragment *fr, const lex *e) {
   return (e->flags & fr->need) == fr->need && !(e->flags & fr->refuse);
 }
 
-/* (?:form|form|...), longest form first so a prefix never wins early. */
+/* Can alternatives that start with different such bytes never match at
+ * the same place? Lower-case letters (their caseless sets are apart, K
+ * and the long s included), digits, the space (\h++) and ASCII signs. */
+static int tree_byte(unsigned c) { return c >= ' ' && c < 0x7F && !(c >= 'A' && c <= 'Z'); }
+
+/* Appends the forms rest[0..n) (in the order they are to be tried: longest
+ * first, so an empty one last) as alternatives, those that start alike
+ * sharing their common start: a(?:bc|b)|xyz. The same matches, found in
+ * the same order: alternatives with different first bytes (tree_byte)
+ * never match at the same place, and those of a group are kept in order.
+ * A byte outside ASCII, or an empty form that is not last, leaves the
+ * forms as they are. tmp holds n pointers. */
+static int32_t append_tree(idner__bytes *b, const char **rest, size_t n, const char **tmp) {
+  int32_t rc = IDNER_OK;
+  int tree = 1;
+  for (size_t k = 0; k < n; k++) {
+    unsigned c = (unsigned char)rest[k][0];
+    if (c ? !tree_byte(c) : k + 1 != n) tree = 0;
+  }
+  if (!tree) {
+    for (size_t k = 0; k < n && !rc; k++) {
+      if (k) rc = append_str(b, "|");
+      if (!rc) rc = append_form(b, rest[k]);
+    }
+    return rc;
+  }
+  /* group by first byte, the groups in order of first appearance */
+  size_t m = 0;
+  for (size_t k = 0; k < n; k++) {
+    int seen = 0;
+    for (size_t j = 0; j < k && !seen; j++) seen = rest[j][0] == rest[k][0];
+    for (size_t j = k; j < n && !seen; j++)
+      if (rest[j][0] == rest[k][0]) tmp[m++] = rest[j];
+  }
+  memcpy(rest, tmp, n * sizeof *rest);
+  for (size_t s = 0, e; s < n && !rc; s = e) {
+    for (e = s + 1; e < n && rest[e][0] == rest[s][0];) e++;
+    if (s) rc = append_str(b, "|");
+    if (rc) break;
+    if (e - s == 1) { /* alone (or the empty form) */
+      rc = append_form(b, rest[s]);
+      continue;
+    }
+    /* the group's common start, then the rests */
+    size_t len = 1;
+    for (int same = 1; same && rest[s][len] && tree_byte((unsigned char)rest[s][len]);) {
+      for (size_t k = s + 1; k < e && same; k++) same = rest[k][len] == rest[s][len];
+      len += (size_t)same;
+    }
+    for (size_t i = 0; i < len && !rc; i++) {
+      char one[2] = {rest[s][i], '\0'};
+      rc = append_form(b, one);
+    }
+    for (size_t k = s; k < e; k++) rest[k] += len;
+    if (!rc) rc = append_str(b, "(?:");
+    if (!rc) rc = append_tree(b, rest + s, e - s, tmp);
+    if (!rc) rc = append_str(b, ")");
+  }
+  return rc;
+}
+
+/* (?:form|form|...), longest form first so a prefix never wins early,
+ * written as a prefix tree (append_tree): the JIT code of a long
+ * alternation was fetched whole by each failed attempt (the holiday
+ * names' took 54 KB, mostly cold in the cache at each document). Not in a
+ * lookbehind (bare): its branches must keep one length each. */
 static int32_t append_alternation(idner__bytes *b, const fragment *fr, const lex_table *t) {
   size_t maxlen = 0, count = 0;
   for (size_t i = 0; i < t->n; i++)
     if (lex_selected(fr, &t->v[i]) && strlen(t->v[i].form) > maxlen) maxlen = strlen(t->v[i].form);
+  const char **rest = NULL; /* the forms, longest first (then in table order); then tmp */
+  if (!fr->bare && t->n && !(rest = malloc(2 * t->n * sizeof *rest))) return IDNER_ERR_NOMEM;
   int32_t rc = fr->bare ? IDNER_OK : append_str(b, "(?:");
   for (size_t len = maxlen; len > 0 && !rc; len--)
     for (size_t i = 0; i < t->n && !rc; i++) {
       if (!lex_selected(fr, &t->v[i]) || strlen(t->v[i].form) != len) continue;
+      if (rest) {
+        rest[count++] = t->v[i].form;
+        continue;
+      }
       if (count++) rc = append_str(b, "|");
       if (!rc) rc = append_form(b, t->v[i].form);
     }
+  if (!rc && rest && count) rc = append_tree(b, rest, count, rest + t->n);
+  free(rest);
   if (!rc && !count) rc = append_str(b, "(?!)"); /* no forms: never matches */
   return rc || fr->bare ? rc : append_str(b, ")");
 }
