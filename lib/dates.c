@@ -36,6 +36,10 @@
 
 #include "dates.h"
 
+#if defined(__SSE2__) && defined(__GNUC__)
+#include <emmintrin.h>
+#endif
+
 #include "calendar.h"
 #include "embedded.h"
 #include "fold.h"
@@ -252,7 +256,7 @@ static const char *const k_group_names[G_COUNT] = {
 #define MAX_TRIGGER_LEN 32
 /* The plain words' trigger filter: a bit per value of the fold hash's low
  * 15 bits (4 KB). */
-#define TRIG_BLOOM_WORDS 512u
+#define TRIG_BLOOM_WORDS IDNER__MARK_BLOOM_WORDS
 #define TRIG_BLOOM_WORD(h) ((h) >> 6 & (TRIG_BLOOM_WORDS - 1))
 #define TRIG_BLOOM_BIT(h) ((h) & 63u)
 
@@ -335,8 +339,10 @@ struct idner__dategrammar {
   /* the tight loop's test by a token's first folded byte c: stop[256 + c]
    * for a plain token, 1 where c starts rules by itself (a digit, q for
    * Q1-Q4); stop[c] for another token whose form is one byte, 1 where the
-   * token may not be that one byte or trigger_rules may not answer 0 */
-  uint8_t stop[512];
+   * token may not be that one byte or trigger_rules may not answer 0;
+   * stop[512 + c], c < 0x80, the whole test for the one-byte token c
+   * (idner__datemark) */
+  uint8_t stop[640];
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   /* derived at load (word_lists): for trigger k and list s (a table, WL_HM,
    * WL_HOL), the forms in form_iter's order that may match where the
@@ -925,7 +931,7 @@ static int tok_in(const scan *sc, size_t i, list_id w) {
   /* a plain token equals a word only if its fold's hash does (a word
    * outside ASCII, with a space or a capital never equals it): most
    * answers are no */
-  if (sc->folds && sc->folds->plain[i]) {
+  if (sc->folds && (sc->folds->plain[i] & IDNER__FOLD_PLAIN)) {
     uint64_t h = sc->folds->hash[i];
     if (!(sc->g->words[w].bloom[h >> 62] >> (h >> 56 & 63u) & 1u)) return 0;
   }
@@ -1818,6 +1824,14 @@ static int32_t trigger_tables(idner__dategrammar *g) {
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
     g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
+  }
+  /* the one-byte ASCII token c: its form is c lower-cased, plain from '/' */
+  for (unsigned c = 0; c < 0x80; c++) {
+    unsigned l = (unsigned)ascii_lower((int)c);
+    uint64_t h = idner__hash1(l);
+    g->stop[512 + c] = (uint8_t)(l >= 0x2Fu ? g->stop[256 + l] | (g->trig_bloom[TRIG_BLOOM_WORD(h)] >>
+                                                                   TRIG_BLOOM_BIT(h) & 1u)
+                                            : g->stop[l]);
   }
   free(g->tslots);
   g->tslots = NULL;
@@ -2977,6 +2991,21 @@ int32_t idner__dates_find(const idner__dategrammar *g, idner__datescratch *s,
   return idner__dates_find_folded(g, s, text, len, toks, ntok, NULL, ref, out);
 }
 
+/* The first token from i on whose fold byte (p[0..n)) has the date mark,
+ * or n: sixteen at a time where SSE2 is. */
+static inline size_t next_marked(const uint8_t *p, size_t i, size_t n) {
+#if defined(__SSE2__) && defined(__GNUC__)
+  for (; i + 16 <= n; i += 16) {
+    /* the mark bit (1) of each byte to its top bit */
+    __m128i x = _mm_slli_epi16(_mm_loadu_si128((const __m128i *)(const void *)(p + i)), 6);
+    unsigned m = (unsigned)_mm_movemask_epi8(x);
+    if (m) return i + (size_t)__builtin_ctz(m);
+  }
+#endif
+  while (i < n && !(p[i] & IDNER__FOLD_MARK)) i++;
+  return i;
+}
+
 int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,
                                  const char *text, size_t len, const idner_token *toks,
                                  size_t ntok, const idner__date_folds *folds,
@@ -2996,7 +3025,10 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
   for (size_t i = 0; i < ntok && rc == IDNER_OK;) {
     candidate c;
     uint32_t rules;
-    if (folds) {
+    if (folds && folds->marked) {
+      /* the tokens that may start a date are marked (fold.h) */
+      if ((i = next_marked(folds->plain, i, ntok)) == ntok) break;
+    } else if (folds) {
       /* most words: plain, not a digit, not q (Q1-Q4), and no trigger's
        * hash top (plain_trigger_rules would answer 0); read from the fold,
        * in a tight loop, with the one-byte tokens that start nothing */
@@ -3012,7 +3044,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       for (; i < ntok; i++) {
         uint32_t o = off[i];
         unsigned c0 = (unsigned char)fold[o];
-        if (plain[i]) {
+        if (plain[i] & IDNER__FOLD_PLAIN) {
           uint64_t h = hash[i];
           if (stop[256 + c0] | (bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u)) break;
         } else if (off[i + 1] - o != 1 || stop[c0]) {
@@ -3022,7 +3054,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       if (i == ntok) break;
     }
     const trig_slot *hit = NULL;
-    if (folds && folds->plain[i]) {
+    if (folds && (folds->plain[i] & IDNER__FOLD_PLAIN)) {
       rules = plain_trigger_rules(g, folds, text, &toks[i], i, &hit);
     } else {
       rules = trigger_rules(g, &g->tfilter, text, &toks[i]);
@@ -3061,6 +3093,11 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
 
 #define GRAMMAR_FILE "dates-grammar.tsv"
 #define GRAMMAR_MAGIC "# idner-dates-grammar 1"
+
+void idner__dates_marks(const idner__dategrammar *g, idner__datemark *out) {
+  out->stop = g->stop;
+  out->bloom = g->trig_bloom;
+}
 
 static int32_t append_str(idner__bytes *b, const char *s) {
   return idner__bytes_append(b, s, strlen(s));

@@ -4,6 +4,7 @@
 #define IDNER_DATES_H
 
 #include "common.h"
+#include "fold.h"
 
 /* Compiled grammar (PCRE2 patterns, JIT where available). Immutable after
  * idner__dates_compile() but for each rule's JIT compilation, done on the
@@ -78,8 +79,15 @@ typedef struct idner__date_folds {
   const char *fold;       /* forms, back to back */
   const uint32_t *off;    /* ntok + 1 offsets into fold */
   const uint64_t *hash;   /* idner__hash of each form */
-  const uint8_t *plain;   /* 1: ASCII, no byte below '/' */
+  const uint8_t *plain;   /* IDNER__FOLD_PLAIN: ASCII, no byte below '/'; IDNER__FOLD_MARK */
+  int marked;             /* the folds' mark bits are this grammar's (idner__dates_marks):
+                             the scan visits only the marked tokens */
 } idner__date_folds;
+
+/* The tables of the grammar's test of whether a token may start a date,
+ * for the folds' mark bits (fold.h): a token unmarked by them starts
+ * nothing. They live as long as g. */
+void idner__dates_marks(const idner__dategrammar *g, idner__datemark *out);
 
 /* idner__dates_find with the tokens' folded forms (same hits). */
 int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,

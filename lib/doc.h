@@ -111,9 +111,10 @@ struct idner_doc {
 };
 
 /* recognize.c: idner__fold_doc folds and hashes the tokens (d->fold ...),
- * before the date grammar, which looks up its trigger words by them; a
- * no-op when the tokenizer already did (idner_analyze: fold_off.n). */
-int32_t idner__fold_doc(idner_doc *d);
+ * with the date marks of marks (fold.h; NULL: none), before the date
+ * grammar, which looks up its trigger words by them; a no-op when the
+ * tokenizer already did (idner_analyze: fold_off.n, with the same marks). */
+int32_t idner__fold_doc(idner_doc *d, const idner__datemark *marks);
 int32_t idner__compute_evidence(const idner_model *m, idner_doc *d);
 int32_t idner__recognize(const idner_model *m, idner_doc *d);
 int32_t idner__recognize_second_pass(const idner_model *m, idner_doc *d);

@@ -70,6 +70,15 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
   return IDNER_OK;
 }
 
+/* The date marks' tables when there are none (the bits then mean nothing). */
+static const uint8_t no_mark_stop[640];
+static const uint64_t no_mark_bloom[IDNER__MARK_BLOOM_WORDS];
+
+static void set_marks(idner__folder *f, const idner__datemark *marks) {
+  f->mstop = marks ? marks->stop : no_mark_stop;
+  f->mbloom = marks ? marks->bloom : no_mark_bloom;
+}
+
 int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
                             size_t len) {
   f->out = *out;
@@ -86,6 +95,7 @@ int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const c
   if (out->hash->cap < f->cap) f->cap = out->hash->cap;
   if (out->plain->cap < f->cap) f->cap = out->plain->cap;
   f->off = out->off->v, f->hash = out->hash->v, f->plain = out->plain->v;
+  set_marks(f, out->marks);
   return IDNER_OK;
 }
 
@@ -141,11 +151,15 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
     f->hash[k] = idner__hash(out->v + pos, out->n - pos);
     if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
     f->buf = out->v, f->pos = out->n;
-    f->plain[k] = 0;
+    f->plain[k] = (uint8_t)idner__mark_other(f->mstop, (unsigned char)f->buf[pos], f->pos - pos);
   } else {
-    f->hash[k] = idner__hash(o, len);
+    uint64_t h = idner__hash(o, len);
+    unsigned c0 = len ? (unsigned char)o[0] : 0;
+    f->hash[k] = h;
     f->pos = pos + len;
-    f->plain[k] = (uint8_t)((low == 0) & (len != 0));
+    f->plain[k] = (uint8_t)((low == 0) & (len != 0)
+                                ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
+                                : idner__mark_other(f->mstop, c0, len));
   }
   return IDNER_OK;
 }
@@ -166,12 +180,12 @@ int32_t idner__folder_end(idner__folder *f, size_t n) {
 
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
-                                uint8_t *plain) {
+                                uint8_t *plain, const idner__datemark *marks) {
   /* a folder over the caller's arrays (n + 1 entries: never grown) and
    * the tokens' span of the text */
   size_t first = n ? toks[0].byte_start : 0, last = n ? toks[n - 1].byte_end : 0;
   idner__folder f;
-  f.out.forms = out, f.out.off = NULL, f.out.hash = NULL, f.out.plain = NULL;
+  f.out.forms = out, f.out.off = NULL, f.out.hash = NULL, f.out.plain = NULL, f.out.marks = marks;
   f.end = (const unsigned char *)text + last;
   f.pos = 0;
   out->n = 0;
@@ -180,6 +194,7 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
   f.buf = out->v;
   f.cap = n + 1;
   f.off = off, f.hash = hash, f.plain = plain;
+  set_marks(&f, marks);
   for (size_t k = 0; k < n; k++) {
     const unsigned char *u = (const unsigned char *)text + toks[k].byte_start;
     if ((rc = idner__folder_add(&f, k, u, toks[k].byte_end - toks[k].byte_start))) return rc;

@@ -21,16 +21,51 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
  * starts in out (cleared first), off[n] its end, hash[k] its idner__hash;
  * as idner__fold_hash_append per token, with the ASCII loop inlined (most
  * tokens are a few ASCII bytes, where a call per token costs as much as
- * the work). off and hash hold n + 1 entries. plain[k] is 1 when token k
- * is non-empty ASCII with no byte below '/' (no white space, ',', '(',
- * '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
+ * the work). off and hash hold n + 1 entries. plain[k] has
+ * IDNER__FOLD_PLAIN (below) when token k is non-empty ASCII with no byte
+ * below '/' (no white space, ',', '(', '-' nor '.'): its form is then its bytes lower-cased as ASCII, which the
  * date grammar's trigger lookup uses. The forms are back to back, with a
  * NUL and at least 16 more readable bytes after the last (a form's first
  * 16 bytes can be read as two words: the gazetteer lookup does). The
- * tokenizer can do the same as it finds the tokens (idner__folder). */
+ * tokenizer can do the same as it finds the tokens (idner__folder). The
+ * date marks are marks' (NULL: none). */
+struct idner__datemark;
 int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_t n,
                                 idner__bytes *out, uint32_t *off, uint64_t *hash,
-                                uint8_t *plain);
+                                uint8_t *plain, const struct idner__datemark *marks);
+
+/* The bits of a plain[k] byte: IDNER__FOLD_PLAIN as above, and
+ * IDNER__FOLD_MARK when token k may start a date. The date scan visits
+ * only the marked tokens, so its per-token test is made here, where a
+ * token's first byte, hash and plain bit are in registers (a loop of its
+ * own over every token cost the scan ~10 cycles a token). The test is the
+ * grammar's (dates.c, idner__dates_marks); without it (marks NULL) the
+ * mark bits mean nothing. */
+#define IDNER__FOLD_PLAIN 1u
+#define IDNER__FOLD_MARK 2u
+#define IDNER__MARK_BLOOM_WORDS 512u
+typedef struct idner__datemark {
+  /* 640 entries of 0 or 1: [c] a token that is not plain and whose form
+   * is the one byte c may start a date; [256 + c] a plain token whose form
+   * starts with c starts rules by itself; [512 + c], c < 0x80, the mark of
+   * the one-byte token c (its form c lower-cased) */
+  const uint8_t *stop;
+  /* a bit per value of the low 15 bits of the triggers' fold hashes: a
+   * plain token is marked if its hash's bit is set */
+  const uint64_t *bloom;
+} idner__datemark;
+
+/* The mark bit of a plain token whose form starts with c0, of hash h. */
+static inline unsigned idner__mark_plain(const uint8_t *stop, const uint64_t *bloom, unsigned c0,
+                                         uint64_t h) {
+  return ((unsigned)stop[256 + c0] |
+          (unsigned)(bloom[h >> 6 & (IDNER__MARK_BLOOM_WORDS - 1)] >> (h & 63u) & 1u))
+         << 1;
+}
+/* ... of a token that is not plain, whose form is len bytes from c0. */
+static inline unsigned idner__mark_other(const uint8_t *stop, unsigned c0, size_t len) {
+  return ((unsigned)(len != 1) | stop[c0]) << 1;
+}
 
 /* The idner_doc's per-token fold vectors (doc.h), by name so that the
  * tokenizer can fill them. */
@@ -54,6 +89,7 @@ typedef struct idner__foldout {
   idner__u32vec *off;
   idner__u64vec *hash;
   idner__u8vec *plain;
+  const idner__datemark *marks; /* the date marks' tables, or NULL */
 } idner__foldout;
 
 /* Folding token by token as the tokenizer finds them, while their bytes
@@ -69,6 +105,8 @@ typedef struct idner__folder {
   uint32_t *off;
   uint64_t *hash;
   uint8_t *plain;
+  const uint8_t *mstop;        /* out.marks' tables (never NULL: zeros without) */
+  const uint64_t *mbloom;
 } idner__folder;
 
 int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
@@ -268,10 +306,13 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
         memcpy(o, &v0, 8);
         f->off[k] = (uint32_t)pos;
         f->pos = pos + len;
-        f->plain[k] = (uint8_t)(low == 0);
         /* no memo of the hashes of frequent words: its misses and its
          * cache lines cost more than the two multiplies */
-        f->hash[k] = idner__hash8(v0, len);
+        uint64_t h = idner__hash8(v0, len);
+        unsigned c0 = (unsigned)(v0 & 0xFF);
+        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
+                                         : idner__mark_other(f->mstop, c0, len));
+        f->hash[k] = h;
         return IDNER_OK;
       }
     } else {
@@ -285,8 +326,11 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
         memcpy(o + 8, &v1, 8);
         f->off[k] = (uint32_t)pos;
         f->pos = pos + len;
-        f->plain[k] = (uint8_t)(low == 0);
-        f->hash[k] = idner__hash16(v0, v1, len);
+        uint64_t h = idner__hash16(v0, v1, len);
+        unsigned c0 = (unsigned)(v0 & 0xFF);
+        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
+                                         : idner__mark_other(f->mstop, c0, len));
+        f->hash[k] = h;
         return IDNER_OK;
       }
     }
@@ -307,8 +351,9 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     memcpy(f->buf + pos, &v, 8);
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
-    f->plain[k] = 1;
-    f->hash[k] = idner__hash8(v, len);
+    uint64_t h = idner__hash8(v, len);
+    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->mstop, f->mbloom, (unsigned)(v & 0xFF), h));
+    f->hash[k] = h;
     return IDNER_OK;
   }
   if (len - 9 < 8 && f->end - u >= 16) { /* 9 to 16 bytes: two words */
@@ -323,8 +368,9 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     memcpy(f->buf + pos + 8, &v1, 8);
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
-    f->plain[k] = 1;
-    f->hash[k] = idner__hash16(v0, v1, len);
+    uint64_t h = idner__hash16(v0, v1, len);
+    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->mstop, f->mbloom, (unsigned)(v0 & 0xFF), h));
+    f->hash[k] = h;
     return IDNER_OK;
   }
   return idner__folder_add(f, k, u, len);
@@ -335,12 +381,13 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
 IDNER__FOLD_INLINE int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
   unsigned c = u[0];
   if (c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
+  unsigned mark = (unsigned)f->mstop[512 + c] << 1;
   c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
   size_t pos = f->pos;
   f->buf[pos] = (char)c;
   f->off[k] = (uint32_t)pos;
   f->pos = pos + 1;
-  f->plain[k] = (uint8_t)(c >= 0x2Fu);
+  f->plain[k] = (uint8_t)((c >= 0x2Fu) | mark);
   f->hash[k] = idner__hash1(c);
   return IDNER_OK;
 }

@@ -171,7 +171,7 @@ static const char *entry_value(const idner_model *m, const idner_doc *d, size_t 
 
 /* ---- evidence ----------------------------------------------------------- */
 
-int32_t idner__fold_doc(idner_doc *d) {
+int32_t idner__fold_doc(idner_doc *d, const idner__datemark *marks) {
   size_t n = ntok(d);
   int32_t rc;
   if (d->fold_off.n == n + 1) return IDNER_OK; /* the tokenizer folded them */
@@ -179,7 +179,7 @@ int32_t idner__fold_doc(idner_doc *d) {
       (rc = IDNER__RESERVE(&d->fold_plain, n + 1)))
     return rc;
   return idner__fold_hash_tokens(d->text, d->toks.v, n, &d->fold, d->fold_off.v, d->fold_hash.v,
-                                 d->fold_plain.v);
+                                 d->fold_plain.v, marks);
 }
 
 static idner__gz_tokens gz_view(const idner_doc *d) {

@@ -81,6 +81,62 @@ typedef struct analysis {
   idner__datehits hits;
 } analysis;
 
+static int same_hits(const idner__datehits *x, const idner__datehits *y) {
+  if (x->n != y->n) return 0;
+  for (size_t i = 0; i < x->n; i++) {
+    const idner__date_hit *p = &x->v[i], *q = &y->v[i];
+    if (p->tok_start != q->tok_start || p->tok_end != q->tok_end || p->type != q->type ||
+        strcmp(p->value, q->value) || strcmp(p->end_value, q->end_value) ||
+        strcmp(p->mod, q->mod) || p->tz_offset_minutes != q->tz_offset_minutes ||
+        p->has_tz != q->has_tz)
+      return 0;
+  }
+  return 1;
+}
+
+/* The scan over folded tokens finds the hits of idner__dates_find: folded
+ * while tokenizing with the grammar's date marks (the scan then visits
+ * only the marked tokens), and by idner__fold_hash_tokens, with the marks
+ * (which must be the tokenizer's) and without them (the scan's own skip
+ * test). IDNER_ERR_INTERNAL if any differs. */
+static int32_t folded_same(const char *text, size_t len, idner__datescratch *s,
+                           const idner__refdate *ref) {
+  idner__tokvec toks = {0};
+  idner__bytes forms = {0}, forms2 = {0};
+  idner__u32vec off = {0};
+  idner__u64vec hash = {0};
+  idner__u8vec plain = {0};
+  idner__datehits want = {0}, got = {0};
+  uint32_t *off2 = NULL, nsent = 0;
+  uint64_t *hash2 = NULL;
+  uint8_t *plain2 = NULL;
+  idner__datemark marks;
+  idner__dates_marks(grammar, &marks);
+  idner__foldout fo = {&forms, &off, &hash, &plain, &marks};
+  int32_t rc = idner__tokenize_split_fold(text, len, 0, &toks, NULL, &nsent, &fo);
+  size_t n = toks.n;
+  if (!rc) rc = idner__dates_find(grammar, s, text, len, toks.v, n, ref, &want);
+  if (!rc && (!(off2 = malloc((n + 1) * sizeof *off2)) ||
+              !(hash2 = malloc((n + 1) * sizeof *hash2)) || !(plain2 = malloc(n + 1))))
+    rc = IDNER_ERR_NOMEM;
+  for (int k = 0; k < 3 && !rc; k++) {
+    idner__date_folds f = {forms.v, off.v, hash.v, plain.v, 1};
+    if (k) {
+      rc = idner__fold_hash_tokens(text, toks.v, n, &forms2, off2, hash2, plain2,
+                                   k == 1 ? &marks : NULL);
+      if (rc) break;
+      if (k == 1 && memcmp(plain2, plain.v, n)) rc = IDNER_ERR_INTERNAL;
+      f = (idner__date_folds){forms2.v, off2, hash2, plain2, k == 1};
+    }
+    got.n = 0;
+    if (!rc) rc = idner__dates_find_folded(grammar, s, text, len, toks.v, n, &f, ref, &got);
+    if (!rc && !same_hits(&want, &got)) rc = IDNER_ERR_INTERNAL;
+  }
+  free(toks.v), free(forms.v), free(forms2.v), free(off.v), free(hash.v), free(plain.v);
+  free(off2), free(hash2), free(plain2), free(want.v), free(got.v);
+  return rc;
+}
+
 /* Tokenizes, splits sentences and finds dates; no Check assertion, so the
  * report mode can use it outside a test. */
 static int32_t analyze_rc(analysis *a, const char *text, size_t len, int ry, int rm, int rd) {
@@ -94,6 +150,7 @@ static int32_t analyze_rc(analysis *a, const char *text, size_t len, int ry, int
   if (rc != IDNER_OK) return rc;
   idner__refdate ref = {ry, rm, rd};
   rc = idner__dates_find(grammar, s, text, len, a->toks.v, a->toks.n, &ref, &a->hits);
+  if (!rc) rc = folded_same(text, len, s, &ref);
   idner__datescratch_free(s);
   return rc;
 }
