@@ -157,9 +157,7 @@ static int32_t run_evidence(const idner_model *m, idner_doc *d, const idner__ref
   if (!d->date_scratch && (rc = idner__datescratch_new(&d->date_scratch))) return rc;
   /* the tokens that may start a date are marked as they are folded: by
    * idner_analyze's tokenizer, or here (the same marks: m's grammar) */
-  idner__datemark marks;
-  idner__dates_marks(m->dates, &marks);
-  if ((rc = idner__fold_doc(d, &marks))) return rc;
+  if ((rc = idner__fold_doc(d, idner__dates_marks(m->dates)))) return rc;
   idner__date_folds folds = {d->fold.v, d->fold_off.v, d->fold_hash.v, d->fold_plain.v, 1};
   if ((rc = idner__dates_find_folded(m->dates, d->date_scratch, d->text, d->text_len, d->toks.v,
                                      d->toks.n, &folds, ref, &d->dates)) ||
@@ -236,9 +234,8 @@ int32_t idner_analyze(const idner_model *m, idner_doc *d, const char *text, size
   size_t bad = 0;
   int strict = (o->flags & IDNER_FLAG_STRICT_UTF8) != 0;
   /* the recognizers need the folds: made while the tokenizer has the bytes */
-  idner__datemark marks;
-  if (o->types) idner__dates_marks(m->dates, &marks);
-  idner__foldout fo = {&d->fold, &d->fold_off, &d->fold_hash, &d->fold_plain, &marks};
+  idner__foldout fo = {&d->fold, &d->fold_off, &d->fold_hash, &d->fold_plain,
+                       o->types ? idner__dates_marks(m->dates) : NULL};
   rc = o->types ? idner__tokenize_split_fold(d->text, len, strict, &d->toks, &bad, &d->nsent, &fo)
                 : idner__tokenize_split(d->text, len, strict, &d->toks, &bad, &d->nsent);
   if (rc == IDNER_ERR_INVALID_UTF8)

@@ -254,11 +254,11 @@ static const char *const k_group_names[G_COUNT] = {
 #define MATCH_LIMIT 200000u
 #define DEPTH_LIMIT 2000u
 #define MAX_TRIGGER_LEN 32
-/* The plain words' trigger filter: a bit per value of the fold hash's low
- * 15 bits (4 KB). */
+/* The plain words' trigger filter: a bit per value of 15 bits of the fold
+ * hash (4 KB; fold.h, as the tokenizer tests it for the date marks). */
 #define TRIG_BLOOM_WORDS IDNER__MARK_BLOOM_WORDS
-#define TRIG_BLOOM_WORD(h) ((h) >> 6 & (TRIG_BLOOM_WORDS - 1))
-#define TRIG_BLOOM_BIT(h) ((h) & 63u)
+#define TRIG_BLOOM_WORD(h) IDNER__MARK_BLOOM_WORD(h)
+#define TRIG_BLOOM_BIT(h) IDNER__MARK_BLOOM_BIT(h)
 
 #define MAX_DIGIT_NAMES 16
 enum { FB_MONTH, FB_UNIT, FB_HMONTH, FB_WDTAIL, FB_COUNT };
@@ -332,17 +332,16 @@ struct idner__dategrammar {
   size_t trig_nslots;              /* power of two */
   trig_slot *tslots;               /* derived at load: trig_nslots slots, as trig_slots */
   /* derived at load (trigger_tables), in no image: the filter on a word's
-   * first bytes, and a bit per value of the low 15 bits of the triggers'
-   * hashes, tested before a plain word's lookup */
+   * first bytes, and a bit per value of 15 bits of the triggers'
+   * hashes (mark.bloom), tested before a plain word's lookup */
   trigger_filter tfilter;
-  uint64_t trig_bloom[TRIG_BLOOM_WORDS];
-  /* the tight loop's test by a token's first folded byte c: stop[256 + c]
+  /* mark.stop, the tight loop's test by a token's first folded byte c: stop[256 + c]
    * for a plain token, 1 where c starts rules by itself (a digit, q for
    * Q1-Q4); stop[c] for another token whose form is one byte, 1 where the
    * token may not be that one byte or trigger_rules may not answer 0;
    * stop[512 + c], c < 0x80, the whole test for the one-byte token c
    * (idner__datemark) */
-  uint8_t stop[640];
+  idner__datemark mark;
   uint32_t *approx_words;          /* words in each approximation form (W_APPROX) */
   /* derived at load (word_lists): for trigger k and list s (a table, WL_HM,
    * WL_HOL), the forms in form_iter's order that may match where the
@@ -1815,23 +1814,22 @@ static int32_t trigger_tables(idner__dategrammar *g) {
    * tests for n == 1. */
   for (unsigned c = 0; c < 256; c++) {
     unsigned l = (unsigned)ascii_lower((int)c);
-    g->stop[c] = (uint8_t)(is_digit((int)c) || c == '(' || c == '\'' ||
+    g->mark.stop[c] = (uint8_t)(is_digit((int)c) || c == '(' || c == '\'' ||
                            (c >= '/' && c < 0x80) ||
                            ((g->tfilter.singles[l >> 5] >> (l & 31u)) & 1u));
-    g->stop[256 + c] = (uint8_t)(is_digit((int)c) || c == 'q');
+    g->mark.stop[256 + c] = (uint8_t)(is_digit((int)c) || c == 'q');
   }
-  memset(g->trig_bloom, 0, sizeof g->trig_bloom);
+  memset(g->mark.bloom, 0, sizeof g->mark.bloom);
   for (size_t k = 0; k < g->ntriggers; k++) {
     uint64_t h = idner__hash(g->triggers[k].s, g->triggers[k].len);
-    g->trig_bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
+    g->mark.bloom[TRIG_BLOOM_WORD(h)] |= 1ull << TRIG_BLOOM_BIT(h);
   }
   /* the one-byte ASCII token c: its form is c lower-cased, plain from '/' */
   for (unsigned c = 0; c < 0x80; c++) {
     unsigned l = (unsigned)ascii_lower((int)c);
     uint64_t h = idner__hash1(l);
-    g->stop[512 + c] = (uint8_t)(l >= 0x2Fu ? g->stop[256 + l] | (g->trig_bloom[TRIG_BLOOM_WORD(h)] >>
-                                                                   TRIG_BLOOM_BIT(h) & 1u)
-                                            : g->stop[l]);
+    unsigned bit = (unsigned)(g->mark.bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u);
+    g->mark.stop[512 + c] = (uint8_t)(l >= 0x2Fu ? g->mark.stop[256 + l] | bit : g->mark.stop[l]);
   }
   free(g->tslots);
   g->tslots = NULL;
@@ -2931,7 +2929,7 @@ static uint32_t plain_trigger_rules(const idner__dategrammar *g, const idner__da
     return g->special[TS_QUARTER];
   /* no '.', '-', ',' nor white space: the key is the whole word */
   uint64_t h = f->hash[i];
-  if (n > MAX_TRIGGER_LEN || !(g->trig_bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u))
+  if (n > MAX_TRIGGER_LEN || !(g->mark.bloom[TRIG_BLOOM_WORD(h)] >> TRIG_BLOOM_BIT(h) & 1u))
     return 0;
   const trig_slot *hit = find_slot(g, f->fold + f->off[i], n, h);
   *hitp = hit;
@@ -3038,9 +3036,9 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
       const char *fold = folds->fold;
       /* Without toks[]: a token that is not plain stops unless its form
        * is one byte (then so is the token: folding maps each code point or
-       * invalid byte to at least one byte) that starts nothing (g->stop). */
-      const uint8_t *stop = g->stop;
-      const uint64_t *bloom = g->trig_bloom;
+       * invalid byte to at least one byte) that starts nothing (g->mark.stop). */
+      const uint8_t *stop = g->mark.stop;
+      const uint64_t *bloom = g->mark.bloom;
       for (; i < ntok; i++) {
         uint32_t o = off[i];
         unsigned c0 = (unsigned char)fold[o];
@@ -3094,10 +3092,7 @@ int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch
 #define GRAMMAR_FILE "dates-grammar.tsv"
 #define GRAMMAR_MAGIC "# idner-dates-grammar 1"
 
-void idner__dates_marks(const idner__dategrammar *g, idner__datemark *out) {
-  out->stop = g->stop;
-  out->bloom = g->trig_bloom;
-}
+const idner__datemark *idner__dates_marks(const idner__dategrammar *g) { return &g->mark; }
 
 static int32_t append_str(idner__bytes *b, const char *s) {
   return idner__bytes_append(b, s, strlen(s));

@@ -87,7 +87,7 @@ typedef struct idner__date_folds {
 /* The tables of the grammar's test of whether a token may start a date,
  * for the folds' mark bits (fold.h): a token unmarked by them starts
  * nothing. They live as long as g. */
-void idner__dates_marks(const idner__dategrammar *g, idner__datemark *out);
+const idner__datemark *idner__dates_marks(const idner__dategrammar *g);
 
 /* idner__dates_find with the tokens' folded forms (same hits). */
 int32_t idner__dates_find_folded(const idner__dategrammar *g, idner__datescratch *s,

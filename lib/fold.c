@@ -71,12 +71,10 @@ int32_t idner__fold_hash_append(const char *s, size_t len, idner__bytes *out, ui
 }
 
 /* The date marks' tables when there are none (the bits then mean nothing). */
-static const uint8_t no_mark_stop[640];
-static const uint64_t no_mark_bloom[IDNER__MARK_BLOOM_WORDS];
+static const idner__datemark no_marks;
 
 static void set_marks(idner__folder *f, const idner__datemark *marks) {
-  f->mstop = marks ? marks->stop : no_mark_stop;
-  f->mbloom = marks ? marks->bloom : no_mark_bloom;
+  f->marks = marks ? marks : &no_marks;
 }
 
 int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
@@ -151,15 +149,15 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
     f->hash[k] = idner__hash(out->v + pos, out->n - pos);
     if ((rc = IDNER__RESERVE(out, out->n + (size_t)(end - (u + len)) + 17))) return rc;
     f->buf = out->v, f->pos = out->n;
-    f->plain[k] = (uint8_t)idner__mark_other(f->mstop, (unsigned char)f->buf[pos], f->pos - pos);
+    f->plain[k] = (uint8_t)idner__mark_other(f->marks, (unsigned char)f->buf[pos], f->pos - pos);
   } else {
     uint64_t h = idner__hash(o, len);
     unsigned c0 = len ? (unsigned char)o[0] : 0;
     f->hash[k] = h;
     f->pos = pos + len;
     f->plain[k] = (uint8_t)((low == 0) & (len != 0)
-                                ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
-                                : idner__mark_other(f->mstop, c0, len));
+                                ? 1u | idner__mark_plain(f->marks, c0, h)
+                                : idner__mark_other(f->marks, c0, len));
   }
   return IDNER_OK;
 }

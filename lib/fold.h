@@ -44,27 +44,34 @@ int32_t idner__fold_hash_tokens(const char *text, const idner_token *toks, size_
 #define IDNER__FOLD_PLAIN 1u
 #define IDNER__FOLD_MARK 2u
 #define IDNER__MARK_BLOOM_WORDS 512u
+/* The bloom's word and bit for a fold hash h: its low 15 bits. (Its top
+ * 9 bits for the word would save an instruction a token, but that filter
+ * lets through a few frequent words here, "menjadi" and "kita": more
+ * tokens marked for nothing.) */
+#define IDNER__MARK_BLOOM_WORD(h) ((h) >> 6 & (IDNER__MARK_BLOOM_WORDS - 1))
+#define IDNER__MARK_BLOOM_BIT(h) ((h) & 63u)
 typedef struct idner__datemark {
+  /* a bit per value of 15 bits of the triggers' fold hashes
+   * (IDNER__MARK_BLOOM_WORD, _BIT): a plain token is marked if its hash's
+   * bit is set */
+  uint64_t bloom[IDNER__MARK_BLOOM_WORDS];
   /* 640 entries of 0 or 1: [c] a token that is not plain and whose form
    * is the one byte c may start a date; [256 + c] a plain token whose form
    * starts with c starts rules by itself; [512 + c], c < 0x80, the mark of
-   * the one-byte token c (its form c lower-cased) */
-  const uint8_t *stop;
-  /* a bit per value of the low 15 bits of the triggers' fold hashes: a
-   * plain token is marked if its hash's bit is set */
-  const uint64_t *bloom;
+   * the one-byte token c (its form c lower-cased). (One block with the
+   * bloom: one pointer to keep in a register in the tokenizer's loop.) */
+  uint8_t stop[640];
 } idner__datemark;
 
 /* The mark bit of a plain token whose form starts with c0, of hash h. */
-static inline unsigned idner__mark_plain(const uint8_t *stop, const uint64_t *bloom, unsigned c0,
-                                         uint64_t h) {
-  return ((unsigned)stop[256 + c0] |
-          (unsigned)(bloom[h >> 6 & (IDNER__MARK_BLOOM_WORDS - 1)] >> (h & 63u) & 1u))
+static inline unsigned idner__mark_plain(const idner__datemark *dm, unsigned c0, uint64_t h) {
+  return ((unsigned)dm->stop[256 + c0] |
+          (unsigned)(dm->bloom[IDNER__MARK_BLOOM_WORD(h)] >> IDNER__MARK_BLOOM_BIT(h) & 1u))
          << 1;
 }
 /* ... of a token that is not plain, whose form is len bytes from c0. */
-static inline unsigned idner__mark_other(const uint8_t *stop, unsigned c0, size_t len) {
-  return ((unsigned)(len != 1) | stop[c0]) << 1;
+static inline unsigned idner__mark_other(const idner__datemark *dm, unsigned c0, size_t len) {
+  return ((unsigned)(len != 1) | dm->stop[c0]) << 1;
 }
 
 /* The idner_doc's per-token fold vectors (doc.h), by name so that the
@@ -105,8 +112,7 @@ typedef struct idner__folder {
   uint32_t *off;
   uint64_t *hash;
   uint8_t *plain;
-  const uint8_t *mstop;        /* out.marks' tables (never NULL: zeros without) */
-  const uint64_t *mbloom;
+  const idner__datemark *marks; /* out.marks (never NULL: zeros without) */
 } idner__folder;
 
 int32_t idner__folder_begin(idner__folder *f, const idner__foldout *out, const char *text,
@@ -310,8 +316,8 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
          * cache lines cost more than the two multiplies */
         uint64_t h = idner__hash8(v0, len);
         unsigned c0 = (unsigned)(v0 & 0xFF);
-        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
-                                         : idner__mark_other(f->mstop, c0, len));
+        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->marks, c0, h)
+                                         : idner__mark_other(f->marks, c0, len));
         f->hash[k] = h;
         return IDNER_OK;
       }
@@ -328,8 +334,8 @@ IDNER__FOLD_INLINE int32_t idner__folder_add(idner__folder *f, size_t k, const u
         f->pos = pos + len;
         uint64_t h = idner__hash16(v0, v1, len);
         unsigned c0 = (unsigned)(v0 & 0xFF);
-        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->mstop, f->mbloom, c0, h)
-                                         : idner__mark_other(f->mstop, c0, len));
+        f->plain[k] = (uint8_t)(low == 0 ? 1u | idner__mark_plain(f->marks, c0, h)
+                                         : idner__mark_other(f->marks, c0, len));
         f->hash[k] = h;
         return IDNER_OK;
       }
@@ -352,7 +358,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
     uint64_t h = idner__hash8(v, len);
-    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->mstop, f->mbloom, (unsigned)(v & 0xFF), h));
+    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->marks, (unsigned)(v & 0xFF), h));
     f->hash[k] = h;
     return IDNER_OK;
   }
@@ -369,7 +375,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
     f->off[k] = (uint32_t)pos;
     f->pos = pos + len;
     uint64_t h = idner__hash16(v0, v1, len);
-    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->mstop, f->mbloom, (unsigned)(v0 & 0xFF), h));
+    f->plain[k] = (uint8_t)(1u | idner__mark_plain(f->marks, (unsigned)(v0 & 0xFF), h));
     f->hash[k] = h;
     return IDNER_OK;
   }
@@ -381,7 +387,7 @@ IDNER__FOLD_INLINE int32_t idner__folder_add_alnum(idner__folder *f, size_t k, c
 IDNER__FOLD_INLINE int32_t idner__folder_add1(idner__folder *f, size_t k, const unsigned char *u) {
   unsigned c = u[0];
   if (c >= 0x80u) return idner__folder_add_slow(f, k, u, 1);
-  unsigned mark = (unsigned)f->mstop[512 + c] << 1;
+  unsigned mark = (unsigned)f->marks->stop[512 + c] << 1;
   c |= (unsigned)(c - 'A' < 26u) << 5; /* A-Z -> a-z */
   size_t pos = f->pos;
   f->buf[pos] = (char)c;

@@ -1079,8 +1079,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
   uint32_t *off = f ? f->off : NULL;
   uint64_t *hash = f ? f->hash : NULL;
   uint8_t *plain = f ? f->plain : NULL;
-  const uint8_t *mstop = f ? f->mstop : NULL; /* the date marks (fold.h) */
-  const uint64_t *mbloom = f ? f->mbloom : NULL;
+  const idner__datemark *marks = f ? f->marks : NULL; /* the date marks (fold.h) */
   size_t n_in = n;
   while (len - q >= 16 && n < cap) {
     unsigned k0 = k_byte[s[q]];
@@ -1099,7 +1098,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
         unsigned c = s[q]; /* no letter: folds to itself */
         buf[pos] = (char)c;
         off[k] = (uint32_t)pos;
-        plain[k] = (uint8_t)((c >= 0x2Fu) | (unsigned)mstop[512 + c] << 1);
+        plain[k] = (uint8_t)((c >= 0x2Fu) | (unsigned)marks->stop[512 + c] << 1);
         hash[k] = idner__hash1(c);
         pos++;
       }
@@ -1147,7 +1146,7 @@ static inline size_t plain_words(scanner *sc, size_t *p, idner__tokvec *out, siz
         h = idner__hash16(v0, v1, wlen);
       }
       off[k] = (uint32_t)pos;
-      plain[k] = (uint8_t)(1u | idner__mark_plain(mstop, mbloom, (unsigned)(v0 & 0xFF), h));
+      plain[k] = (uint8_t)(1u | idner__mark_plain(marks, (unsigned)(v0 & 0xFF), h));
       hash[k] = h;
       pos += wlen;
     }

@@ -110,9 +110,8 @@ static int32_t folded_same(const char *text, size_t len, idner__datescratch *s,
   uint32_t *off2 = NULL, nsent = 0;
   uint64_t *hash2 = NULL;
   uint8_t *plain2 = NULL;
-  idner__datemark marks;
-  idner__dates_marks(grammar, &marks);
-  idner__foldout fo = {&forms, &off, &hash, &plain, &marks};
+  const idner__datemark *marks = idner__dates_marks(grammar);
+  idner__foldout fo = {&forms, &off, &hash, &plain, marks};
   int32_t rc = idner__tokenize_split_fold(text, len, 0, &toks, NULL, &nsent, &fo);
   size_t n = toks.n;
   if (!rc) rc = idner__dates_find(grammar, s, text, len, toks.v, n, ref, &want);
@@ -123,7 +122,7 @@ static int32_t folded_same(const char *text, size_t len, idner__datescratch *s,
     idner__date_folds f = {forms.v, off.v, hash.v, plain.v, 1};
     if (k) {
       rc = idner__fold_hash_tokens(text, toks.v, n, &forms2, off2, hash2, plain2,
-                                   k == 1 ? &marks : NULL);
+                                   k == 1 ? marks : NULL);
       if (rc) break;
       if (k == 1 && memcmp(plain2, plain.v, n)) rc = IDNER_ERR_INTERNAL;
       f = (idner__date_folds){forms2.v, off2, hash2, plain2, k == 1};
