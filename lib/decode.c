@@ -180,7 +180,8 @@ static const char *merge_same_span(const idner_doc *d, const char *pool,
     const idner__cand *x = &d->cands.v[k];
     if (x->end != c->end || x->type != c->type) continue;
     c->evidence |= x->evidence;
-    if (!value && x->value_off != IDNER__NO_VALUE) value = cand_value(pool, x);
+    const char *xv = cand_value(pool, x); /* NULL for none: no branch on it */
+    value = value ? value : xv;
   }
   return value;
 }
