@@ -162,17 +162,28 @@ int32_t idner__decode(idner_doc *d) {
   return IDNER_OK;
 }
 
+/* A candidate's canonical value, NULL if none or "". */
+static const char *cand_value(const char *pool, const idner__cand *c) {
+  const char *v = pool + c->value_off;
+  return v[0] ? v : NULL;
+}
+
 /* Evidence of every candidate with the same span and type, and the first
- * value any of them has. Candidates are sorted by start, and the last
- * decode left each start's run in d->cand_end, so this is local. */
-static void merge_same_span(const idner_doc *d, idner__cand *c) {
+ * value any of them has (c's own first). Candidates are sorted by start,
+ * and the last decode left each start's run in d->cand_end, so this is
+ * local. */
+static const char *merge_same_span(const idner_doc *d, const char *pool,
+                                   idner__cand *c) {
   const uint32_t *run = d->cand_end.v;
+  const char *value = cand_value(pool, c);
   for (size_t k = run[c->start]; k < run[c->start + 1]; k++) {
     const idner__cand *x = &d->cands.v[k];
     if (x->end != c->end || x->type != c->type) continue;
     c->evidence |= x->evidence;
-    if (!c->value && x->value) c->value = x->value;
+    const char *xv = cand_value(pool, x); /* NULL for none: no branch on it */
+    value = value ? value : xv;
   }
+  return value;
 }
 
 static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *len) {
@@ -185,8 +196,8 @@ static int32_t put_string(idner_doc *d, const char *s, uint32_t *off, uint32_t *
   return idner__bytes_append(&d->strings, s, l + 1); /* with its NUL */
 }
 
-static int32_t emit_one(idner_doc *d, idner__cand *c) {
-  merge_same_span(d, c);
+static int32_t emit_one(idner_doc *d, const char *pool, idner__cand *c) {
+  const char *value = merge_same_span(d, pool, c);
   int32_t rc; /* idner__emit_entities reserved the room */
   idner_entity *e = &d->ents.v[d->ents.n];
   memset(e, 0, sizeof *e);
@@ -207,7 +218,7 @@ static int32_t emit_one(idner_doc *d, idner__cand *c) {
       return rc;
     e->tz_offset_minutes = h->tz_offset_minutes;
     e->has_tz = h->has_tz;
-  } else if ((rc = put_string(d, c->value, &e->value_offset, &e->value_len))) {
+  } else if ((rc = put_string(d, value, &e->value_offset, &e->value_len))) {
     return rc;
   }
   d->ents.n++;
@@ -215,17 +226,21 @@ static int32_t emit_one(idner_doc *d, idner__cand *c) {
 }
 
 int32_t idner__emit_entities(const idner_model *m, idner_doc *d, uint32_t types) {
-  (void)m;
   d->ents.n = 0;
   d->strings.n = 0;
   /* offset 0 is always an empty string */
   int32_t rc = idner__bytes_append(&d->strings, "\0", 1);
   if (!rc) rc = IDNER__RESERVE(&d->ents, d->chosen.n); /* one entity at most per chosen */
+  /* The value strings are read at random in the gazetteer's pool: all
+   * are asked for before the first is needed, so that the misses overlap
+   * (offset 0, no value, is the pool's first byte). */
+  const char *pool = idner__gz_string(m->gz, 0);
+  for (size_t k = 0; k < d->chosen.n; k++) __builtin_prefetch(pool + d->chosen.v[k].value_off);
   for (size_t k = 0; !rc && k < d->chosen.n; k++) {
     idner__cand *c = &d->chosen.v[k];
     if (c->type == IDNER_TYPE_NONE || c->type >= 32 || !(types & IDNER_TYPE_BIT(c->type)))
       continue;
-    rc = emit_one(d, c);
+    rc = emit_one(d, pool, c);
   }
   return rc;
 }

@@ -16,9 +16,14 @@ typedef struct idner__cand {
   uint32_t type;         /* IDNER_TYPE_*, or IDNER_TYPE_NONE for a blocker */
   uint32_t evidence;     /* IDNER_EV_* */
   double weight;         /* per token; the span scores weight * length */
-  const char *value;     /* canonical value (model- or doc-owned) or NULL */
+  /* canonical value: its offset in the model's gazetteer pool
+   * (idner__gz_string), IDNER__NO_VALUE for none; the string is read only
+   * for the spans emitted (decode.c, cand_value) */
+  uint32_t value_off;
   int32_t date_hit;      /* index into doc->dates for DATE/TIME, else -1 */
 } idner__cand;
+#define IDNER__NO_VALUE 0u /* the pool's empty string */
+_Static_assert(sizeof(idner__cand) == 32, "a candidate's size: the decoder moves them");
 
 typedef struct idner__candvec {
   idner__cand *v;

@@ -149,7 +149,7 @@ static int is_common_cap(const idner_doc *d, size_t i) {
 /* ---- candidates --------------------------------------------------------- */
 
 static int32_t add(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t evid,
-                   double w, const char *value, int32_t hit) {
+                   double w, uint32_t value_off, int32_t hit) {
   int32_t rc = IDNER__RESERVE(&d->cands, d->cands.n + 1);
   if (rc) return rc;
   idner__cand *c = &d->cands.v[d->cands.n++];
@@ -158,15 +158,16 @@ static int32_t add(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t evi
   c->type = type;
   c->evidence = evid;
   c->weight = w;
-  c->value = value;
+  c->value_off = value_off;
   c->date_hit = hit;
   return IDNER_OK;
 }
 
-static const char *entry_value(const idner_model *m, const idner_doc *d, size_t i, int cls) {
-  const idner__gz_entry *e = idner__gz_entry_at(m->gz, ev(d, i)->entry[cls - IDNER__GZ_PER]);
-  const char *v = idner__gz_string(m->gz, e->value_off);
-  return v[0] ? v : NULL;
+/* The value of token i's longest match of entity class cls, as a pool
+ * offset (doc.h, idner__cand.value_off): the entry is read, the string
+ * only if the span is emitted. */
+static uint32_t entry_value(const idner_model *m, const idner_doc *d, size_t i, int cls) {
+  return idner__gz_entry_at(m->gz, ev(d, i)->entry[cls - IDNER__GZ_PER])->value_off;
 }
 
 /* ---- evidence ----------------------------------------------------------- */
@@ -245,6 +246,9 @@ static void record_matches(const idner__gz_index *gx, const idner__gazetteer *gz
       if ((sl->summary & IDNER__GZS_HEAD_AMBIG) && (flags & IDNER_SHAPE_SENT_START))
         cls &= ~entity_bits;
       if (cls & entity_bits) x->entry[__builtin_ctz(cls & entity_bits) - IDNER__GZ_PER] = head;
+      /* its candidate reads the entry's value (entry_value): unlike a
+       * walked entry, this one is not in cache yet */
+      __builtin_prefetch(&gx->v[head]);
     }
     x->classes = (uint16_t)cls;
     set_len_one(x, cls);
@@ -485,7 +489,7 @@ static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
     }
     if (cls & BIT(IDNER__GZ_NONE)) {
       int32_t rc = add(d, i, i + ev(d, i)->len[IDNER__GZ_NONE], IDNER_TYPE_NONE,
-                       IDNER_EV_GAZETTEER, W_BLOCK, NULL, -1);
+                       IDNER_EV_GAZETTEER, W_BLOCK, IDNER__NO_VALUE, -1);
       if (rc) return rc;
     }
   }
@@ -495,8 +499,8 @@ static int32_t rule_gazetteer(const idner_model *m, idner_doc *d) {
 static int32_t rule_dates(idner_doc *d) {
   for (size_t h = 0; h < d->dates.n; h++) {
     const idner__date_hit *x = &d->dates.v[h];
-    int32_t rc = add(d, x->tok_start, x->tok_end, x->type, IDNER_EV_DATE_RULE, W_DATE, NULL,
-                     (int32_t)h);
+    int32_t rc = add(d, x->tok_start, x->tok_end, x->type, IDNER_EV_DATE_RULE, W_DATE,
+                     IDNER__NO_VALUE, (int32_t)h);
     if (rc) return rc;
   }
   return IDNER_OK;
@@ -556,14 +560,14 @@ static int32_t rule_name_patterns(idner_doc *d) {
       size_t known = ev(d, i)->len[IDNER__GZ_ORG];
       double w = known && end > i + known ? W_GAZ + 0.2 : W_PATTERN;
       if (end > i + ho) {
-        rc = add(d, i, end, IDNER_TYPE_ORG, IDNER_EV_PATTERN, w, NULL, -1);
+        rc = add(d, i, end, IDNER_TYPE_ORG, IDNER_EV_PATTERN, w, IDNER__NO_VALUE, -1);
         if (end - i > d->ev.v[i].pattern_len) d->ev.v[i].pattern_len = (uint8_t)(end - i > 255 ? 255 : end - i);
       }
     }
     if (!rc && hl) {
       size_t end = loc_extent(d, i, i + hl);
       if (end > i + hl) {
-        rc = add(d, i, end, IDNER_TYPE_LOC, IDNER_EV_PATTERN, W_PATTERN, NULL, -1);
+        rc = add(d, i, end, IDNER_TYPE_LOC, IDNER_EV_PATTERN, W_PATTERN, IDNER__NO_VALUE, -1);
         if (end - i > d->ev.v[i].pattern_len) d->ev.v[i].pattern_len = (uint8_t)(end - i > 255 ? 255 : end - i);
       }
     }
@@ -583,7 +587,7 @@ static int32_t rule_org_tail(idner_doc *d) {
       s--;
     if (s < i) {
       int32_t rc = add(d, s, i + ev(d, i)->len[IDNER__GZ_ORG_TAIL], IDNER_TYPE_ORG,
-                       IDNER_EV_PATTERN, W_PATTERN, NULL, -1);
+                       IDNER_EV_PATTERN, W_PATTERN, IDNER__NO_VALUE, -1);
       if (rc) return rc;
     }
   }
@@ -617,7 +621,7 @@ static int32_t rule_title_person(idner_doc *d) {
     if (j >= n || !same_sentence(d, i, j)) continue;
     size_t k = name_run(d, j);
     if (k) {
-      int32_t rc = add(d, j, j + k, IDNER_TYPE_PER, IDNER_EV_TITLE, W_TITLE_PER, NULL, -1);
+      int32_t rc = add(d, j, j + k, IDNER_TYPE_PER, IDNER_EV_TITLE, W_TITLE_PER, IDNER__NO_VALUE, -1);
       if (rc) return rc;
     }
   }
@@ -643,11 +647,11 @@ static int32_t rule_name_parts(idner_doc *d) {
     int sent_start = (d->toks.v[i].flags & IDNER_SHAPE_SENT_START) != 0;
     int32_t rc = IDNER_OK;
     if (known && k >= 2)
-      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS, NULL, -1);
+      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS, IDNER__NO_VALUE, -1);
     else if (known && k == 1 && !sent_start && !has(d, i, IDNER__GZ_COMMON))
-      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS * 0.75, NULL, -1);
+      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_NAMEPARTS * 0.75, IDNER__NO_VALUE, -1);
     else if (!known && k >= 2 && !common && !sent_start)
-      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_CAPSRUN, NULL, -1);
+      rc = add(d, i, i + k, IDNER_TYPE_PER, IDNER_EV_NAME_PARTS, W_CAPSRUN, IDNER__NO_VALUE, -1);
     if (rc) return rc;
     i += k;
   }
@@ -683,19 +687,19 @@ static int32_t rule_dateline(const idner_model *m, idner_doc *d) {
     size_t c = caps_run(d, ol + 1);
     if (c && ol + 1 + c < n && is_dash(d, ol + 1 + c)) {
       rc = add(d, 0, ol, IDNER_TYPE_ORG, IDNER_EV_DATELINE, W_STRONG,
-               has(d, 0, IDNER__GZ_ORG) ? entry_value(m, d, 0, IDNER__GZ_ORG) : NULL, -1);
-      if (!rc) rc = add(d, ol + 1, ol + 1 + c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+               has(d, 0, IDNER__GZ_ORG) ? entry_value(m, d, 0, IDNER__GZ_ORG) : IDNER__NO_VALUE, -1);
+      if (!rc) rc = add(d, ol + 1, ol + 1 + c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, IDNER__NO_VALUE, -1);
     }
     return rc;
   }
   size_t c = caps_run(d, 0);
   if (!c || c >= n) return IDNER_OK;
-  if (is_dash(d, c)) return add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+  if (is_dash(d, c)) return add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, IDNER__NO_VALUE, -1);
   if (tok_is(d, c, ",") && c + 2 < n && is_outlet(d, c + 1)) {
     size_t o = c + 1, l = has(d, o, IDNER__GZ_ORG) ? ev(d, o)->len[IDNER__GZ_ORG] : 1;
     if (o + l < n && is_dash(d, o + l)) {
-      rc = add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
-      if (!rc) rc = add(d, o, o + l, IDNER_TYPE_ORG, IDNER_EV_DATELINE, W_STRONG, NULL, -1);
+      rc = add(d, 0, c, IDNER_TYPE_LOC, IDNER_EV_DATELINE, W_STRONG, IDNER__NO_VALUE, -1);
+      if (!rc) rc = add(d, o, o + l, IDNER_TYPE_ORG, IDNER_EV_DATELINE, W_STRONG, IDNER__NO_VALUE, -1);
     }
   }
   return rc;
@@ -710,7 +714,7 @@ static int32_t rule_domains(idner_doc *d) {
     size_t len = t->byte_end - t->byte_start;
     if (memchr(s, '/', len) || (len > 4 && (s[0] == 'w' || s[0] == 'W') && s[1] == s[0] && s[2] == s[0]))
       continue;
-    int32_t rc = add(d, i, i + 1, IDNER_TYPE_ORG, IDNER_EV_PATTERN, W_DOMAIN, NULL, -1);
+    int32_t rc = add(d, i, i + 1, IDNER_TYPE_ORG, IDNER_EV_PATTERN, W_DOMAIN, IDNER__NO_VALUE, -1);
     if (rc) return rc;
   }
   return IDNER_OK;
@@ -736,14 +740,14 @@ static int32_t rule_context(idner_doc *d) {
     if (cue == CUE_LANGUAGE && has(d, i, IDNER__GZ_NAT)) {
       /* "bahasa Indonesia", "berbahasa Inggris": a language, not a nation */
       rc = add(d, i - 1, i + ev(d, i)->len[IDNER__GZ_NAT], IDNER_TYPE_NONE, IDNER_EV_CONTEXT,
-               W_BLOCK, NULL, -1);
+               W_BLOCK, IDNER__NO_VALUE, -1);
     } else if (cue == CUE_INITIALS && t->kind == IDNER_TOK_WORD &&
         (t->flags & IDNER_SHAPE_ALLCAPS) && t->char_end - t->char_start <= 4) {
-      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_CONTEXT, W_STRONG, NULL, -1);
+      rc = add(d, i, i + 1, IDNER_TYPE_PER, IDNER_EV_CONTEXT, W_STRONG, IDNER__NO_VALUE, -1);
     } else if (cue == CUE_PLACE && is_name_token(d, i) && !is_name_part(d, i) &&
                !has(d, i, IDNER__GZ_COMMON)) {
       size_t k = name_run(d, i);
-      rc = add(d, i, i + (k ? k : 1), IDNER_TYPE_LOC, IDNER_EV_CONTEXT, W_CONTEXT, NULL, -1);
+      rc = add(d, i, i + (k ? k : 1), IDNER_TYPE_LOC, IDNER_EV_CONTEXT, W_CONTEXT, IDNER__NO_VALUE, -1);
     }
     if (rc) return rc;
   }
@@ -814,7 +818,7 @@ static int32_t acronyms(idner_doc *d, const idner__cand *c) {
     return IDNER_OK;
   if (!is_paren(d, e, "(") || !is_paren(d, e + 2, ")") || !is_acronym(&d->toks.v[e + 1]))
     return IDNER_OK;
-  const char *v = c->type == IDNER_TYPE_NAT ? c->value : NULL;
+  uint32_t v = c->type == IDNER_TYPE_NAT ? c->value_off : IDNER__NO_VALUE;
   int32_t rc = add(d, e + 1, e + 2, c->type, IDNER_EV_ACRONYM, W_STRONG, v, -1);
   return rc ? rc : add_alias(d, e + 1, e + 2, c->type);
 }
@@ -1050,7 +1054,7 @@ static int32_t propagate(idner_doc *d) {
       const idner__alias *al = find_alias(d, span_key(d, i, i + len), (uint32_t)len);
       if (!al) continue;
       if (first_has(d, i, i + len, al->type, W_PROPAGATED, IDNER_EV_PROPAGATED)) continue;
-      if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, NULL, -1)))
+      if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, IDNER__NO_VALUE, -1)))
         return rc;
     }
   }
@@ -1107,7 +1111,7 @@ static int32_t add_model_spans(idner_doc *d) {
     if (l == 0 || !(l & 1)) { i++; continue; }
     size_t j = i + 1;
     while (j < n && d->labels.v[j] == l + 1) j++;
-    int32_t rc = add(d, i, j, idner__label_type[(l - 1) / 2], IDNER_EV_MODEL, W_MODEL, NULL, -1);
+    int32_t rc = add(d, i, j, idner__label_type[(l - 1) / 2], IDNER_EV_MODEL, W_MODEL, IDNER__NO_VALUE, -1);
     if (rc) return rc;
     i = j;
   }
