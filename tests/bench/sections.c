@@ -232,8 +232,12 @@ void section_stages(void) {
            (news_s_per_byte[2] - news_s_per_byte[1]) * 1e9, news_s_per_byte[2] * 1e9);
 }
 
-static double worst_linear = 0;
-static char worst_linear_what[96];
+/* The worst ratio of each series: [0] the input sizes in 4 KB documents
+ * (the issue's series), [1] one document of growing size (an extra check:
+ * it also shows what one long document's arrays cost once they leave the
+ * caches). */
+static double worst_linear[2];
+static char worst_linear_what[2][96];
 
 /* Per-byte time against the reference size (256 KB, or the one before the
  * largest), per stage: linear cost keeps it near 1. */
@@ -253,9 +257,10 @@ static void size_series(const char *section, const size_t *sizes, int nsizes, si
       fmt_size(name, sizeof name, (double)sizes[i]);
       double ratio = rs[i].ok && ref_spb > 0 ? rs[i].med / (double)rs[i].bytes / ref_spb : 0;
       print_tp(section, name, name, s, &rs[i], ratio, i == ref ? "(ref)" : "", NULL, 0);
-      if (i > ref && ratio > worst_linear) {
-        worst_linear = ratio;
-        snprintf(worst_linear_what, sizeof worst_linear_what, "%s, %s, %s", section, name,
+      int w = doc_size == 0;
+      if (i > ref && ratio > worst_linear[w]) {
+        worst_linear[w] = ratio;
+        snprintf(worst_linear_what[w], sizeof worst_linear_what[w], "%s, %s, %s", section, name,
                  bench_stage_name[s]);
       }
     }
@@ -363,12 +368,15 @@ void section_targets(void) {
            verdict(worst_adv <= T_ADVERSARIAL_X));
     printf("    (%s)\n", worst_adv_what);
   }
-  if (worst_linear > 0) {
-    snprintf(m, sizeof m, "%.2fx", worst_linear);
-    printf("  %-44s %-12s %-24s %s\n", "linear cost: worst per-byte time vs ref size", "<= 1.5x", m,
-           worst_linear <= T_LINEAR_X ? "met" : "NOT MET");
-    printf("    (%s; 1.5x is this benchmark's tolerance, the issue says linear)\n",
-           worst_linear_what);
+  static const char *const linear_name[2] = {"linear cost, input size (4 KB documents)",
+                                              "linear cost, one document (extra check)"};
+  for (int w = 0; w < 2; w++) {
+    if (worst_linear[w] <= 0) continue;
+    snprintf(m, sizeof m, "%.2fx", worst_linear[w]);
+    printf("  %-44s %-12s %-24s %s\n", linear_name[w], "<= 1.5x", m,
+           verdict(worst_linear[w] <= T_LINEAR_X));
+    printf("    (worst per-byte time vs the ref size: %s; 1.5x is this benchmark's tolerance)\n",
+           worst_linear_what[w]);
   }
 }
 
