@@ -2363,7 +2363,9 @@ static uint32_t digit_rules(scan *sc, uint32_t want, digit_start *x) {
   uint32_t m = 0;
   /* could a {CONN} follow the digits (conn_then's first tests)? */
   unsigned q0 = x->ql ? (unsigned)(x->q[0] | 0x20) : 0u;
-  int conn = x->dash || (x->space && (x->q[0] == '-' || q0 >= 0x80 || q0 == 'h' || q0 == 's'));
+  /* (x->ql first: spaces may end the text, and q[0] is then past its end) */
+  int conn = x->dash ||
+             (x->space && x->ql && (x->q[0] == '-' || q0 >= 0x80 || q0 == 'h' || q0 == 's'));
   if (run <= 2) {
     /* numeric: d{1,2} [-/.] mo{1,2} (\k<sep> y{4})?; without a weekday
      * before it, h_numeric takes only a match with the year */
