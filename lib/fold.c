@@ -155,7 +155,7 @@ int32_t idner__folder_add_slow(idner__folder *f, size_t k, const unsigned char *
     unsigned c0 = len ? (unsigned char)o[0] : 0;
     f->hash[k] = h;
     f->pos = pos + len;
-    f->plain[k] = (uint8_t)((low == 0) & (len != 0)
+    f->plain[k] = (uint8_t)(((low == 0) & (len != 0))
                                 ? 1u | idner__mark_plain(f->marks, c0, h)
                                 : idner__mark_other(f->marks, c0, len));
   }
