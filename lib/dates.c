@@ -1458,7 +1458,10 @@ static verdict h_clock(const match *m, spec *s) {
   /* "jam" is also the unit "hour": "24 jam 7 hari" needs more than a number */
   const lex *cw = CAP_LEX(m, G_CW, T_KEYWORDS);
   if (cw && (cw->flags & KW_HOUR) && !has(m, G_MI) && !pod && !tz) return VD_REJECT;
-  if (hh < 0 || hh > 24 || mi > 59 || (hh2 >= 0 && (hh2 > 24 || mi2 > 59))) return VD_REJECT;
+  /* 24 only as 24.00, the end of the day (ISO 8601): "24.30" is no time */
+  if (hh < 0 || hh > 24 || mi > 59 || (hh == 24 && mi > 0) ||
+      (hh2 >= 0 && (hh2 > 24 || mi2 > 59 || (hh2 == 24 && mi2 > 0))))
+    return VD_REJECT;
   spec_init(s, SK_CLOCK, GR_DAY);
   s->type = IDNER_TYPE_TIME;
   s->hh = hour_with_pod(hh, pod), s->mi = mi;

@@ -80,10 +80,11 @@ static int is_day(const char *s, size_t n) {
   return m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
 }
 
-/* Thh:mm */
+/* Thh:mm, 00:00..23:59 or 24:00 (ISO 8601's end of the day) */
 static int is_clock(const char *s, size_t n) {
-  return n == 6 && s[0] == 'T' && digits(s + 1, 2) && s[3] == ':' && digits(s + 4, 2) &&
-         num(s + 1, 2) <= 23 && num(s + 4, 2) <= 59;
+  if (n != 6 || s[0] != 'T' || !digits(s + 1, 2) || s[3] != ':' || !digits(s + 4, 2)) return 0;
+  int hh = num(s + 1, 2), mi = num(s + 4, 2);
+  return (hh <= 23 && mi <= 59) || (hh == 24 && mi == 0);
 }
 
 int fuzz_timex_value_ok(const char *s, size_t n, uint32_t type) {
