@@ -4,7 +4,9 @@
  *
  * Input: byte 0 the load flags (bit 0 set: build on the embedded default,
  * i.e. without IDNER_LOAD_NO_DEFAULT, which is slower; bit 1: also
- * IDNER_LOAD_NO_MODEL; bit 2: a small errbuf of 8 bytes), then files,
+ * IDNER_LOAD_NO_MODEL; bit 2: a small errbuf of 8 bytes; bit 3: append
+ * to model.bin the FNV-1a checksum its reader wants, so that mutations
+ * reach the model parser behind that check), then files,
  * each starting with a line "====N" (N: one byte picking the file name
  * from k_names, so the fuzzer never names a path of its own) and holding
  * the bytes up to the next "\n====". The files go to a fresh directory
@@ -69,12 +71,26 @@ static const char k_text[] =
     "Selasa (19/9/2023) pukul 10.00 WIB. Delegasi Amerika Serikat dan PT Pertamina "
     "(Persero) tiba sehari kemudian.\n";
 
+static int g_fix_checksum; /* input byte 0, bit 3 */
+
+/* lib/tagger.c's model.bin checksum: FNV-1a over all but the last 4 bytes. */
+static uint32_t fnv32(const uint8_t *p, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 16777619u;
+  return h;
+}
+
 static void write_file(const char *name, const uint8_t *p, size_t n) {
   char path[160];
   snprintf(path, sizeof path, "%s/%s", g_data, name);
   FILE *f = fopen(path, "wb");
   if (!f) fuzz_fail("cannot create %s", path);
   if (n && fwrite(p, 1, n, f) != n) fuzz_fail("cannot write %s", path);
+  if (g_fix_checksum && !strcmp(name, "model.bin")) {
+    uint32_t h = fnv32(p, n);
+    uint8_t le[4] = {(uint8_t)h, (uint8_t)(h >> 8), (uint8_t)(h >> 16), (uint8_t)(h >> 24)};
+    if (fwrite(le, 1, 4, f) != 4) fuzz_fail("cannot write %s", path);
+  }
   if (fclose(f) != 0) fuzz_fail("cannot close %s", path);
 }
 
@@ -121,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1) return 0;
   setup();
   clear_data_dir();
+  g_fix_checksum = data[0] & 8;
   size_t tsv_len;
   char *tsv = write_files(data + 1, size - 1, &tsv_len);
   uint32_t flags = (data[0] & 1 ? 0 : IDNER_LOAD_NO_DEFAULT) | (data[0] & 2 ? IDNER_LOAD_NO_MODEL : 0);

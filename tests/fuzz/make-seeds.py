@@ -185,9 +185,27 @@ def main():
     gaz["calendar-full"] = sec("a.tsv", H + b"Bali\tLOC\n") + sec("dates-calendar.tsv", calendar)
     for f in ("places.tsv", "titles.tsv", "loc-heads.tsv", "org-heads.tsv"):
         gaz["copy-" + f[:-4]] = sec("zz.tsv", open(os.path.join(gz, f), "rb").read())
+    # small model.bin files (lib/tagger.c's format, without the checksum:
+    # fuzz_load appends it when bit 3 of byte 0 is set), first: a file's
+    # last byte would otherwise be sec()'s newline
+    import struct
+
+    def model(rows, classes, names=(b"nerui",), nl=7, scale=1.0 / 256):
+        b = b"IDNERSEQ" + struct.pack("<6I", 1, 2, 0xFFFF, nl, len(rows), struct.unpack("<I", struct.pack("<f", scale))[0])
+        b += struct.pack("<I", len(names)) + b"".join(bytes([len(x)]) + x for x in names)
+        b += struct.pack("<I", len(classes)) + b"".join(classes)
+        b += bytes((i * 7) & 0xFF for i in range((nl + 1) * nl * 2))
+        for key in rows:
+            b += struct.pack("<I", key) + bytes((key + i) & 0xFF for i in range(2 * nl))
+        return b
+
+    gaz["model-tiny"] = sec("model.bin", model([], [])) + sec("a.tsv", H + b"Bali\tLOC\n")
+    gaz["model-rows"] = sec("model.bin", model([1, 5, 99, 0xFFFFFFFF, 7], [b"\x01\x02\x03\x04\x05\x06"])) + sec("a.tsv", H + b"Bali\tLOC\n")
+    gaz["model-profiles"] = sec("model.bin", model([3, 4], [], names=(b"nerui", b"nerugm", b"idner-news-2k", b"nergrit"))) + sec("a.tsv", H + b"Bali\tLOC\n")
+    gaz["model-bad-labels"] = sec("model.bin", model([3], [], nl=5)) + sec("a.tsv", H + b"Bali\tLOC\n")
     n = 0
     for k in sorted(gaz):
-        write("load", "seed-%02d-%s" % (n, k), b"\x00" + gaz[k]); n += 1
+        write("load", "seed-%02d-%s" % (n, k), (b"\x08" if k.startswith("model-") and "junk" not in k and "magic" not in k else b"\x00") + gaz[k]); n += 1
     write("load", "seed-%02d-on-default" % n, b"\x01" + gaz["ok-small"]); n += 1
     write("load", "seed-%02d-no-model" % n, b"\x03" + gaz["ok-multi"]); n += 1
     write("load", "seed-%02d-small-errbuf" % n, b"\x04" + gaz["bad-class"]); n += 1
