@@ -12,9 +12,15 @@
  *
  * Each scenario runs its operation with the Nth allocation failing for
  * N = 1, 2, ... until the operation completes without reaching the armed
- * failure, and checks that every failed call returns IDNER_ERR_NOMEM with a
- * message (a NULL model for loads), that nothing leaks, and that afterwards a
+ * failure, then again with the Nth and every later allocation failing
+ * (SQLite's persistent mode: what runs after an absorbed failure, e.g. a
+ * failed JIT compile, fails too), and
+ * checks that every failed call returns IDNER_ERR_NOMEM with a message (a
+ * NULL model for loads) or IDNER_OK with unchanged results when a fallback
+ * absorbed the failure, that nothing leaks, and that afterwards a
  * fresh load / doc gives the same entities as an unfailed run.
+ *
+ * A failure message's "N=12+" is N = 12 in persistent mode.
  *
  * Usage: test_alloc_fail SEED_TXT GAZETTEER_DIR [--sites FILE] [--only NAME]
  * Exit 77 (skipped) when the allocator is not ours (ASan/TSan builds define
@@ -22,6 +28,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +68,7 @@ extern void *__libc_memalign(size_t, size_t);
 static int g_counting;          /* count (and maybe fail) allocations */
 static unsigned long g_count;   /* allocations counted since arming */
 static unsigned long g_fail_at; /* fail the allocation with this number (0 = none) */
+static int g_persist;           /* and every allocation after it (SQLite's persistent mode) */
 static int g_failed;            /* the armed failure was reached */
 static int g_record;            /* record every counted call's site */
 static int g_in_hook;           /* no counting inside the unwinder */
@@ -217,9 +225,10 @@ __attribute__((noinline)) static void note_site(int failed) {
 static int tick(void) {
   if (!g_counting || g_in_hook) return 0;
   g_count++;
-  int fail = g_count == g_fail_at;
-  if (fail) g_failed = 1;
-  if (fail || g_record) note_site(fail);
+  int first = g_count == g_fail_at;
+  int fail = first || (g_persist && g_fail_at && g_count > g_fail_at);
+  if (first) g_failed = 1;
+  if (first || g_record) note_site(first);
   return fail;
 }
 
@@ -298,6 +307,9 @@ static int g_failures;
     }                                                           \
   } while (0)
 
+/* "+" after N in messages: persistent mode */
+#define PM (g_persist ? "+" : "")
+
 static void arm(unsigned long n) {
   g_count = 0;
   g_fail_at = n;
@@ -339,7 +351,8 @@ static uint64_t digest(const idner_doc *d) {
 
 /* Corpus-like news text: datelines, dates and times of many shapes (with a
  * reference date: relative ones), acronyms after names, titles, surnames
- * repeated later (propagation), places, nations, organizations. */
+ * repeated later (propagation), places, nations, organizations, non-ASCII
+ * letters and a few invalid bytes. */
 static const char k_extra[] =
     "\n\nANTARA, SURABAYA - Gubernur Jawa Timur Khofifah Indar Parawansa meresmikan "
     "Jembatan Suramadu Baru pada Senin (4/3/2024) pukul 09.30 WIB. Peresmian itu "
@@ -390,7 +403,9 @@ static const char k_extra[] =
     "Presiden Turki Recep Tayyip Erdoğan dan Presiden Brasil Luiz Inácio Lula da Silva "
     "bertemu di São Paulo pada 2 Mei 2024; Erdoğan didampingi Menteri Luar Negeri "
     "Hakan Fİdan. Kanselir Jerman Olaf Scholz dan pelatih Thomas Müller juga hadir. "
-    "ÉLYSÉE menyebut Macron absen. Lula menyebut pertemuan di São Paulo itu penting.\n";
+    "ÉLYSÉE menyebut Macron absen. Lula menyebut pertemuan di São Paulo itu penting.\n"
+    /* invalid UTF-8 (lenient mode): the folder's byte-by-byte path */
+    "Berkas rusak berisi \xFF\xFE dan Band\xC3ung pada 5 Mei 2024.\n";
 
 static char *g_text;
 static size_t g_text_len;
@@ -417,6 +432,7 @@ typedef struct result {
   const char *name;
   unsigned long allocs;  /* allocations in an unfailed run */
   unsigned long injected; /* failures injected (= runs that reached the armed N) */
+  unsigned long persistent; /* the same in persistent mode */
   double seconds;
 } result;
 #define MAX_RESULTS 16
@@ -464,29 +480,34 @@ static void run(const scenario *s) {
   CHECK(g_live_n == base_n && g_live_bytes == base_bytes,
         "%s: unfailed run leaks %zu blocks, %zd bytes", s->name, g_live_n - base_n,
         (ssize_t)(g_live_bytes - base_bytes));
-  for (unsigned long n = 1;; n++) {
-    base_n = g_live_n, base_bytes = g_live_bytes;
-    if (s->setup) s->setup();
-    arm(n);
-    rc = s->op();
-    disarm();
-    int reached = g_failed;
-    if (!reached) {
-      CHECK(rc == IDNER_OK, "%s: N=%lu (past the end): %s", s->name, n, idner_strerror(rc));
-      CHECK(n == r->allocs + 1, "%s: completed at N=%lu, the unfailed run had %lu allocations",
-            s->name, n, r->allocs);
+  for (g_persist = 0; g_persist < 2; g_persist++) {
+    for (unsigned long n = 1;; n++) {
+      base_n = g_live_n, base_bytes = g_live_bytes;
+      if (s->setup) s->setup();
+      arm(n);
+      rc = s->op();
+      disarm();
+      int reached = g_failed;
+      if (reached) {
+        *(g_persist ? &r->persistent : &r->injected) += 1;
+      } else { /* completed: N is past the allocations the operation makes */
+        CHECK(rc == IDNER_OK, "%s: N=%lu%s (past the end): %s", s->name, n, PM,
+              idner_strerror(rc));
+        CHECK(n == r->allocs + 1, "%s: completed at N=%lu%s, the unfailed run had %lu allocations",
+              s->name, n, PM, r->allocs);
+      }
+      s->check(rc, reached);
+      if (s->teardown) s->teardown();
+      CHECK(g_live_n == base_n && g_live_bytes == base_bytes,
+            "%s: N=%lu%s: %s: leaks %zd blocks, %zd bytes", s->name, n, PM, idner_strerror(rc),
+            (ssize_t)(g_live_n - base_n), (ssize_t)(g_live_bytes - base_bytes));
+      if (!reached || g_failures > 20) break;
     }
-    if (reached) r->injected++;
-    s->check(rc, reached);
-    if (s->teardown) s->teardown();
-    CHECK(g_live_n == base_n && g_live_bytes == base_bytes,
-          "%s: N=%lu: %s: leaks %zd blocks, %zd bytes", s->name, n, idner_strerror(rc),
-          (ssize_t)(g_live_n - base_n), (ssize_t)(g_live_bytes - base_bytes));
-    if (!reached || g_failures > 20) break;
   }
+  g_persist = 0;
   r->seconds = now() - t0;
-  printf("%-26s %6lu allocations, %6lu failures injected, %7.2f s\n", r->name, r->allocs,
-         r->injected, r->seconds);
+  printf("%-26s %4lu allocations, %4lu + %4lu failures injected (single + persistent), "
+         "%6.2f s\n", r->name, r->allocs, r->injected, r->persistent, r->seconds);
   fflush(stdout);
 }
 
@@ -495,9 +516,9 @@ static void run(const scenario *s) {
 static void check_status(const char *what, int32_t rc, int reached, const char *msg) {
   if (!reached) return;
   if (rc == IDNER_OK) return; /* the failure was absorbed: results checked by caller */
-  CHECK(rc == IDNER_ERR_NOMEM, "%s: N=%lu: status %d (%s), message '%s'", what, g_fail_at,
+  CHECK(rc == IDNER_ERR_NOMEM, "%s: N=%lu%s: status %d (%s), message '%s'", what, g_fail_at, PM,
         (int)rc, idner_strerror(rc), msg);
-  CHECK(msg[0] != '\0', "%s: N=%lu: empty message", what, g_fail_at);
+  CHECK(msg[0] != '\0', "%s: N=%lu%s: empty message", what, g_fail_at, PM);
 }
 
 /* Loads, analyzes the full text with a fresh doc, returns the digest. */
@@ -531,16 +552,16 @@ static void check_load(int32_t rc, int reached) {
            (unsigned)g_load_flags);
   check_status(what, rc, reached, g_err);
   if (rc != IDNER_OK) {
-    CHECK(g_lm == NULL, "%s: N=%lu: out not NULL on failure", what, g_fail_at);
+    CHECK(g_lm == NULL, "%s: N=%lu%s: out not NULL on failure", what, g_fail_at, PM);
     g_lm = NULL;
     /* afterwards a load succeeds (its result is checked below) */
     CHECK(idner_model_load(g_load_dir, g_load_flags, &g_lm, g_err, sizeof g_err) == IDNER_OK,
-          "%s: reload after N=%lu: %s", what, g_fail_at, g_err);
+          "%s: reload after N=%lu%s: %s", what, g_fail_at, PM, g_err);
   }
   if (g_lm) {
     uint64_t h = digest_of(g_lm);
     if (!g_load_ref) g_load_ref = h;
-    CHECK(h == g_load_ref, "%s: N=%lu: different entities after the load", what, g_fail_at);
+    CHECK(h == g_load_ref, "%s: N=%lu%s: different entities after the load", what, g_fail_at, PM);
   }
   idner_model_free(g_lm);
   g_lm = NULL;
@@ -555,7 +576,7 @@ static int32_t op_doc_new(void) {
 }
 static void check_doc_new(int32_t rc, int reached) {
   if (reached) {
-    CHECK(rc == IDNER_ERR_NOMEM, "doc_new: N=%lu: %s", g_fail_at, idner_strerror(rc));
+    CHECK(rc == IDNER_ERR_NOMEM, "doc_new: N=%lu%s: %s", g_fail_at, PM, idner_strerror(rc));
     CHECK(g_nd == NULL, "doc_new: out not NULL on failure");
     g_nd = NULL;
   }
@@ -593,24 +614,18 @@ static int32_t op_analyze(void) {
                                 g_aopts);
   return idner_analyze(m, g_ad, g_text, g_text_len, g_aopts);
 }
-static int32_t op_again(void) {
-  const idner_model *m = g_am ? g_am : g_shared;
-  if (g_use_tokens)
-    return idner_analyze_tokens(m, g_ad, (const char *const *)g_toks, g_lens, g_ntok, g_starts,
-                                g_aopts);
-  return idner_analyze(m, g_ad, g_text, g_text_len, g_aopts);
-}
 static void check_analyze(int32_t rc, int reached) {
   const char *what = g_use_tokens ? "analyze_tokens" : "analyze";
   check_status(what, rc, reached, idner_doc_error(g_ad));
   if (rc != IDNER_OK) {
     CHECK(idner_doc_entity_count(g_ad) == 0 && idner_doc_token_count(g_ad) == 0,
-          "%s: N=%lu: results left in the doc after a failure", what, g_fail_at);
+          "%s: N=%lu%s: results left in the doc after a failure", what, g_fail_at, PM);
     /* the same doc is usable again */
-    rc = op_again();
-    CHECK(rc == IDNER_OK, "%s: again after N=%lu: %s", what, g_fail_at, idner_doc_error(g_ad));
+    rc = op_analyze();
+    CHECK(rc == IDNER_OK, "%s: again after N=%lu%s: %s", what, g_fail_at, PM,
+          idner_doc_error(g_ad));
   }
-  CHECK(digest(g_ad) == g_aref, "%s: N=%lu: different results (status %s)", what, g_fail_at,
+  CHECK(digest(g_ad) == g_aref, "%s: N=%lu%s: different results (status %s)", what, g_fail_at, PM,
         idner_strerror(rc));
   if (reached && g_fresh_model) {
     /* and a fresh doc on the same model */
@@ -620,8 +635,8 @@ static void check_analyze(int32_t rc, int reached) {
     rc = g_use_tokens ? idner_analyze_tokens(m, d2, (const char *const *)g_toks, g_lens, g_ntok,
                                              g_starts, g_aopts)
                       : idner_analyze(m, d2, g_text, g_text_len, g_aopts);
-    CHECK(rc == IDNER_OK && digest(d2) == g_aref, "%s: fresh doc after N=%lu differs", what,
-          g_fail_at);
+    CHECK(rc == IDNER_OK && digest(d2) == g_aref, "%s: fresh doc after N=%lu%s differs", what,
+          g_fail_at, PM);
     idner_doc_free(d2);
   }
 }
@@ -710,6 +725,10 @@ int main(int argc, char **argv) {
     else if (strcmp(argv[i], "--only") == 0) only = argv[i + 1];
   }
   g_dir = argv[2];
+  /* keep freed memory in the heap: the thousands of loads here would
+   * otherwise spend most of their time mapping and faulting fresh pages */
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   if (read_text(argv[1])) return 1;
   Dl_info di;
   if (!dladdr((void *)&g_count, &di)) return 1;
@@ -787,8 +806,8 @@ int main(int argc, char **argv) {
   double total = now() - t0;
 
   unsigned long allocs = 0, injected = 0;
-  for (size_t i = 0; i < g_nresults; i++) allocs += g_results[i].allocs,
-                                          injected += g_results[i].injected;
+  for (size_t i = 0; i < g_nresults; i++)
+    allocs += g_results[i].allocs, injected += g_results[i].injected + g_results[i].persistent;
   size_t lib_failed = 0;
   for (size_t i = 0; i < g_lib_sites.n; i++) lib_failed += g_lib_sites.v[i].failed > 0;
   printf("total: %lu allocations reached, %lu failures injected, %.1f s\n", allocs, injected,
