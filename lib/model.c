@@ -48,8 +48,9 @@ static int is_gazetteer_file(const char *name) {
 static int32_t list_dir(const char *dir, name_list *out, char *err, size_t errsz) {
   DIR *d = opendir(dir);
   if (!d) {
-    idner__fmt(err, errsz, "%s: cannot open data directory: %s", dir, strerror(errno));
-    return IDNER_ERR_IO;
+    int e = errno; /* opendir allocates: out of memory is NOMEM, not IO */
+    idner__fmt(err, errsz, "%s: cannot open data directory: %s", dir, strerror(e));
+    return e == ENOMEM ? IDNER_ERR_NOMEM : IDNER_ERR_IO;
   }
   struct dirent *de;
   int32_t rc = IDNER_OK;
@@ -68,8 +69,9 @@ static int32_t read_file(const char *path, char **data, size_t *size, char *err,
                          size_t errsz) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    idner__fmt(err, errsz, "%s: cannot open: %s", path, strerror(errno));
-    return IDNER_ERR_IO;
+    int e = errno; /* fopen allocates: out of memory is NOMEM, not IO */
+    idner__fmt(err, errsz, "%s: cannot open: %s", path, strerror(e));
+    return e == ENOMEM ? IDNER_ERR_NOMEM : IDNER_ERR_IO;
   }
   struct stat st;
   if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -228,7 +230,10 @@ int32_t idner_model_load(const char *data_dir, uint32_t flags, idner_model **out
     return IDNER_ERR_NO_DATA;
   }
   idner_model *m = calloc(1, sizeof *m);
-  if (!m) return IDNER_ERR_NOMEM;
+  if (!m) {
+    idner__fmt(errbuf, errbuf_size, "out of memory while loading");
+    return IDNER_ERR_NOMEM;
+  }
   /* The default alone is the image's store; with a data directory every
    * file is parsed (the directory's files replace defaults of the same name
    * and come after them in the store). */
