@@ -86,7 +86,16 @@ extern "C" {
 #define IDNER_ERR_NO_DATA       -8  /* no data: empty directory with IDNER_LOAD_NO_DEFAULT */
 #define IDNER_ERR_INTERNAL      -9  /* a bug in idner (e.g. a regex failed to compile) */
 
-/* Largest input accepted by idner_analyze() in bytes (32-bit offsets). */
+/* Largest input accepted by idner_analyze() in bytes, 2^31 - 1 (offsets
+ * are uint32_t: a text of 4 GiB or more could not be represented). A
+ * longer len is refused with IDNER_ERR_TOO_LARGE before a byte of the text
+ * is read or anything is allocated. idner_analyze_tokens() has the same limit on its joined text;
+ * n tokens join into at least 2n - 1 bytes, so a count n above
+ * (IDNER_MAX_INPUT + 1) / 2 is refused before the arrays are read. In
+ * practice memory bounds a document first: a doc needs a few hundred bytes
+ * per token (one 100 MB document of news text, 19 million tokens: a peak
+ * RSS of about 3.7 GB with IDNER_LOAD_NO_MODEL, 6.5 GB with the sequence
+ * model; tests/test_hostile.c). */
 #define IDNER_MAX_INPUT 0x7FFFFFFFu
 
 /* Static, never-NULL English description of a status code ("unknown status"

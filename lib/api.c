@@ -303,6 +303,12 @@ int32_t idner_analyze_tokens(const idner_model *m, idner_doc *d, const char *con
     idner__fmt(d->err, sizeof d->err, "tokens or lens is NULL with n = %zu", n);
     return finish(d, IDNER_ERR_INVALID_ARG);
   }
+  /* n tokens join into at least 2n - 1 bytes: refuse a count that cannot
+   * fit before reserving n records or reading the arrays */
+  if (n > ((size_t)IDNER_MAX_INPUT + 1) / 2) {
+    idner__fmt(d->err, sizeof d->err, "%zu tokens exceed IDNER_MAX_INPUT joined bytes", n);
+    return finish(d, IDNER_ERR_TOO_LARGE);
+  }
   rc = build_tokens(d, tokens, lens, n, sentence_starts, (o->flags & IDNER_FLAG_STRICT_UTF8) != 0);
   if (!rc) {
     d->text = d->joined.v ? d->joined.v : "";

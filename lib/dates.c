@@ -3428,6 +3428,14 @@ static int32_t parse_grammar(idner__dategrammar *g, const char *data, size_t len
                GRAMMAR_MAGIC);
     return IDNER_ERR_DATA_FORMAT;
   }
+  /* the lines are split as C strings: a NUL would end the file silently */
+  const char *nul = memchr(data, '\0', len);
+  if (nul) {
+    size_t at = 1;
+    for (const char *q = data; q < nul; q++) at += *q == '\n';
+    idner__fmt(err, errsz, "%s:%zu: NUL byte in the line", g->fname, at);
+    return IDNER_ERR_DATA_FORMAT;
+  }
   size_t line = 0;
   for (char *p = g->text, *next; p && *p; p = next) {
     line++;

@@ -221,6 +221,10 @@ int32_t idner__gz_add_file(idner__gazetteer *g, const char *name, const char *da
   line_ctx c = {name, 0, err, errsz};
   size_t pos = 0;
   if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) pos = 3; /* BOM */
+  if (size >= 2 && (memcmp(data, "\xFF\xFE", 2) == 0 || memcmp(data, "\xFE\xFF", 2) == 0)) {
+    c.lineno = 1;
+    return fail(&c, IDNER_ERR_DATA_FORMAT, "UTF-16 byte-order mark (data files must be UTF-8)");
+  }
   if (size == pos) {
     c.lineno = 1;
     return fail(&c, IDNER_ERR_DATA_FORMAT, "empty file (first line must be '# idner-gazetteer 1')");
@@ -231,6 +235,9 @@ int32_t idner__gz_add_file(idner__gazetteer *g, const char *name, const char *da
     size_t len = end - pos;
     if (len && data[pos + len - 1] == '\r') len--;
     c.lineno++;
+    /* a text file holds no NUL (the tokenizer would read "Jo\0ko" as two
+     * words, a header check would call it a version mismatch) */
+    if (memchr(data + pos, '\0', len)) return fail(&c, IDNER_ERR_DATA_FORMAT, "NUL byte in the line");
     int32_t rc = c.lineno == 1 ? check_header(&c, data + pos, len)
                                : parse_line(g, &c, data + pos, len);
     if (rc) return rc;
