@@ -5,7 +5,7 @@
  * case checks the status, the message, that nothing half-built is returned,
  * and for text the documented offsets. `test_hostile --table` also prints
  * every case and the answer observed as a markdown table (the source of
- * docs/robustness-inputs.md). */
+ * docs/robustness.md, "Hostile inputs"). */
 #define _GNU_SOURCE
 #include <check.h>
 #include <dirent.h>
@@ -499,7 +499,7 @@ START_TEST(test_100mb_document) {
   idner_options_init(&o);
   o.ref_year = 2023, o.ref_month = 9, o.ref_day = 19;
   /* gazetteers and rules: the sequence model's scratch would double the
-   * doc's memory (about 6.5 GB here; see docs/robustness-inputs.md) */
+   * doc's memory (about 6.5 GB here; see docs/robustness.md, "Hostile inputs") */
   idner_model *m;
   char err[256];
   ck_assert_int_eq(idner_model_load(NULL, IDNER_LOAD_NO_MODEL, &m, err, sizeof err), IDNER_OK);
