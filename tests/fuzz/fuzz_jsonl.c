@@ -27,14 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static idner_model *g_models[2];
 static idner_doc *g_doc;
 
-static void setup(void) {
-  static const uint32_t flags[2] = {IDNER_LOAD_NO_MODEL, 0};
-  char err[256];
-  for (int i = 0; i < 2; i++)
-    if (!g_models[i] && idner_model_load(NULL, flags[i], &g_models[i], err, sizeof err) != IDNER_OK)
-      fuzz_fail("cannot load the embedded model (flags %u): %s", flags[i], err);
-  if (!g_doc && idner_doc_new(&g_doc) != IDNER_OK) fuzz_fail("idner_doc_new failed");
-}
+static void setup(void) { fuzz_load_embedded(g_models, &g_doc); }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
 static int json_number_ok(const char *s, size_t n) {

@@ -20,6 +20,15 @@ void fuzz_fail(const char *fmt, ...) {
   abort();
 }
 
+void fuzz_load_embedded(idner_model *models[2], idner_doc **doc) {
+  static const uint32_t flags[2] = {IDNER_LOAD_NO_MODEL, 0};
+  char err[256];
+  for (int i = 0; i < 2; i++)
+    if (!models[i] && idner_model_load(NULL, flags[i], &models[i], err, sizeof err) != IDNER_OK)
+      fuzz_fail("cannot load the embedded model (flags %u): %s", flags[i], err);
+  if (!*doc && idner_doc_new(doc) != IDNER_OK) fuzz_fail("idner_doc_new failed");
+}
+
 size_t fuzz_utf8_seq(const unsigned char *s, size_t len) {
   unsigned c = s[0];
   size_t n;

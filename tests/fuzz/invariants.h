@@ -18,6 +18,11 @@ void fuzz_fail(const char *fmt, ...)
 #endif
     ;
 
+/* Loads the embedded default once into models[0] (IDNER_LOAD_NO_MODEL) and
+ * models[1] (with the model), and makes *doc once; fuzz_fail on failure.
+ * For targets that keep them for the whole process. */
+void fuzz_load_embedded(idner_model *models[2], idner_doc **doc);
+
 /* Length (1..4) of the valid UTF-8 sequence at s[0..len), or 0 when the
  * byte at s starts none (overlong, surrogate, > U+10FFFF, truncated, stray
  * continuation byte): the library then counts that one byte as one code
