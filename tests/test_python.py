@@ -190,7 +190,15 @@ class LoadingTest(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("ImportError", r.stderr)
         self.assertIn("IdnerEntity is 84 bytes in the Python binding but 80", r.stderr)
-        # The unchanged copy imports: the failure is the mirror's.
+        # The format that unpacks entity arrays is checked against the mirror
+        # (same size, two fields swapped).
+        swapped = src.replace('ENTITY_FORMAT = "=14IiI4I"', 'ENTITY_FORMAT = "=14IIi4I"')
+        self.assertNotEqual(swapped, src)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(swapped)
+        r = run_python("import idner", {"PYTHONPATH": pydir})
+        self.assertIn("ImportError: idner._native.ENTITY_FORMAT does not match", r.stderr)
+        # The unchanged copy imports: the failures are the edits'.
         with open(path, "w", encoding="utf-8") as f:
             f.write(src)
         r = run_python("import idner", {"PYTHONPATH": pydir})

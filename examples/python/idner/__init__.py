@@ -31,6 +31,7 @@ import ctypes
 import datetime
 import os
 import re
+import struct
 import threading
 import weakref
 from dataclasses import dataclass
@@ -428,30 +429,51 @@ class Model:
 
     @staticmethod
     def _entities(doc: _ThreadDoc, text: str) -> List[Entity]:
+        # This loop runs with the GIL held (the library call did not): it is
+        # what limits the thread speed-up, so it avoids per-entity ctypes calls.
+        n = _lib.idner_doc_entity_count(doc.ptr)
+        if n == 0:
+            return []
         pool_len = _native.u32()
         pool_ptr = _lib.idner_doc_strings(doc.ptr, ctypes.byref(pool_len))
         pool = ctypes.string_at(pool_ptr, pool_len.value) if pool_ptr and pool_len.value \
             else b""
+        size = len(pool)
 
         def pooled(offset: int, length: int) -> Optional[str]:
-            if length == 0 or offset + length > len(pool):
+            if length == 0 or offset + length > size:
                 return None
-            return _decode(pool[offset:offset + length])
+            return pool[offset:offset + length].decode("utf-8", "surrogateescape")
 
-        names = _native.EVIDENCE_NAMES
-        raw = _lib.idner_doc_entities(doc.ptr)
+        # One copy of the array, unpacked as tuples: much cheaper than ctypes
+        # field access (ENTITY_FORMAT is checked against IdnerEntity at import).
+        raw = ctypes.string_at(_lib.idner_doc_entities(doc.ptr), n * _ENTITY_SIZE)
         out = []
-        for i in range(_lib.idner_doc_entity_count(doc.ptr)):
-            e = raw[i]
+        for (etype, bs, be, cs, ce, ts, te, ev, vo, vl, mo, ml, eo, el, tz, has_tz,
+             *_reserved) in _ENTITY_STRUCT.iter_unpack(raw):
             out.append(Entity(
-                type=_lib.idner_type_name(e.type).decode("ascii"),
-                text=text[e.char_start:e.char_end], start=e.char_start, end=e.char_end,
-                byte_start=e.byte_start, byte_end=e.byte_end,
-                token_start=e.token_start, token_end=e.token_end,
-                value=pooled(e.value_offset, e.value_len),
-                mod=pooled(e.mod_offset, e.mod_len),
-                end_value=pooled(e.end_value_offset, e.end_value_len),
-                tz_offset_minutes=e.tz_offset_minutes if e.has_tz else None,
-                evidence=tuple(name for bit, name in enumerate(names)
-                               if e.evidence & (1 << bit))))
+                _type_name(etype), text[cs:ce], cs, ce, bs, be, ts, te,
+                pooled(vo, vl), pooled(mo, ml), pooled(eo, el),
+                tz if has_tz else None, _evidence(ev)))
         return out
+
+
+_ENTITY_STRUCT = struct.Struct(_native.ENTITY_FORMAT)
+_ENTITY_SIZE = _ENTITY_STRUCT.size
+_type_names: Dict[int, str] = {}
+_evidence_names: Dict[int, Tuple[str, ...]] = {}
+
+
+def _type_name(code: int) -> str:
+    name = _type_names.get(code)
+    if name is None:  # a benign race: both threads store the same string
+        name = _type_names[code] = _lib.idner_type_name(code).decode("ascii")
+    return name
+
+
+def _evidence(mask: int) -> Tuple[str, ...]:
+    names = _evidence_names.get(mask)
+    if names is None:
+        names = _evidence_names[mask] = tuple(
+            name for bit, name in enumerate(_native.EVIDENCE_NAMES) if mask & (1 << bit))
+    return names

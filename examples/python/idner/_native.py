@@ -18,6 +18,7 @@ Search order (the first that applies wins):
 import ctypes
 import ctypes.util
 import os
+import struct
 from typing import List, Tuple
 
 # ---- Constants mirrored from idner.h ---------------------------------------------
@@ -80,6 +81,11 @@ class IdnerEntity(ctypes.Structure):
         ("tz_offset_minutes", i32), ("has_tz", u32),
         ("reserved", u32 * 4),
     ]
+
+
+# idner_entity as a struct module format (native byte order, no padding), in
+# field order, for unpacking the whole entity array at once.
+ENTITY_FORMAT = "=14IiI4I"
 
 
 class IdnerOptions(ctypes.Structure):
@@ -198,15 +204,28 @@ def declare(lib: ctypes.CDLL) -> None:
 
 def check_layout(lib, where: str) -> None:
     """ImportError unless every struct mirror has the library's size."""
-    for struct, fn in ((IdnerToken, lib.idner_sizeof_token),
+    for mirror, fn in ((IdnerToken, lib.idner_sizeof_token),
                        (IdnerEntity, lib.idner_sizeof_entity),
                        (IdnerOptions, lib.idner_sizeof_options)):
-        if ctypes.sizeof(struct) != fn():
-            raise ImportError(f"{struct.__name__} is {ctypes.sizeof(struct)} bytes in the "
+        if ctypes.sizeof(mirror) != fn():
+            raise ImportError(f"{mirror.__name__} is {ctypes.sizeof(mirror)} bytes in the "
                               f"Python binding but {fn()} in {where}: the binding does not "
                               "match the library (use the binding of the same idner version)")
+
+
+def check_entity_format() -> None:
+    """ImportError unless ENTITY_FORMAT unpacks IdnerEntity field by field."""
+    names = [name for name, _ in IdnerEntity._fields_ if name != "reserved"]
+    probe = IdnerEntity()
+    for i, name in enumerate(names, 1):  # distinct values; a negative one for the int32
+        setattr(probe, name, -i if name == "tz_offset_minutes" else i)
+    want = tuple(getattr(probe, name) for name in names) + (0,) * len(probe.reserved)
+    if struct.calcsize(ENTITY_FORMAT) != ctypes.sizeof(IdnerEntity) or \
+            struct.unpack(ENTITY_FORMAT, bytes(probe)) != want:
+        raise ImportError("idner._native.ENTITY_FORMAT does not match IdnerEntity")
 
 
 lib, library_path = load_library()
 declare(lib)
 check_layout(lib, library_path)
+check_entity_format()
