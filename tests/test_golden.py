@@ -1,7 +1,7 @@
 """Golden test: the seed article (../shared/spec/seed.txt) must give exactly
 the gold entities of seed.gold.jsonl (byte offsets, types, DATE values and
 mods) with reference date 2023-09-19, and nothing else. Runs the built shared
-library through the ctypes example wrapper. Skips (exit 77) when ../shared is
+library through the Python package (examples/python/idner). Skips (exit 77) when ../shared is
 absent."""
 import json
 import os
@@ -18,7 +18,7 @@ def main() -> int:
     if not (os.path.exists(seed) and os.path.exists(gold_path)):
         print(f"SKIP: {spec} has no seed.txt/seed.gold.jsonl (../shared absent)")
         return 77
-    import idner_ctypes as idner
+    import idner
 
     text = open(seed, "rb").read()
     gold = [json.loads(line) for line in open(gold_path, encoding="utf-8") if line.strip()]
@@ -27,8 +27,8 @@ def main() -> int:
         return (e["start"], e["end"], e["type"], e.get("value"), e.get("mod"))
 
     want = {key(g) for g in gold}
-    with idner.Tagger() as tagger:
-        ents = tagger.analyze(text, date="2023-09-19")
+    with idner.Model() as model:
+        ents = model.analyze(text, date="2023-09-19")
     got = {(e.byte_start, e.byte_end, e.type,
             e.value if e.type in ("DATE", "TIME") else None,
             e.mod if e.type in ("DATE", "TIME") else None) for e in ents}
