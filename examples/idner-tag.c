@@ -516,7 +516,7 @@ static int entity_in_text(const idner_entity *e, uint32_t text_len) {
 static void write_evidence(json_writer *w, uint32_t evidence) {
   static const char *const names[] = {"GAZETTEER", "PATTERN", "TITLE", "NAME_PARTS",
                                       "DATE_RULE", "PROPAGATED", "ACRONYM", "DATELINE",
-                                      "CONTEXT"};
+                                      "CONTEXT", "MODEL"};  /* bit b = 1u << b (IDNER_EV_*) */
   json_begin_array(w, "evidence");
   for (unsigned b = 0; b < sizeof names / sizeof names[0]; b++)
     if (evidence & (1u << b)) json_write_member_string(w, NULL, names[b], strlen(names[b]));

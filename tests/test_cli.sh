@@ -210,6 +210,9 @@ PY
 }
 check "--format json is valid pretty JSON, one object per document" \
   eval 'run 0 --input jsonl --format json "$WORK/docs.jsonl" && validate_json_docs "$WORK/out" 5'
+# Every IDNER_EV_* bit has a name: the sequence model's entities say "MODEL".
+check "--format json names the MODEL evidence bit" \
+  eval 'run 0 --format json --date 2023-09-19 "$HERE/../examples/seed.txt" && grep -q "\"MODEL\"" "$WORK/out"'
 check "--input jsonl --format conll gives token TAB label lines" \
   eval 'run 0 --input jsonl --format conll "$WORK/docs.jsonl" && grep -q "^Wang	B-PER$" "$WORK/out" && grep -q "^Yi	I-PER$" "$WORK/out"'
 
