@@ -43,7 +43,7 @@ got=$(readelf -d "$libdir/$real" | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
 [ "$got" = "$soname" ] || fail "SONAME of $real is '$got', expected $soname"
 [ "$(readlink "$libdir/libidner.so")" = "$soname" ] || fail "libidner.so does not point to $soname"
 [ "$(readlink "$libdir/$soname")" = "$real" ] || fail "$soname does not point to $real"
-[ -f "$libdir/$real" ] && [ ! -L "$libdir/$real" ] || fail "$real is not a regular file"
+if [ ! -f "$libdir/$real" ] || [ -L "$libdir/$real" ]; then fail "$real is not a regular file"; fi
 echo "ok: SONAME $soname; libidner.so -> $soname -> $real"
 sh "$src/tests/check_exports.sh" "$libdir/$real" >/dev/null || fail "installed library exports more than idner_*"
 echo "ok: the installed $real exports only idner_* symbols"
@@ -81,8 +81,9 @@ linked() {  # program shared|static
   if [ "$2" = static ]; then
     [ -z "$lib" ] || fail "$1 is meant to be static but loads $lib"
   else
-    [ -n "$lib" ] && [ "$(cd "$(dirname "$lib")" && pwd -P)" = "$(cd "$libdir" && pwd -P)" ] ||
+    if [ -z "$lib" ] || [ "$(cd "$(dirname "$lib")" && pwd -P)" != "$(cd "$libdir" && pwd -P)" ]; then
       fail "$1 loads '${lib:-no libidner}', not the installed one in $libdir"
+    fi
   fi
 }
 
@@ -109,8 +110,9 @@ tag_runs() {  # idner-tag -> the outputs of the compared runs, one file
 eval_run() { "$1" "$tmp/gold.conll" | grep -v ' analyzed in '; }
 tag_runs "$tag_ref" >"$tmp/tag.ref"
 eval_run "$eval_ref" >"$tmp/eval.ref"
-grep -q '"entities"' "$tmp/tag.ref" && grep -q '^processed ' "$tmp/eval.ref" ||
+if ! grep -q '"entities"' "$tmp/tag.ref" || ! grep -q '^processed ' "$tmp/eval.ref"; then
   fail "the in-tree reference outputs look wrong"
+fi
 
 for variant in cm-shared:shared cm-static:static mk:shared; do
   dir=$tmp/${variant%%:*} kind=${variant#*:}
