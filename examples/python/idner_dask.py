@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""idner_dask.py — tags a large JSON Lines corpus on Dask with the idner Python binding.
+
+Input: idner-tag's `--input jsonl` format, one {"id", "text", "doc_date"} object per line
+(blank lines skipped, the id defaulting to the line number, --date overriding doc_date).
+Output: a directory of part files, one per input block, each line the object
+`idner-tag --input jsonl --format jsonl` writes for the same line ({"id", "entities"}),
+so `cat OUT/part-*.jsonl` is idner-tag's output for a single input file. A `_SUCCESS`
+file is written last, with the run's counts.
+
+Each worker process loads one idner.Model, lazily on its first block, and keeps it for
+the process's life (a module-level cache: the model is never pickled nor reloaded per
+block); threads of one worker share it (the binding keeps one idner_doc per thread).
+
+The first invalid document (bad JSON, "text" not a string, bad doc_date, ...) fails the
+whole run with "FILE:LINE: message", as idner-tag does; part files already written stay,
+but no _SUCCESS is written.
+
+Usage (see docs/scaling.md):
+  PYTHONPATH=examples/python IDNER_LIBRARY=build/libidner.so \\
+    /usr/bin/python3 examples/python/idner_dask.py --local 2 corpus.jsonl out/
+  ... idner_dask.py --scheduler tcp://host:8786 /shared/corpus.jsonl /shared/out/
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+import operator
+import os
+import re
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator, Optional
+
+import idner
+
+PROG = "idner_dask"
+DEFAULT_BLOCKSIZE = "8 MiB"
+
+
+class DocumentError(ValueError):
+    """An invalid input document; str() is "FILE:LINE: message", like idner-tag."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
+
+    def __reduce__(self):  # keeps both fields across the worker -> client pickle
+        return (DocumentError, (self.where, self.message))
+
+
+@dataclass(frozen=True)
+class Options:
+    """What every block needs; small and picklable (shipped with each task)."""
+
+    date: Optional[str]  # --date: overrides every doc_date
+    default_date: str  # for documents without doc_date: --date, else the client's today
+    types: Optional[str]  # "PER,NAT" or None (all)
+    profile: Optional[str]
+    strict_utf8: bool
+    data_dir: Optional[str]
+    no_model: bool
+
+
+# ---- The per-process model ----------------------------------------------------------
+
+_models: dict[tuple, idner.Model] = {}
+_models_lock = threading.Lock()
+
+
+def get_model(data_dir: Optional[str], no_model: bool) -> idner.Model:
+    """The process's Model for these load options, loaded on first use."""
+    key = (data_dir, no_model)
+    with _models_lock:
+        model = _models.get(key)
+        if model is None:
+            model = idner.Model(data_dir, no_model=no_model)
+            _models[key] = model
+        return model
+
+
+def worker_info() -> dict[str, Any]:
+    """Run on each worker after a job: models loaded here and peak RSS (KiB)."""
+    import resource
+
+    return {"pid": os.getpid(), "models": len(_models),
+            "max_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+# ---- One document ---------------------------------------------------------------------
+
+class RawNumber:
+    """A JSON number kept as written, so ids come out exactly as they came in."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"invalid literal {name}")
+
+
+def _object_no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f'duplicate key "{key[:40]}"')
+        obj[key] = value
+    return obj
+
+
+_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _valid_date(s: str) -> bool:
+    if not _DATE_RE.fullmatch(s):
+        return False
+    try:
+        datetime.date(int(s[:4]), int(s[5:7]), int(s[8:]))
+    except ValueError:
+        return False
+    return True
+
+
+def dumps(value: Any) -> str:
+    """json.dumps escaping like idner-tag's writer (DEL, U+2028, U+2029 as \\u)."""
+    s = json.dumps(value, ensure_ascii=False)
+    return s.replace("\x7f", "\\u007f").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def parse_line(line: bytes, where: str) -> dict[str, Any]:
+    """The JSON object on one line, as strictly as idner-tag's parser."""
+    try:
+        s = line.decode("utf-8")
+        obj = json.loads(s, object_pairs_hook=_object_no_duplicates,
+                         parse_constant=_reject_constant, parse_int=RawNumber,
+                         parse_float=RawNumber)
+    except UnicodeDecodeError as e:
+        raise DocumentError(where, f"invalid JSON: invalid UTF-8 at byte {e.start}") from None
+    except ValueError as e:  # json.JSONDecodeError included
+        raise DocumentError(where, f"invalid JSON: {e}") from None
+    if not isinstance(obj, dict):
+        raise DocumentError(where, "invalid JSON: expected an object")
+    return obj
+
+
+def tag_line(model: idner.Model, opts: Options, line: bytes, lineno: int, name: str) -> str:
+    """The output line (without newline) for one non-blank input line."""
+    where = f"{name}:{lineno}"
+    obj = parse_line(line, where)
+    text = obj.get("text")
+    if type(text) is not str:
+        raise DocumentError(where, 'invalid document: "text" must be a string')
+    mid = obj.get("id")
+    if mid is None:
+        id_json = str(lineno)
+    elif isinstance(mid, RawNumber):
+        id_json = mid.raw
+    elif type(mid) is str:
+        id_json = dumps(mid)
+    else:
+        raise DocumentError(where, 'invalid document: "id" must be a string or a number')
+    mdate = obj.get("doc_date")
+    if opts.date is not None or mdate is None:
+        date = opts.default_date
+    elif type(mdate) is str and _valid_date(mdate):
+        date = mdate
+    else:
+        raise DocumentError(where, 'invalid document: "doc_date" must be a date "YYYY-MM-DD"')
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a \u escape
+        raise DocumentError(where, "invalid JSON: unpaired surrogate in \\u escape") from None
+    try:
+        ents = model.analyze(text, date=date, types=opts.types, profile=opts.profile,
+                             strict_utf8=opts.strict_utf8)
+    except idner.IdnerError as e:
+        raise DocumentError(where, str(e)) from None
+    return ('{"id": ' + id_json + ', "entities": ['
+            + ", ".join(dumps(e.to_dict()) for e in ents) + "]}")
+
+
+# ---- One block (a Dask task) ------------------------------------------------------------
+
+def count_lines(block: bytes) -> int:
+    """Lines that end in this block; the next block's first line number follows."""
+    return block.count(b"\n")
+
+
+def block_lines(block: bytes, first_line: int) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for the non-blank lines, line endings and a leading BOM cut."""
+    lines = block.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()  # the block ended with a newline
+    for i, line in enumerate(lines):
+        lineno = first_line + i
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if line.strip(b" \t"):
+            yield lineno, line
+
+
+def tag_block(block: bytes, first_line: int, name: str, part_path: str,
+              opts: Options) -> dict[str, int]:
+    """Tags one block of whole lines into part_path (written whole, then renamed)."""
+    model = get_model(opts.data_dir, opts.no_model)
+    docs = ents = 0
+    tmp = part_path + ".tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+        for lineno, line in block_lines(block, first_line):
+            out.write(tag_line(model, opts, line, lineno, name))
+            out.write("\n")
+            docs += 1
+    os.replace(tmp, part_path)
+    return {"docs": docs, "bytes": len(block)}
+
+
+# ---- The job ------------------------------------------------------------------------------
+
+def build_tasks(paths: list[str], out_dir: str, opts: Options, blocksize: Any) -> list[Any]:
+    """One delayed tag_block per block of every input, in input order.
+
+    Blocks are cut at newlines by dask.bytes.read_bytes (any fsspec URL works, if every
+    worker can read it). A block's first line number is 1 + the newlines of the file's
+    earlier blocks: a chain of cheap counting tasks, so the ids that default to line
+    numbers and the error positions are the same as idner-tag's.
+    """
+    from dask import delayed
+    from dask.bytes import read_bytes
+
+    _, blocks_per_file, names = read_bytes(paths, delimiter=b"\n", blocksize=blocksize,
+                                           sample=False, include_path=True)
+    tasks = []
+    part = 0
+    for name, blocks in zip(names, blocks_per_file):
+        first_line: Any = 1
+        for block in blocks:
+            part_path = os.path.join(out_dir, f"part-{part:05d}.jsonl")
+            tasks.append(delayed(tag_block, pure=False)(block, first_line, name, part_path, opts))
+            first_line = delayed(operator.add)(first_line, delayed(count_lines)(block))
+            part += 1
+    return tasks
+
+
+def run(client: Any, paths: list[str], out_dir: str, opts: Options,
+        blocksize: Any = DEFAULT_BLOCKSIZE) -> dict[str, Any]:
+    """Tags paths into out_dir on the client's cluster; returns the run's counts."""
+    import dask
+
+    os.makedirs(out_dir, exist_ok=True)
+    if any(f.startswith("part-") or f == "_SUCCESS" for f in os.listdir(out_dir)):
+        raise FileExistsError(f"{out_dir} already holds output (part files or _SUCCESS)")
+    start = time.monotonic()
+    tasks = build_tasks(paths, out_dir, opts, blocksize)
+    results = dask.compute(*tasks, scheduler=client.get)
+    seconds = time.monotonic() - start
+    stats = {"parts": len(results), "docs": sum(r["docs"] for r in results),
+             "bytes": sum(r["bytes"] for r in results), "seconds": round(seconds, 3),
+             "workers": len(client.scheduler_info()["workers"])}
+    infos = client.run(worker_info)
+    stats["max_worker_rss_mib"] = round(max(i["max_rss_kib"] for i in infos.values()) / 1024, 1)
+    stats["models_per_worker"] = [i["models"] for i in infos.values()]
+    with open(os.path.join(out_dir, "_SUCCESS"), "w", encoding="utf-8") as f:
+        f.write(json.dumps({**stats, "options": asdict(opts)}) + "\n")
+    return stats
+
+
+def make_options(args: argparse.Namespace) -> Options:
+    default_date = args.date or datetime.date.today().isoformat()
+    return Options(date=args.date, default_date=default_date, types=args.types,
+                   profile=args.profile, strict_utf8=args.strict_utf8,
+                   data_dir=os.path.abspath(args.data) if args.data else None,
+                   no_model=args.no_model)
+
+
+def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog=PROG, description="Tags idner-tag --input jsonl documents on a Dask cluster; "
+        "writes OUT_DIR/part-NNNNN.jsonl in idner-tag --format jsonl format.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSONL files (or globs / fsspec URLs every worker can read)")
+    p.add_argument("out_dir", metavar="OUT_DIR", help="output directory (new or empty)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="an existing cluster's scheduler, e.g. tcp://host:8786")
+    where.add_argument("--local", type=int, metavar="N",
+                       help="start a LocalCluster of N worker processes, 1 thread each")
+    p.add_argument("--blocksize", default=DEFAULT_BLOCKSIZE,
+                   help=f"bytes of input per partition, e.g. '4 MiB' (default {DEFAULT_BLOCKSIZE})")
+    p.add_argument("--date", help="reference date YYYY-MM-DD for every document "
+                   "(default: the document's doc_date, else today's date on the client)")
+    p.add_argument("--types", help="only emit these types, e.g. PER,NAT")
+    p.add_argument("--profile", help="annotation profile of the sequence model")
+    p.add_argument("--strict-utf8", action="store_true", help="reject invalid UTF-8")
+    p.add_argument("--no-model", action="store_true", help="gazetteers and rules only")
+    p.add_argument("--data", metavar="DIR", help="add/replace gazetteer files from DIR "
+                   "(a path every worker can read)")
+    args = p.parse_args(argv)
+    if args.date is not None and not _valid_date(args.date):
+        p.error(f"invalid --date '{args.date}' (expected a calendar date YYYY-MM-DD)")
+    if args.local is not None and args.local < 1:
+        p.error("--local needs at least 1 worker")
+    return args
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = parse_args(argv)
+    opts = make_options(args)
+    from dask.distributed import Client, LocalCluster
+
+    # The tasks must name this module's functions by import path, not by value
+    # (a __main__ function would be pickled with its globals, model cache included).
+    import idner_dask
+
+    if args.local is not None:
+        cluster = LocalCluster(n_workers=args.local, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    else:
+        cluster = None
+        client = Client(args.scheduler)
+    try:
+        stats = idner_dask.run(client, args.inputs, args.out_dir, opts, args.blocksize)
+    except idner_dask.DocumentError as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    except (OSError, idner.IdnerError) as e:
+        print(f"{PROG}: {e}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    rate = stats["docs"] / stats["seconds"] if stats["seconds"] > 0 else 0.0
+    print(f"{PROG}: {stats['docs']} documents, {stats['bytes'] / 1e6:.1f} MB, "
+          f"{stats['parts']} parts, {stats['workers']} workers: {stats['seconds']:.2f} s, "
+          f"{rate:.0f} documents/s; peak worker RSS {stats['max_worker_rss_mib']} MiB",
+          file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
