@@ -293,6 +293,7 @@ def run(client: Any, paths: list[str], out_dir: str, opts: Options,
     os.makedirs(out_dir, exist_ok=True)
     if any(f.startswith("part-") or f == "_SUCCESS" for f in os.listdir(out_dir)):
         raise FileExistsError(f"{out_dir} already holds output (part files or _SUCCESS)")
+    before = client.run(worker_info)
     start = time.monotonic()
     tasks = build_tasks(paths, out_dir, opts, blocksize)
     results = dask.compute(*tasks, scheduler=client.get)
@@ -302,6 +303,7 @@ def run(client: Any, paths: list[str], out_dir: str, opts: Options,
              "workers": len(client.scheduler_info()["workers"])}
     infos = client.run(worker_info)
     stats["max_worker_rss_mib"] = round(max(i["max_rss_kib"] for i in infos.values()) / 1024, 1)
+    stats["worker_rss_before_mib"] = round(max(i["max_rss_kib"] for i in before.values()) / 1024, 1)
     stats["models_per_worker"] = [i["models"] for i in infos.values()]
     with open(os.path.join(out_dir, "_SUCCESS"), "w", encoding="utf-8") as f:
         f.write(json.dumps({**stats, "options": asdict(opts)}) + "\n")
@@ -377,7 +379,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     rate = stats["docs"] / stats["seconds"] if stats["seconds"] > 0 else 0.0
     print(f"{PROG}: {stats['docs']} documents, {stats['bytes'] / 1e6:.1f} MB, "
           f"{stats['parts']} parts, {stats['workers']} workers: {stats['seconds']:.2f} s, "
-          f"{rate:.0f} documents/s; peak worker RSS {stats['max_worker_rss_mib']} MiB",
+          f"{rate:.0f} documents/s; peak worker RSS {stats['max_worker_rss_mib']} MiB "
+          f"({stats['worker_rss_before_mib']} MiB before the job)",
           file=sys.stderr)
     return 0
 

@@ -64,15 +64,15 @@ best() { # best "wall rss" line over $runs runs of "$@" (stdout to $out)
 
 echo "== $docs documents, $(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1e6 }') MB of JSONL;" \
      "$(nproc) CPUs; load average $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%FT%TZ)"
-printf "%-22s %9s %9s %8s %13s %12s %9s %10s\n" run "wall s" "docs/s" "MB/s" "tagging s" \
-       "tag docs/s" "RSS MiB" "workers'"
+printf "%-22s %9s %9s %8s %13s %12s %9s %10s %8s\n" run "wall s" "docs/s" "MB/s" "tagging s" \
+       "tag docs/s" "RSS MiB" "workers'" "before"
 for j in 1 2; do
   out=$work/tag-j$j.jsonl
   r=$(best sh -c '"$0" --input jsonl --format jsonl --date "$1" -j "$2" "$3" >"$4"' \
         "$tag" "$date" "$j" "$work/in.jsonl" "$out")
   awk -v n="$docs" -v b="$bytes" -v w="${r%% *}" -v m="${r##* }" -v name="idner-tag -j$j" \
-    'BEGIN { printf "%-22s %9.2f %9.0f %8.2f %13s %12s %9.0f %10s\n",
-             name, w, n / w, b / 1e6 / w, "-", "-", m / 1024, "-" }'
+    'BEGIN { printf "%-22s %9.2f %9.0f %8.2f %13s %12s %9.0f %10s %8s\n",
+             name, w, n / w, b / 1e6 / w, "-", "-", m / 1024, "-", "-" }'
 done
 for n in 1 2; do
   out=$work/dask-$n
@@ -87,11 +87,40 @@ s = json.load(open(sys.argv[1]))
 wall, rss, n = float(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 print(f"{'idner_dask --local ' + n:<22} {wall:9.2f} {s['docs'] / wall:9.0f} "
       f"{s['bytes'] / 1e6 / wall:8.2f} {s['seconds']:13.2f} {s['docs'] / s['seconds']:12.0f} "
-      f"{rss / 1024:9.0f} {s['max_worker_rss_mib']:10.0f}")
+      f"{rss / 1024:9.0f} {s['max_worker_rss_mib']:10.0f} {s['worker_rss_before_mib']:8.0f}")
 EOF
 done
 cmp -s "$work/tag-j1.jsonl" "$work/tag-j2.jsonl" || { echo "dask-scaling.sh: -j2 differs from -j1" >&2; exit 1; }
 echo "(wall and docs/s include starting the Dask cluster and loading the models; 'tagging s'"
 echo " is the recipe's own clock from building the task graph to the last part file;"
 echo " RSS is the measured process (for Dask the client), 'workers'' the largest worker's"
-echo " peak RSS; all four outputs are the same bytes; blocksize $blocksize, best of $runs)"
+echo " peak RSS, 'before' its peak before the job (no model yet); all four outputs are the same bytes; blocksize $blocksize, best of $runs)"
+
+# Where a document's time goes, one process, no Dask: idner-tag's CPU, the binding's
+# Model.analyze alone, and the recipe's tag_block (parse + analyze + Entity.to_dict + JSON).
+head -n 1000 "$work/in.jsonl" >"$work/small.jsonl"
+/usr/bin/time -f "%U %S" -o "$work/time" "$tag" --input jsonl --format jsonl --date "$date" \
+  "$work/small.jsonl" >/dev/null
+$py - "$work/small.jsonl" "$date" "$(tail -1 "$work/time")" <<'EOF'
+import json, sys, time
+import idner_dask
+path, date, (user, sys_) = sys.argv[1], sys.argv[2], sys.argv[3].split()
+opts = idner_dask.Options(date=date, default_date=date, types=None, profile=None,
+                          strict_utf8=False, data_dir=None, no_model=False)
+model = idner_dask.get_model(None, False)
+data = open(path, "rb").read()
+texts = [json.loads(line)["text"] for line in data.splitlines() if line.strip()]
+(block,), = idner_dask.plan_blocks([path], len(data) + 1)
+t = time.process_time()
+for text in texts:
+    model.analyze(text, date=date)
+analyze = time.process_time() - t
+t = time.process_time()
+idner_dask.tag_block(block, 1, path + ".out", opts)
+tag = time.process_time() - t
+n = len(texts)
+print(f"== CPU per document, one process, {n} documents ({len(data) / 1e6:.1f} MB):")
+print(f"idner-tag (user+sys)            {1e3 * (float(user) + float(sys_)) / n:7.2f} ms")
+print(f"Model.analyze (Python binding)  {1e3 * analyze / n:7.2f} ms")
+print(f"idner_dask.tag_block            {1e3 * tag / n:7.2f} ms")
+EOF
