@@ -2,9 +2,9 @@
 """test_dask.py — examples/python/idner_dask.py on a 2-worker LocalCluster against idner-tag.
 
 A JSONL file made of the seed article's paragraphs (as documents with string, numeric and
-missing ids, with and without doc_date, between blank, CRLF and BOM lines) and, when
-IDNER_SHARED_DIR has the corpora, a few hundred corpus documents (tests/bench/
-corpus_jsonl.py), is tagged by the recipe's CLI in several partitions and by
+missing ids, with and without doc_date, between blank, CRLF and BOM lines; two with
+invalid UTF-8) and, when IDNER_SHARED_DIR has the corpora, a few hundred corpus
+documents (tests/bench/corpus_jsonl.py), is tagged by the recipe's CLI in several partitions and by
 `idner-tag --input jsonl --format jsonl`; the outputs must parse equal per id, every id
 exactly once, and also be the same bytes once the part files are concatenated. Then once
 with --date and --types, and once with an invalid line, which must fail the job naming
@@ -76,16 +76,21 @@ def seed_lines() -> list[str]:
 def build_input(path: str, corpus: list[str]) -> int:
     """Writes the test file (BOM, CRLF and blank lines included); returns its documents."""
     seed = seed_lines()
+    # Invalid UTF-8, which idner-tag passes on to the tolerant library (each byte one
+    # character, written back as \ufffd), next to a \u escaped NUL and a surrogate pair.
+    raw = [b'{"id": "x\xfe\xc3y", "text": "\xff Joko Widodo \xe2\x82 tiba di Jakarta"}',
+           b'{"id": "\\ud83d\\ude00\xff", "text": "Joko\\u0000 Widodo \x80 di Bandung"}']
     # Some corpus documents without id, so later partitions need the right line numbers.
     corpus = [line if i % 10 != 4 else json.dumps({"text": json.loads(line)["text"]})
               for i, line in enumerate(corpus)]
     with open(path, "wb") as f:
         f.write(b"\xef\xbb\xbf")
-        for i, line in enumerate(seed + corpus):
-            f.write(line.encode("utf-8") + (b"\r\n" if i % 7 == 3 else b"\n"))
+        for i, line in enumerate([x.encode("utf-8") for x in seed] + raw +
+                                 [x.encode("utf-8") for x in corpus]):
+            f.write(line + (b"\r\n" if i % 7 == 3 else b"\n"))
             if i % 11 == 5:
                 f.write(b"\n" if i % 2 else b" \t \n")
-    return len(seed) + len(corpus)
+    return len(seed) + len(raw) + len(corpus)
 
 
 def corpus_lines(tmp: str) -> list[str]:

@@ -2,7 +2,9 @@
 """idner_dask.py — tags a large JSON Lines corpus on Dask with the idner Python binding.
 
 Input: idner-tag's `--input jsonl` format, one {"id", "text", "doc_date"} object per line
-(blank lines skipped, the id defaulting to the line number, --date overriding doc_date).
+(blank lines skipped, the id defaulting to the line number, --date overriding doc_date,
+invalid UTF-8 in a string passed on to the library, which tolerates it unless
+--strict-utf8).
 Output: a directory of part files, one per input block, each line the object
 `idner-tag --input jsonl --format jsonl` writes for the same line ({"id", "entities"}),
 so `cat OUT/part-*.jsonl` is idner-tag's output for a single input file. A `_SUCCESS`
@@ -129,33 +131,75 @@ def _valid_date(s: str) -> bool:
     return True
 
 
+# Invalid UTF-8 bytes in a line are passed on to the (tolerant) library, as idner-tag
+# does: they are decoded with surrogateescape (U+DC80..U+DCFF, which the binding encodes
+# back to the same bytes), parked in private-use characters while json.loads runs (so
+# they are not taken for lone-surrogate \u escapes, which are errors), and written out
+# as \ufffd, one per byte, like idner-tag's writer.
+_BYTE_TO_PARKED = {0xDC80 + b: 0x10FF80 + b for b in range(128)}
+_PARKED_TO_BYTE = {v: k for k, v in _BYTE_TO_PARKED.items()}
+_PARKED = re.compile("[\U0010ff80-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(value: Any) -> str:
     """json.dumps escaping like idner-tag's writer (DEL, U+2028, U+2029 as \\u)."""
     s = json.dumps(value, ensure_ascii=False)
-    return s.replace("\x7f", "\\u007f").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    s = s.replace("\x7f", "\\u007f").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    if not s.isascii() and _SURROGATE.search(s):
+        s = _SURROGATE.sub(lambda _: "\\ufffd", s)
+    return s
 
 
-def parse_line(line: bytes, where: str) -> dict[str, Any]:
-    """The JSON object on one line, as strictly as idner-tag's parser."""
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def parse_line(line: bytes, where: str) -> tuple[dict[str, Any], bool]:
+    """The JSON object on one line, as strictly as idner-tag's parser, and whether the
+    line held invalid UTF-8 (its strings then hold parked bytes: see unpark())."""
     try:
         s = line.decode("utf-8")
+        parked = False
+    except UnicodeDecodeError as e:
+        s = line.decode("utf-8", "surrogateescape")
+        if _PARKED.search(s):  # would be ambiguous
+            raise DocumentError(where, f"invalid UTF-8 at byte {e.start} in a line with "
+                                "characters U+10FF80..U+10FFFF: not supported here") from None
+        s = s.translate(_BYTE_TO_PARKED)
+        parked = True
+    try:
         obj = json.loads(s, object_pairs_hook=_object_no_duplicates,
                          parse_constant=_reject_constant, parse_int=RawNumber,
                          parse_float=RawNumber)
-    except UnicodeDecodeError as e:
-        raise DocumentError(where, f"invalid JSON: invalid UTF-8 at byte {e.start}") from None
     except ValueError as e:  # json.JSONDecodeError included
         raise DocumentError(where, f"invalid JSON: {e}") from None
     if not isinstance(obj, dict):
         raise DocumentError(where, "invalid JSON: expected an object")
-    return obj
+    if any(_SURROGATE.search(x) for x in _strings(obj)):
+        raise DocumentError(where, "invalid JSON: unpaired surrogate in \\u escape")
+    return obj, parked
+
+
+def unpark(value: Any) -> Any:
+    return value.translate(_PARKED_TO_BYTE) if isinstance(value, str) else value
 
 
 def tag_line(model: idner.Model, opts: Options, line: bytes, lineno: int, name: str) -> str:
     """The output line (without newline) for one non-blank input line."""
     where = f"{name}:{lineno}"
-    obj = parse_line(line, where)
+    obj, parked = parse_line(line, where)
     text = obj.get("text")
+    if parked:
+        text = unpark(text)
     if type(text) is not str:
         raise DocumentError(where, 'invalid document: "text" must be a string')
     mid = obj.get("id")
@@ -164,7 +208,7 @@ def tag_line(model: idner.Model, opts: Options, line: bytes, lineno: int, name: 
     elif isinstance(mid, RawNumber):
         id_json = mid.raw
     elif type(mid) is str:
-        id_json = dumps(mid)
+        id_json = dumps(unpark(mid) if parked else mid)
     else:
         raise DocumentError(where, 'invalid document: "id" must be a string or a number')
     mdate = obj.get("doc_date")
@@ -174,10 +218,6 @@ def tag_line(model: idner.Model, opts: Options, line: bytes, lineno: int, name: 
         date = mdate
     else:
         raise DocumentError(where, 'invalid document: "doc_date" must be a date "YYYY-MM-DD"')
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from a \u escape
-        raise DocumentError(where, "invalid JSON: unpaired surrogate in \\u escape") from None
     try:
         ents = model.analyze(text, date=date, types=opts.types, profile=opts.profile,
                              strict_utf8=opts.strict_utf8)
