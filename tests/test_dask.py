@@ -8,8 +8,9 @@ documents (tests/bench/corpus_jsonl.py), is tagged by the recipe's CLI in severa
 `idner-tag --input jsonl --format jsonl`; the outputs must parse equal per id, every id
 exactly once, and also be the same bytes once the part files are concatenated. Then once
 with --date and --types, and once with an invalid line, which must fail the job naming
-that line. Exits 77 (skipped) when dask/distributed cannot be imported, unless
-IDNER_REQUIRE_DASK=1.
+that line. Exits 77 (skipped) when dask/distributed or the idner package
+(examples/python/idner) cannot be imported, unless IDNER_REQUIRE_DASK=1 (then it fails).
+Works under the ASan build too (the runtime preloaded into Python and the workers).
 
 Usage: test_dask.py IDNER_TAG  (env as the other Python tests: IDNER_LIBRARY,
 IDNER_SOURCE_DIR, IDNER_SHARED_DIR)

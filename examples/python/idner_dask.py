@@ -385,6 +385,13 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
         p.error(f"invalid --date '{args.date}' (expected a calendar date YYYY-MM-DD)")
     if args.local is not None and args.local < 1:
         p.error("--local needs at least 1 worker")
+    # --data, --types and --profile checked here, once, rather than by every worker's
+    # first document (a load of the embedded model takes about a millisecond).
+    try:
+        with idner.Model(args.data, no_model=args.no_model) as model:
+            model.analyze("", types=args.types, profile=args.profile)
+    except (idner.IdnerError, ValueError, TypeError) as e:
+        p.error(str(e))
     return args
 
 
