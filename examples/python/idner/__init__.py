@@ -34,8 +34,7 @@ import re
 import struct
 import threading
 import weakref
-from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 from . import _native
 from ._native import lib as _lib
@@ -100,8 +99,11 @@ def _invalid(message: str) -> IdnerError:
 _INVALID_BYTE = re.compile("[\udc80-\udcff]")  # surrogateescape'd invalid UTF-8 bytes
 
 
-@dataclass(frozen=True)
-class Entity:
+# Entity and Token are named tuples, not dataclasses: they are built with the
+# GIL held, and a tuple is about five times cheaper to make than a frozen
+# dataclass (the Python side of Model.analyze() is what bounds the thread
+# speed-up, docs/python.md).
+class Entity(NamedTuple):
     type: str                 # "PER", "NAT", "ORG", "LOC", "DATE", "TIME" ("UNKNOWN" if newer)
     text: str
     start: int                # Python str index (code points), half-open
@@ -134,8 +136,7 @@ class Entity:
         return d
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int                # Python str index (code points), half-open
     end: int
@@ -438,26 +439,23 @@ class Model:
         pool_ptr = _lib.idner_doc_strings(doc.ptr, ctypes.byref(pool_len))
         pool = ctypes.string_at(pool_ptr, pool_len.value) if pool_ptr and pool_len.value \
             else b""
-        size = len(pool)
-
-        def pooled(offset: int, length: int) -> Optional[str]:
-            if length == 0 or offset + length > size:
-                return None
-            return pool[offset:offset + length].decode("utf-8", "surrogateescape")
-
         # One copy of the array, unpacked as tuples: much cheaper than ctypes
         # field access (ENTITY_FORMAT is checked against IdnerEntity at import).
         raw = ctypes.string_at(_lib.idner_doc_entities(doc.ptr), n * _ENTITY_SIZE)
         out = []
+        add = out.append
         for (etype, bs, be, cs, ce, ts, te, ev, vo, vl, mo, ml, eo, el, tz, has_tz,
              *_reserved) in _ENTITY_STRUCT.iter_unpack(raw):
-            out.append(Entity(
+            add(_new_tuple(Entity, (
                 _type_name(etype), text[cs:ce], cs, ce, bs, be, ts, te,
-                pooled(vo, vl), pooled(mo, ml), pooled(eo, el),
-                tz if has_tz else None, _evidence(ev)))
+                pool[vo:vo + vl].decode("utf-8", "surrogateescape") if vl else None,
+                pool[mo:mo + ml].decode("utf-8", "surrogateescape") if ml else None,
+                pool[eo:eo + el].decode("utf-8", "surrogateescape") if el else None,
+                tz if has_tz else None, _evidence(ev))))
         return out
 
 
+_new_tuple = tuple.__new__  # Entity(...) without the generated __new__'s call
 _ENTITY_STRUCT = struct.Struct(_native.ENTITY_FORMAT)
 _ENTITY_SIZE = _ENTITY_STRUCT.size
 _type_names: Dict[int, str] = {}
