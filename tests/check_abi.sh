@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ABI check of libidner.so against the recorded baselines in abi/
+# ABI check of libidner.so against the recorded baselines in tests/abi/
 # (docs/abi.md), with Debian's abigail-tools.
 #
 #   check_abi.sh check SHIPPED_LIB DEBUG_LIB SOURCE_DIR
@@ -8,10 +8,10 @@
 # DEBUG_LIB is libidner.so rebuilt from the same sources and flags plus -g
 # (tests/CMakeLists.txt, target idner_abi): abidw needs its DWARF. "check"
 # first makes sure it exports exactly what SHIPPED_LIB exports, then compares
-# it with every baseline of the current SONAME series (abi/libidner-M.m.*.abi):
+# it with every baseline of the current SONAME series (tests/abi/libidner-M.m.*.abi):
 # removed or changed functions and changed struct layouts fail, added
 # functions are reported as compatible. The #define constants, invisible to
-# abidiff, are checked against abi/idner-M.m.*.constants: every recorded one
+# abidiff, are checked against tests/abi/idner-M.m.*.constants: every recorded one
 # keeps its value, except the counts and masks that grow with additions.
 # Exits 77 when abigail-tools is missing or not on x86_64 (where the
 # baselines were recorded).
@@ -23,7 +23,7 @@ if ! command -v abidw >/dev/null || ! command -v abidiff >/dev/null; then
   exit 77
 fi
 if [ "$(uname -m)" != x86_64 ]; then
-  echo "check_abi: the baselines in abi/ were recorded on x86_64, this is $(uname -m): skipped" >&2
+  echo "check_abi: the baselines in tests/abi/ were recorded on x86_64, this is $(uname -m): skipped" >&2
   exit 77
 fi
 
@@ -53,9 +53,9 @@ if [ "$mode" = dump ]; then
   lib=$1 src=$2
   v=$(version "$src")
   mkdir -p "$src/abi"
-  dump_abi "$lib" "$src" "$src/abi/libidner-$v.abi"
-  dump_constants "$src" "$src/abi/idner-$v.constants"
-  echo "check_abi: wrote abi/libidner-$v.abi and abi/idner-$v.constants"
+  dump_abi "$lib" "$src" "$src/tests/abi/libidner-$v.abi"
+  dump_constants "$src" "$src/tests/abi/idner-$v.constants"
+  echo "check_abi: wrote tests/abi/libidner-$v.abi and tests/abi/idner-$v.constants"
   exit 0
 fi
 [ "$mode" = check ] || { echo "check_abi: unknown mode $mode" >&2; exit 2; }
@@ -82,9 +82,9 @@ dump_abi "$lib" "$src" "$tmp/current.abi"
 dump_constants "$src" "$tmp/current.constants"
 
 shopt -s nullglob
-baselines=("$src"/abi/libidner-"$series".*.abi)
+baselines=("$src"/tests/abi/libidner-"$series".*.abi)
 if [ ${#baselines[@]} -eq 0 ]; then
-  echo "check_abi: no baseline for the $series series (SONAME libidner.so.$series) in abi/:" >&2
+  echo "check_abi: no baseline for the $series series (SONAME libidner.so.$series) in tests/abi/:" >&2
   echo "  record it at the release: cmake --build BUILD --target abi-baseline (docs/abi.md)" >&2
   exit 1
 fi
@@ -115,7 +115,13 @@ done
 
 # Constants: each recorded one still defined with the same value; the counts
 # and masks that grow as constants are appended may only grow.
-for base in "$src"/abi/idner-"$series".*.constants; do
+constants=("$src"/tests/abi/idner-"$series".*.constants)
+if [ ${#constants[@]} -ne ${#baselines[@]} ]; then
+  echo "check_abi: ${#baselines[@]} ABI baselines but ${#constants[@]} constants baselines for" \
+       "the $series series in tests/abi/: record both (abi-baseline)" >&2
+  exit 1
+fi
+for base in "${constants[@]}"; do
   name=${base##*/} bad=0 grown=""
   while read -r const old; do
     new=$(awk -v n="$const" '$1 == n { print $2 }' "$tmp/current.constants")
