@@ -2,8 +2,7 @@
 // struct sizes checked against idner_sizeof_*, opaque handles freed by the
 // caller, entities copied out of the doc before its next analysis, values
 // read from the string pool by offset + length, byte offsets slicing the Go
-// string directly. NOT COMPILED: no Go toolchain was available where this
-// was written (see docs/bindings.md).
+// string directly. Run with Go 1.19 (Debian's golang-go); see docs/bindings.md.
 //
 //	PKG_CONFIG_PATH=PREFIX/lib/pkgconfig go run idner_demo.go
 package main
