@@ -5,7 +5,8 @@
 // values read from the doc's string pool by offset + length.
 //
 //   rustc --edition 2021 -L BUILD_DIR idner_demo.rs && LD_LIBRARY_PATH=BUILD_DIR ./idner_demo
-use std::ffi::{c_char, CStr};
+use std::ffi::CStr;
+use std::os::raw::c_char; // (std::ffi::c_char needs Rust 1.64; Debian 12 has 1.63)
 use std::ptr;
 
 #[repr(C)]
