@@ -49,6 +49,9 @@ typedef struct idner__alias {
   uint32_t start;  /* its first token where learned */
   uint32_t ntok;
   uint32_t type;
+  /* a NAT acronym's ISO code (the nation's value_off): its propagated
+   * mentions need one too; IDNER__NO_VALUE for every other alias */
+  uint32_t value_off;
 } idner__alias;
 
 typedef struct idner__formcount {

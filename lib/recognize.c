@@ -790,7 +790,7 @@ static uint64_t span_fnv(const idner_doc *d, size_t s, size_t e) {
 }
 
 /* Adds an alias; learn_aliases reserved the room. */
-static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
+static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type, uint32_t value_off) {
   if (e - s > MAX_ALIAS) return IDNER_OK;
   idner__alias *a = &d->aliases.v[d->aliases.n++];
   a->hash = span_key(d, s, e);
@@ -798,6 +798,7 @@ static int32_t add_alias(idner_doc *d, size_t s, size_t e, uint32_t type) {
   a->start = (uint32_t)s;
   a->ntok = (uint32_t)(e - s);
   a->type = type;
+  a->value_off = value_off;
   return IDNER_OK;
 }
 
@@ -820,7 +821,7 @@ static int32_t acronyms(idner_doc *d, const idner__cand *c) {
     return IDNER_OK;
   uint32_t v = c->type == IDNER_TYPE_NAT ? c->value_off : IDNER__NO_VALUE;
   int32_t rc = add(d, e + 1, e + 2, c->type, IDNER_EV_ACRONYM, W_STRONG, v, -1);
-  return rc ? rc : add_alias(d, e + 1, e + 2, c->type);
+  return rc ? rc : add_alias(d, e + 1, e + 2, c->type, v);
 }
 
 static int32_t learn_aliases(idner_doc *d) {
@@ -833,15 +834,16 @@ static int32_t learn_aliases(idner_doc *d) {
     idner__cand c = d->chosen.v[k];
     if (c.type < IDNER_TYPE_PER || c.type > IDNER_TYPE_LOC) continue;
     int32_t rc = acronyms(d, &c);
-    if (!rc && c.type != IDNER_TYPE_NAT) rc = add_alias(d, c.start, c.end, c.type);
+    if (!rc && c.type != IDNER_TYPE_NAT) rc = add_alias(d, c.start, c.end, c.type, IDNER__NO_VALUE);
     if (!rc && c.type == IDNER_TYPE_PER && c.end - c.start >= 2) {
       /* "Sergei Lavrov" ... "Lavrov": the family name (and the given name)
        * alone refer to the same person later on. */
       size_t first = c.start, last = c.end - 1;
-      if (is_name_token(d, last) && !has(d, last, IDNER__GZ_COMMON)) rc = add_alias(d, last, last + 1, c.type);
+      if (is_name_token(d, last) && !has(d, last, IDNER__GZ_COMMON))
+        rc = add_alias(d, last, last + 1, c.type, IDNER__NO_VALUE);
       if (!rc && is_name_token(d, first) && !has(d, first, IDNER__GZ_COMMON) &&
           !is_initial(&d->toks.v[first]))
-        rc = add_alias(d, first, first + 1, c.type);
+        rc = add_alias(d, first, first + 1, c.type, IDNER__NO_VALUE);
     }
     if (rc) return rc;
   }
@@ -1006,20 +1008,22 @@ static const idner__alias *find_alias(const idner_doc *d, uint64_t hash, uint32_
 }
 
 /* Has the first decode's candidates one of span [s, e) and this type with
- * at least weight w? Then a candidate of the second pass with that span,
- * type and weight, and no value, is not added, and its evidence goes to
- * that one: the decoder would never pick it (that one comes first among
+ * at least weight w, and a value if value_off is one? Then a candidate of
+ * the second pass with that span, type and weight is not added, and its
+ * evidence goes to that one: the decoder would never pick it (that one comes first among
  * the span's in its order, cmp_cand, and scores at least as much; equal
  * keys keep their order, and old candidates are first), and emit_one
  * merges the evidence of all candidates of a span and type, so the
  * entities stay the same, and the second decode has fewer candidates (a
  * learned span's own mention most often comes back with a lower weight).
  * d->cand_end is the first decode's, d->cands[0 ..) grouped by it. */
-static int first_has(idner_doc *d, size_t s, size_t e, uint32_t type, double w, uint32_t evid) {
+static int first_has(idner_doc *d, size_t s, size_t e, uint32_t type, double w, uint32_t evid,
+                     uint32_t value_off) {
   const uint32_t *run = d->cand_end.v;
   for (size_t k = run[s]; k < run[s + 1]; k++) {
     idner__cand *y = &d->cands.v[k];
-    if (y->end == e && y->type == type && y->weight >= w) {
+    if (y->end == e && y->type == type && y->weight >= w &&
+        (value_off == IDNER__NO_VALUE || y->value_off != IDNER__NO_VALUE)) {
       y->evidence |= evid;
       return 1;
     }
@@ -1053,8 +1057,9 @@ static int32_t propagate(idner_doc *d) {
       if (!same_sentence(d, i, i + len - 1)) break;
       const idner__alias *al = find_alias(d, span_key(d, i, i + len), (uint32_t)len);
       if (!al) continue;
-      if (first_has(d, i, i + len, al->type, W_PROPAGATED, IDNER_EV_PROPAGATED)) continue;
-      if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, IDNER__NO_VALUE, -1)))
+      if (first_has(d, i, i + len, al->type, W_PROPAGATED, IDNER_EV_PROPAGATED, al->value_off))
+        continue;
+      if ((rc = add(d, i, i + len, al->type, IDNER_EV_PROPAGATED, W_PROPAGATED, al->value_off, -1)))
         return rc;
     }
   }

@@ -178,6 +178,28 @@ START_TEST(test_basic_entities_and_values) {
 }
 END_TEST
 
+/* Every NAT carries its ISO code, also a mention propagated from an
+ * acronym learned later in the document ("AC" below is no gazetteer entry:
+ * its code comes from "Amerika Serikat (AC)"). Found by fuzz_jsonl. */
+START_TEST(test_propagated_nat_acronym_has_code) {
+  const char *t = "Kabar dari Amerika Serikat[(AC) hari ini. Amerika Serikat (AC) dan China berunding.";
+  idner_options o = ref_2023_09_19();
+  ck_assert_int_eq(idner_analyze(model, doc, t, strlen(t), &o), IDNER_OK);
+  check_invariants(t, strlen(t));
+  const idner_entity *e = idner_doc_entities(doc);
+  uint32_t nat_ac = 0;
+  for (uint32_t i = 0; i < idner_doc_entity_count(doc); i++) {
+    if (e[i].type != IDNER_TYPE_NAT) continue;
+    ck_assert_uint_eq(e[i].value_len, 2);
+    if (e[i].byte_end - e[i].byte_start == 2 && !memcmp(t + e[i].byte_start, "AC", 2)) {
+      ck_assert_str_eq(value_of(&e[i]), "US");
+      nat_ac++;
+    }
+  }
+  ck_assert_uint_eq(nat_ac, 2);
+}
+END_TEST
+
 START_TEST(test_types_filter_and_no_reference) {
   const char *t = "Presiden Rusia Vladimir Putin berbicara kemarin.";
   idner_options o;
@@ -371,6 +393,7 @@ int main(void) {
   tcase_add_test(tc, test_options_validation);
   tcase_add_test(tc, test_too_large);
   tcase_add_test(tc, test_basic_entities_and_values);
+  tcase_add_test(tc, test_propagated_nat_acronym_has_code);
   tcase_add_test(tc, test_types_filter_and_no_reference);
   tcase_add_test(tc, test_multibyte_offsets);
   tcase_add_test(tc, test_invalid_utf8_policies);
