@@ -2,7 +2,7 @@
 """bench_threads.py — speed-up of Python threads sharing one idner.Model.
 
     PYTHONPATH=examples/python python3 examples/python/bench_threads.py \
-        [--threads 1,2,4] [--docs N] [--repeat R] [--shared DIR] [--quick]
+        [--threads 1,2,4] [--docs N] [--copies C] [--repeat R] [--shared DIR] [--quick]
 
 Documents: sentences of the corpora's train splits (DIR/corpora/*/train.conll,
 tokens joined by spaces) grouped into documents of about 1-4 KB; without the
@@ -155,6 +155,8 @@ def main() -> int:
                         help="comma-separated thread counts (default 1,2,4; 1 is always run)")
     parser.add_argument("--docs", type=int, default=2000, help="at most N documents (2000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per thread count (3)")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="analyse the documents N times a run (longer runs, steadier figures)")
     parser.add_argument("--shared", default=os.environ.get("IDNER_SHARED_DIR",
                                                            os.path.join(ROOT, "..", "shared")),
                         help="the shared data directory with corpora/ (default ../shared)")
@@ -174,6 +176,9 @@ def main() -> int:
     if not docs:
         docs = seed_documents(args.docs)
         source = f"{len(docs)} seed-article paragraphs (corpora not found)"
+    if args.copies > 1:
+        docs = docs * args.copies
+        source += f" x {args.copies}"
     total_bytes = sum(len(d.encode("utf-8", "surrogateescape")) for d in docs)
     print(f"libidner {idner.version()} ({idner.library_path}); {source}, "
           f"{total_bytes / 1e6:.2f} MB, {os.cpu_count()} CPUs")
