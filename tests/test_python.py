@@ -250,7 +250,9 @@ class LoadingTest(unittest.TestCase):
         self.assertIn(_native.SONAME, r.stderr)
 
 
-class AnalyzeTest(unittest.TestCase):
+class DefaultModelCase(unittest.TestCase):
+    """Tests sharing one default Model, loaded once for the class."""
+
     @classmethod
     def setUpClass(cls):
         cls.model = idner.Model()
@@ -259,6 +261,8 @@ class AnalyzeTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.model.close()
 
+
+class AnalyzeTest(DefaultModelCase):
     def assertOffsetsConsistent(self, text, entities):
         raw = text.encode("utf-8", "surrogateescape") if isinstance(text, str) else text
         shown = raw.decode("utf-8", "surrogateescape")
@@ -586,16 +590,8 @@ class ModelLoadTest(unittest.TestCase):
 
 
 @unittest.skipUnless(IDNER_TAG, "IDNER_TAG (path of idner-tag) not set")
-class JsonlTest(unittest.TestCase):
+class JsonlTest(DefaultModelCase):
     """{"id": ..., "entities": [e.to_dict() ...]} equals idner-tag's jsonl line."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.model = idner.Model()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.model.close()
 
     def idner_tag(self, args, stdin):
         r = subprocess.run([IDNER_TAG] + args, input=stdin, capture_output=True, timeout=900)
