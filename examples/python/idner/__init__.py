@@ -99,6 +99,12 @@ def _invalid(message: str) -> IdnerError:
 _INVALID_BYTE = re.compile("[\udc80-\udcff]")  # surrogateescape'd invalid UTF-8 bytes
 
 
+def _replacement_chars(s: str) -> str:
+    """s with each escaped invalid byte as U+FFFD, as idner-tag writes it (most
+    strings are ASCII: no regex pass for them)."""
+    return s if s.isascii() else _INVALID_BYTE.sub("\ufffd", s)
+
+
 # Entity and Token are named tuples, not dataclasses: they are built with the
 # GIL held, and a tuple is about five times cheaper to make than a frozen
 # dataclass (the Python side of Model.analyze() is what bounds the thread
@@ -125,12 +131,12 @@ class Entity(NamedTuple):
         d: Dict[str, Any] = {
             "start": self.byte_start, "end": self.byte_end,
             "char_start": self.start, "char_end": self.end,
-            "type": self.type, "text": _INVALID_BYTE.sub("\ufffd", self.text),
+            "type": self.type, "text": _replacement_chars(self.text),
         }
         for key in ("value", "mod", "end_value"):
             v = getattr(self, key)
             if v is not None:
-                d[key] = _INVALID_BYTE.sub("\ufffd", v)
+                d[key] = _replacement_chars(v)
         if self.tz_offset_minutes is not None:
             d["tz_offset_minutes"] = self.tz_offset_minutes
         return d
